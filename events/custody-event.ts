@@ -1,0 +1,101 @@
+/**
+ * Custody event v1: what HMP Durham's systems send to Gatehouse.
+ * This zod schema is the single source of the contract: the TypeScript types are inferred from it and
+ * the JSON Schema in `events/schemas/` is generated from it (`npm run schemas`).
+ */
+import { z } from 'zod';
+
+export const prisonNumber = z
+  .string()
+  .regex(/^[A-Z][0-9]{4}[A-Z]{2}$/, 'a prison (NOMS) number such as A1234BC');
+
+export const localAuthorityCode = z
+  .string()
+  .regex(/^[EWSN][0-9]{8}$/, 'an ONS local authority code such as E06000047 (County Durham) or E06000005 (Darlington)');
+
+export const localDate = z.iso.date({ error: 'a date as YYYY-MM-DD' });
+export const instant = z.iso.datetime({ offset: true, error: 'an ISO-8601 date-time with an offset, e.g. 2026-11-20T16:40:00Z or 2026-06-05T16:40:00+01:00' });
+
+export const accommodationStatuses = ['SETTLED', 'TEMPORARY', 'APPROVED_PREMISES', 'CAS3', 'NO_FIXED_ABODE', 'UNKNOWN'] as const;
+export const aftercarePlans = ['IN_PLACE', 'NONE', 'UNKNOWN'] as const;
+export const pathways = [
+  'ACCOMMODATION',
+  'ATTITUDES_THINKING_AND_BEHAVIOUR',
+  'CHILDREN_FAMILIES_AND_COMMUNITY',
+  'DRUGS_AND_ALCOHOL',
+  'EDUCATION_SKILLS_AND_WORK',
+  'FINANCE_AND_ID',
+  'HEALTH',
+] as const;
+export const cohorts = ['IOM', 'WOMEN', 'YOUTH_TRANSITION', 'CHECKPOINT'] as const;
+export const custodyEventTypes = [
+  'release.scheduled',
+  'release.rescheduled',
+  'release.cancelled',
+  'prisoner.released',
+  'prisoner.received',
+] as const;
+
+export type Accommodation = (typeof accommodationStatuses)[number];
+export type AftercarePlan = (typeof aftercarePlans)[number];
+export type Pathway = (typeof pathways)[number];
+export type Cohort = (typeof cohorts)[number];
+export type CustodyEventType = (typeof custodyEventTypes)[number];
+
+const person = z.strictObject({
+  prisonNumber,
+  crn: z.string().regex(/^[A-Z][0-9]{6}$/, 'a probation case reference (CRN) such as X123456').optional(),
+});
+
+/** What is known about the release and the person's circumstances; every event may update it. */
+const circumstances = {
+  type: z.enum(['planned', 'unplanned']).optional().describe('Leave out unless the producer knows: Gatehouse infers it from the schedule on record'),
+  reason: z.string().min(1).max(80).optional().describe('Release reason in the producer\'s words, e.g. CONDITIONAL_RELEASE, TIME_SERVED, RELEASED_FROM_COURT'),
+  destinationLocalAuthority: localAuthorityCode.optional(),
+  accommodation: z.enum(accommodationStatuses).optional(),
+  aftercarePlan: z.enum(aftercarePlans).optional(),
+  needs: z.array(z.enum(pathways)).max(pathways.length).optional().describe('Resettlement pathways where support is required'),
+  cohorts: z.array(z.enum(cohorts)).max(cohorts.length).optional(),
+};
+
+const envelope = {
+  eventId: z.string().min(1).max(128).regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only').describe('The producer\'s id for this event: the idempotency key'),
+  occurredAt: instant,
+  prisonId: z.string().regex(/^[A-Z]{3}$/, 'a three-letter prison code such as DMI (HMP Durham)'),
+  person,
+};
+
+const scheduled = z.strictObject({
+  ...envelope,
+  eventType: z.literal('release.scheduled'),
+  release: z.strictObject({ ...circumstances, scheduledFor: localDate }),
+});
+
+const rescheduled = z.strictObject({
+  ...envelope,
+  eventType: z.literal('release.rescheduled'),
+  release: z.strictObject({ ...circumstances, scheduledFor: localDate, previouslyScheduledFor: localDate.optional() }),
+});
+
+const cancelled = z.strictObject({
+  ...envelope,
+  eventType: z.literal('release.cancelled'),
+  release: z.strictObject({ scheduledFor: localDate, reason: circumstances.reason }),
+});
+
+const released = z.strictObject({
+  ...envelope,
+  eventType: z.literal('prisoner.released'),
+  release: z.strictObject({ ...circumstances, releasedAt: instant.optional().describe('Defaults to occurredAt') }),
+});
+
+const received = z.strictObject({
+  ...envelope,
+  eventType: z.literal('prisoner.received'),
+  reason: z.enum(['ADMISSION', 'TEMPORARY_ABSENCE_RETURN', 'RETURN_FROM_COURT', 'TRANSFERRED', 'RECALL']).optional(),
+});
+
+export const custodyEventV1 = z.discriminatedUnion('eventType', [scheduled, rescheduled, cancelled, released, received]);
+
+export type CustodyEvent = z.infer<typeof custodyEventV1>;
+export type ReleaseCircumstances = z.infer<typeof released>['release'];

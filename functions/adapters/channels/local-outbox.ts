@@ -1,0 +1,32 @@
+/**
+ * The local outbox: where notifications go when Gatehouse runs on a laptop. One JSON line per message in a
+ * file, so the local server, the demo and the tests read exactly what was "sent".
+ */
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Channel, OutgoingMessage } from '../../use-cases/dispatch-alert';
+
+export interface OutboxEntry extends OutgoingMessage {
+  channel: string;
+  sentAt: string;
+}
+
+export function localOutbox(file: string, clock: () => Date = () => new Date()): Channel {
+  return {
+    name: 'local-outbox',
+    async send(message) {
+      await mkdir(dirname(file), { recursive: true });
+      const entry: OutboxEntry = { ...message, channel: 'local-outbox', sentAt: clock().toISOString() };
+      await appendFile(file, `${JSON.stringify(entry)}\n`);
+      return { providerRef: `outbox:${message.reference}` };
+    },
+  };
+}
+
+export async function readOutbox(file: string): Promise<OutboxEntry[]> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return '';
+    throw error;
+  });
+  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as OutboxEntry);
+}

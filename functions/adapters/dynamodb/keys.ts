@@ -1,0 +1,6 @@
+/** Item keys of the records table, in one place. */
+export const keys = {
+  ledger: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'LEDGER' }),
+  person: (prisonNumber: string) => ({ pk: `PERSON#${prisonNumber}`, sk: 'RELEASES' }),
+  alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),
+};

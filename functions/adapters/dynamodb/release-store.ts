@@ -1,0 +1,87 @@
+/**
+ * The ReleaseStore port on DynamoDB: one TransactWriteItems per event across the records and aggregates tables.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { entity } from '../../commons/resources';
+import type { Alert } from '../../domain/alerts';
+import type { PersonReleases } from '../../domain/release-case';
+import type { CommitResult, ReleaseChange, ReleaseStore } from '../../use-cases/record-custody-event';
+import { counterUpdates, insertOnce, type TransactItem } from './expressions';
+import { keys } from './keys';
+
+export interface TableNames {
+  records: string;
+  aggregates: string;
+}
+
+export function dynamoReleaseStore(client: DynamoDBDocumentClient, tables: TableNames): ReleaseStore {
+  return {
+    async loadPerson(prisonNumber) {
+      const { Item } = await client.send(new GetCommand({ TableName: tables.records, Key: keys.person(prisonNumber), ConsistentRead: true }));
+      if (!Item) return undefined;
+      const { prisonNumber: pn, version, cases, lastReceivedAt } = Item as PersonReleases;
+      return { prisonNumber: pn, version, cases, ...(lastReceivedAt ? { lastReceivedAt } : {}) };
+    },
+
+    async commit(change) {
+      const items: TransactItem[] = [
+        // Index 0: the ledger. Its condition failing means this event was recorded before.
+        {
+          Put: {
+            TableName: tables.records,
+            Item: { ...keys.ledger(change.ledger.eventId), entity: entity.ledger, ...change.ledger, expiresAt: change.expiresAt },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        // Index 1: the person's releases, at the version the transition was decided on.
+        {
+          Put: {
+            TableName: tables.records,
+            Item: personItem(change),
+            ConditionExpression: change.expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+            ...(change.expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': change.expectedVersion } }),
+          },
+        },
+        ...change.alerts.map((alert) => insertOnce(tables.records, alertItem(alert, change.expiresAt))),
+        ...counterUpdates(tables.aggregates, change.counters, change.ledger.recordedAt),
+      ];
+      return transact(client, items);
+    },
+  };
+}
+
+function personItem(change: ReleaseChange): Record<string, unknown> {
+  const current = change.person.cases[0];
+  const scheduled = current?.status === 'SCHEDULED' && current.scheduledFor;
+  return {
+    ...keys.person(change.person.prisonNumber),
+    entity: entity.releases,
+    ...change.person,
+    updatedAt: change.ledger.recordedAt,
+    expiresAt: change.expiresAt,
+    // Only a pending schedule is in the bySchedule index (sparse): the sweeper's pre-release warnings read it.
+    ...(scheduled ? { schedulePartition: 'SCHEDULED', scheduledFor: `${current.scheduledFor}#${change.person.prisonNumber}` } : {}),
+  };
+}
+
+export function alertItem(alert: Alert, expiresAt: number): Record<string, unknown> {
+  return { ...keys.alert(alert.alertId), entity: entity.alert, ...alert, expiresAt };
+}
+
+/**
+ * Runs a transaction and reads why it was cancelled: the ledger (index 0) means a duplicate;
+ * anything else that conflicted means someone else wrote first, so the caller decides again.
+ */
+export async function transact(client: DynamoDBDocumentClient, items: TransactItem[]): Promise<CommitResult> {
+  try {
+    await client.send(new TransactWriteCommand({ TransactItems: items }));
+    return 'committed';
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException) && (error as Error).name !== 'TransactionCanceledException') throw error;
+    const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+    if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+    if (reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')) return 'conflict';
+    throw error;
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * What a function learns from its environment, read once at cold start.
+ * The domain never reads the environment: use cases receive these values.
+ */
+import { aggregatesTable, recordsTable } from './resources';
+
+export interface RuntimeConfig {
+  stage: string;
+  recordsTable: string;
+  aggregatesTable: string;
+  /** Local time from which a release counts as late in the day. */
+  lateDayFrom: string;
+  /** A release within this many days of a schedule on record is planned. */
+  scheduleWindowDays: number;
+  /** Case and alert items expire this many days after the release. */
+  retentionDays: number;
+  /** Dead-letter queue for messages that can never be processed (set in AWS; the local runtime keeps its own). */
+  custodyDeadLetterQueueUrl?: string;
+}
+
+export function runtimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  return {
+    stage: env.STAGE ?? 'local',
+    recordsTable: required(env, recordsTable.envVar),
+    aggregatesTable: required(env, aggregatesTable.envVar),
+    lateDayFrom: env.LATE_DAY_FROM ?? '15:00',
+    scheduleWindowDays: Number(env.SCHEDULE_WINDOW_DAYS ?? 2),
+    retentionDays: Number(env.RETENTION_DAYS ?? 730),
+    ...(env.CUSTODY_DLQ_URL ? { custodyDeadLetterQueueUrl: env.CUSTODY_DLQ_URL } : {}),
+  };
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is not set: the function cannot find its table`);
+  return value;
+}

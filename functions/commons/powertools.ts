@@ -1,0 +1,10 @@
+/** The one logger, metrics and tracer of every Gatehouse function. Logs carry ids and reasons, never personal data. */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'gatehouse';
+
+export const logger = new Logger({ serviceName });
+export const metrics = new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Gatehouse' });
+export const tracer = new Tracer({ serviceName });

@@ -1,0 +1,86 @@
+/**
+ * The release rules of design.md: which releases are late-week, late-day, unplanned, on a non-working day,
+ * and how urgent they are. Pure: the calendar and the cut-off are passed in.
+ */
+import type { Accommodation, AftercarePlan } from '../../events/custody-event';
+import { addDays, londonTime, type LocalDate, type WorkingCalendar } from './calendar';
+
+export type Urgency = 'CRITICAL' | 'HIGH' | 'ROUTINE';
+
+export interface ReleaseFlags {
+  lateWeek: boolean;
+  nonWorkingDay: boolean;
+  lateDay: boolean;
+  unplanned: boolean;
+  noFixedAbode: boolean;
+  noAftercarePlan: boolean;
+}
+
+export interface Classification {
+  /** Local date the classification is about: the release date, or the scheduled date before release. */
+  date: LocalDate;
+  /** Local time of release (HH:mm), when known. */
+  time?: string;
+  flags: ReleaseFlags;
+  urgency: Urgency;
+  /** Why, in words a housing worker uses. */
+  reasons: string[];
+}
+
+export interface ReleaseRules {
+  calendar: WorkingCalendar;
+  /** Local time from which a release counts as late in the day, 'HH:mm'. */
+  lateDayFrom: string;
+}
+
+export interface ReleaseFacts {
+  /** The actual release instant, when released. */
+  releasedAt?: string;
+  /** The scheduled local date, when not yet released. */
+  scheduledFor?: LocalDate;
+  planned: boolean;
+  accommodation?: Accommodation;
+  aftercarePlan?: AftercarePlan;
+}
+
+export function classifyRelease(facts: ReleaseFacts, rules: ReleaseRules): Classification {
+  const local = facts.releasedAt ? londonTime(facts.releasedAt) : undefined;
+  const date = local?.date ?? facts.scheduledFor;
+  if (!date) throw new Error('a release needs a release time or a scheduled date to be classified');
+
+  const { calendar } = rules;
+  const flags: ReleaseFlags = {
+    lateWeek: calendar.isLateWeek(date),
+    nonWorkingDay: calendar.isNonWorkingDay(date),
+    lateDay: local !== undefined && local.minutesOfDay >= minutesOf(rules.lateDayFrom),
+    unplanned: !facts.planned,
+    noFixedAbode: facts.accommodation === undefined || facts.accommodation === 'NO_FIXED_ABODE' || facts.accommodation === 'UNKNOWN',
+    noAftercarePlan: facts.aftercarePlan === undefined || facts.aftercarePlan !== 'IN_PLACE',
+  };
+
+  const hardToReach = flags.unplanned || flags.nonWorkingDay || (flags.lateWeek && flags.lateDay);
+  const needsHelp = flags.noFixedAbode || flags.noAftercarePlan;
+  const urgency: Urgency = hardToReach && needsHelp ? 'CRITICAL' : needsHelp ? 'HIGH' : 'ROUTINE';
+
+  return { date, ...(local ? { time: local.time } : {}), flags, urgency, reasons: reasonsFor(flags, date, local?.time, rules) };
+}
+
+function reasonsFor(flags: ReleaseFlags, date: LocalDate, time: string | undefined, rules: ReleaseRules): string[] {
+  const reasons: string[] = [];
+  const holiday = rules.calendar.bankHolidayName(date);
+  if (flags.unplanned) reasons.push('Unplanned release: no release was scheduled, so no pre-release support was arranged');
+  if (flags.nonWorkingDay) reasons.push(holiday ? `Released on a bank holiday (${holiday}): services are closed` : 'Released at the weekend: services are closed');
+  if (flags.lateWeek) {
+    const holidayAfter = rules.calendar.bankHolidayName(addDays(date, 1));
+    reasons.push(`Released on the last working day before ${holidayAfter ? `a bank holiday (${holidayAfter})` : 'the weekend'}`);
+  }
+  if (flags.lateDay && time) reasons.push(`Released late in the day (${time}), when housing and treatment services are closing`);
+  if (flags.noFixedAbode) reasons.push('No fixed abode on release, or accommodation not known');
+  if (flags.noAftercarePlan) reasons.push('No aftercare plan in place');
+  return reasons;
+}
+
+export function minutesOf(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}

@@ -1,0 +1,64 @@
+/**
+ * λ custody-events: an SQS batch of custody events → record each exactly once.
+ * A record that fails goes back to the queue (ReportBatchItemFailures); one that can never be valid goes
+ * straight to the dead-letter queue with its reason.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { parseCustodyMessage } from '../../events/custody-message';
+import { describe } from '../../events/validation';
+import { dynamoDocuments, sqsClient } from '../commons/clients';
+import { runtimeConfig, type RuntimeConfig } from '../commons/config';
+import { lambdaHandler, lazily } from '../commons/lambda';
+import { logger, metrics } from '../commons/powertools';
+import { dynamoReleaseStore } from '../adapters/dynamodb/release-store';
+import { deadLetterQueue, type RejectedMessages } from '../adapters/rejected-messages';
+import { englandAndWales } from '../domain/calendar';
+import { recordCustodyEvent, type RecordDependencies } from '../use-cases/record-custody-event';
+
+export interface CustodyEventsDependencies {
+  record: RecordDependencies;
+  rejected: RejectedMessages;
+}
+
+export function custodyEventsHandler(deps: CustodyEventsDependencies) {
+  const processor = new BatchProcessor(EventType.SQS);
+
+  const recordMessage = async (message: SQSRecord): Promise<void> => {
+    const parsed = parseCustodyMessage(message.body);
+    if (!parsed.ok) {
+      logger.warn('custody message rejected', { messageId: message.messageId, reason: describe(parsed.errors) });
+      await deps.rejected.keep({ messageId: message.messageId, body: message.body, errors: parsed.errors });
+      metrics.addMetric('CustodyEventsRejected', MetricUnit.Count, 1);
+      return;
+    }
+    const result = await recordCustodyEvent(parsed.event, parsed.source, deps.record);
+    logger.info('custody event recorded', { eventId: result.eventId, eventType: parsed.event.eventType, outcome: result.outcome, caseRef: result.caseRef, alerts: result.alertIds.length });
+    metrics.addMetric(result.outcome === 'duplicate' ? 'CustodyEventsDuplicate' : 'CustodyEventsRecorded', MetricUnit.Count, 1);
+    if (result.alertIds.length > 0) metrics.addMetric('AlertsRaised', MetricUnit.Count, result.alertIds.length);
+  };
+
+  return lambdaHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, recordMessage, processor, { context }),
+  );
+}
+
+export function recordDependencies(config: RuntimeConfig): RecordDependencies {
+  return {
+    store: dynamoReleaseStore(dynamoDocuments(), { records: config.recordsTable, aggregates: config.aggregatesTable }),
+    rules: { calendar: englandAndWales, lateDayFrom: config.lateDayFrom },
+    scheduleWindowDays: config.scheduleWindowDays,
+    retentionDays: config.retentionDays,
+    clock: () => new Date(),
+  };
+}
+
+/** Wiring for AWS: everything from the environment, built on the first invocation. */
+export function dependenciesFromEnvironment(): CustodyEventsDependencies {
+  const config = runtimeConfig();
+  if (!config.custodyDeadLetterQueueUrl) throw new Error('CUSTODY_DLQ_URL is not set: rejected messages would have nowhere to go');
+  return { record: recordDependencies(config), rejected: deadLetterQueue(sqsClient(), config.custodyDeadLetterQueueUrl, 'custody-events') };
+}
+
+export const handler = lazily(() => custodyEventsHandler(dependenciesFromEnvironment()));

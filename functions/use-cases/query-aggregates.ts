@@ -1,0 +1,74 @@
+/**
+ * Read aggregate figures for a period: one Query per series (never a Scan), summed into days, ISO weeks
+ * or months in Europe/London.
+ */
+import { anyDimension, seriesKey } from '../domain/aggregates';
+import { isoWeek, month, type LocalDate } from '../domain/calendar';
+
+export type Granularity = 'day' | 'week' | 'month' | 'total';
+
+export interface AggregateQuery {
+  family: string;
+  localAuthority?: string;
+  prisonId?: string;
+  from?: LocalDate;
+  to?: LocalDate;
+  granularity?: Granularity;
+}
+
+export interface CounterRow {
+  date: LocalDate;
+  counts: Record<string, number>;
+}
+
+export interface AggregateReader {
+  /** Counter items of one series with from <= date <= to, in date order. */
+  series(pk: string, from: LocalDate, to: LocalDate): Promise<CounterRow[]>;
+}
+
+export interface AggregateResult {
+  family: string;
+  localAuthority: string;
+  prisonId: string;
+  from: LocalDate;
+  to: LocalDate;
+  granularity: Granularity;
+  periods: { period: string; counts: Record<string, number> }[];
+  totals: Record<string, number>;
+}
+
+export async function queryAggregates(query: AggregateQuery, reader: AggregateReader): Promise<AggregateResult> {
+  const localAuthority = query.localAuthority ?? anyDimension;
+  const prisonId = query.prisonId ?? anyDimension;
+  const from = query.from ?? '0000-01-01';
+  const to = query.to ?? '9999-12-31';
+  const granularity = query.granularity ?? 'day';
+  const rows = await reader.series(seriesKey(query.family, localAuthority, prisonId), from, to);
+
+  const periodOf = (date: LocalDate) => (granularity === 'day' ? date : granularity === 'week' ? isoWeek(date) : granularity === 'month' ? month(date) : 'total');
+  const periods = new Map<string, Record<string, number>>();
+  const totals: Record<string, number> = {};
+  for (const row of rows) {
+    const period = periodOf(row.date);
+    const counts = periods.get(period) ?? {};
+    for (const [name, n] of Object.entries(row.counts)) {
+      counts[name] = (counts[name] ?? 0) + n;
+      totals[name] = (totals[name] ?? 0) + n;
+    }
+    periods.set(period, counts);
+  }
+  return {
+    family: query.family,
+    localAuthority,
+    prisonId,
+    from,
+    to,
+    granularity,
+    periods: [...periods].map(([period, counts]) => ({ period, counts: sortedKeys(counts) })),
+    totals: sortedKeys(totals),
+  };
+}
+
+function sortedKeys(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}

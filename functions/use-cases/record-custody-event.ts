@@ -1,0 +1,137 @@
+/**
+ * Record one custody event, exactly once.
+ *
+ * 1. Load the person's releases.
+ * 2. Decide the transition: the case after the event, the alerts it raises (domain).
+ * 3. Commit in one transaction: the ledger item (new, or the event is a duplicate), the person's releases
+ *    (at the version we read), the difference in the counters, and the alerts (the outbox).
+ * 4. When another writer got there first, start again from 1. A duplicate changes nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CustodyEvent } from '../../events/custody-event';
+import { difference, releaseContribution, type CounterDelta } from '../domain/aggregates';
+import { openAlert, type Alert } from '../domain/alerts';
+import { londonTime } from '../domain/calendar';
+import type { ReleaseRules } from '../domain/classification';
+import { applyCustodyEvent, type PersonReleases, type ReleaseCase } from '../domain/release-case';
+
+export interface LedgerEntry {
+  eventId: string;
+  eventType: string;
+  occurredAt: string;
+  recordedAt: string;
+  source: string;
+  outcome: string;
+  caseRef?: string;
+}
+
+export interface ReleaseChange {
+  ledger: LedgerEntry;
+  person: PersonReleases;
+  /** The version the change was decided on; the commit fails if it has moved. */
+  expectedVersion: number;
+  counters: CounterDelta[];
+  alerts: Alert[];
+  /** Epoch seconds after which case and alert items may be deleted. */
+  expiresAt: number;
+}
+
+export type CommitResult = 'committed' | 'duplicate' | 'conflict';
+
+/** The port the use case needs from storage; DynamoDB implements it in adapters/. */
+export interface ReleaseStore {
+  loadPerson(prisonNumber: string): Promise<PersonReleases | undefined>;
+  commit(change: ReleaseChange): Promise<CommitResult>;
+}
+
+export interface RecordDependencies {
+  store: ReleaseStore;
+  rules: ReleaseRules;
+  scheduleWindowDays: number;
+  retentionDays: number;
+  clock: () => Date;
+}
+
+export interface RecordResult {
+  outcome: 'recorded' | 'duplicate';
+  eventId: string;
+  caseRef?: string;
+  alertIds: string[];
+}
+
+const maxAttempts = 8;
+
+export async function recordCustodyEvent(event: CustodyEvent, source: string, deps: RecordDependencies): Promise<RecordResult> {
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const before = await deps.store.loadPerson(event.person.prisonNumber);
+    const now = deps.clock();
+    const transition = applyCustodyEvent(before, event, {
+      rules: deps.rules,
+      scheduleWindowDays: deps.scheduleWindowDays,
+      newCaseRef,
+    });
+    const alerts = transition.alerts.map((draft) => openAlert(draft, now));
+    const counters = [
+      ...difference(releaseContribution(transition.caseBefore), releaseContribution(transition.caseAfter)),
+      ...alertsRaised(alerts),
+    ];
+    const after: PersonReleases = { ...transition.after, version: (before?.version ?? 0) + 1 };
+
+    const result = await deps.store.commit({
+      ledger: {
+        eventId: event.eventId,
+        eventType: event.eventType,
+        occurredAt: event.occurredAt,
+        recordedAt: now.toISOString(),
+        source,
+        outcome: transition.outcome,
+        ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}),
+      },
+      person: after,
+      expectedVersion: before?.version ?? 0,
+      counters,
+      alerts,
+      expiresAt: expiry(after, now, deps.retentionDays),
+    });
+
+    if (result === 'committed') {
+      return { outcome: 'recorded', eventId: event.eventId, ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}), alertIds: alerts.map((a) => a.alertId) };
+    }
+    if (result === 'duplicate') return { outcome: 'duplicate', eventId: event.eventId, alertIds: [] };
+    await pause(attempt);
+  }
+  throw new Error(`event ${event.eventId}: the person's record kept changing under ${maxAttempts} attempts; it will be retried`);
+}
+
+function alertsRaised(alerts: Alert[]): CounterDelta[] {
+  return alerts.map((a) => ({
+    family: 'alerts',
+    localAuthority: a.localAuthority,
+    prisonId: a.prisonId,
+    date: londonTime(a.raisedAt).date,
+    counts: { [`raised.${a.kind}`]: 1, raised: 1 },
+  }));
+}
+
+/** Cases are kept for the retention period after the newest release or schedule of the person. */
+function expiry(person: PersonReleases, now: Date, retentionDays: number): number {
+  const newest = person.cases
+    .map((c: ReleaseCase) => c.releasedAt ?? (c.scheduledFor ? `${c.scheduledFor}T00:00:00Z` : undefined))
+    .filter((d): d is string => d !== undefined)
+    .map((d) => Date.parse(d))
+    .reduce((a, b) => Math.max(a, b), now.getTime());
+  return Math.floor(newest / 1000) + retentionDays * 86_400;
+}
+
+/** A case reference that identifies the case to a worker without naming the person: GH-XXXX-XXXX. */
+function newCaseRef(): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O or 1/I: read aloud over the phone
+  const bytes = randomBytes(8);
+  const chars = [...bytes].map((b) => alphabet[b % alphabet.length]).join('');
+  return `GH-${chars.slice(0, 4)}-${chars.slice(4)}`;
+}
+
+function pause(attempt: number): Promise<void> {
+  const ms = Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random());
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
