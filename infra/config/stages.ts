@@ -1,0 +1,46 @@
+/** What differs between deployments. `npx cdk deploy -c stage=prod` picks one. */
+export interface StageConfig {
+  stage: 'dev' | 'prod';
+  region: string;
+  /** Case and alert items expire this many days after the release. */
+  retentionDays: number;
+  /** CloudWatch log retention of every function. */
+  logRetentionDays: number;
+  /** Deletion protection and RETAIN on data stores. */
+  protectData: boolean;
+  /** Receives before a custody message is parked in its dead-letter queue. */
+  maxReceiveCount: number;
+  /** Upper bound on on-demand throughput of each table (requests per second). */
+  maxTableRequestUnits: number;
+  /** Local time from which a release counts as late in the day. */
+  lateDayFrom: string;
+}
+
+const stages: Record<StageConfig['stage'], StageConfig> = {
+  dev: {
+    stage: 'dev',
+    region: 'eu-west-2',
+    retentionDays: 30,
+    logRetentionDays: 30,
+    protectData: false,
+    maxReceiveCount: 3,
+    maxTableRequestUnits: 1000,
+    lateDayFrom: '15:00',
+  },
+  prod: {
+    stage: 'prod',
+    region: 'eu-west-2',
+    retentionDays: 730,
+    logRetentionDays: 90,
+    protectData: true,
+    maxReceiveCount: 5,
+    maxTableRequestUnits: 4000,
+    lateDayFrom: '15:00',
+  },
+};
+
+export function stageConfig(stage: string): StageConfig {
+  const config = stages[stage as StageConfig['stage']];
+  if (!config) throw new Error(`unknown stage '${stage}': expected one of ${Object.keys(stages).join(', ')} (-c stage=dev|prod)`);
+  return config;
+}

@@ -1,0 +1,60 @@
+/**
+ * Alerts out: the records table's stream, filtered to newly raised alerts, feeds the dispatch function,
+ * which sends each through its channel. Failed batches end in a dead-letter queue.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { alertStreamFilter } from '../../functions/commons/resources';
+import type { StageConfig } from '../config/stages';
+import type { DataStores } from './data-stores';
+import { GatehouseFunction } from './gatehouse-function';
+
+export class AlertDispatch extends Construct {
+  readonly topic: Topic;
+  readonly deadLetterQueue: Queue;
+  readonly handler: GatehouseFunction;
+
+  constructor(scope: Construct, id: string, props: { config: StageConfig; key: IKey; data: DataStores }) {
+    super(scope, id);
+    const { config, key, data } = props;
+
+    this.topic = new Topic(this, 'AlertsTopic', { masterKey: key, enforceSSL: true, displayName: 'Gatehouse alerts' });
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    this.handler = new GatehouseFunction(this, 'Function', {
+      name: 'dispatch',
+      config,
+      key,
+      environment: { ...data.environment, ALERTS_TOPIC_ARN: this.topic.topicArn },
+    });
+    this.handler.addEventSource(
+      new DynamoEventSource(data.records, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 10,
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(this.deadLetterQueue),
+        filters: [FilterCriteria.filter(alertStreamFilter)],
+      }),
+    );
+
+    // Deliveries are claimed and recorded beside their alert.
+    this.handler.addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [data.records.tableArn] }),
+    );
+    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
+    this.handler.grantKeyUse(key);
+  }
+}

@@ -1,0 +1,39 @@
+/** The whole of Gatehouse in one stack: one `cdk deploy` per stage. */
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { StageConfig } from './config/stages';
+import { AlertDispatch } from './constructs/alert-dispatch';
+import { CustodyEvents } from './constructs/custody-events';
+import { DataStores } from './constructs/data-stores';
+
+export interface GatehouseStackProps extends StackProps {
+  config: StageConfig;
+}
+
+export class GatehouseStack extends Stack {
+  readonly key: Key;
+  readonly data: DataStores;
+  readonly custodyEvents: CustodyEvents;
+  readonly alertDispatch: AlertDispatch;
+
+  constructor(scope: Construct, id: string, props: GatehouseStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    // One customer-managed key for everything that may hold personal data (UK GDPR Article 10 data).
+    this.key = new Key(this, 'DataKey', {
+      alias: `alias/gatehouse-${config.stage}`,
+      description: 'Gatehouse: encrypts release cases, alerts, queues, topics and logs',
+      enableKeyRotation: true,
+      removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    // CloudWatch Logs encrypts the functions' log groups with it.
+    this.key.grantEncryptDecrypt(new ServicePrincipal(`logs.${this.region}.amazonaws.com`));
+
+    this.data = new DataStores(this, 'Data', { config, key: this.key });
+    this.custodyEvents = new CustodyEvents(this, 'CustodyEvents', { config, key: this.key, data: this.data });
+    this.alertDispatch = new AlertDispatch(this, 'AlertDispatch', { config, key: this.key, data: this.data });
+  }
+}

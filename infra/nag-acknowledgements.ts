@@ -1,0 +1,40 @@
+/**
+ * Every cdk-nag finding Gatehouse accepts, each on the resource it concerns and with the reason.
+ * The infra tests compare this list with what synth reports, so a new acknowledgement cannot slip in unnoticed.
+ */
+import { Validations, type CfnElement } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { GatehouseStack } from './gatehouse-stack';
+import type { GatehouseFunction } from './constructs/gatehouse-function';
+
+export interface NagAcknowledgement {
+  /** Construct path below the stack. */
+  path: string;
+  id: string;
+  reason: string;
+}
+
+export function acknowledgements(stack: GatehouseStack): [IConstruct, NagAcknowledgement][] {
+  const found: [IConstruct, NagAcknowledgement][] = [];
+  const ack = (construct: IConstruct, id: string, reason: string) =>
+    found.push([construct, { path: construct.node.path.replace(`${stack.node.path}/`, ''), id, reason }]);
+  const policyOf = (fn: GatehouseFunction) => fn.role!.node.findChild('DefaultPolicy');
+
+  for (const fn of [stack.custodyEvents.handler, stack.alertDispatch.handler]) {
+    const logGroupId = stack.getLogicalId(fn.logGroup.node.defaultChild as CfnElement);
+    ack(policyOf(fn), `AwsSolutions-IAM5[Resource::<${logGroupId}.Arn>:*]`, 'Log streams of this function\'s own log group: Lambda names them at run time, so they can only be matched under the group.');
+    ack(policyOf(fn), 'AwsSolutions-IAM5[Resource::*]', fn === stack.alertDispatch.handler
+      ? 'xray:PutTraceSegments/PutTelemetryRecords (tracing) and dynamodb:ListStreams (stream event source) support no resource-level permissions.'
+      : 'xray:PutTraceSegments/PutTelemetryRecords (tracing) support no resource-level permissions.');
+  }
+  const dispatchPolicy = policyOf(stack.alertDispatch.handler);
+  for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+    ack(dispatchPolicy, `AwsSolutions-IAM5[Action::${action}]`, 'Granted by CDK for the stream event source\'s on-failure SQS destination (queue.grantSendMessages); limited to the stack\'s one data key.');
+  }
+  ack(stack.alertDispatch.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is itself the on-failure destination of the dispatch stream event source; a dead-letter queue needs none of its own.');
+  return found;
+}
+
+export function acknowledgeFindings(stack: GatehouseStack): void {
+  for (const [construct, { id, reason }] of acknowledgements(stack)) Validations.of(construct).acknowledge({ id, reason });
+}

@@ -1,0 +1,74 @@
+/**
+ * A week at HMP Durham, 16–22 November 2026, as the demo plays it. Prison numbers are invented.
+ */
+import type { CustodyEvent } from '../events/custody-event';
+
+export interface DemoStep {
+  /** What a person watching the demo is told. */
+  say: string;
+  events: unknown[];
+}
+
+const dmi = { prisonId: 'DMI' } as const;
+const durham = 'E06000047';
+const darlington = 'E06000005';
+
+export const demoWeek: DemoStep[] = [
+  {
+    say: 'Monday: HMP Durham schedules three releases for the week',
+    events: [
+      scheduled('demo-0001', 'B2345CD', '2026-11-17', { destinationLocalAuthority: durham, accommodation: 'SETTLED', aftercarePlan: 'IN_PLACE', needs: ['EDUCATION_SKILLS_AND_WORK'] }),
+      scheduled('demo-0002', 'C3456DE', '2026-11-19', { destinationLocalAuthority: darlington, accommodation: 'CAS3', aftercarePlan: 'NONE', needs: ['HEALTH', 'FINANCE_AND_ID'] }),
+      scheduled('demo-0003', 'D4567EF', '2026-11-20', { destinationLocalAuthority: durham, accommodation: 'NO_FIXED_ABODE', aftercarePlan: 'IN_PLACE', needs: ['ACCOMMODATION', 'DRUGS_AND_ALCOHOL'], cohorts: ['IOM'] }),
+    ],
+  },
+  {
+    say: 'Tuesday 10:15: a planned release to County Durham, housed, with an aftercare plan',
+    events: [released('demo-0004', 'B2345CD', '2026-11-17T10:15:00Z', {})],
+  },
+  {
+    say: 'Thursday 11:00: a planned release to Darlington into CAS3, but no aftercare plan',
+    events: [released('demo-0005', 'C3456DE', '2026-11-19T11:00:00Z', {})],
+  },
+  {
+    say: 'Friday 15:30: the planned Friday release to County Durham, still no fixed abode',
+    events: [released('demo-0006', 'D4567EF', '2026-11-20T15:30:00Z', {})],
+  },
+  {
+    say: 'Friday 16:40: released from court to Darlington, unplanned, no fixed abode, no aftercare plan, drug and alcohol needs (sent twice, as producers do)',
+    events: [
+      released('demo-0007', 'A1234BC', '2026-11-20T16:40:00Z', {
+        reason: 'RELEASED_FROM_COURT',
+        destinationLocalAuthority: darlington,
+        accommodation: 'NO_FIXED_ABODE',
+        aftercarePlan: 'NONE',
+        needs: ['DRUGS_AND_ALCOHOL', 'HEALTH'],
+        cohorts: ['IOM'],
+      }),
+      released('demo-0007', 'A1234BC', '2026-11-20T16:40:00Z', {
+        reason: 'RELEASED_FROM_COURT',
+        destinationLocalAuthority: darlington,
+        accommodation: 'NO_FIXED_ABODE',
+        aftercarePlan: 'NONE',
+        needs: ['DRUGS_AND_ALCOHOL', 'HEALTH'],
+        cohorts: ['IOM'],
+      }),
+    ],
+  },
+];
+
+/** An event a producer got wrong: the demo shows how Gatehouse answers it. */
+export const demoMistake = {
+  say: 'A producer sends an event with a mistyped prison number and an unknown accommodation status',
+  event: { ...released('demo-0099', 'A1234BC', '2026-11-21T09:00:00Z', { accommodation: 'HOSTEL' as never }), person: { prisonNumber: 'A123BC' } },
+};
+
+type Circumstances = Partial<Extract<CustodyEvent, { eventType: 'prisoner.released' }>['release']>;
+
+function scheduled(eventId: string, prisonNumber: string, scheduledFor: string, release: Circumstances): CustodyEvent {
+  return { eventId, eventType: 'release.scheduled', occurredAt: '2026-11-16T09:00:00Z', ...dmi, person: { prisonNumber }, release: { scheduledFor, ...release } };
+}
+
+function released(eventId: string, prisonNumber: string, releasedAt: string, release: Circumstances): CustodyEvent {
+  return { eventId, eventType: 'prisoner.released', occurredAt: releasedAt, ...dmi, person: { prisonNumber }, release: { releasedAt, ...release } };
+}
