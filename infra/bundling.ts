@@ -10,6 +10,7 @@ export const functionsRoot = join(import.meta.dirname, '..', 'functions', 'handl
 export const entries = {
   'custody-events': join(functionsRoot, 'custody-events.ts'),
   dispatch: join(functionsRoot, 'dispatch.ts'),
+  api: join(functionsRoot, 'api.ts'),
 } as const;
 
 export type FunctionName = keyof typeof entries;

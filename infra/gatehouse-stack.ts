@@ -5,6 +5,7 @@ import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config/stages';
 import { AlertDispatch } from './constructs/alert-dispatch';
+import { Api } from './constructs/api';
 import { CustodyEvents } from './constructs/custody-events';
 import { DataStores } from './constructs/data-stores';
 
@@ -17,6 +18,7 @@ export class GatehouseStack extends Stack {
   readonly data: DataStores;
   readonly custodyEvents: CustodyEvents;
   readonly alertDispatch: AlertDispatch;
+  readonly api: Api;
 
   constructor(scope: Construct, id: string, props: GatehouseStackProps) {
     super(scope, id, props);
@@ -35,5 +37,6 @@ export class GatehouseStack extends Stack {
     this.data = new DataStores(this, 'Data', { config, key: this.key });
     this.custodyEvents = new CustodyEvents(this, 'CustodyEvents', { config, key: this.key, data: this.data });
     this.alertDispatch = new AlertDispatch(this, 'AlertDispatch', { config, key: this.key, data: this.data });
+    this.api = new Api(this, 'Api', { config, key: this.key, data: this.data });
   }
 }

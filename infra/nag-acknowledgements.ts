@@ -5,7 +5,7 @@
 import { Validations, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { GatehouseStack } from './gatehouse-stack';
-import type { GatehouseFunction } from './constructs/gatehouse-function';
+import { GatehouseFunction } from './constructs/gatehouse-function';
 
 export interface NagAcknowledgement {
   /** Construct path below the stack. */
@@ -20,7 +20,8 @@ export function acknowledgements(stack: GatehouseStack): [IConstruct, NagAcknowl
     found.push([construct, { path: construct.node.path.replace(`${stack.node.path}/`, ''), id, reason }]);
   const policyOf = (fn: GatehouseFunction) => fn.role!.node.findChild('DefaultPolicy');
 
-  for (const fn of [stack.custodyEvents.handler, stack.alertDispatch.handler]) {
+  const functions = stack.node.findAll().filter((c): c is GatehouseFunction => c instanceof GatehouseFunction);
+  for (const fn of functions) {
     const logGroupId = stack.getLogicalId(fn.logGroup.node.defaultChild as CfnElement);
     ack(policyOf(fn), `AwsSolutions-IAM5[Resource::<${logGroupId}.Arn>:*]`, 'Log streams of this function\'s own log group: Lambda names them at run time, so they can only be matched under the group.');
     ack(policyOf(fn), 'AwsSolutions-IAM5[Resource::*]', fn === stack.alertDispatch.handler

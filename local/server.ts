@@ -2,14 +2,13 @@
  * The local HTTP API on 127.0.0.1. POST /custody-events puts what it receives on the local custody queue,
  * in the same SQS batch shape, so the very handler Lambda runs records it.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { parseCustodyPayload } from '../events/custody-message';
-import { dynamoDocuments } from '../functions/commons/clients';
-import { aggregatesTable, recordsTable } from '../functions/commons/resources';
 import { readOutbox } from '../functions/adapters/channels/local-outbox';
-import { dynamoAggregateReader } from '../functions/adapters/dynamodb/aggregate-reader';
-import { dynamoReleaseStore } from '../functions/adapters/dynamodb/release-store';
-import { queryAggregates, type Granularity } from '../functions/use-cases/query-aggregates';
+import { apiDependencies, apiHandler } from '../functions/handlers/api';
+import { lambdaContext } from './lambda-context';
 import type { Gatehouse } from './runtime';
 
 export interface RunningServer {
@@ -22,9 +21,7 @@ type Route = (request: IncomingMessage, url: URL, params: string[]) => Promise<{
 const maxBodyBytes = 5 * 1024 * 1024;
 
 export async function startServer(gatehouse: Gatehouse, port: number): Promise<RunningServer> {
-  const tables = { records: gatehouse.names.tables[recordsTable.id]!, aggregates: gatehouse.names.tables[aggregatesTable.id]! };
-  const store = dynamoReleaseStore(dynamoDocuments(), tables);
-  const aggregates = dynamoAggregateReader(dynamoDocuments(), tables.aggregates);
+  const api = apiHandler(apiDependencies());
 
   const routes: [string, RegExp, Route][] = [
     ['GET', /^\/health$/, async () => ({
@@ -50,28 +47,6 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
       return { status: 202, body: { accepted: parsed.map((p) => (p.ok ? p.event.eventId : undefined)) } };
     }],
     ['GET', /^\/alerts$/, async () => ({ status: 200, body: { alerts: await readOutbox(gatehouse.outboxFile) } })],
-    ['GET', /^\/aggregates$/, async (_request, url) => {
-      const q = url.searchParams;
-      const granularity = (q.get('granularity') ?? 'total') as Granularity;
-      if (!['day', 'week', 'month', 'total'].includes(granularity)) return { status: 400, body: { error: 'granularity: expected day, week, month or total' } };
-      const result = await queryAggregates(
-        {
-          family: q.get('family') ?? 'releases',
-          granularity,
-          ...(q.get('la') ? { localAuthority: q.get('la')! } : {}),
-          ...(q.get('prison') ? { prisonId: q.get('prison')! } : {}),
-          ...(q.get('from') ? { from: q.get('from')! } : {}),
-          ...(q.get('to') ? { to: q.get('to')! } : {}),
-        },
-        aggregates,
-      );
-      return { status: 200, body: result };
-    }],
-    ['GET', /^\/cases\/([A-Za-z0-9]+)$/, async (_request, _url, [prisonNumber]) => {
-      const person = await store.loadPerson(prisonNumber!.toUpperCase());
-      if (!person) return { status: 404, body: { error: `no release case for ${prisonNumber}` } };
-      return { status: 200, body: { prisonNumber: person.prisonNumber, current: person.cases[0], cases: person.cases } };
-    }],
     ['GET', /^\/dead-letters$/, async () => ({
       status: 200,
       body: { 'custody-events': gatehouse.deadLetters.custody.messages, dispatch: gatehouse.deadLetters.dispatch.messages },
@@ -87,10 +62,8 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
     const candidates = routes.filter(([, pattern]) => pattern.test(url.pathname));
     const route = candidates.find(([method]) => method === request.method);
     try {
-      if (!route) {
-        const status = candidates.length > 0 ? 405 : 404;
-        return send(response, status, { error: status === 405 ? `${request.method} is not allowed on ${url.pathname}` : `no route for ${url.pathname}` });
-      }
+      // Everything that is not local plumbing is the HTTP API, answered by the same handler as in AWS.
+      if (!route) return await forwardToApi(request, url, response);
       const params = route[1].exec(url.pathname)!.slice(1);
       const result = await route[2](request, url, params);
       send(response, result.status, result.body);
@@ -98,6 +71,13 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
       console.error(`[http] ${request.method} ${url.pathname}: ${(error as Error).message}`);
       send(response, 500, { error: 'internal error; see the console' });
     }
+  }
+
+  async function forwardToApi(request: IncomingMessage, url: URL, response: ServerResponse): Promise<void> {
+    const body = await readBody(request);
+    const result = await api(apiGatewayEvent(request, url, body), lambdaContext('api'));
+    response.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
+    response.end(result.body ?? '');
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -121,17 +101,53 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.end(JSON.stringify(body, null, 2));
 }
 
-async function readJson(request: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
+async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) return { ok: false, error: `request body over ${maxBodyBytes} bytes` };
+    if (size > maxBodyBytes) throw new BodyTooLarge();
     chunks.push(chunk as Buffer);
   }
-  try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
-  } catch {
-    return { ok: false, error: 'the request body is not valid JSON' };
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+class BodyTooLarge extends Error {
+  constructor() {
+    super(`request body over ${maxBodyBytes} bytes`);
   }
+}
+
+async function readJson(request: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
+  try {
+    return { ok: true, value: JSON.parse(await readBody(request)) };
+  } catch (error) {
+    return { ok: false, error: error instanceof BodyTooLarge ? error.message : 'the request body is not valid JSON' };
+  }
+}
+
+/** The API Gateway HTTP API (payload 2.0) event for a local request. */
+function apiGatewayEvent(request: IncomingMessage, url: URL, body: string): APIGatewayProxyEventV2 {
+  const method = request.method ?? 'GET';
+  const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    ...(body ? { body, isBase64Encoded: false } : { isBase64Encoded: false }),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: url.host,
+      domainPrefix: 'local',
+      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+    },
+  };
 }

@@ -59,11 +59,20 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
 
   it('runs every function on Node.js 24, arm64, with tracing and its own encrypted log group', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(2);
+    expect(Object.keys(functions)).toHaveLength(3);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogFormat: 'JSON' } });
     }
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: stage === 'prod' ? 90 : 30, KmsKeyId: Match.anyValue() });
+  });
+
+  it('puts the HTTP API behind a Cognito JWT authorizer with access logs', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AccessLogSettings: { DestinationArn: Match.anyValue() } });
+    template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
+    for (const route of Object.values(template.findResources('AWS::ApiGatewayV2::Route'))) {
+      expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe('JWT');
+    }
   });
 
   it('grants no function a managed policy or a wildcard data action', () => {
@@ -90,6 +99,8 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
       { path: 'CustodyEvents/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
       { path: 'AlertDispatch/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },
       { path: 'AlertDispatch/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
+      { path: 'Api/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },
+      { path: 'Api/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
       { path: 'AlertDispatch/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]' },
       { path: 'AlertDispatch/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]' },
       { path: 'AlertDispatch/DeadLetterQueue', id: 'AwsSolutions-SQS3' },

@@ -1,0 +1,73 @@
+/**
+ * The routes of the HTTP API, one entry each: method, path pattern, and the use case it calls.
+ * Parameters in `{braces}` arrive in `params`.
+ */
+import type { AggregateReader, Granularity } from '../use-cases/query-aggregates';
+import { queryAggregates } from '../use-cases/query-aggregates';
+import type { ReleaseStore } from '../use-cases/record-custody-event';
+
+export interface ApiDependencies {
+  releases: Pick<ReleaseStore, 'loadPerson'>;
+  aggregates: AggregateReader;
+  clock: () => Date;
+}
+
+export interface ApiRequest {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type ApiResponse =
+  | { status: number; body: unknown }
+  | { status: number; text: string; contentType: string; headers?: Record<string, string> };
+
+export interface Route {
+  method: 'GET' | 'POST';
+  pattern: string;
+  match(path: string): Record<string, string> | undefined;
+  handle(request: ApiRequest): Promise<ApiResponse>;
+}
+
+export function apiRoutes(deps: ApiDependencies): Route[] {
+  return [
+    route('GET', '/cases/{prisonNumber}', async ({ params }) => {
+      const prisonNumber = params.prisonNumber!.toUpperCase();
+      const person = await deps.releases.loadPerson(prisonNumber);
+      if (!person) return { status: 404, body: { error: `no release case for ${prisonNumber}` } };
+      return { status: 200, body: { prisonNumber: person.prisonNumber, current: person.cases[0], cases: person.cases } };
+    }),
+
+    route('GET', '/aggregates', async ({ query }) => {
+      const granularity = (query.get('granularity') ?? 'total') as Granularity;
+      if (!['day', 'week', 'month', 'total'].includes(granularity)) return { status: 400, body: { error: 'granularity: expected day, week, month or total' } };
+      const optional = (name: string, key: string) => (query.get(name) ? { [key]: query.get(name)! } : {});
+      const result = await queryAggregates(
+        { family: query.get('family') ?? 'releases', granularity, ...optional('la', 'localAuthority'), ...optional('prison', 'prisonId'), ...optional('from', 'from'), ...optional('to', 'to') },
+        deps.aggregates,
+      );
+      return { status: 200, body: result };
+    }),
+  ];
+}
+
+/** A route whose `{name}` segments match one path segment each. */
+export function route(method: Route['method'], pattern: string, handle: Route['handle']): Route {
+  const names: string[] = [];
+  const regex = new RegExp(
+    `^${pattern.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    })}$`,
+  );
+  return {
+    method,
+    pattern,
+    match(path) {
+      const m = regex.exec(path);
+      return m ? Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)])) : undefined;
+    },
+    handle,
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The HTTP API: API Gateway HTTP API in front of the `api` function. Board and case routes sit behind a
+ * Cognito JWT authorizer; routes that must answer a signed link (an alert acknowledgement) opt out explicitly.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod, HttpNoneAuthorizer, LogGroupLogDestination, type HttpRouteProps } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccountRecovery, FeaturePlan, Mfa, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { StageConfig } from '../config/stages';
+import type { DataStores } from './data-stores';
+import { GatehouseFunction } from './gatehouse-function';
+
+/** Routes answered by the api function, with whether they need a signed-in user. */
+export const apiRoutes: { method: HttpMethod; path: string; public?: boolean }[] = [
+  { method: HttpMethod.GET, path: '/cases/{prisonNumber}' },
+  { method: HttpMethod.GET, path: '/aggregates' },
+];
+
+export class Api extends Construct {
+  readonly httpApi: HttpApi;
+  readonly userPool: UserPool;
+  readonly client: UserPoolClient;
+  readonly handler: GatehouseFunction;
+
+  constructor(scope: Construct, id: string, props: { config: StageConfig; key: IKey; data: DataStores }) {
+    super(scope, id);
+    const { config, key, data } = props;
+
+    // Board members and partnership staff sign in; no self sign-up, MFA required.
+    this.userPool = new UserPool(this, 'Users', {
+      userPoolName: `gatehouse-${config.stage}`,
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { sms: false, otp: true },
+      passwordPolicy: { minLength: 14, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.PLUS,
+      deletionProtection: config.protectData,
+      removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.client = this.userPool.addClient('Dashboard', {
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+    });
+
+    this.handler = new GatehouseFunction(this, 'Function', { name: 'api', config, key, environment: { ...data.environment } });
+    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:GetItem'], resources: [data.records.tableArn] }));
+    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:Query'], resources: [data.aggregates.tableArn] }));
+    this.handler.grantKeyUse(key);
+
+    const authorizer = new HttpJwtAuthorizer('Cognito', this.userPool.userPoolProviderUrl, { jwtAudience: [this.client.userPoolClientId] });
+    this.httpApi = new HttpApi(this, 'Http', { apiName: `gatehouse-${config.stage}`, createDefaultStage: false, defaultAuthorizer: authorizer });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: config.logRetentionDays === 90 ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_MONTH,
+      encryptionKey: key,
+      removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
+      throttle: { rateLimit: 50, burstLimit: 100 },
+    });
+
+    const integration = new HttpLambdaIntegration('Api', this.handler);
+    for (const r of apiRoutes) this.addRoute({ path: r.path, methods: [r.method], integration, ...(r.public ? { authorizer: new HttpNoneAuthorizer() } : {}) });
+  }
+
+  addRoute(route: Omit<HttpRouteProps, 'httpApi' | 'routeKey'> & { path: string; methods: HttpMethod[] }): void {
+    this.httpApi.addRoutes(route);
+  }
+}
