@@ -12,27 +12,42 @@ import { isReleased, type ReleaseCase } from './release-case';
 
 export const anyDimension = '*';
 
-export interface CounterDelta {
-  family: string;
-  localAuthority: string;
-  prisonId: string;
-  date: LocalDate;
-  counts: Record<string, number>;
-}
+/**
+ * Counter families and the dimensions each is broken down by, in key order. A family's figures can be
+ * filtered by any of its dimensions (a query parameter of the same name) or summed over it (`*`).
+ */
+export const families = {
+  releases: ['la', 'prison'],
+  movements: ['la', 'prison'],
+  alerts: ['la', 'prison'],
+  files: ['partner', 'kind'],
+  accommodation: ['la'],
+} as const satisfies Record<string, readonly string[]>;
 
-/** The partition key of a counter series: family plus its two dimensions (`*` = all). */
-export function seriesKey(family: string, localAuthority: string, prisonId: string): string {
-  return `${family}#la=${localAuthority}#prison=${prisonId}`;
+export type Family = keyof typeof families;
+export type Dimensions<F extends Family = Family> = Record<(typeof families)[F][number], string>;
+
+/** What to add to one counter series on one local day. */
+export type CounterDelta = {
+  [F in Family]: { family: F; dimensions: Dimensions<F>; date: LocalDate; counts: Record<string, number> };
+}[Family];
+
+/** The partition key of a counter series: the family and a value (or `*`) for each of its dimensions. */
+export function seriesKey<F extends Family>(family: F, dimensions: Partial<Dimensions<F>>): string {
+  const names = families[family] as readonly string[];
+  return [family, ...names.map((name) => `${name}=${(dimensions as Record<string, string | undefined>)[name] ?? anyDimension}`)].join('#');
 }
 
 /**
- * Each counted fact is written to the series for its area and prison, and to the roll-ups across
- * areas, across prisons and across both — so a filter is one Query and never a Scan.
+ * Each counted fact is written to its own series and to every roll-up with one or more dimensions
+ * replaced by `*` (area and prison; area only; prison only; all) — so any filter is one Query, never a Scan.
  */
 export function rollUps(delta: CounterDelta): { pk: string; sk: string; counts: Record<string, number> }[] {
-  const las = [delta.localAuthority, anyDimension];
-  const prisons = [delta.prisonId, anyDimension];
-  return las.flatMap((la) => prisons.map((prison) => ({ pk: seriesKey(delta.family, la, prison), sk: delta.date, counts: delta.counts })));
+  const names = families[delta.family] as readonly string[];
+  const values = delta.dimensions as Record<string, string>;
+  let combinations: Record<string, string>[] = [{}];
+  for (const name of names) combinations = combinations.flatMap((c) => [{ ...c, [name]: values[name]! }, { ...c, [name]: anyDimension }]);
+  return combinations.map((dims) => ({ pk: seriesKey(delta.family, dims as Partial<Dimensions>), sk: delta.date, counts: delta.counts }));
 }
 
 /** What one release case adds to the release figures (nothing until the person has actually been released). */
@@ -62,8 +77,7 @@ export function releaseContribution(c: ReleaseCase | undefined): CounterDelta[] 
   return [
     {
       family: 'releases',
-      localAuthority: c.circumstances.destinationLocalAuthority ?? 'UNKNOWN',
-      prisonId: c.prisonId,
+      dimensions: { la: c.circumstances.destinationLocalAuthority ?? 'UNKNOWN', prison: c.prisonId },
       date,
       counts: withoutZeros(counts),
     },
@@ -74,7 +88,7 @@ export function releaseContribution(c: ReleaseCase | undefined): CounterDelta[] 
 export function difference(before: CounterDelta[], after: CounterDelta[]): CounterDelta[] {
   const merged = new Map<string, CounterDelta>();
   const add = (d: CounterDelta, sign: 1 | -1) => {
-    const key = [d.family, d.localAuthority, d.prisonId, d.date].join('|');
+    const key = [seriesKey(d.family, d.dimensions), d.date].join('|');
     const target = merged.get(key) ?? { ...d, counts: {} };
     for (const [name, n] of Object.entries(d.counts)) target.counts[name] = (target.counts[name] ?? 0) + sign * n;
     merged.set(key, target);

@@ -2,6 +2,7 @@
  * The routes of the HTTP API, one entry each: method, path pattern, and the use case it calls.
  * Parameters in `{braces}` arrive in `params`.
  */
+import { families, type Family } from '../domain/aggregates';
 import type { AggregateReader, Granularity } from '../use-cases/query-aggregates';
 import { queryAggregates } from '../use-cases/query-aggregates';
 import type { ReleaseStore } from '../use-cases/record-custody-event';
@@ -42,9 +43,11 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
     route('GET', '/aggregates', async ({ query }) => {
       const granularity = (query.get('granularity') ?? 'total') as Granularity;
       if (!['day', 'week', 'month', 'total'].includes(granularity)) return { status: 400, body: { error: 'granularity: expected day, week, month or total' } };
-      const optional = (name: string, key: string) => (query.get(name) ? { [key]: query.get(name)! } : {});
+      const family = (query.get('family') ?? 'releases') as Family;
+      if (!(family in families)) return { status: 400, body: { error: `family: expected one of ${Object.keys(families).join(', ')}` } };
+      const dimensions = Object.fromEntries((families[family] as readonly string[]).flatMap((name) => (query.get(name) ? [[name, query.get(name)!]] : [])));
       const result = await queryAggregates(
-        { family: query.get('family') ?? 'releases', granularity, ...optional('la', 'localAuthority'), ...optional('prison', 'prisonId'), ...optional('from', 'from'), ...optional('to', 'to') },
+        { family, granularity, dimensions, ...(query.get('from') ? { from: query.get('from')! } : {}), ...(query.get('to') ? { to: query.get('to')! } : {}) },
         deps.aggregates,
       );
       return { status: 200, body: result };

@@ -2,15 +2,15 @@
  * Read aggregate figures for a period: one Query per series (never a Scan), summed into days, ISO weeks
  * or months in Europe/London.
  */
-import { anyDimension, seriesKey } from '../domain/aggregates';
+import { anyDimension, families, seriesKey, type Dimensions, type Family } from '../domain/aggregates';
 import { isoWeek, month, type LocalDate } from '../domain/calendar';
 
 export type Granularity = 'day' | 'week' | 'month' | 'total';
 
 export interface AggregateQuery {
-  family: string;
-  localAuthority?: string;
-  prisonId?: string;
+  family: Family;
+  /** A value per dimension of the family to filter on; a dimension left out is summed over. */
+  dimensions?: Partial<Dimensions>;
   from?: LocalDate;
   to?: LocalDate;
   granularity?: Granularity;
@@ -27,9 +27,8 @@ export interface AggregateReader {
 }
 
 export interface AggregateResult {
-  family: string;
-  localAuthority: string;
-  prisonId: string;
+  family: Family;
+  dimensions: Record<string, string>;
   from: LocalDate;
   to: LocalDate;
   granularity: Granularity;
@@ -38,12 +37,13 @@ export interface AggregateResult {
 }
 
 export async function queryAggregates(query: AggregateQuery, reader: AggregateReader): Promise<AggregateResult> {
-  const localAuthority = query.localAuthority ?? anyDimension;
-  const prisonId = query.prisonId ?? anyDimension;
+  const dimensions = Object.fromEntries(
+    (families[query.family] as readonly string[]).map((name) => [name, (query.dimensions as Record<string, string | undefined> | undefined)?.[name] ?? anyDimension]),
+  );
   const from = query.from ?? '0000-01-01';
   const to = query.to ?? '9999-12-31';
   const granularity = query.granularity ?? 'day';
-  const rows = await reader.series(seriesKey(query.family, localAuthority, prisonId), from, to);
+  const rows = await reader.series(seriesKey(query.family, dimensions as Partial<Dimensions>), from, to);
 
   const periodOf = (date: LocalDate) => (granularity === 'day' ? date : granularity === 'week' ? isoWeek(date) : granularity === 'month' ? month(date) : 'total');
   const periods = new Map<string, Record<string, number>>();
@@ -59,8 +59,7 @@ export async function queryAggregates(query: AggregateQuery, reader: AggregateRe
   }
   return {
     family: query.family,
-    localAuthority,
-    prisonId,
+    dimensions,
     from,
     to,
     granularity,

@@ -106,8 +106,7 @@ export async function recordCustodyEvent(event: CustodyEvent, source: string, de
 function alertsRaised(alerts: Alert[]): CounterDelta[] {
   return alerts.map((a) => ({
     family: 'alerts',
-    localAuthority: a.localAuthority,
-    prisonId: a.prisonId,
+    dimensions: { la: a.localAuthority, prison: a.prisonId },
     date: londonTime(a.raisedAt).date,
     counts: { [`raised.${a.kind}`]: 1, raised: 1 },
   }));
