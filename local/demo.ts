@@ -7,26 +7,32 @@ import { MissingJavaError } from './emulators';
 import { startGatehouse, type Gatehouse } from './runtime';
 import { demoMistake, demoWeek } from './demo-scenario';
 
-const started = Date.now();
-const print = (line = '') => process.stdout.write(`${line}\n`);
+type Print = (line?: string) => void;
 
 async function main(): Promise<void> {
+  const started = Date.now();
+  const print: Print = (line = '') => process.stdout.write(`${line}\n`);
   print('Gatehouse demo: a week of releases from HMP Durham, 16–20 November 2026\n');
   const gatehouse = await startGatehouse({ fresh: true, port: 0, dataDir: '.gatehouse/demo' });
   try {
     print(`Local stack up on ${gatehouse.url} (DynamoDB Local ${gatehouse.endpoints.dynamodb}, S3 ${gatehouse.endpoints.s3})\n`);
-    await playWeek(gatehouse);
-    await showMistake(gatehouse);
-    await gatehouse.settle();
-    await showAlerts(gatehouse);
-    await showFigures(gatehouse);
+    await playDemo(gatehouse, print);
   } finally {
     await gatehouse.stop();
   }
   print(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. \`npm start\` keeps Gatehouse running; see README.md.`);
 }
 
-async function playWeek(gatehouse: Gatehouse): Promise<void> {
+/** Plays the whole demo against a running Gatehouse; the tests play it too. */
+export async function playDemo(gatehouse: Gatehouse, print: Print): Promise<void> {
+  await playWeek(gatehouse, print);
+  await showMistake(gatehouse, print);
+  await gatehouse.settle();
+  await showAlerts(gatehouse, print);
+  await showFigures(gatehouse, print);
+}
+
+async function playWeek(gatehouse: Gatehouse, print: Print): Promise<void> {
   for (const step of demoWeek) {
     const response = await post(gatehouse, '/custody-events', step.events);
     print(`▸ ${step.say}\n  → HTTP ${response.status}, ${step.events.length} event(s) accepted`);
@@ -39,19 +45,19 @@ async function playWeek(gatehouse: Gatehouse): Promise<void> {
   }
 }
 
-async function showMistake(gatehouse: Gatehouse): Promise<void> {
+async function showMistake(gatehouse: Gatehouse, print: Print): Promise<void> {
   const response = await post(gatehouse, '/custody-events', demoMistake.event);
   print(`▸ ${demoMistake.say}\n  → HTTP ${response.status}: ${response.body.error}`);
   for (const e of response.body.invalid[0].errors) print(`    ${e.path}: expected ${e.expected}`);
 }
 
-async function showAlerts(gatehouse: Gatehouse): Promise<void> {
+async function showAlerts(gatehouse: Gatehouse, print: Print): Promise<void> {
   const { alerts } = await get(gatehouse, '/alerts');
   print(`\nAlerts dispatched (${alerts.length}):`);
   for (const a of alerts) print(`  [${a.channel} → ${a.recipient}] ${a.text}`);
 }
 
-async function showFigures(gatehouse: Gatehouse): Promise<void> {
+async function showFigures(gatehouse: Gatehouse, print: Print): Promise<void> {
   const { totals } = await get(gatehouse, '/aggregates?from=2026-11-16&to=2026-11-22');
   const rows: [string, string][] = [
     ['Releases', 'total'],
@@ -85,8 +91,10 @@ async function get(gatehouse: Gatehouse, path: string): Promise<any> {
   return response.json();
 }
 
-main().catch((error) => {
-  if (error instanceof MissingJavaError) console.error(error.message);
-  else console.error(error);
-  process.exit(1);
-});
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  main().catch((error) => {
+    if (error instanceof MissingJavaError) console.error(error.message);
+    else console.error(error);
+    process.exit(1);
+  });
+}

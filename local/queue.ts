@@ -3,7 +3,7 @@
  * a visibility timeout, a receive count, and a dead-letter queue after `maxReceiveCount` receives.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { RejectedMessage, RejectedMessages } from '../functions/adapters/rejected-messages';
@@ -34,6 +34,13 @@ export class LocalDeadLetterQueue implements RejectedMessages {
       mkdirSync(dirname(this.file), { recursive: true });
       appendFileSync(this.file, `${JSON.stringify(letter)}\n`);
     }
+  }
+
+  /** Takes every parked message out (for a redrive), leaving the queue and its file empty. */
+  drain(): DeadLetter[] {
+    const drained = this.messages.splice(0);
+    if (this.file) writeFileSync(this.file, '');
+    return drained;
   }
 
   async keep(message: RejectedMessage): Promise<void> {

@@ -49,6 +49,8 @@ export interface Gatehouse {
   outboxFile: string;
   custodyQueue: LocalQueue;
   deadLetters: { custody: LocalDeadLetterQueue; dispatch: LocalDeadLetterQueue };
+  /** The local queues by the name operators use (`npm run redrive -- <name> --local`). */
+  queues: Record<string, { queue: LocalQueue; deadLetters: LocalDeadLetterQueue }>;
   /** Resolves when every queued message is handled and the stream has been read past every write. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -129,6 +131,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       outboxFile,
       custodyQueue,
       deadLetters,
+      queues: { 'custody-events': { queue: custodyQueue, deadLetters: deadLetters.custody } },
       settle,
       async stop() {
         await server?.close();

@@ -47,6 +47,13 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
       return { status: 202, body: { accepted: parsed.map((p) => (p.ok ? p.event.eventId : undefined)) } };
     }],
     ['GET', /^\/alerts$/, async () => ({ status: 200, body: { alerts: await readOutbox(gatehouse.outboxFile) } })],
+    ['POST', /^\/dead-letters\/([\w-]+)\/redrive$/, async (_request, _url, [name]) => {
+      const local = gatehouse.queues[name!];
+      if (!local) return { status: 404, body: { error: `no local queue named ${name}; known: ${Object.keys(gatehouse.queues).join(', ')}` } };
+      const letters = local.deadLetters.drain();
+      await local.queue.send(letters.map((l) => l.body));
+      return { status: 200, body: { redriven: letters.length } };
+    }],
     ['GET', /^\/dead-letters$/, async () => ({
       status: 200,
       body: { 'custody-events': gatehouse.deadLetters.custody.messages, dispatch: gatehouse.deadLetters.dispatch.messages },

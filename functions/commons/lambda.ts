@@ -1,13 +1,23 @@
 /** Every Gatehouse Lambda entry is its adapter wrapped in the same Powertools middleware. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger, metrics, tracer } from './powertools';
 
 export function lambdaHandler<E, R>(adapter: (event: E, context: Context) => Promise<R>) {
-  return middy(adapter).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  return middy(adapter).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger)).use(flushMetrics());
+}
+
+/**
+ * Publishes the invocation's business metrics when it ends, however it ends. Unlike Powertools' logMetrics it
+ * stays quiet when an invocation (a health check, a read) recorded none.
+ */
+function flushMetrics(): MiddlewareObj {
+  const flush = async () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return { after: flush, onError: flush };
 }
 
 /** Builds the handler's dependencies from the environment on the first invocation, not at import. */

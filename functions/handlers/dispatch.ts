@@ -24,7 +24,14 @@ export function dispatchHandler(deps: DispatchDependencies) {
     const image = record.dynamodb?.NewImage;
     if (!image) throw new Error(`stream record ${record.eventID} has no new image: the stream must send NEW_IMAGE`);
     const alert = unmarshall(image as Record<string, AttributeValue>) as Alert;
-    const result = await dispatchAlert(alert, deps);
+    let result;
+    try {
+      result = await dispatchAlert(alert, deps);
+    } catch (error) {
+      // Recorded on the alert by the use case; counted here for the alarm; thrown so the record is retried.
+      metrics.addMetric('AlertDeliveryFailed', MetricUnit.Count, 1);
+      throw error;
+    }
     logger.info('alert dispatched', { alertId: alert.alertId, step: alert.step, kind: alert.kind, outcome: result.outcome, recipient: result.recipient });
     if (result.outcome === 'sent') metrics.addMetric('AlertsSent', MetricUnit.Count, 1);
   };

@@ -14,6 +14,15 @@ export interface StageConfig {
   maxTableRequestUnits: number;
   /** Local time from which a release counts as late in the day. */
   lateDayFrom: string;
+  /** Who is subscribed (by e-mail) to the operations topic that every alarm notifies. */
+  operationsEmails: string[];
+  /** A work queue whose oldest message is older than this alarms. */
+  oldestMessageAlarmMinutes: number;
+  /**
+   * Concurrency reserved for dispatch, so a burst cannot exceed GOV.UK Notify's rate limit (3,000 a minute).
+   * Unset in dev: a new account's concurrency quota may be too small to reserve any.
+   */
+  dispatchReservedConcurrency?: number;
 }
 
 const stages: Record<StageConfig['stage'], StageConfig> = {
@@ -26,6 +35,8 @@ const stages: Record<StageConfig['stage'], StageConfig> = {
     maxReceiveCount: 3,
     maxTableRequestUnits: 1000,
     lateDayFrom: '15:00',
+    operationsEmails: [],
+    oldestMessageAlarmMinutes: 15,
   },
   prod: {
     stage: 'prod',
@@ -36,6 +47,9 @@ const stages: Record<StageConfig['stage'], StageConfig> = {
     maxReceiveCount: 5,
     maxTableRequestUnits: 4000,
     lateDayFrom: '15:00',
+    operationsEmails: ['gatehouse-operations@durham-pcc.example'],
+    oldestMessageAlarmMinutes: 5,
+    dispatchReservedConcurrency: 5,
   },
 };
 
@@ -43,4 +57,9 @@ export function stageConfig(stage: string): StageConfig {
   const config = stages[stage as StageConfig['stage']];
   if (!config) throw new Error(`unknown stage '${stage}': expected one of ${Object.keys(stages).join(', ')} (-c stage=dev|prod)`);
   return config;
+}
+
+/** Queues have fixed names, so an operator can name them: `npm run redrive -- custody-events --stage prod`. */
+export function queueName(stage: string, queue: string, suffix?: 'dlq'): string {
+  return `gatehouse-${stage}-${queue}${suffix ? `-${suffix}` : ''}`;
 }

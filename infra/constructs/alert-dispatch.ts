@@ -11,7 +11,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { alertStreamFilter } from '../../functions/commons/resources';
-import type { StageConfig } from '../config/stages';
+import { queueName, type StageConfig } from '../config/stages';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
 
@@ -26,6 +26,7 @@ export class AlertDispatch extends Construct {
 
     this.topic = new Topic(this, 'AlertsTopic', { masterKey: key, enforceSSL: true, displayName: 'Gatehouse alerts' });
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      queueName: queueName(config.stage, 'dispatch', 'dlq'),
       encryption: QueueEncryption.KMS,
       encryptionMasterKey: key,
       enforceSSL: true,
@@ -37,6 +38,7 @@ export class AlertDispatch extends Construct {
       config,
       key,
       environment: { ...data.environment, ALERTS_TOPIC_ARN: this.topic.topicArn },
+      ...(config.dispatchReservedConcurrency ? { reservedConcurrentExecutions: config.dispatchReservedConcurrency } : {}),
     });
     this.handler.addEventSource(
       new DynamoEventSource(data.records, {

@@ -7,7 +7,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { StageConfig } from '../config/stages';
+import { queueName, type StageConfig } from '../config/stages';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
 
@@ -22,12 +22,14 @@ export class CustodyEvents extends Construct {
     const timeout = Duration.seconds(30);
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      queueName: queueName(config.stage, 'custody-events', 'dlq'),
       encryption: QueueEncryption.KMS,
       encryptionMasterKey: key,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
     this.queue = new Queue(this, 'Queue', {
+      queueName: queueName(config.stage, 'custody-events'),
       encryption: QueueEncryption.KMS,
       encryptionMasterKey: key,
       enforceSSL: true,

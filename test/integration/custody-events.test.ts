@@ -106,3 +106,21 @@ describe('custody events, end to end on DynamoDB Local', () => {
     expect(health.body.endpoints.dynamodb).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 });
+
+describe('redriving the local dead-letter queue', () => {
+  it('puts parked messages back on their queue, where a now-valid one is recorded', async () => {
+    const gatehouse = await testGatehouse();
+    try {
+      const event = fridayRelease({ person: { prisonNumber: 'R6000FF' } });
+      // Parked as if it had failed three times while the store was down.
+      gatehouse.deadLetters.custody.add({ messageId: 'm1', body: JSON.stringify(event), reason: 'handler threw: store unavailable', receiveCount: 3, at: new Date().toISOString() });
+      const response = await postJson(`${gatehouse.url}/dead-letters/custody-events/redrive`, {});
+      expect(response).toEqual({ status: 200, body: { redriven: 1 } });
+      await gatehouse.settle();
+      expect(gatehouse.deadLetters.custody.messages).toEqual([]);
+      expect((await getJson(`${gatehouse.url}/cases/R6000FF`)).status).toBe(200);
+    } finally {
+      await gatehouse.stop();
+    }
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * Alarms and the operations dashboard, for everything in the stack. Built last: it walks the finished stack,
+ * so a queue or function added by any construct is watched without anyone remembering to wire it here.
+ *
+ * - every work queue must have a dead-letter queue (synth fails otherwise);
+ * - a dead-letter queue with any message in it alarms;
+ * - a work queue whose oldest message is getting old alarms (the consumer is failing or too slow);
+ * - every function alarms on errors and on throttles;
+ * - alert deliveries that failed alarm.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Dashboard, GraphWidget, Metric, TextWidget, TreatMissingData, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { StageConfig } from '../config/stages';
+import { GatehouseFunction } from './gatehouse-function';
+
+/** What an operator should do about each kind of alarm; the same words are in docs/operations.md. */
+export const runbook = {
+  deadLetters: 'Messages were parked after repeated failures or because they can never be valid. Read them (the rejectionReason attribute says why), fix the cause, then `npm run redrive -- <queue> --stage <stage>`. See docs/operations.md#dead-letter-queues.',
+  oldestMessage: 'A queue is not being drained: its function is failing, throttled or too slow. Check the function\'s errors and logs. See docs/operations.md#a-queue-is-backing-up.',
+  errors: 'A function failed. Failed records are retried and then parked in a dead-letter queue; check its logs (no personal data is logged: use the ids to look records up). See docs/operations.md#function-errors.',
+  throttles: 'A function was throttled: records wait and are retried. Check account concurrency and reserved concurrency. See docs/operations.md#throttles.',
+  deliveryFailures: 'An alert could not be delivered on a channel (GOV.UK Notify, webhook, SNS). The alert moves to its next escalation step; check the channel\'s status and credentials. See docs/operations.md#alert-delivery-failures.',
+} as const;
+
+export const metricNamespace = 'Gatehouse';
+/** Emitted by dispatch for every delivery attempt that failed. */
+export const deliveryFailedMetric = 'AlertDeliveryFailed';
+
+export class Observability extends Construct {
+  readonly topic: Topic;
+  readonly dashboard: Dashboard;
+  readonly alarms: IAlarm[] = [];
+
+  constructor(scope: Construct, id: string, props: { config: StageConfig; key: IKey }) {
+    super(scope, id);
+    const { config, key } = props;
+    const stack = Stack.of(this);
+
+    this.topic = new Topic(this, 'OperationsTopic', { masterKey: key, enforceSSL: true, displayName: `Gatehouse ${config.stage} operations` });
+    for (const email of config.operationsEmails) this.topic.addSubscription(new EmailSubscription(email));
+    const action = new SnsAction(this.topic);
+    const alarm = (alarmId: string, props: ConstructorParameters<typeof Alarm>[2]) => {
+      const a = new Alarm(this, alarmId, { treatMissingData: TreatMissingData.NOT_BREACHING, ...props });
+      a.addAlarmAction(action);
+      a.addOkAction(action);
+      this.alarms.push(a);
+      return a;
+    };
+
+    const queues = stack.node.findAll().filter((c): c is Queue => c instanceof Queue);
+    const deadLetterQueues = new Set<Queue>(queues.flatMap((q) => (q.deadLetterQueue ? [q.deadLetterQueue.queue as Queue] : [])));
+    // On-failure destinations of stream event sources are dead-letter queues too; they are named so.
+    for (const q of queues) if (q.node.id === 'DeadLetterQueue') deadLetterQueues.add(q);
+
+    const queueWidgets: GraphWidget[] = [];
+    for (const queue of queues) {
+      const name = queueLabel(queue);
+      if (deadLetterQueues.has(queue)) {
+        alarm(`${name}Depth`, {
+          alarmDescription: `${name} has messages. ${runbook.deadLetters}`,
+          metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+        });
+      } else {
+        if (!queue.deadLetterQueue) throw new Error(`queue ${queue.node.path} has no dead-letter queue: every Gatehouse queue needs one`);
+        alarm(`${name}OldestMessage`, {
+          alarmDescription: `${name}: the oldest message is over ${config.oldestMessageAlarmMinutes} minutes old. ${runbook.oldestMessage}`,
+          metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+          threshold: config.oldestMessageAlarmMinutes * 60,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 3,
+        });
+      }
+      queueWidgets.push(
+        new GraphWidget({
+          title: name,
+          left: [queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) })],
+          right: [queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1) })],
+        }),
+      );
+    }
+
+    const functions = stack.node.findAll().filter((c): c is GatehouseFunction => c instanceof GatehouseFunction);
+    const functionWidgets: GraphWidget[] = [];
+    for (const fn of functions) {
+      const name = functionLabel(fn);
+      alarm(`${name}Errors`, {
+        alarmDescription: `${name} reported errors. ${runbook.errors}`,
+        metric: fn.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+      alarm(`${name}Throttles`, {
+        alarmDescription: `${name} was throttled. ${runbook.throttles}`,
+        metric: fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+      functionWidgets.push(
+        new GraphWidget({
+          title: name,
+          left: [fn.metricInvocations({ period: Duration.minutes(5) }), fn.metricErrors({ period: Duration.minutes(5) }), fn.metricThrottles({ period: Duration.minutes(5) })],
+          right: [fn.metricDuration({ period: Duration.minutes(5), statistic: 'p95' })],
+        }),
+      );
+    }
+
+    const deliveryFailures = new Metric({ namespace: metricNamespace, metricName: deliveryFailedMetric, dimensionsMap: { service: 'gatehouse-dispatch' }, period: Duration.minutes(5), statistic: 'Sum' });
+    alarm('AlertDeliveryFailures', {
+      alarmDescription: `Alert deliveries failed. ${runbook.deliveryFailures}`,
+      metric: deliveryFailures,
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
+    const business = (metricName: string, service: string) =>
+      new Metric({ namespace: metricNamespace, metricName, dimensionsMap: { service }, period: Duration.hours(1), statistic: 'Sum' });
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `gatehouse-${config.stage}` });
+    this.dashboard.addWidgets(new TextWidget({ markdown: `# Gatehouse ${config.stage}\nAlarms go to the operations topic. What to do: docs/operations.md`, width: 24, height: 2 }));
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Releases and alerts',
+        left: [business('CustodyEventsRecorded', 'gatehouse-custody-events'), business('CustodyEventsDuplicate', 'gatehouse-custody-events'), business('CustodyEventsRejected', 'gatehouse-custody-events')],
+        right: [business('AlertsRaised', 'gatehouse-custody-events'), business('AlertsSent', 'gatehouse-dispatch'), deliveryFailures],
+        width: 24,
+      }),
+    );
+    this.dashboard.addWidgets(...queueWidgets);
+    this.dashboard.addWidgets(...functionWidgets);
+  }
+}
+
+function queueLabel(queue: Queue): string {
+  return queue.node.path.split('/').slice(1).join('');
+}
+
+function functionLabel(fn: GatehouseFunction): string {
+  return fn.node.path.split('/').slice(1).join('');
+}

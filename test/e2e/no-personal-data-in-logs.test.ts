@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logger } from '../../functions/commons/powertools';
+import { playDemo } from '../../local/demo';
+import { demoMistake, demoWeek } from '../../local/demo-scenario';
+import { testGatehouse } from '../support/gatehouse';
+
+/** Field names whose values identify a person, wherever they appear in the scenario. */
+const personalFields = new Set(['prisonNumber', 'crn', 'name', 'firstName', 'lastName', 'displayName', 'dateOfBirth', 'dob', 'phone', 'email', 'address']);
+
+function personalValues(value: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => personalValues(v, found));
+  else if (value && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      if (personalFields.has(key) && typeof v === 'string' && v.length >= 4) found.add(v);
+      else personalValues(v, found);
+    }
+  }
+  return found;
+}
+
+describe('logs of the whole demo scenario', () => {
+  const lines: string[] = [];
+  let gatehouse: Awaited<ReturnType<typeof testGatehouse>>;
+  const writes = { stdout: process.stdout.write.bind(process.stdout), stderr: process.stderr.write.bind(process.stderr) };
+
+  beforeAll(async () => {
+    gatehouse = await testGatehouse();
+    logger.setLogLevel('DEBUG');
+    // Capture every line any function logs, at the most talkative level.
+    const capture = (chunk: string | Uint8Array) => {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      return true;
+    };
+    process.stdout.write = capture as typeof process.stdout.write;
+    process.stderr.write = capture as typeof process.stderr.write;
+    await playDemo(gatehouse, () => undefined);
+    await gatehouse.settle();
+  });
+
+  afterAll(async () => {
+    process.stdout.write = writes.stdout;
+    process.stderr.write = writes.stderr;
+    logger.setLogLevel((process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN') as 'WARN');
+    await gatehouse.stop();
+  });
+
+  it('are produced at all (the capture works)', () => {
+    expect(lines.some((l) => l.includes('custody event recorded'))).toBe(true);
+  });
+
+  it('contain none of the names, dates of birth, phone numbers, e-mail addresses or prison numbers in the scenario', () => {
+    const secrets = [...personalValues([demoWeek, demoMistake])];
+    expect(secrets.length).toBeGreaterThan(3);
+    const leaks = secrets.flatMap((secret) => lines.filter((line) => line.includes(secret)).map((line) => `${secret} in ${line.slice(0, 200)}`));
+    expect(leaks).toEqual([]);
+  });
+});

@@ -1,0 +1,89 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/app';
+import { stageConfig } from '../../infra/config/stages';
+import { Observability } from '../../infra/constructs/observability';
+
+/** These tests read the template; the bundles themselves are checked by stack.test.ts. */
+const withoutBundling = { context: { 'aws:cdk:bundling-stacks': [] } };
+
+describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
+  let template: Template;
+  let built: ReturnType<typeof buildApp>;
+  beforeAll(() => {
+    built = buildApp(stage, withoutBundling);
+    template = Template.fromStack(built.stack);
+  });
+
+  const alarmsOn = (metricName: string) =>
+    Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === metricName);
+
+  it('alarms on any message in every dead-letter queue', () => {
+    const queues = template.findResources('AWS::SQS::Queue');
+    const deadLetterQueues = Object.entries(queues).filter(([, q]) => /-dlq$/.test(q.Properties.QueueName));
+    expect(deadLetterQueues.length).toBeGreaterThanOrEqual(2);
+    const depthAlarms = alarmsOn('ApproximateNumberOfMessagesVisible');
+    for (const [logicalId] of deadLetterQueues) {
+      expect(depthAlarms.some((a) => JSON.stringify(a.Properties.Dimensions).includes(logicalId)), logicalId).toBe(true);
+    }
+    for (const a of depthAlarms) expect(a.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  it('gives every work queue a dead-letter queue and an alarm on the age of its oldest message', () => {
+    const work = Object.entries(template.findResources('AWS::SQS::Queue')).filter(([, q]) => !/-dlq$/.test(q.Properties.QueueName));
+    expect(work.length).toBeGreaterThanOrEqual(1);
+    const ageAlarms = alarmsOn('ApproximateAgeOfOldestMessage');
+    for (const [logicalId, queue] of work) {
+      expect(queue.Properties.RedrivePolicy, logicalId).toBeDefined();
+      expect(ageAlarms.some((a) => JSON.stringify(a.Properties.Dimensions).includes(logicalId)), logicalId).toBe(true);
+    }
+  });
+
+  it('alarms on errors and throttles of every function, and on failed alert deliveries', () => {
+    const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
+    for (const metric of ['Errors', 'Throttles']) {
+      const alarms = alarmsOn(metric);
+      for (const fn of functions) expect(alarms.some((a) => JSON.stringify(a.Properties.Dimensions).includes(fn)), `${metric} ${fn}`).toBe(true);
+    }
+    expect(alarmsOn('AlertDeliveryFailed')).toHaveLength(1);
+  });
+
+  it('sends every alarm, and its recovery, to the encrypted operations topic, with what to do', () => {
+    const topic = Object.entries(template.findResources('AWS::SNS::Topic')).find(([, t]) => /operations/.test(t.Properties.DisplayName));
+    expect(topic?.[1].Properties.KmsMasterKeyId).toBeDefined();
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic![0] }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: topic![0] }]);
+      expect(alarm.Properties.AlarmDescription).toMatch(/docs\/operations\.md#/);
+    }
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('subscribes the stage\'s operations contacts', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', stageConfig(stage).operationsEmails.length);
+  });
+
+  it('keeps case and alert items for the stage\'s retention period and logs for its log retention', () => {
+    const custody = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment.Variables.CUSTODY_DLQ_URL);
+    expect(custody?.Properties.Environment.Variables.RETENTION_DAYS).toBe(String(stageConfig(stage).retentionDays));
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: stageConfig(stage).logRetentionDays });
+  });
+
+  it('reserves concurrency for dispatch in prod only, to stay within GOV.UK Notify\'s rate limit', () => {
+    const dispatch = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment.Variables.ALERTS_TOPIC_ARN);
+    expect(dispatch?.Properties.ReservedConcurrentExecutions).toBe(stage === 'prod' ? 5 : undefined);
+  });
+
+  it('caps on-demand throughput of both tables', () => {
+    template.allResourcesProperties('AWS::DynamoDB::Table', { OnDemandThroughput: { MaxReadRequestUnits: Match.anyValue(), MaxWriteRequestUnits: Match.anyValue() } });
+  });
+});
+
+describe('a queue without a dead-letter queue', () => {
+  it('stops the stack from synthesising', () => {
+    const { stack } = buildApp('dev', withoutBundling);
+    new Queue(stack, 'Forgotten');
+    expect(() => new Observability(stack, 'Again', { config: stageConfig('dev'), key: stack.key })).toThrow(/Gatehouse-dev\/Forgotten has no dead-letter queue/);
+  });
+});
