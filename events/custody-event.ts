@@ -3,7 +3,7 @@
  * This zod schema is the single source of the contract: the TypeScript types are inferred from it and
  * the JSON Schema in `events/schemas/` is generated from it (`npm run schemas`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const prisonNumber = z
   .string()

@@ -6,6 +6,7 @@
 import './environment';
 import { join, resolve } from 'node:path';
 import { rmSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -51,6 +52,8 @@ export interface Gatehouse {
   deadLetters: { custody: LocalDeadLetterQueue; dispatch: LocalDeadLetterQueue };
   /** The local queues by the name operators use (`npm run redrive -- <name> --local`). */
   queues: Record<string, { queue: LocalQueue; deadLetters: LocalDeadLetterQueue }>;
+  /** Tells listeners about every message the local outbox sends (`sent` events carry the OutboxEntry). */
+  outbox: EventEmitter;
   /** Resolves when every queued message is handled and the stream has been read past every write. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -94,10 +97,16 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       dispatch: new LocalDeadLetterQueue('dispatch-dlq', join(dataDir, 'dead-letters', 'dispatch.jsonl')),
     };
 
+    const outbox = new EventEmitter();
+    let poller: StreamPoller | undefined;
     const custody = custodyEventsHandler({ record: recordDependencies(config), rejected: deadLetters.custody });
     const custodyQueue = new LocalQueue({
       name: 'custody-events',
-      handler: (event) => custody(event, lambdaContext('custody-events')),
+      handler: async (event) => {
+        const response = await custody(event, lambdaContext('custody-events'));
+        poller?.wake();
+        return response;
+      },
       deadLetters: deadLetters.custody,
       visibilityTimeoutMs: options.visibilityTimeoutMs ?? 1000,
       maxReceiveCount: options.maxReceiveCount ?? 3,
@@ -105,10 +114,10 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
 
     const dispatch = dispatchHandler({
       deliveries: dynamoDeliveryStore(dynamoDocuments(), config.recordsTable),
-      channel: localOutbox(outboxFile),
+      channel: localOutbox(outboxFile, () => new Date(), (entry) => outbox.emit('sent', entry)),
       clock: () => new Date(),
     });
-    const poller = new StreamPoller({
+    poller = new StreamPoller({
       dynamo,
       streams: new DynamoDBStreamsClient({ endpoint: dynamoEndpoint, region: 'eu-west-2', credentials: localCredentials }),
       tableName: names.tables[recordsTable.id]!,
@@ -120,7 +129,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
 
     const settle = async () => {
       await custodyQueue.idle();
-      await poller.caughtUp();
+      await poller!.caughtUp();
     };
 
     let server: RunningServer;
@@ -129,6 +138,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       names,
       endpoints: { dynamodb: dynamoEndpoint, s3: s3Endpoint },
       outboxFile,
+      outbox,
       custodyQueue,
       deadLetters,
       queues: { 'custody-events': { queue: custodyQueue, deadLetters: deadLetters.custody } },
@@ -136,7 +146,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       async stop() {
         await server?.close();
         custodyQueue.stop();
-        await poller.stop();
+        await poller!.stop();
         dynamo.destroy();
         s3.destroy();
         await stopAll();

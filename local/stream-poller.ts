@@ -45,6 +45,7 @@ export class StreamPoller {
   private loop: Promise<void> | undefined;
   private rounds = 0;
   private roundWaiters: { after: number; resolve: () => void }[] = [];
+  private wakeUp: (() => void) | undefined;
 
   constructor(private readonly options: StreamPollerOptions) {}
 
@@ -60,9 +61,17 @@ export class StreamPoller {
     await this.loop;
   }
 
-  /** Resolves after two complete polling rounds have finished since the call: everything written before is handled. */
+  /** Polls at once instead of at the end of the idle pause: called after a write, like a long poll returning. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /**
+   * Resolves once a whole polling round that began after the call found no new record on any shard:
+   * everything written before the call has been handed to the handler.
+   */
   caughtUp(): Promise<void> {
-    const after = this.rounds + 2;
+    const after = this.rounds + 1;
     return new Promise((resolve) => this.roundWaiters.push({ after, resolve }));
   }
 
@@ -80,8 +89,16 @@ export class StreamPoller {
           if (!state.closed) busy = (await this.pollShard(shardId, state)) || busy;
         }
         this.rounds += 1;
-        this.roundWaiters = this.roundWaiters.filter((w) => (w.after <= this.rounds ? (w.resolve(), false) : true));
-        if (!busy) await sleep(pollIntervalMs);
+        // Only a round that read nothing proves the stream is drained; a busy round may have stopped at a page.
+        if (!busy) this.roundWaiters = this.roundWaiters.filter((w) => (w.after < this.rounds ? (w.resolve(), false) : true));
+        if (!busy) await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollIntervalMs);
+          this.wakeUp = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wakeUp = undefined;
       } catch (error) {
         if (this.stopped) break;
         console.error(`[stream] ${(error as Error).message}`);

@@ -9,7 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isLocalDate } from '../../functions/domain/calendar.js';
 
 const bankHolidaySchema = z.object({

@@ -11,13 +11,15 @@ export interface OutboxEntry extends OutgoingMessage {
   sentAt: string;
 }
 
-export function localOutbox(file: string, clock: () => Date = () => new Date()): Channel {
+/** `onSent` lets the local runtime tell listeners (the benchmark) the moment a message is out. */
+export function localOutbox(file: string, clock: () => Date = () => new Date(), onSent?: (entry: OutboxEntry) => void): Channel {
   return {
     name: 'local-outbox',
     async send(message) {
       await mkdir(dirname(file), { recursive: true });
       const entry: OutboxEntry = { ...message, channel: 'local-outbox', sentAt: clock().toISOString() };
       await appendFile(file, `${JSON.stringify(entry)}\n`);
+      onSent?.(entry);
       return { providerRef: `outbox:${message.reference}` };
     },
   };

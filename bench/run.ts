@@ -1,0 +1,58 @@
+/**
+ * `npm run bench [-- --quick]`: measures Gatehouse on this machine, prints a table, and writes
+ * bench/results/latest.json. Every figure stands next to a limit of the same machine measured in the same run
+ * (a DynamoDB transaction, a batch-write ceiling, an SDK-only import), because absolute times drift.
+ */
+import '../local/environment';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { startGatehouse } from '../local/runtime';
+import { alertBenchmarks } from './alerts';
+import { bundleBenchmarks } from './bundles';
+import type { Figure } from './figures';
+
+const quick = process.argv.includes('--quick');
+const sizes = quick ? { singles: 30, burst: 200, exactBurst: 1_000, importRuns: 3 } : { singles: 200, burst: 1_000, exactBurst: 10_000, importRuns: 7 };
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const figures: Record<string, Figure> = {};
+
+  Object.assign(figures, await bundleBenchmarks({ importRuns: sizes.importRuns }));
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+  const gatehouse = await startGatehouse({ dataDir, port: 0, stage: 'bench' });
+  try {
+    Object.assign(figures, await alertBenchmarks(gatehouse, sizes));
+  } finally {
+    await gatehouse.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  const report = {
+    mode: quick ? 'quick' : 'full',
+    at: new Date().toISOString(),
+    machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+    figures,
+  };
+  mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
+  writeFileSync(join(import.meta.dirname, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  printTable(figures);
+  const missed = Object.entries(figures).filter(([, f]) => f.met === false);
+  console.log(`\n${Object.keys(figures).length} figures in ${report.seconds} s (${report.mode}); ${missed.length} target(s) missed${missed.length ? `: ${missed.map(([k]) => k).join(', ')}` : ''}. Written to bench/results/latest.json`);
+}
+
+function printTable(figures: Record<string, Figure>): void {
+  const rows = Object.entries(figures).map(([name, f]) => [name, String(f.value), f.unit, f.target, f.met === null ? '' : f.met ? 'met' : 'MISSED']);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 6));
+  for (const row of [['figure', 'value', 'unit', 'target', ''], ...rows]) {
+    console.log(row.map((cell, i) => (i === 1 ? cell.padStart(widths[i]!) : i < 4 ? cell.padEnd(widths[i]!) : cell)).join('  '));
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
