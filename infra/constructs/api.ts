@@ -19,6 +19,8 @@ import { GatehouseFunction } from './gatehouse-function';
 export const apiRoutes: { method: HttpMethod; path: string; public?: boolean }[] = [
   { method: HttpMethod.GET, path: '/cases/{prisonNumber}' },
   { method: HttpMethod.GET, path: '/aggregates' },
+  { method: HttpMethod.GET, path: '/aggregates/export.csv' },
+  { method: HttpMethod.GET, path: '/metrics' },
 ];
 
 export class Api extends Construct {
