@@ -7,7 +7,7 @@ import type { AggregateReader, Granularity } from '../use-cases/query-aggregates
 import { queryAggregates } from '../use-cases/query-aggregates';
 import { queryMetrics } from '../use-cases/query-metrics';
 import { metrics } from '../domain/metrics';
-import { metricsCsv, parseMetricQuery } from './metric-requests';
+import { isDimensionValue, metricsCsv, parseMetricQuery } from './metric-requests';
 import type { ReleaseStore } from '../use-cases/record-custody-event';
 
 export interface ApiDependencies {
@@ -65,6 +65,8 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
       const family = (query.get('family') ?? 'releases') as Family;
       if (!(family in families)) return { status: 400, body: { error: `family: expected one of ${Object.keys(families).join(', ')}` } };
       const dimensions = Object.fromEntries((families[family] as readonly string[]).flatMap((name) => (query.get(name) ? [[name, query.get(name)!]] : [])));
+      const badDimension = Object.keys(dimensions).find((name) => !isDimensionValue(dimensions[name]!));
+      if (badDimension) return { status: 400, body: { error: `${badDimension}: expected a code of letters, digits, - or _, or * for all` } };
       const result = await queryAggregates(
         { family, granularity, dimensions, ...(query.get('from') ? { from: query.get('from')! } : {}), ...(query.get('to') ? { to: query.get('to')! } : {}) },
         deps.aggregates,

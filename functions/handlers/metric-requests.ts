@@ -17,7 +17,12 @@ const maxDays = 5 * 366;
 export const dimensionNames = [...new Set(Object.values(families).flat())] as string[];
 
 // Dimension values become part of a DynamoDB key, where `#` and `=` separate its parts.
-const dimensionValue = z.string().regex(/^(\*|[A-Za-z0-9_-]{1,64})$/, 'a code of letters, digits, - or _, or * for all');
+const dimensionPattern = /^(\*|[A-Za-z0-9_-]{1,64})$/;
+const dimensionValue = z.string().regex(dimensionPattern, 'a code of letters, digits, - or _, or * for all');
+
+export function isDimensionValue(value: string): boolean {
+  return dimensionPattern.test(value);
+}
 
 const parameters = z
   .object({

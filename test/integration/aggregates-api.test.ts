@@ -145,6 +145,9 @@ describe('the aggregates API on the demo week', () => {
 
     const shapes = await getJson(`${gatehouse.url}/aggregates?metric=releases.total&from=16/11/2026&granularity=fortnight&la=E06%23x`);
     expect(shapes.body.invalid.map((e: { path: string }) => e.path).sort()).toEqual(['from', 'granularity', 'la', 'to']);
+
+    const raw = await getJson(`${gatehouse.url}/aggregates?family=releases&la=${encodeURIComponent('E06000005#prison=DMI')}`);
+    expect(raw).toEqual({ status: 400, body: { error: 'la: expected a code of letters, digits, - or _, or * for all' } });
   });
 });
 
