@@ -7,6 +7,7 @@ import type { StageConfig } from './config/stages';
 import { AlertDispatch } from './constructs/alert-dispatch';
 import { Api } from './constructs/api';
 import { CustodyEvents } from './constructs/custody-events';
+import { Dashboard } from './constructs/dashboard';
 import { DataStores } from './constructs/data-stores';
 import { Observability } from './constructs/observability';
 
@@ -20,6 +21,7 @@ export class GatehouseStack extends Stack {
   readonly custodyEvents: CustodyEvents;
   readonly alertDispatch: AlertDispatch;
   readonly api: Api;
+  readonly dashboard: Dashboard;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: GatehouseStackProps) {
@@ -39,7 +41,9 @@ export class GatehouseStack extends Stack {
     this.data = new DataStores(this, 'Data', { config, key: this.key });
     this.custodyEvents = new CustodyEvents(this, 'CustodyEvents', { config, key: this.key, data: this.data });
     this.alertDispatch = new AlertDispatch(this, 'AlertDispatch', { config, key: this.key, data: this.data });
-    this.api = new Api(this, 'Api', { config, key: this.key, data: this.data });
+    this.dashboard = new Dashboard(this, 'Dashboard', { config });
+    this.api = new Api(this, 'Api', { config, key: this.key, data: this.data, dashboard: this.dashboard });
+    this.dashboard.publish(this.api, this.key);
     // Last: it watches every queue and function built above.
     this.observability = new Observability(this, 'Observability', { config, key: this.key });
   }

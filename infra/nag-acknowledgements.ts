@@ -2,7 +2,7 @@
  * Every cdk-nag finding Gatehouse accepts, each on the resource it concerns and with the reason.
  * The infra tests compare this list with what synth reports, so a new acknowledgement cannot slip in unnoticed.
  */
-import { Validations, type CfnElement } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { GatehouseStack } from './gatehouse-stack';
 import { GatehouseFunction } from './constructs/gatehouse-function';
@@ -33,7 +33,27 @@ export function acknowledgements(stack: GatehouseStack): [IConstruct, NagAcknowl
     ack(dispatchPolicy, `AwsSolutions-IAM5[Action::${action}]`, 'Granted by CDK for the stream event source\'s on-failure SQS destination (queue.grantSendMessages); limited to the stack\'s one data key.');
   }
   ack(stack.alertDispatch.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is itself the on-failure destination of the dispatch stream event source; a dead-letter queue needs none of its own.');
+  acknowledgeDashboard(stack, ack);
   return found;
+}
+
+/** The dashboard's CloudFront distribution and CDK's BucketDeployment that publishes the site into it. */
+function acknowledgeDashboard(stack: GatehouseStack, ack: (construct: IConstruct, id: string, reason: string) => void): void {
+  const { distribution, publishRole, publishLogs, site } = stack.dashboard;
+  ack(distribution, 'AwsSolutions-CFR4', 'The distribution has no custom domain yet, so it serves the default *.cloudfront.net certificate, whose security policy CloudFront fixes at TLSv1; add a domain and ACM certificate to require TLSv1.2_2021.');
+  ack(distribution, 'AwsSolutions-CFR2', 'A WAF web ACL for CloudFront must live in us-east-1 and this stack is in eu-west-2; the site is static files, restricted to GB, and every figure behind it needs a Cognito token at the API.');
+  const policy = publishRole!.node.findChild('DefaultPolicy');
+  const logsId = stack.getLogicalId(publishLogs!.node.defaultChild as CfnElement);
+  const assets = `arn:<AWS::Partition>:s3:::cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-<AWS::AccountId>-${stack.region}/*`;
+  const siteId = stack.getLogicalId(site.node.defaultChild as CfnElement);
+  const copy = 'Granted by CDK\'s BucketDeployment to copy the site from the CDK asset bucket into the site bucket and prune old files; limited to those two buckets.';
+  ack(policy, `AwsSolutions-IAM5[Resource::<${logsId}.Arn>:*]`, 'Log streams of the deployment function\'s own log group: Lambda names them at run time, so they can only be matched under the group.');
+  for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*']) ack(policy, `AwsSolutions-IAM5[Action::${action}]`, copy);
+  ack(policy, `AwsSolutions-IAM5[Resource::${assets}]`, copy);
+  ack(policy, `AwsSolutions-IAM5[Resource::<${siteId}.Arn>/*]`, copy);
+  ack(policy, 'AwsSolutions-IAM5[Resource::*]', 'Granted by CDK\'s BucketDeployment for cloudfront:CreateInvalidation/GetInvalidation, so a new version of the site is served at once.');
+  const deployer = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'))!;
+  ack(deployer, 'AwsSolutions-L1', 'CDK\'s BucketDeployment function: its Python runtime is chosen by aws-cdk-lib and moves with it; it runs only during deployments.');
 }
 
 export function acknowledgeFindings(stack: GatehouseStack): void {

@@ -3,11 +3,13 @@
  * in the same SQS batch shape, so the very handler Lambda runs records it.
  */
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { parseCustodyPayload } from '../events/custody-message';
 import { readOutbox } from '../functions/adapters/channels/local-outbox';
 import { apiDependencies, apiHandler } from '../functions/handlers/api';
+import { localDashboardConfig, securityHeaders, siteFiles } from '../functions/dashboard/site';
 import { lambdaContext } from './lambda-context';
 import type { Gatehouse } from './runtime';
 
@@ -69,6 +71,7 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
     const candidates = routes.filter(([, pattern]) => pattern.test(url.pathname));
     const route = candidates.find(([method]) => method === request.method);
     try {
+      if (request.method === 'GET' && (dashboard.has(url.pathname) || url.pathname === '/config.json')) return await serveDashboard(url.pathname, response);
       // Everything that is not local plumbing is the HTTP API, answered by the same handler as in AWS.
       if (!route) return await forwardToApi(request, url, response);
       const params = route[1].exec(url.pathname)!.slice(1);
@@ -78,6 +81,16 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
       console.error(`[http] ${request.method} ${url.pathname}: ${(error as Error).message}`);
       send(response, 500, { error: 'internal error; see the console' });
     }
+  }
+
+  // The LCJB dashboard at `/`, with the security headers CloudFront gives it in AWS.
+  const dashboard = new Map(siteFiles.map((f) => [`/${f.key}`, f]));
+  dashboard.set('/', dashboard.get('/index.html')!);
+  async function serveDashboard(path: string, response: ServerResponse): Promise<void> {
+    const file = dashboard.get(path);
+    const [body, contentType] = file ? [await readFile(file.file), file.contentType] : [JSON.stringify(localDashboardConfig), 'application/json; charset=utf-8'];
+    response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-cache', ...securityHeaders() });
+    response.end(body);
   }
 
   async function forwardToApi(request: IncomingMessage, url: URL, response: ServerResponse): Promise<void> {

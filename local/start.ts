@@ -11,6 +11,7 @@ const port = Number(process.env.PORT ?? 3000);
 try {
   const gatehouse = await startGatehouse({ fresh, port });
   console.log(`Gatehouse is running on ${gatehouse.url}${fresh ? ' (fresh store)' : ''}
+  GET  ${gatehouse.url}/                    the LCJB performance dashboard
   POST ${gatehouse.url}/custody-events      one event or an array (see events/examples/)
   GET  ${gatehouse.url}/alerts              the local outbox
   GET  ${gatehouse.url}/aggregates          the counters (?granularity=day|week|month&la=&prison=&from=&to=)

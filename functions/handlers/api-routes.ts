@@ -5,6 +5,9 @@
 import { families, type Family } from '../domain/aggregates';
 import type { AggregateReader, Granularity } from '../use-cases/query-aggregates';
 import { queryAggregates } from '../use-cases/query-aggregates';
+import { queryMetrics } from '../use-cases/query-metrics';
+import { metrics } from '../domain/metrics';
+import { isDimensionValue, metricsCsv, parseMetricQuery } from './metric-requests';
 import type { ReleaseStore } from '../use-cases/record-custody-event';
 
 export interface ApiDependencies {
@@ -40,12 +43,30 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
       return { status: 200, body: { prisonNumber: person.prisonNumber, current: person.cases[0], cases: person.cases } };
     }),
 
+    route('GET', '/metrics', async () => ({ status: 200, body: { metrics } })),
+
+    route('GET', '/aggregates/export.csv', async ({ query }) => {
+      const parsed = parseMetricQuery(query);
+      if (!parsed.ok) return { status: 400, body: { error: 'the export cannot be made as asked', invalid: parsed.errors } };
+      const result = await queryMetrics(parsed.query, deps.aggregates);
+      const name = `gatehouse-${result.from}-to-${result.to}-${result.granularity}.csv`;
+      return { status: 200, text: metricsCsv(result), contentType: 'text/csv; charset=utf-8', headers: { 'content-disposition': `attachment; filename="${name}"` } };
+    }),
+
     route('GET', '/aggregates', async ({ query }) => {
+      // With `metric`: named figures from the catalogue (GET /metrics). Without: a family's raw counters.
+      if (query.has('metric')) {
+        const parsed = parseMetricQuery(query);
+        if (!parsed.ok) return { status: 400, body: { error: 'the figures cannot be read as asked', invalid: parsed.errors } };
+        return { status: 200, body: await queryMetrics(parsed.query, deps.aggregates) };
+      }
       const granularity = (query.get('granularity') ?? 'total') as Granularity;
       if (!['day', 'week', 'month', 'total'].includes(granularity)) return { status: 400, body: { error: 'granularity: expected day, week, month or total' } };
       const family = (query.get('family') ?? 'releases') as Family;
       if (!(family in families)) return { status: 400, body: { error: `family: expected one of ${Object.keys(families).join(', ')}` } };
       const dimensions = Object.fromEntries((families[family] as readonly string[]).flatMap((name) => (query.get(name) ? [[name, query.get(name)!]] : [])));
+      const badDimension = Object.keys(dimensions).find((name) => !isDimensionValue(dimensions[name]!));
+      if (badDimension) return { status: 400, body: { error: `${badDimension}: expected a code of letters, digits, - or _, or * for all` } };
       const result = await queryAggregates(
         { family, granularity, dimensions, ...(query.get('from') ? { from: query.get('from')! } : {}), ...(query.get('to') ? { to: query.get('to')! } : {}) },
         deps.aggregates,

@@ -4,6 +4,7 @@
  */
 import { anyDimension, families, seriesKey, type Dimensions, type Family } from '../domain/aggregates';
 import { isoWeek, month, type LocalDate } from '../domain/calendar';
+import { combineOf } from '../domain/metrics';
 
 export type Granularity = 'day' | 'week' | 'month' | 'total';
 
@@ -45,15 +46,16 @@ export async function queryAggregates(query: AggregateQuery, reader: AggregateRe
   const granularity = query.granularity ?? 'day';
   const rows = await reader.series(seriesKey(query.family, dimensions as Partial<Dimensions>), from, to);
 
-  const periodOf = (date: LocalDate) => (granularity === 'day' ? date : granularity === 'week' ? isoWeek(date) : granularity === 'month' ? month(date) : 'total');
   const periods = new Map<string, Record<string, number>>();
   const totals: Record<string, number> = {};
   for (const row of rows) {
-    const period = periodOf(row.date);
+    const period = periodOf(row.date, granularity);
     const counts = periods.get(period) ?? {};
     for (const [name, n] of Object.entries(row.counts)) {
-      counts[name] = (counts[name] ?? 0) + n;
-      totals[name] = (totals[name] ?? 0) + n;
+      // A daily maximum (ackMinutes.max) stays a maximum over a week; every other counter adds up.
+      const combine = combineOf(query.family, name) === 'max' ? Math.max : (a: number, b: number) => a + b;
+      counts[name] = counts[name] === undefined ? n : combine(counts[name], n);
+      totals[name] = totals[name] === undefined ? n : combine(totals[name], n);
     }
     periods.set(period, counts);
   }
@@ -66,6 +68,11 @@ export async function queryAggregates(query: AggregateQuery, reader: AggregateRe
     periods: [...periods].map(([period, counts]) => ({ period, counts: sortedKeys(counts) })),
     totals: sortedKeys(totals),
   };
+}
+
+/** The period a local day falls in: the day, its ISO week (`2026-W47`), its month (`2026-11`) or `total`. */
+export function periodOf(date: LocalDate, granularity: Granularity): string {
+  return granularity === 'day' ? date : granularity === 'week' ? isoWeek(date) : granularity === 'month' ? month(date) : 'total';
 }
 
 function sortedKeys(counts: Record<string, number>): Record<string, number> {

@@ -3,10 +3,11 @@
  * Cognito JWT authorizer; routes that must answer a signed link (an alert acknowledgement) opt out explicitly.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpNoneAuthorizer, LogGroupLogDestination, type HttpRouteProps } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, LogGroupLogDestination, type HttpRouteProps } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AccountRecovery, FeaturePlan, Mfa, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { Aws } from 'aws-cdk-lib';
+import { AccountRecovery, FeaturePlan, Mfa, OAuthScope, UserPool, UserPoolClientIdentityProvider, type UserPoolClient, type UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -19,6 +20,8 @@ import { GatehouseFunction } from './gatehouse-function';
 export const apiRoutes: { method: HttpMethod; path: string; public?: boolean }[] = [
   { method: HttpMethod.GET, path: '/cases/{prisonNumber}' },
   { method: HttpMethod.GET, path: '/aggregates' },
+  { method: HttpMethod.GET, path: '/aggregates/export.csv' },
+  { method: HttpMethod.GET, path: '/metrics' },
 ];
 
 export class Api extends Construct {
@@ -26,10 +29,12 @@ export class Api extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
   readonly handler: GatehouseFunction;
+  /** The Cognito hosted UI the dashboard signs in with. */
+  readonly signIn?: UserPoolDomain;
 
-  constructor(scope: Construct, id: string, props: { config: StageConfig; key: IKey; data: DataStores }) {
+  constructor(scope: Construct, id: string, props: { config: StageConfig; key: IKey; data: DataStores; dashboard?: { url: string; signInCallback: string } }) {
     super(scope, id);
-    const { config, key, data } = props;
+    const { config, key, data, dashboard } = props;
 
     // Board members and partnership staff sign in; no self sign-up, MFA required.
     this.userPool = new UserPool(this, 'Users', {
@@ -49,7 +54,16 @@ export class Api extends Construct {
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
+      // The dashboard is a public client: authorization code with PKCE through the hosted UI, no secret, no implicit flow.
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      ...(dashboard
+        ? { oAuth: { flows: { authorizationCodeGrant: true }, scopes: [OAuthScope.OPENID, OAuthScope.EMAIL], callbackUrls: [dashboard.signInCallback], logoutUrls: [dashboard.signInCallback] } }
+        : { oAuth: { flows: {} } }),
     });
+    if (dashboard) {
+      // Hosted UI prefixes are unique per region across all accounts: the account id keeps ours apart.
+      this.signIn = this.userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix: `gatehouse-${config.stage}-${Aws.ACCOUNT_ID}` } });
+    }
 
     this.handler = new GatehouseFunction(this, 'Function', { name: 'api', config, key, environment: { ...data.environment } });
     this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:GetItem'], resources: [data.records.tableArn] }));
@@ -57,7 +71,13 @@ export class Api extends Construct {
     this.handler.grantKeyUse(key);
 
     const authorizer = new HttpJwtAuthorizer('Cognito', this.userPool.userPoolProviderUrl, { jwtAudience: [this.client.userPoolClientId] });
-    this.httpApi = new HttpApi(this, 'Http', { apiName: `gatehouse-${config.stage}`, createDefaultStage: false, defaultAuthorizer: authorizer });
+    this.httpApi = new HttpApi(this, 'Http', {
+      apiName: `gatehouse-${config.stage}`,
+      createDefaultStage: false,
+      defaultAuthorizer: authorizer,
+      // The dashboard on CloudFront reads the API from its own origin, sending the token in Authorization.
+      ...(dashboard ? { corsPreflight: { allowOrigins: [dashboard.url], allowMethods: [CorsHttpMethod.GET], allowHeaders: ['authorization'], maxAge: Duration.hours(1) } } : {}),
+    });
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: config.logRetentionDays === 90 ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_MONTH,
       encryptionKey: key,

@@ -41,7 +41,11 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
   });
 
   it('alarms on errors and throttles of every function, and on failed alert deliveries', () => {
-    const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
+    // Gatehouse's own functions; CDK's deploy-time helpers (the site upload) run only during a deploy.
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function'))
+      .filter(([, f]) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME)
+      .map(([id]) => id);
+    expect(functions.length).toBeGreaterThanOrEqual(3);
     for (const metric of ['Errors', 'Throttles']) {
       const alarms = alarmsOn(metric);
       for (const fn of functions) expect(alarms.some((a) => JSON.stringify(a.Properties.Dimensions).includes(fn)), `${metric} ${fn}`).toBe(true);

@@ -58,7 +58,10 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
   });
 
   it('runs every function on Node.js 24, arm64, with tracing and its own encrypted log group', () => {
-    const functions = template.findResources('AWS::Lambda::Function');
+    // Gatehouse's own functions (CDK's BucketDeployment function, which publishes the dashboard, is not one).
+    const functions = Object.fromEntries(
+      Object.entries(template.findResources('AWS::Lambda::Function')).filter(([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME),
+    );
     expect(Object.keys(functions)).toHaveLength(3);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogFormat: 'JSON' } });
@@ -73,6 +76,46 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
     for (const route of Object.values(template.findResources('AWS::ApiGatewayV2::Route'))) {
       expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe('JWT');
     }
+  });
+
+  it('serves the dashboard from a private bucket through CloudFront: OAC, HTTPS only, security headers, access logs', () => {
+    for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    }
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https', ResponseHeadersPolicyId: Match.anyValue() }),
+        Logging: Match.objectLike({ Bucket: Match.anyValue() }),
+        Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue(), S3OriginConfig: { OriginAccessIdentity: '' } })],
+      }),
+    });
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: { ContentSecurityPolicy: Match.stringLikeRegexp("script-src 'self'"), Override: true },
+          StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 63072000 }),
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+        }),
+      }),
+    });
+    template.hasResourceProperties('Custom::CDKBucketDeployment', { DistributionPaths: ['/*'] });
+  });
+
+  it('signs the dashboard in through the Cognito hosted UI with the authorization code flow, back to the distribution', () => {
+    const distribution = Object.keys(template.findResources('AWS::CloudFront::Distribution'))[0]!;
+    const callback = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution, 'DomainName'] }, '/']] };
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      CallbackURLs: [callback],
+      GenerateSecret: Match.absent(),
+    });
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: { AllowOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution, 'DomainName'] }]] }], AllowMethods: ['GET'], AllowHeaders: ['authorization'], MaxAge: 3600 },
+    });
   });
 
   it('grants no function a managed policy or a wildcard data action', () => {
@@ -104,6 +147,14 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
       { path: 'AlertDispatch/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]' },
       { path: 'AlertDispatch/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]' },
       { path: 'AlertDispatch/DeadLetterQueue', id: 'AwsSolutions-SQS3' },
+      { path: 'Dashboard/Distribution', id: 'AwsSolutions-CFR4' },
+      { path: 'Dashboard/Distribution', id: 'AwsSolutions-CFR2' },
+      { path: 'Dashboard/PublishRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },
+      ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({ path: 'Dashboard/PublishRole/DefaultPolicy', id: `AwsSolutions-IAM5[Action::${action}]` })),
+      { path: 'Dashboard/PublishRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::arn:<LogGroup>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-eu-west-2/*]' },
+      { path: 'Dashboard/PublishRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>/*]' },
+      { path: 'Dashboard/PublishRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
+      { path: expect.stringMatching(/^Custom::CDKBucketDeployment/), id: 'AwsSolutions-L1' },
     ]);
     for (const [, a] of acknowledgements(built.stack)) expect(a.reason.length).toBeGreaterThan(40);
   });
