@@ -14,6 +14,11 @@ export interface StageConfig {
   maxTableRequestUnits: number;
   /** Local time from which a release counts as late in the day. */
   lateDayFrom: string;
+  /**
+   * The HMPPS `hmpps-domain-events` SNS topic to subscribe the custody queue to, when HMPPS has granted it
+   * (`-c hmppsDomainEventsTopicArn=arn:aws:sns:…` overrides). Without one, only direct producers feed the queue.
+   */
+  hmppsDomainEventsTopicArn?: string;
 }
 
 const stages: Record<StageConfig['stage'], StageConfig> = {

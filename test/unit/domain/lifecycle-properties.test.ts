@@ -13,7 +13,7 @@ import { cancelled, hmppsRecordable, received, released, rescheduled, scheduled 
 
 let refs = 0;
 const ctx: LifecycleContext = { rules: { calendar: englandAndWales, lateDayFrom: '15:00' }, scheduleWindowDays: 2, newCaseRef: () => `GH-${++refs}` };
-const homeless = { destinationLocalAuthority: 'E06000005', accommodation: 'NO_FIXED_ABODE', aftercarePlan: 'NONE', needs: ['HEALTH', 'DRUGS_AND_ALCOHOL'] } as const;
+const homeless = { destinationLocalAuthority: 'E06000005', accommodation: 'NO_FIXED_ABODE', aftercarePlan: 'NONE', needs: ['HEALTH', 'DRUGS_AND_ALCOHOL'] } satisfies Parameters<typeof scheduled>[3];
 
 /** One person's year: a schedule, its changes, the release reported three ways, a return, the next release. */
 const events: RecordableEvent[] = [
