@@ -145,7 +145,7 @@ describe('fuzz: random and mutated custody messages through the handler on Dynam
     expect(bodies.length).toBeGreaterThanOrEqual(1000);
     expect(acceptedIds.size).toBeGreaterThan(200);
     expect(rejected.length).toBeGreaterThan(400);
-  });
+  }, 180_000); // ~250 transactions on DynamoDB Local; generous for a loaded CI machine
 
   async function scanAll(table: string): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
