@@ -1,12 +1,38 @@
 /**
- * Everything the custody-events queue accepts, turned into custody events v1:
- * a Gatehouse custody event, or the same wrapped in an SNS notification (as SNS delivers to SQS).
+ * Everything the custody-events queue (and the local `POST /custody-events`) accepts, turned into what
+ * Gatehouse records: a Gatehouse custody event v1 or an HMPPS domain event, each bare or wrapped in an SNS
+ * notification (as SNS delivers to SQS).
  */
 import { custodyEventV1, type CustodyEvent } from './custody-event';
+import { hmppsDomainEvent, looksLikeHmpps } from './hmpps/domain-event';
+import { fromHmpps } from './hmpps/to-custody-event';
 import { fieldErrors, type FieldError } from './validation';
 
+/** An HMPPS prison movement, counted in the `movements` figures. */
+export interface Movement {
+  hmppsEventType: string;
+  /** The HMPPS reason, e.g. TEMPORARY_ABSENCE_RELEASE. */
+  reason: string;
+  /** The `movements` counter it adds one to; undefined when it counts nowhere. */
+  counter: string | undefined;
+  /** UNKNOWN movements are for a person to look at. */
+  reviewNeeded: boolean;
+}
+
+/** A movement that concerns no release case (temporary absence, court, transfer, unknown, unconfirmed release). */
+export interface MovementOnly {
+  eventId: string;
+  eventType: 'prison.movement';
+  occurredAt: string;
+  prisonId: string;
+  person: { prisonNumber: string };
+}
+
+/** What the record use case takes: a custody event v1, or an HMPPS event mapped to one or to a movement. */
+export type RecordableEvent = (CustodyEvent | MovementOnly) & { movement?: Movement };
+
 export type ParsedMessage =
-  | { ok: true; event: CustodyEvent; source: string }
+  | { ok: true; event: RecordableEvent; source: string }
   | { ok: false; errors: FieldError[] };
 
 export function parseCustodyMessage(body: string): ParsedMessage {
@@ -22,9 +48,18 @@ export function parseCustodyMessage(body: string): ParsedMessage {
 export function parseCustodyPayload(json: unknown): ParsedMessage {
   const unwrapped = unwrapSns(json);
   if (!unwrapped.ok) return unwrapped;
+  const via = unwrapped.via ? ` via ${unwrapped.via}` : '';
+  const prefix = unwrapped.via ? 'Message.' : '';
+
+  if (!isObject(unwrapped.payload)) return { ok: false, errors: [{ path: unwrapped.via ? 'Message' : '', expected: 'a JSON object (a custody event or an HMPPS domain event)' }] };
+  if (looksLikeHmpps(unwrapped.payload)) {
+    const parsed = hmppsDomainEvent.safeParse(unwrapped.payload);
+    if (!parsed.success) return { ok: false, errors: prefixed(fieldErrors(parsed.error), prefix) };
+    return { ok: true, event: fromHmpps(parsed.data), source: `hmpps:${parsed.data.eventType}${via}` };
+  }
   const parsed = custodyEventV1.safeParse(unwrapped.payload);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
-  return { ok: true, event: parsed.data, source: unwrapped.via ? `gatehouse.v1 via ${unwrapped.via}` : 'gatehouse.v1' };
+  if (!parsed.success) return { ok: false, errors: prefixed(fieldErrors(parsed.error), prefix) };
+  return { ok: true, event: parsed.data, source: `gatehouse.v1${via}` };
 }
 
 type Unwrapped = { ok: true; payload: unknown; via?: string } | { ok: false; errors: FieldError[] };
@@ -37,6 +72,11 @@ function unwrapSns(json: unknown): Unwrapped {
   } catch {
     return { ok: false, errors: [{ path: 'Message', expected: 'the SNS Message to be valid JSON' }] };
   }
+}
+
+/** Inside an SNS notification the path starts at `Message.`, so a producer can find the field. */
+function prefixed(errors: FieldError[], prefix: string): FieldError[] {
+  return prefix ? errors.map((e) => ({ ...e, path: e.path ? `${prefix}${e.path}` : prefix.slice(0, -1) })) : errors;
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -8,7 +8,8 @@
  */
 import type { LocalDate } from './calendar';
 import { weekdayName, londonTime } from './calendar';
-import { isReleased, type ReleaseCase } from './release-case';
+import type { RecordableEvent } from '../../events/custody-message';
+import { isReleased, type PersonReleases, type ReleaseCase } from './release-case';
 
 export const anyDimension = '*';
 
@@ -82,6 +83,28 @@ export function releaseContribution(c: ReleaseCase | undefined): CounterDelta[] 
       counts: withoutZeros(counts),
     },
   ];
+}
+
+/**
+ * What all of a person's cases add to the release figures. A transition writes the difference between this
+ * before and after, so an event that merges, splits or corrects cases moves each release to its right counts.
+ */
+export function personContribution(person: PersonReleases | undefined, leaveOut: readonly ReleaseCase[] = []): CounterDelta[] {
+  const left = new Set(leaveOut.map((c) => c.caseRef));
+  return (person?.cases ?? []).filter((c) => !left.has(c.caseRef)).flatMap(releaseContribution);
+}
+
+/**
+ * What one HMPPS movement adds to the `movements` figures, once, when it is first recorded. HMPPS does not say
+ * where a person went, so movements are counted by prison with the area `UNKNOWN`; releases by area are in `releases`.
+ */
+export function movementContribution(event: Pick<RecordableEvent, 'occurredAt' | 'prisonId' | 'movement'>): CounterDelta[] {
+  const { movement } = event;
+  if (!movement || (!movement.counter && !movement.reviewNeeded)) return [];
+  const counts: Record<string, number> = {};
+  if (movement.counter) counts[movement.counter] = 1;
+  if (movement.reviewNeeded) counts.reviewNeeded = 1;
+  return [{ family: 'movements', dimensions: { la: 'UNKNOWN', prison: event.prisonId }, date: londonTime(event.occurredAt).date, counts }];
 }
 
 /** after − before, merged per counter item, with zero counts and empty items dropped. */

@@ -36,7 +36,7 @@ export interface ReleaseRules {
 export interface ReleaseFacts {
   /** The actual release instant, when released. */
   releasedAt?: string;
-  /** The scheduled local date, when not yet released. */
+  /** The scheduled local date: what a case is classified on until the release is reported. */
   scheduledFor?: LocalDate;
   planned: boolean;
   accommodation?: Accommodation;
@@ -62,20 +62,22 @@ export function classifyRelease(facts: ReleaseFacts, rules: ReleaseRules): Class
   const needsHelp = flags.noFixedAbode || flags.noAftercarePlan;
   const urgency: Urgency = hardToReach && needsHelp ? 'CRITICAL' : needsHelp ? 'HIGH' : 'ROUTINE';
 
-  return { date, ...(local ? { time: local.time } : {}), flags, urgency, reasons: reasonsFor(flags, date, local?.time, rules) };
+  return { date, ...(local ? { time: local.time } : {}), flags, urgency, reasons: reasonsFor(flags, date, local?.time, !local, rules) };
 }
 
-function reasonsFor(flags: ReleaseFlags, date: LocalDate, time: string | undefined, rules: ReleaseRules): string[] {
+/** A scheduled case is classified on its scheduled date and told in the future tense; a release in the past. */
+function reasonsFor(flags: ReleaseFlags, date: LocalDate, time: string | undefined, expected: boolean, rules: ReleaseRules): string[] {
   const reasons: string[] = [];
   const holiday = rules.calendar.bankHolidayName(date);
+  const released = expected ? 'Due for release' : 'Released';
   if (flags.unplanned) reasons.push('Unplanned release: no release was scheduled, so no pre-release support was arranged');
-  if (flags.nonWorkingDay) reasons.push(holiday ? `Released on a bank holiday (${holiday}): services are closed` : 'Released at the weekend: services are closed');
+  if (flags.nonWorkingDay) reasons.push(holiday ? `${released} on a bank holiday (${holiday}): services are closed` : `${released} at the weekend: services are closed`);
   if (flags.lateWeek) {
     const holidayAfter = rules.calendar.bankHolidayName(addDays(date, 1));
-    reasons.push(`Released on the last working day before ${holidayAfter ? `a bank holiday (${holidayAfter})` : 'the weekend'}`);
+    reasons.push(`${released} on the last working day before ${holidayAfter ? `a bank holiday (${holidayAfter})` : 'the weekend'}`);
   }
   if (flags.lateDay && time) reasons.push(`Released late in the day (${time}), when housing and treatment services are closing`);
-  if (flags.noFixedAbode) reasons.push('No fixed abode on release, or accommodation not known');
+  if (flags.noFixedAbode) reasons.push(expected ? 'No fixed abode arranged for release, or accommodation not known' : 'No fixed abode on release, or accommodation not known');
   if (flags.noAftercarePlan) reasons.push('No aftercare plan in place');
   return reasons;
 }

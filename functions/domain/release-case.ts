@@ -1,9 +1,14 @@
 /**
  * The release lifecycle of one person: scheduled → rescheduled* → released | cancelled; released → received back.
- * Events arrive late, twice and out of order, so each transition is decided from the person's whole record
- * and the event's own `occurredAt`, never from arrival order. Pure: time, ids and rules are passed in.
+ *
+ * Events arrive late, twice and out of order, so a case is never moved step by step in arrival order. The
+ * person's record keeps the events themselves (facts); on every event the cases are derived again from all of
+ * them, in the order they *occurred*: which events belong to which release (episodes), then each case's state.
+ * The result is a function of the set of events, so every arrival order gives the same cases (property-tested).
+ * The rules are written out as a table in events/README.md. Pure: time, ids and rules are passed in.
  */
 import type { Accommodation, AftercarePlan, Cohort, CustodyEvent, Pathway } from '../../events/custody-event';
+import type { RecordableEvent } from '../../events/custody-message';
 import { londonTime, type LocalDate } from './calendar';
 import { classifyRelease, type Classification, type ReleaseRules } from './classification';
 
@@ -26,6 +31,7 @@ export interface ReleaseCase {
   status: CaseStatus;
   prisonId: string;
   crn?: string;
+  /** The date of the newest schedule (or of the cancelled one). */
   scheduledFor?: LocalDate;
   releasedAt?: string;
   returnedAt?: string;
@@ -40,14 +46,29 @@ export interface ReleaseCase {
   events: { eventId: string; eventType: string; occurredAt: string }[];
 }
 
+/** An HMPPS movement as kept on the person's record, for people to see (it is counted when it arrives). */
+export interface RecordedMovement {
+  eventId: string;
+  hmppsEventType: string;
+  reason: string;
+  occurredAt: string;
+  prisonId: string;
+  /** HMPPS could not say what the movement was (reason UNKNOWN): someone should look. */
+  reviewNeeded: boolean;
+}
+
 export interface PersonReleases {
   prisonNumber: string;
   /** Optimistic-lock version: every write is conditional on it. */
   version: number;
   /** Newest first. */
   cases: ReleaseCase[];
-  /** The last time HMPPS said the person was received into custody. */
+  /** The last time the person was received into custody. */
   lastReceivedAt?: string;
+  /** The custody events the cases are derived from (those of the kept cases, and receptions). */
+  facts?: CustodyEvent[];
+  /** The newest HMPPS movements, newest first. */
+  movements?: RecordedMovement[];
 }
 
 export interface LifecycleContext {
@@ -77,175 +98,206 @@ export interface Transition {
   caseAfter?: ReleaseCase;
   alerts: AlertDraft[];
   /** What happened, for the ledger and the API. */
-  outcome: 'opened' | 'updated' | 'unchanged';
+  outcome: 'opened' | 'updated' | 'unchanged' | 'movement';
+  /** Cases dropped from the record for age: their figures stand, so they are not subtracted. */
+  retired: ReleaseCase[];
 }
 
 const maxCasesKept = 20;
+const maxMovementsKept = 30;
+const maxStrayReceptionsKept = 5;
 
-export function applyCustodyEvent(before: PersonReleases | undefined, event: CustodyEvent, ctx: LifecycleContext): Transition {
-  const record: PersonReleases = before ? structuredClone(before) : { prisonNumber: event.person.prisonNumber, version: 0, cases: [] };
-  const index = findCase(record, event, ctx);
-  const existing = index === undefined ? undefined : record.cases[index];
+export function applyCustodyEvent(before: PersonReleases | undefined, event: RecordableEvent, ctx: LifecycleContext): Transition {
+  const record: PersonReleases = before
+    ? { ...structuredClone(before), facts: structuredClone(before.facts ?? []), movements: structuredClone(before.movements ?? []) }
+    : { prisonNumber: event.person.prisonNumber, version: 0, cases: [], facts: [], movements: [] };
+  if (event.movement) noteMovement(record, event);
+  if (event.eventType === 'prison.movement') return { after: record, alerts: [], outcome: 'movement', retired: [] };
 
-  if (event.eventType === 'prisoner.received') {
-    if (!record.lastReceivedAt || event.occurredAt > record.lastReceivedAt) record.lastReceivedAt = event.occurredAt;
-    if (!existing) return { after: record, alerts: [], outcome: 'unchanged' };
-  }
+  const { movement: _counted, ...fact } = event;
+  if (!record.facts!.some((f) => f.eventId === fact.eventId)) record.facts!.push(fact as CustodyEvent);
+  const derived = deriveCases(record, ctx);
+  record.cases = derived.cases;
+  record.facts = derived.facts;
+  const received = record.facts.filter((f) => f.eventType === 'prisoner.received').map((f) => f.occurredAt);
+  const lastReceivedAt = latest([...received, ...(before?.lastReceivedAt ? [before.lastReceivedAt] : [])]);
+  if (lastReceivedAt) record.lastReceivedAt = lastReceivedAt;
 
-  const caseBefore = existing ? structuredClone(existing) : undefined;
-  const draft: CaseDraft = existing ?? openCase(event, ctx);
-  const changed = transition(draft, event, record);
-  noteEvent(draft, event);
-  const working: ReleaseCase = Object.assign(draft, { classification: classify(draft, ctx) });
-
-  if (!existing) record.cases.unshift(working);
-  record.cases = record.cases.slice(0, maxCasesKept);
-
-  const alerts = raiseAlerts(working, record.prisonNumber);
-  working.alertKeys.push(...alerts.map((a) => a.dedupKey));
+  const caseAfter = record.cases.find((c) => c.events.some((e) => e.eventId === event.eventId));
+  const caseBefore = caseAfter && before?.cases.find((c) => c.caseRef === caseAfter.caseRef);
+  const alerts = caseAfter ? raiseAlerts(caseAfter, record.prisonNumber) : [];
+  if (caseAfter) caseAfter.alertKeys.push(...alerts.map((a) => a.dedupKey));
+  const retired = (before?.cases ?? []).filter((c) => derived.retired.includes(c.caseRef));
   return {
     after: record,
-    ...(caseBefore ? { caseBefore } : {}),
-    caseAfter: working,
+    ...(caseBefore ? { caseBefore: structuredClone(caseBefore) } : {}),
+    ...(caseAfter ? { caseAfter } : {}),
     alerts,
-    outcome: !existing ? 'opened' : changed ? 'updated' : 'unchanged',
+    outcome: !caseAfter ? 'unchanged' : !caseBefore ? 'opened' : canonical(caseBefore) !== canonical(caseAfter) ? 'updated' : 'unchanged',
+    retired,
   };
 }
 
-/** The case an event belongs to, by the rules written in events/README.md. */
-function findCase(record: PersonReleases, event: CustodyEvent, ctx: LifecycleContext): number | undefined {
-  const near = (a: LocalDate | undefined, b: LocalDate | undefined) =>
-    a !== undefined && b !== undefined && Math.abs(daysBetween(a, b)) <= ctx.scheduleWindowDays;
-  const dateOf = (c: ReleaseCase) => (c.releasedAt ? londonTime(c.releasedAt).date : c.scheduledFor);
-  const find = (p: (c: ReleaseCase) => boolean) => {
-    const i = record.cases.findIndex(p);
-    return i < 0 ? undefined : i;
-  };
+function noteMovement(record: PersonReleases, event: RecordableEvent): void {
+  if (record.movements!.some((r) => r.eventId === event.eventId)) return;
+  const { hmppsEventType, reason, reviewNeeded } = event.movement!;
+  record.movements!.push({ eventId: event.eventId, hmppsEventType, reason, occurredAt: event.occurredAt, prisonId: event.prisonId, reviewNeeded });
+  record.movements!.sort((a, b) => byInstant(b.occurredAt, a.occurredAt) || b.eventId.localeCompare(a.eventId));
+  record.movements = record.movements!.slice(0, maxMovementsKept);
+}
 
-  switch (event.eventType) {
-    case 'release.scheduled':
-    case 'release.rescheduled': {
-      const date = event.release.scheduledFor;
-      const previous = event.eventType === 'release.rescheduled' ? event.release.previouslyScheduledFor : undefined;
-      return (
-        find((c) => c.status === 'SCHEDULED' || (c.status === 'CANCELLED' && (c.scheduledFor === date || c.scheduledFor === previous))) ??
-        find((c) => (c.status === 'RELEASED' || c.status === 'RETURNED') && (near(dateOf(c), date) || near(dateOf(c), previous)))
-      );
+// ——— Which events belong to which release ————————————————————————————————————————————————
+
+interface Episode {
+  facts: CustodyEvent[];
+  releasedAt?: string;
+  releaseDate?: LocalDate;
+  returned: boolean;
+}
+
+/**
+ * Walks the events in the order they occurred (ties by eventId) and groups them into releases:
+ * - a schedule, reschedule or cancellation belongs to the release in progress (one per person at a time),
+ *   or to a release that already happened near one of its dates (a late correction), or starts a new one;
+ * - a release report belongs to the release on the same local date (several reports of one release), or
+ *   to the release in progress (whatever its scheduled date: planning is judged from the dates), or starts one;
+ * - a reception after a release closes that release; otherwise it only says the person is in custody.
+ */
+function episodesOf(facts: CustodyEvent[], windowDays: number): Episode[] {
+  const episodes: Episode[] = [];
+  const near = (a: LocalDate | undefined, b: LocalDate | undefined) => a !== undefined && b !== undefined && Math.abs(daysBetween(a, b)) <= windowDays;
+  for (const f of facts) {
+    const current = episodes.at(-1);
+    const inProgress = current && !current.releasedAt ? current : undefined;
+    let target: Episode | undefined;
+    switch (f.eventType) {
+      case 'release.scheduled':
+      case 'release.rescheduled':
+      case 'release.cancelled': {
+        const dates = [f.release.scheduledFor, f.eventType === 'release.rescheduled' ? f.release.previouslyScheduledFor : undefined];
+        target = inProgress ?? [...episodes].reverse().find((e) => e.releaseDate && dates.some((d) => near(e.releaseDate, d)));
+        break;
+      }
+      case 'prisoner.released': {
+        const at = f.release.releasedAt ?? f.occurredAt;
+        target = episodes.find((e) => e.releaseDate === londonTime(at).date) ?? inProgress;
+        if (!target) episodes.push((target = { facts: [], returned: false }));
+        if (!target.releasedAt || byInstant(at, target.releasedAt) < 0) {
+          target.releasedAt = at;
+          target.releaseDate = londonTime(at).date;
+        }
+        break;
+      }
+      case 'prisoner.received':
+        if (current?.releasedAt && !current.returned && byInstant(f.occurredAt, current.releasedAt) > 0) {
+          target = current;
+          current.returned = true;
+        } else continue; // in custody already: nothing to close
+        break;
     }
-    case 'release.cancelled':
-      return find((c) => c.scheduledFor === event.release.scheduledFor) ?? find((c) => c.status === 'SCHEDULED');
-    case 'prisoner.released': {
-      const date = londonTime(event.release.releasedAt ?? event.occurredAt).date;
-      return (
-        find((c) => (c.status === 'RELEASED' || c.status === 'RETURNED') && dateOf(c) === date) ??
-        find((c) => (c.status === 'SCHEDULED' || c.status === 'CANCELLED') && near(c.scheduledFor, date))
-      );
-    }
-    case 'prisoner.received':
-      return find((c) => c.status === 'RELEASED' && c.releasedAt !== undefined && c.releasedAt < event.occurredAt);
+    if (!target) episodes.push((target = { facts: [], returned: false }));
+    target.facts.push(f);
   }
+  return episodes;
 }
 
-type CaseDraft = Omit<ReleaseCase, 'classification'> & { classification?: Classification };
+function deriveCases(record: PersonReleases, ctx: LifecycleContext): { cases: ReleaseCase[]; facts: CustodyEvent[]; retired: string[] } {
+  const facts = [...record.facts!].sort((a, b) => byInstant(a.occurredAt, b.occurredAt) || a.eventId.localeCompare(b.eventId));
+  let episodes = episodesOf(facts, ctx.scheduleWindowDays);
+  if (episodes.length > maxCasesKept) episodes = episodes.slice(-maxCasesKept); // the oldest leave the record; their figures stand
+  // Receptions that closed nothing (the person was in custody already) are kept only while they might still
+  // close a release reported late: the newest few.
+  const inEpisodes = new Set(episodes.flatMap((e) => e.facts.map((f) => f.eventId)));
+  const stray = facts.filter((f) => f.eventType === 'prisoner.received' && !inEpisodes.has(f.eventId)).slice(-maxStrayReceptionsKept);
+  const kept = facts.filter((f) => inEpisodes.has(f.eventId) || stray.includes(f));
 
-function openCase(event: CustodyEvent, ctx: LifecycleContext): CaseDraft {
-  return {
-    caseRef: ctx.newCaseRef(),
-    status: 'SCHEDULED',
-    prisonId: event.prisonId,
-    circumstances: { needs: [], cohorts: [] },
-    circumstancesAsOf: '',
-    alertKeys: [],
-    events: [],
-  };
+  // A case keeps its reference (and the alerts it raised) through re-derivation: the first episode holding one of
+  // its events takes it over. Episodes are visited oldest first, so the answer does not depend on arrival order.
+  const refOf = new Map<string, ReleaseCase>();
+  for (const c of record.cases) for (const e of c.events) refOf.set(e.eventId, c);
+  const claimed = new Set<string>();
+  const cases = episodes.map((episode) => {
+    const previous = [...new Set(episode.facts.map((f) => refOf.get(f.eventId)).filter((c): c is ReleaseCase => c !== undefined))];
+    const owner = previous.find((c) => !claimed.has(c.caseRef));
+    const caseRef = owner?.caseRef ?? ctx.newCaseRef();
+    claimed.add(caseRef);
+    const alertKeys = [...new Set(previous.flatMap((c) => c.alertKeys))].sort();
+    return caseOf(episode, caseRef, alertKeys, ctx);
+  });
+  const retired = record.cases.filter((c) => !claimed.has(c.caseRef) && !c.events.some((e) => inEpisodes.has(e.eventId))).map((c) => c.caseRef);
+  return { cases: cases.reverse(), facts: kept, retired };
 }
 
-/** Moves one case; returns whether anything about it changed. */
-function transition(c: CaseDraft, event: CustodyEvent, record: PersonReleases): boolean {
-  const snapshot = JSON.stringify(c);
-  if (event.person.crn) c.crn = event.person.crn;
+// ——— One release's state, from its events ——————————————————————————————————————————————
 
-  switch (event.eventType) {
-    case 'release.scheduled':
-    case 'release.rescheduled':
-      applyCircumstances(c, event.release, event.occurredAt);
-      if (!c.scheduleAsOf || event.occurredAt >= c.scheduleAsOf) {
-        c.scheduledFor = event.release.scheduledFor;
-        c.scheduleAsOf = event.occurredAt;
-        if (c.status === 'CANCELLED') c.status = 'SCHEDULED';
-      }
-      break;
-    case 'release.cancelled':
-      if (!c.scheduledFor) c.scheduledFor = event.release.scheduledFor;
-      // A cancellation older than the newest schedule is stale; a release always stands.
-      if (c.status === 'SCHEDULED' && (!c.scheduleAsOf || event.occurredAt >= c.scheduleAsOf)) {
-        c.status = 'CANCELLED';
-        c.scheduleAsOf = event.occurredAt;
-      }
-      break;
-    case 'prisoner.released': {
-      const releasedAt = event.release.releasedAt ?? event.occurredAt;
-      applyCircumstances(c, event.release, event.occurredAt);
-      if (c.status === 'SCHEDULED' || c.status === 'CANCELLED') {
-        const wasScheduled = c.status === 'SCHEDULED' && c.scheduledFor !== undefined;
-        c.status = 'RELEASED';
-        c.releasedAt = releasedAt;
-        if (!wasScheduled) c.scheduledFor = undefined;
-      } else if (!c.releasedAt || releasedAt < c.releasedAt) {
-        c.releasedAt = releasedAt; // two reports of one release: the earlier time is the movement
-      }
-      // Received back before this (late) release event arrived: the release happened, and is over.
-      if (c.status === 'RELEASED' && record.lastReceivedAt && record.lastReceivedAt > c.releasedAt) {
-        c.status = 'RETURNED';
-        c.returnedAt = record.lastReceivedAt;
-      }
-      break;
-    }
-    case 'prisoner.received':
-      c.status = 'RETURNED';
-      c.returnedAt = event.occurredAt;
-      break;
+function caseOf(episode: Episode, caseRef: string, alertKeys: string[], ctx: LifecycleContext): ReleaseCase {
+  const { facts, releasedAt } = episode;
+  const schedules = facts.filter(isSchedule);
+  const lastSchedule = schedules.at(-1);
+  const informing = facts.filter((f) => f.eventType === 'release.scheduled' || f.eventType === 'release.rescheduled' || f.eventType === 'prisoner.released');
+  const returnedAt = earliest(facts.filter((f) => f.eventType === 'prisoner.received').map((f) => f.occurredAt));
+  const firstRelease = facts.find((f) => f.eventType === 'prisoner.released' && (f.release.releasedAt ?? f.occurredAt) === releasedAt);
+  const crn = facts.map((f) => f.person.crn).filter((v) => v !== undefined).at(-1);
+
+  // Each field is what the newest event that said anything about it said (HMPPS releases say nothing of them).
+  const circumstances: Circumstances = { needs: [], cohorts: [] };
+  for (const f of informing) {
+    const r = f.release as Partial<Extract<CustodyEvent, { eventType: 'prisoner.released' }>['release']>;
+    if (r.reason !== undefined) circumstances.reason = r.reason;
+    if (r.destinationLocalAuthority !== undefined) circumstances.destinationLocalAuthority = r.destinationLocalAuthority;
+    if (r.accommodation !== undefined) circumstances.accommodation = r.accommodation;
+    if (r.aftercarePlan !== undefined) circumstances.aftercarePlan = r.aftercarePlan;
+    if (r.needs !== undefined) circumstances.needs = [...new Set(r.needs)].sort();
+    if (r.cohorts !== undefined) circumstances.cohorts = [...new Set(r.cohorts)].sort();
+    if (r.type !== undefined) circumstances.declaredType = r.type;
   }
-  return JSON.stringify(c) !== snapshot;
-}
 
-function applyCircumstances(c: CaseDraft, release: Partial<Circumstances> & { type?: 'planned' | 'unplanned' }, occurredAt: string): void {
-  const newer = occurredAt >= c.circumstancesAsOf;
-  const take = <K extends keyof Circumstances>(key: K, value: Circumstances[K] | undefined) => {
-    if (value === undefined) return;
-    if (newer || c.circumstances[key] === undefined || (Array.isArray(c.circumstances[key]) && (c.circumstances[key] as unknown[]).length === 0)) {
-      c.circumstances[key] = value;
-    }
-  };
-  take('reason', release.reason);
-  take('destinationLocalAuthority', release.destinationLocalAuthority);
-  take('accommodation', release.accommodation);
-  take('aftercarePlan', release.aftercarePlan);
-  take('needs', release.needs ? [...new Set(release.needs)].sort() : undefined);
-  take('cohorts', release.cohorts ? [...new Set(release.cohorts)].sort() : undefined);
-  take('declaredType', release.type);
-  if (newer) c.circumstancesAsOf = occurredAt;
-}
-
-function noteEvent(c: CaseDraft, event: CustodyEvent): void {
-  if (c.events.some((e) => e.eventId === event.eventId)) return;
-  c.events.push({ eventId: event.eventId, eventType: event.eventType, occurredAt: event.occurredAt });
-  c.events.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.eventId.localeCompare(b.eventId));
-}
-
-function classify(c: CaseDraft, ctx: LifecycleContext): Classification {
-  const released = c.status === 'RELEASED' || c.status === 'RETURNED';
-  const planned = c.circumstances.declaredType ? c.circumstances.declaredType === 'planned' : !released || c.scheduledFor !== undefined;
-  return classifyRelease(
+  const status: CaseStatus = releasedAt ? (returnedAt ? 'RETURNED' : 'RELEASED') : lastSchedule?.eventType === 'release.cancelled' ? 'CANCELLED' : 'SCHEDULED';
+  const scheduledFor = lastSchedule?.release.scheduledFor;
+  const planned = circumstances.declaredType ? circumstances.declaredType === 'planned' : !releasedAt || plannedRelease(schedules, releasedAt, ctx.scheduleWindowDays);
+  const classification = classifyRelease(
     {
-      ...(released && c.releasedAt ? { releasedAt: c.releasedAt } : {}),
-      ...(c.scheduledFor ? { scheduledFor: c.scheduledFor } : {}),
+      ...(releasedAt ? { releasedAt } : {}),
+      ...(scheduledFor ? { scheduledFor } : {}),
       planned,
-      ...(c.circumstances.accommodation ? { accommodation: c.circumstances.accommodation } : {}),
-      ...(c.circumstances.aftercarePlan ? { aftercarePlan: c.circumstances.aftercarePlan } : {}),
+      ...(circumstances.accommodation ? { accommodation: circumstances.accommodation } : {}),
+      ...(circumstances.aftercarePlan ? { aftercarePlan: circumstances.aftercarePlan } : {}),
     },
     ctx.rules,
   );
+
+  return {
+    caseRef,
+    status,
+    prisonId: (firstRelease ?? facts.at(-1)!).prisonId,
+    ...(crn ? { crn } : {}),
+    ...(scheduledFor ? { scheduledFor } : {}),
+    ...(releasedAt ? { releasedAt } : {}),
+    ...(returnedAt ? { returnedAt } : {}),
+    circumstances,
+    circumstancesAsOf: informing.at(-1)?.occurredAt ?? '',
+    ...(lastSchedule ? { scheduleAsOf: lastSchedule.occurredAt } : {}),
+    classification,
+    alertKeys,
+    events: facts.map((f) => ({ eventId: f.eventId, eventType: f.eventType, occurredAt: f.occurredAt })),
+  };
+}
+
+type ScheduleFact = Extract<CustodyEvent, { eventType: 'release.scheduled' | 'release.rescheduled' | 'release.cancelled' }>;
+
+function isSchedule(f: CustodyEvent): f is ScheduleFact {
+  return f.eventType === 'release.scheduled' || f.eventType === 'release.rescheduled' || f.eventType === 'release.cancelled';
+}
+
+/**
+ * Planned: a schedule on record within the window of the release date, not cancelled before the release.
+ * A cancellation that arrives after the release changes nothing: the release stands.
+ */
+function plannedRelease(schedules: ScheduleFact[], releasedAt: string, windowDays: number): boolean {
+  const date = londonTime(releasedAt).date;
+  const near = schedules.some((s) => s.eventType !== 'release.cancelled' && Math.abs(daysBetween(s.release.scheduledFor, date)) <= windowDays);
+  const lastBefore = schedules.filter((s) => byInstant(s.occurredAt, releasedAt) <= 0).at(-1);
+  return near && lastBefore?.eventType !== 'release.cancelled';
 }
 
 /** A CRITICAL release pages the on-call housing worker once; a case already back in custody pages nobody. */
@@ -277,3 +329,23 @@ function daysBetween(a: LocalDate, b: LocalDate): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 }
 
+
+/** Compares two ISO-8601 instants by the moment they name, whatever offset each is written with. */
+function byInstant(a: string, b: string): number {
+  return Date.parse(a) - Date.parse(b);
+}
+
+function earliest(instants: string[]): string | undefined {
+  return [...instants].sort(byInstant)[0];
+}
+
+function latest(instants: string[]): string | undefined {
+  return [...instants].sort(byInstant).at(-1);
+}
+
+/** JSON with sorted keys, so a record read back from DynamoDB compares equal to the one written. */
+export function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+}

@@ -40,7 +40,9 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
       const prisonNumber = params.prisonNumber!.toUpperCase();
       const person = await deps.releases.loadPerson(prisonNumber);
       if (!person) return { status: 404, body: { error: `no release case for ${prisonNumber}` } };
-      return { status: 200, body: { prisonNumber: person.prisonNumber, current: person.cases[0], cases: person.cases } };
+      // HMPPS movements are shown with the cases; those with reason UNKNOWN are listed for someone to look at.
+      const movements = person.movements ?? [];
+      return { status: 200, body: { prisonNumber: person.prisonNumber, current: person.cases[0], cases: person.cases, movements, reviewNeeded: movements.filter((m) => m.reviewNeeded) } };
     }),
 
     route('GET', '/metrics', async () => ({ status: 200, body: { metrics } })),

@@ -1,5 +1,5 @@
 /**
- * λ custody-events: an SQS batch of custody events → record each exactly once.
+ * λ custody-events: an SQS batch of custody events and HMPPS domain events (bare or SNS-wrapped) → record each exactly once.
  * A record that fails goes back to the queue (ReportBatchItemFailures); one that can never be valid goes
  * straight to the dead-letter queue with its reason.
  */
@@ -34,7 +34,20 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
       return;
     }
     const result = await recordCustodyEvent(parsed.event, parsed.source, deps.record);
-    logger.info('custody event recorded', { eventId: result.eventId, eventType: parsed.event.eventType, outcome: result.outcome, caseRef: result.caseRef, alerts: result.alertIds.length });
+    logger.info('custody event recorded', {
+      eventId: result.eventId,
+      eventType: parsed.event.eventType,
+      source: parsed.source,
+      outcome: result.outcome,
+      transition: result.transition,
+      caseRef: result.caseRef,
+      movement: parsed.event.movement?.reason,
+      alerts: result.alertIds.length,
+    });
+    if (parsed.event.movement?.reviewNeeded && result.outcome === 'recorded') {
+      logger.warn('HMPPS movement with reason UNKNOWN recorded for review', { eventId: result.eventId });
+      metrics.addMetric('MovementsForReview', MetricUnit.Count, 1);
+    }
     metrics.addMetric(result.outcome === 'duplicate' ? 'CustodyEventsDuplicate' : 'CustodyEventsRecorded', MetricUnit.Count, 1);
     if (result.alertIds.length > 0) metrics.addMetric('AlertsRaised', MetricUnit.Count, result.alertIds.length);
   };

@@ -1,19 +1,20 @@
 /**
- * Record one custody event, exactly once.
+ * Record one custody event (or HMPPS movement), exactly once.
  *
  * 1. Load the person's releases.
- * 2. Decide the transition: the case after the event, the alerts it raises (domain).
+ * 2. Decide the transition: the cases after the event, the alerts it raises (domain).
  * 3. Commit in one transaction: the ledger item (new, or the event is a duplicate), the person's releases
- *    (at the version we read), the difference in the counters, and the alerts (the outbox).
+ *    (at the version we read), the difference in the counters (the person's release figures after − before,
+ *    plus the movement, once), and the alerts (the outbox).
  * 4. When another writer got there first, start again from 1. A duplicate changes nothing.
  */
 import { randomBytes } from 'node:crypto';
-import type { CustodyEvent } from '../../events/custody-event';
-import { difference, releaseContribution, type CounterDelta } from '../domain/aggregates';
+import type { RecordableEvent } from '../../events/custody-message';
+import { difference, movementContribution, personContribution, type CounterDelta } from '../domain/aggregates';
 import { openAlert, type Alert } from '../domain/alerts';
 import { londonTime } from '../domain/calendar';
 import type { ReleaseRules } from '../domain/classification';
-import { applyCustodyEvent, type PersonReleases, type ReleaseCase } from '../domain/release-case';
+import { applyCustodyEvent, type PersonReleases, type ReleaseCase, type Transition } from '../domain/release-case';
 
 export interface LedgerEntry {
   eventId: string;
@@ -23,6 +24,9 @@ export interface LedgerEntry {
   source: string;
   outcome: string;
   caseRef?: string;
+  /** The HMPPS movement reason, for movements. */
+  movement?: string;
+  reviewNeeded?: boolean;
 }
 
 export interface ReleaseChange {
@@ -54,6 +58,8 @@ export interface RecordDependencies {
 
 export interface RecordResult {
   outcome: 'recorded' | 'duplicate';
+  /** What the event did to the person's releases (recorded events only). */
+  transition?: Transition['outcome'];
   eventId: string;
   caseRef?: string;
   alertIds: string[];
@@ -61,7 +67,7 @@ export interface RecordResult {
 
 const maxAttempts = 8;
 
-export async function recordCustodyEvent(event: CustodyEvent, source: string, deps: RecordDependencies): Promise<RecordResult> {
+export async function recordCustodyEvent(event: RecordableEvent, source: string, deps: RecordDependencies): Promise<RecordResult> {
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const before = await deps.store.loadPerson(event.person.prisonNumber);
     const now = deps.clock();
@@ -72,7 +78,8 @@ export async function recordCustodyEvent(event: CustodyEvent, source: string, de
     });
     const alerts = transition.alerts.map((draft) => openAlert(draft, now));
     const counters = [
-      ...difference(releaseContribution(transition.caseBefore), releaseContribution(transition.caseAfter)),
+      ...difference(personContribution(before, transition.retired), personContribution(transition.after)),
+      ...movementContribution(event),
       ...alertsRaised(alerts),
     ];
     const after: PersonReleases = { ...transition.after, version: (before?.version ?? 0) + 1 };
@@ -86,6 +93,7 @@ export async function recordCustodyEvent(event: CustodyEvent, source: string, de
         source,
         outcome: transition.outcome,
         ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}),
+        ...(event.movement ? { movement: event.movement.reason, ...(event.movement.reviewNeeded ? { reviewNeeded: true } : {}) } : {}),
       },
       person: after,
       expectedVersion: before?.version ?? 0,
@@ -95,7 +103,7 @@ export async function recordCustodyEvent(event: CustodyEvent, source: string, de
     });
 
     if (result === 'committed') {
-      return { outcome: 'recorded', eventId: event.eventId, ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}), alertIds: alerts.map((a) => a.alertId) };
+      return { outcome: 'recorded', transition: transition.outcome, eventId: event.eventId, ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}), alertIds: alerts.map((a) => a.alertId) };
     }
     if (result === 'duplicate') return { outcome: 'duplicate', eventId: event.eventId, alertIds: [] };
     await pause(attempt);

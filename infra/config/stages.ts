@@ -23,6 +23,11 @@ export interface StageConfig {
    * Unset in dev: a new account's concurrency quota may be too small to reserve any.
    */
   dispatchReservedConcurrency?: number;
+  /**
+   * The HMPPS `hmpps-domain-events` SNS topic to subscribe the custody queue to, when HMPPS has granted it
+   * (`-c hmppsDomainEventsTopicArn=arn:aws:sns:…` overrides). Without one, only direct producers feed the queue.
+   */
+  hmppsDomainEventsTopicArn?: string;
 }
 
 const stages: Record<StageConfig['stage'], StageConfig> = {

@@ -1,7 +1,15 @@
 /**
  * Custody events in: the queue (with its dead-letter queue) and the function that records each event once.
+ * Producers reach the queue three ways: the HMPPS domain-events SNS topic (a subscription filtered on
+ * `eventType`), Gatehouse's own EventBridge bus (a rule for custody events v1), or SQS directly.
  */
 import { Duration } from 'aws-cdk-lib';
+import { EventBus, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { Topic, SubscriptionFilter } from 'aws-cdk-lib/aws-sns';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY } from 'aws-cdk-lib/cx-api';
+import { hmppsEventTypes } from '../../events/hmpps/domain-event';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -15,9 +23,13 @@ export class CustodyEvents extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   readonly handler: GatehouseFunction;
+  /** Direct producers put custody events v1 here (detail-type `custody-event.v1`, the event as `detail`). */
+  readonly bus: EventBus;
 
   constructor(scope: Construct, id: string, props: { config: StageConfig; key: IKey; data: DataStores }) {
     super(scope, id);
+    // The key policy SNS gets is limited to the subscribed topic too, whatever cdk.json says (read from here down).
+    this.node.setContext(SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY, true);
     const { config, key, data } = props;
     const timeout = Duration.seconds(30);
 
@@ -54,6 +66,27 @@ export class CustodyEvents extends Construct {
     this.handler.addEventSource(
       new SqsEventSource(this.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }),
     );
+
+    // HMPPS domain events: only the three types Gatehouse reads, in the SNS envelope (no raw delivery) the handler unwraps.
+    // The subscription adds the queue policy and the key policy for this one topic ARN (aws:SourceArn).
+    const topicArn = config.hmppsDomainEventsTopicArn ?? (this.node.tryGetContext('hmppsDomainEventsTopicArn') as string | undefined);
+    if (topicArn) {
+      Topic.fromTopicArn(this, 'HmppsDomainEvents', topicArn).addSubscription(
+        new SqsSubscription(this.queue, {
+          rawMessageDelivery: false,
+          filterPolicy: { eventType: SubscriptionFilter.stringFilter({ allowlist: Object.values(hmppsEventTypes) }) },
+        }),
+      );
+    }
+
+    // Direct producers (HMP Durham's systems) publish to Gatehouse's bus; the rule hands the event itself to the queue.
+    this.bus = new EventBus(this, 'Bus', { eventBusName: `gatehouse-${config.stage}-custody` });
+    new Rule(this, 'CustodyEventsV1', {
+      eventBus: this.bus,
+      description: 'Custody events v1 from direct producers to the custody queue',
+      eventPattern: { detailType: ['custody-event.v1'] },
+      targets: [new SqsQueue(this.queue, { message: RuleTargetInput.fromEventPath('$.detail'), deadLetterQueue: this.deadLetterQueue, retryAttempts: 8, maxEventAge: Duration.hours(24) })],
+    });
 
     // Least privilege: read the person, write ledger/person/alerts in one transaction, add to counters.
     this.handler.addToRolePolicy(

@@ -20,8 +20,8 @@ export function dynamoReleaseStore(client: DynamoDBDocumentClient, tables: Table
     async loadPerson(prisonNumber) {
       const { Item } = await client.send(new GetCommand({ TableName: tables.records, Key: keys.person(prisonNumber), ConsistentRead: true }));
       if (!Item) return undefined;
-      const { prisonNumber: pn, version, cases, lastReceivedAt } = Item as PersonReleases;
-      return { prisonNumber: pn, version, cases, ...(lastReceivedAt ? { lastReceivedAt } : {}) };
+      const { prisonNumber: pn, version, cases, lastReceivedAt, facts, movements } = Item as PersonReleases;
+      return { prisonNumber: pn, version, cases, facts: facts ?? [], movements: movements ?? [], ...(lastReceivedAt ? { lastReceivedAt } : {}) };
     },
 
     async commit(change) {

@@ -251,6 +251,19 @@ describe('London time at the local-midnight boundary', () => {
     expect(calendar.isBankHoliday(day.date)).toBe(true);
   });
 
+  it.each([
+    ['2025-06-06', '2025-06-06T22:59:59Z', '2025-06-06T23:00:00Z'],
+    ['2025-11-21', '2025-11-21T23:59:59Z', '2025-11-22T00:00:00Z'],
+    ['2026-11-20', '2026-11-20T23:59:59Z', '2026-11-21T00:00:00Z'],
+    ['2027-06-04', '2027-06-04T22:59:59Z', '2027-06-04T23:00:00Z'],
+    ['2027-11-19', '2027-11-19T23:59:59Z', '2027-11-20T00:00:00Z'],
+  ])('ends Friday %s at local midnight: %s is late-week, %s is a Saturday', (friday, before, after) => {
+    expect(londonTime(before)).toMatchObject({ date: friday, time: '23:59', isoWeekday: 5 });
+    expect(calendar.isLateWeek(londonTime(before).date)).toBe(true);
+    expect(londonTime(after)).toMatchObject({ time: '00:00', isoWeekday: 6 });
+    expect(calendar.isNonWorkingDay(londonTime(after).date)).toBe(true);
+  });
+
   it('accepts an instant given with an offset as well as with Z, or as a Date', () => {
     expect(londonTime('2026-10-16T16:59:00+01:00')).toMatchObject({ date: '2026-10-16', time: '16:59', minutesOfDay: 1019 });
     expect(londonTime(new Date('2026-10-16T15:59:00Z')).time).toBe('16:59');

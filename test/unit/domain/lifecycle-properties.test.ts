@@ -1,0 +1,111 @@
+/**
+ * Arrival order must not matter: every order of the same events gives the same cases and the same counter
+ * totals. (Counters are the difference of the person's contribution before and after each event, so their
+ * totals are order-independent exactly when the final cases are.)
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { RecordableEvent } from '../../../events/custody-message';
+import { difference, movementContribution, personContribution, seriesKey, type CounterDelta } from '../../../functions/domain/aggregates';
+import { englandAndWales } from '../../../functions/domain/calendar';
+import { applyCustodyEvent, canonical, type LifecycleContext, type PersonReleases } from '../../../functions/domain/release-case';
+import { cancelled, hmppsRecordable, received, released, rescheduled, scheduled } from '../../support/custody-events';
+
+let refs = 0;
+const ctx: LifecycleContext = { rules: { calendar: englandAndWales, lateDayFrom: '15:00' }, scheduleWindowDays: 2, newCaseRef: () => `GH-${++refs}` };
+const homeless = { destinationLocalAuthority: 'E06000005', accommodation: 'NO_FIXED_ABODE', aftercarePlan: 'NONE', needs: ['HEALTH', 'DRUGS_AND_ALCOHOL'] } satisfies Parameters<typeof scheduled>[3];
+
+/** One person's year: a schedule, its changes, the release reported three ways, a return, the next release. */
+const events: RecordableEvent[] = [
+  cancelled('c0', '2026-11-15T09:00:00Z', '2026-11-19'), // stale: older than the schedule
+  scheduled('s1', '2026-11-16T09:00:00Z', '2026-11-19', homeless),
+  hmppsRecordable('prison-offender-events.prisoner.released', '2026-11-17T09:00:00+00:00', { reason: 'SENT_TO_COURT' }),
+  rescheduled('s2', '2026-11-18T09:00:00Z', '2026-11-20', '2026-11-19', { accommodation: 'CAS3' }),
+  released('r1', '2026-11-20T16:40:00Z', { reason: 'CONDITIONAL_RELEASE' }, '2026-11-20T16:41:00Z'),
+  released('r1-again', '2026-11-20T16:40:00Z', { reason: 'CONDITIONAL_RELEASE' }, '2026-11-20T16:41:00Z'), // a duplicate with a different id
+  hmppsRecordable('prisoner-offender-search.prisoner.released', '2026-11-20T16:40:00Z'),
+  hmppsRecordable('prison-offender-events.prisoner.released', '2026-11-20T16:40:00+00:00'),
+  cancelled('c1', '2026-11-21T09:00:00Z', '2026-11-20'), // after the release: the release stands
+  hmppsRecordable('prison-offender-events.prisoner.received', '2026-12-10T11:00:00Z', { reason: 'ADMISSION' }),
+  hmppsRecordable('prison-offender-events.prisoner.released', '2027-01-05T10:00:00Z', { reason: 'UNKNOWN' }),
+  scheduled('s3', '2027-01-04T09:00:00Z', '2027-02-01', { destinationLocalAuthority: 'E06000047', accommodation: 'SETTLED', aftercarePlan: 'IN_PLACE' }),
+  released('r2', '2027-02-01T10:00:00Z'),
+];
+
+interface Outcome {
+  state: string;
+  totals: Record<string, number>;
+}
+
+/** Plays events as the record use case does, summing the counter deltas it would write. */
+function playAll(order: RecordableEvent[]): Outcome {
+  let person: PersonReleases | undefined;
+  const deltas: CounterDelta[] = [];
+  const seen = new Set<string>();
+  for (const event of order) {
+    if (seen.has(event.eventId)) continue; // the ledger
+    seen.add(event.eventId);
+    const t = applyCustodyEvent(person, event, ctx);
+    deltas.push(...difference(personContribution(person, t.retired), personContribution(t.after)), ...movementContribution(event));
+    person = t.after;
+  }
+  const totals: Record<string, number> = {};
+  for (const d of deltas) for (const [name, n] of Object.entries(d.counts)) totals[`${seriesKey(d.family, d.dimensions)}|${d.date}|${name}`] = (totals[`${seriesKey(d.family, d.dimensions)}|${d.date}|${name}`] ?? 0) + n;
+  return { state: canonical(stateOf(person!)), totals: Object.fromEntries(Object.entries(totals).filter(([, n]) => n !== 0).sort(([a], [b]) => a.localeCompare(b))) };
+}
+
+/** Case references are random and the alerts sent are history; everything else is state. */
+function stateOf(person: PersonReleases) {
+  return {
+    cases: person.cases.map(({ caseRef: _ref, alertKeys: _alerts, ...rest }) => rest),
+    facts: [...(person.facts ?? [])].sort((a, b) => a.eventId.localeCompare(b.eventId)),
+    movements: person.movements,
+    lastReceivedAt: person.lastReceivedAt,
+  };
+}
+
+const byOccurrence = (list: RecordableEvent[]) => [...list].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || a.eventId.localeCompare(b.eventId));
+
+describe('arrival order (fast-check)', () => {
+  it('gives every order of the whole set the same cases and counter totals as the order they occurred in', () => {
+    const expected = playAll(byOccurrence(events));
+    fc.assert(
+      fc.property(fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }), (order) => {
+        expect(playAll(order)).toEqual(expected);
+      }),
+      { numRuns: 100 },
+    );
+  }, 30_000); // each run replays the whole set; a loaded CI machine must not turn that into a failure
+
+  it('gives every order of any subset the same result, with repeats delivered again at random', () => {
+    fc.assert(
+      fc.property(fc.shuffledSubarray(events, { minLength: 1 }), fc.array(fc.nat(), { maxLength: 4 }), (subset, repeats) => {
+        const withRepeats = [...subset];
+        for (const r of repeats) withRepeats.splice(r % (withRepeats.length + 1), 0, subset[r % subset.length]!);
+        expect(playAll(withRepeats)).toEqual(playAll(byOccurrence(subset)));
+      }),
+      { numRuns: 150 },
+    );
+  }, 30_000);
+
+  it('ends the year with the right two releases: the first planned and returned, the second planned', () => {
+    const person = JSON.parse(playAll(byOccurrence(events)).state) as ReturnType<typeof stateOf>;
+    expect(person.cases.map((c) => [c.status, c.classification.flags.unplanned, new Date(c.releasedAt!).toISOString()])).toEqual([
+      ['RELEASED', false, '2027-02-01T10:00:00.000Z'],
+      ['RETURNED', false, '2026-11-20T16:40:00.000Z'],
+    ]);
+    expect(person.movements!.map((m) => [m.reason, m.reviewNeeded])).toContainEqual(['UNKNOWN', true]);
+  });
+
+  it('counts the first release once, by its area, and each movement once', () => {
+    const { totals } = playAll(byOccurrence(events));
+    expect(totals['releases#la=E06000005#prison=DMI|2026-11-20|total']).toBe(1);
+    expect(totals['releases#la=E06000005#prison=DMI|2026-11-20|accommodation.CAS3']).toBe(1);
+    expect(totals['releases#la=E06000047#prison=DMI|2027-02-01|total']).toBe(1);
+    expect(totals['movements#la=UNKNOWN#prison=DMI|2026-11-20|RELEASED']).toBe(1);
+    expect(totals['movements#la=UNKNOWN#prison=DMI|2026-11-20|unconfirmedRelease']).toBe(1);
+    expect(totals['movements#la=UNKNOWN#prison=DMI|2026-11-17|SENT_TO_COURT']).toBe(1);
+    expect(totals['movements#la=UNKNOWN#prison=DMI|2026-12-10|received.ADMISSION']).toBe(1);
+    expect(totals['movements#la=UNKNOWN#prison=DMI|2027-01-05|reviewNeeded']).toBe(1);
+  });
+});
