@@ -57,25 +57,11 @@ export interface LifecycleContext {
   newCaseRef: () => string;
 }
 
-export interface AlertDraft {
-  kind: 'CRITICAL_RELEASE';
-  /** The deduplication key: person, release date, kind and recipient group. */
-  dedupKey: string;
-  caseRef: string;
-  prisonNumber: string;
-  prisonId: string;
-  localAuthority: string;
-  releasedAt: string;
-  classification: Classification;
-  needs: Pathway[];
-}
-
 export interface Transition {
   after: PersonReleases;
   /** The case the event touched, before and after (undefined before = it was opened). */
   caseBefore?: ReleaseCase;
   caseAfter?: ReleaseCase;
-  alerts: AlertDraft[];
   /** What happened, for the ledger and the API. */
   outcome: 'opened' | 'updated' | 'unchanged';
 }
@@ -89,7 +75,7 @@ export function applyCustodyEvent(before: PersonReleases | undefined, event: Cus
 
   if (event.eventType === 'prisoner.received') {
     if (!record.lastReceivedAt || event.occurredAt > record.lastReceivedAt) record.lastReceivedAt = event.occurredAt;
-    if (!existing) return { after: record, alerts: [], outcome: 'unchanged' };
+    if (!existing) return { after: record, outcome: 'unchanged' };
   }
 
   const caseBefore = existing ? structuredClone(existing) : undefined;
@@ -101,13 +87,11 @@ export function applyCustodyEvent(before: PersonReleases | undefined, event: Cus
   if (!existing) record.cases.unshift(working);
   record.cases = record.cases.slice(0, maxCasesKept);
 
-  const alerts = raiseAlerts(working, record.prisonNumber);
-  working.alertKeys.push(...alerts.map((a) => a.dedupKey));
+  // Which alerts the case raises is the alert policy's to decide (alert-policy.ts); it records their keys here.
   return {
     after: record,
     ...(caseBefore ? { caseBefore } : {}),
     caseAfter: working,
-    alerts,
     outcome: !existing ? 'opened' : changed ? 'updated' : 'unchanged',
   };
 }
@@ -246,27 +230,6 @@ function classify(c: CaseDraft, ctx: LifecycleContext): Classification {
     },
     ctx.rules,
   );
-}
-
-/** A CRITICAL release pages the on-call housing worker once; a case already back in custody pages nobody. */
-function raiseAlerts(c: ReleaseCase, prisonNumber: string): AlertDraft[] {
-  if (c.status !== 'RELEASED' || !c.releasedAt || c.classification.urgency !== 'CRITICAL') return [];
-  const localAuthority = c.circumstances.destinationLocalAuthority ?? 'UNKNOWN';
-  const dedupKey = ['CRITICAL_RELEASE', prisonNumber, c.classification.date, `oncall:${localAuthority}`].join('|');
-  if (c.alertKeys.includes(dedupKey)) return [];
-  return [
-    {
-      kind: 'CRITICAL_RELEASE',
-      dedupKey,
-      caseRef: c.caseRef,
-      prisonNumber,
-      prisonId: c.prisonId,
-      localAuthority,
-      releasedAt: c.releasedAt,
-      classification: c.classification,
-      needs: c.circumstances.needs,
-    },
-  ];
 }
 
 export function isReleased(c: ReleaseCase): boolean {
