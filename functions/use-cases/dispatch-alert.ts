@@ -177,7 +177,8 @@ async function route(alert: Alert, notice: Notice, deps: DispatchDependencies): 
 }
 
 function linksFor(alert: Alert, notice: Notice, recipient: Recipient, deps: DispatchDependencies): { acknowledge?: string; resolve?: string } {
-  const expires = Math.floor(Date.parse(alert.expiresAfter) / 1000);
+  // The link outlives the alert by a week, so a late click is told what became of the alert rather than just "expired".
+  const expires = Math.floor(Date.parse(alert.expiresAfter) / 1000) + 7 * 86_400;
   const claims = { alertId: alert.alertId, recipient: recipient.id, expires };
   if (notice.purpose === 'page') return { acknowledge: linkUrl(deps.links.baseUrl, { ...claims, action: 'ack' }, deps.links.key) };
   if (notice.purpose === 'reminder') return { resolve: linkUrl(deps.links.baseUrl, { ...claims, action: 'resolve' }, deps.links.key) };
