@@ -161,8 +161,9 @@ async function route(alert: Alert, notice: Notice, deps: DispatchDependencies): 
     }
     case 'REFERRAL':
     case 'PRE_RELEASE_WARNING': {
-      const accommodation = alert.kind === 'PRE_RELEASE_WARNING' || alert.flags?.noFixedAbode === true;
-      const services = servicesFor(routing, alert.localAuthority, { accommodation, pathways: alert.needs });
+      // A warning is about accommodation, which only the accommodation services can fix before the day.
+      const warning = alert.kind === 'PRE_RELEASE_WARNING';
+      const services = servicesFor(routing, alert.localAuthority, { accommodation: warning || alert.flags?.noFixedAbode === true, pathways: warning ? [] : alert.needs });
       // Nobody covers these needs: the area's accommodation services are the partnership's way in.
       const recipients = services.length > 0 ? services : servicesFor(routing, alert.localAuthority, { accommodation: true, pathways: [] });
       if (recipients.length === 0) throw new Error(`alert ${alert.alertId}: area ${alert.localAuthority} has no services in the routing config and no fallback area`);
