@@ -5,6 +5,8 @@ import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config/stages';
 import { AlertDispatch } from './constructs/alert-dispatch';
+import { Alerting } from './constructs/alerting';
+import { routingJson } from './config/routing';
 import { Api } from './constructs/api';
 import { CustodyEvents } from './constructs/custody-events';
 import { DataStores } from './constructs/data-stores';
@@ -19,6 +21,7 @@ export class GatehouseStack extends Stack {
   readonly custodyEvents: CustodyEvents;
   readonly alertDispatch: AlertDispatch;
   readonly api: Api;
+  readonly alerting: Alerting;
 
   constructor(scope: Construct, id: string, props: GatehouseStackProps) {
     super(scope, id, props);
@@ -38,5 +41,6 @@ export class GatehouseStack extends Stack {
     this.custodyEvents = new CustodyEvents(this, 'CustodyEvents', { config, key: this.key, data: this.data });
     this.alertDispatch = new AlertDispatch(this, 'AlertDispatch', { config, key: this.key, data: this.data });
     this.api = new Api(this, 'Api', { config, key: this.key, data: this.data });
+    this.alerting = new Alerting(this, 'Alerting', { config, key: this.key, data: this.data, routingJson: routingJson(this.node.tryGetContext('routingFile')), custodyEvents: this.custodyEvents, alertDispatch: this.alertDispatch, api: this.api });
   }
 }

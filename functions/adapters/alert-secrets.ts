@@ -8,7 +8,8 @@ import { z } from 'zod';
 const alertSecretsSchema = z.object({
   notifyApiKey: z.string().min(74).optional().describe('a GOV.UK Notify API key: {name}-{service id}-{secret}'),
   linkSigningKey: z.string().min(32),
-  webhookSigningKey: z.string().min(32),
+  /** Shared with webhook receivers; optional until a webhook recipient is configured. */
+  webhookSigningKey: z.string().min(32).optional(),
 });
 
 export type AlertSecrets = z.infer<typeof alertSecretsSchema>;

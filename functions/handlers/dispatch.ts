@@ -23,7 +23,7 @@ import { snsTopic } from '../adapters/channels/sns-topic';
 import { webhookChannel } from '../adapters/channels/webhook';
 import type { Notice } from '../domain/alerts';
 import type { RoutingConfig } from '../domain/routing';
-import { dispatchNotice, type Channels, type DispatchDependencies } from '../use-cases/dispatch-alert';
+import { DeliveryError, dispatchNotice, type Channel, type Channels, type DispatchDependencies } from '../use-cases/dispatch-alert';
 
 export function dispatchHandler(deps: DispatchDependencies) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
@@ -57,7 +57,19 @@ export function channelsFor(secrets: AlertSecrets, routing: RoutingConfig, env: 
   const fallback = env.ALERTS_TOPIC_ARN ? snsTopic(snsClient(), env.ALERTS_TOPIC_ARN) : env.OUTBOX_FILE ? localOutbox(env.OUTBOX_FILE) : undefined;
   const notify = secrets.notifyApiKey ? notifyChannel(notifyClient(secrets.notifyApiKey, env.NOTIFY_BASE_URL || undefined), routing.notifyTemplates ?? { sms: {}, email: {} }) : fallback;
   if (!notify) throw new Error('no alert channel configured: set a Notify key, ALERTS_TOPIC_ARN (AWS) or OUTBOX_FILE (local)');
-  return { sms: notify, email: notify, webhook: env.OUTBOX_FILE && !env.WEBHOOKS_LIVE ? fallback! : webhookChannel(secrets.webhookSigningKey) };
+  // Locally, webhooks land in the outbox like everything else unless WEBHOOKS_LIVE is set.
+  const webhook = env.OUTBOX_FILE && !env.WEBHOOKS_LIVE ? fallback : secrets.webhookSigningKey ? webhookChannel(secrets.webhookSigningKey) : unconfigured('webhook', 'webhookSigningKey is not in the alert secrets');
+  return { sms: notify, email: notify, webhook: webhook! };
+}
+
+/** A channel that refuses every message for good, with the reason: the alert moves on and the failure is counted. */
+function unconfigured(name: string, why: string): Channel {
+  return {
+    name,
+    send: async () => {
+      throw new DeliveryError(`${name} is not configured: ${why}`, true);
+    },
+  };
 }
 
 export async function dispatchDependencies(env: NodeJS.ProcessEnv = process.env): Promise<DispatchDependencies> {

@@ -96,7 +96,7 @@ describe('escalation of a CRITICAL release alert, with a clock the test moves', 
 
     const again = await fetch(ackLink(first!), { method: 'POST', headers: { accept: 'application/json' } });
     expect(again.status).toBe(409);
-    expect((await again.json()).why).toMatch(/^already acknowledged at \d\d:\d\d \(by you\)$/);
+    expect(((await again.json()) as { why: string }).why).toMatch(/^already acknowledged at \d\d:\d\d \(by you\)$/);
   });
 
   it('tells the primary when the secondary acknowledges, and counts the time to acknowledge', async () => {
@@ -173,7 +173,7 @@ describe('escalation of a CRITICAL release alert, with a clock the test moves', 
 
     const lateAck = await fetch(ackLink(first!), { method: 'POST', headers: { accept: 'application/json' } });
     expect(lateAck.status).toBe(409);
-    expect((await lateAck.json()).why).toBe('this alert was resolved: nothing more is needed');
+    expect(((await lateAck.json()) as { why: string }).why).toBe('this alert was resolved: nothing more is needed');
   });
 
   it('closes an unacknowledged alert at the end of its life; an acknowledgement after that changes nothing and says why', async () => {
@@ -185,7 +185,7 @@ describe('escalation of a CRITICAL release alert, with a clock the test moves', 
     await sweepAfter(72 * 60);
     const ack = await fetch(ackLink(first!), { method: 'POST', headers: { accept: 'application/json' } });
     expect(ack.status).toBe(409);
-    expect((await ack.json()).why).toMatch(/^this alert expired at /);
+    expect(((await ack.json()) as { why: string }).why).toMatch(/^this alert expired at /);
   });
 
   it('refuses a link that was altered, without changing the alert', async () => {
