@@ -134,7 +134,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     const links = { baseUrl: '', key: (await loadAlertSecrets(process.env, secretsClient)).linkSigningKey };
     const dispatch = dispatchHandler({
       alerts: dynamoAlertStore(dynamoDocuments(), tableNames, config.retentionDays),
-      deliveries: dynamoDeliveryStore(dynamoDocuments(), config.recordsTable),
+      deliveries: dynamoDeliveryStore(dynamoDocuments(), config.recordsTable, config.retentionDays),
       rota,
       routing,
       channels: channelsFor(await loadAlertSecrets(process.env, secretsClient), routing),

@@ -80,7 +80,7 @@ export async function dispatchDependencies(env: NodeJS.ProcessEnv = process.env)
   if (!env.PUBLIC_BASE_URL) throw new Error('PUBLIC_BASE_URL is not set: acknowledge links would point nowhere');
   return {
     alerts: dynamoAlertStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }, config.retentionDays),
-    deliveries: dynamoDeliveryStore(client, config.recordsTable),
+    deliveries: dynamoDeliveryStore(client, config.recordsTable, config.retentionDays),
     rota: dynamoRotaStore(client, config.recordsTable),
     routing,
     channels: channelsFor(secrets, routing, env),

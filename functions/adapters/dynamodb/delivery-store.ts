@@ -17,7 +17,8 @@ export function deliveryKey(alertId: string, notice: string, recipientId: string
   return { pk: `ALERT#${alertId}`, sk: `DELIVERY#${notice}#${recipientId}` };
 }
 
-export function dynamoDeliveryStore(client: DynamoDBDocumentClient, recordsTable: string): DeliveryStore {
+/** Deliveries hold an address, so they expire with the alert they belong to (retention of case and alert items). */
+export function dynamoDeliveryStore(client: DynamoDBDocumentClient, recordsTable: string, retentionDays = 730): DeliveryStore {
   return {
     async claim({ alertId, notice, recipient, channel }, now) {
       try {
@@ -34,6 +35,7 @@ export function dynamoDeliveryStore(client: DynamoDBDocumentClient, recordsTable
               status: 'SENDING',
               claimedAt: now.toISOString(),
               attempts: [],
+              expiresAt: Math.floor(now.getTime() / 1000) + retentionDays * 86_400,
             },
             // Free, failed for a passing reason before, or abandoned by a dispatcher that died mid-send.
             // SENT and REJECTED (refused for good) are final.

@@ -2,7 +2,7 @@
  * Rota entries of an area, as the partner-drops ingest writes them (pk ROTA#{la}, contract in domain/rota.ts).
  * Routing reads them with one Query per page; `save` is how tests and the demo write a rota directly.
  */
-import { BatchWriteCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, paginateQuery, type BatchWriteCommandInput, type BatchWriteCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RotaEntry } from '../../domain/rota';
 import type { RotaStore } from '../../use-cases/alert-ports';
 import { keys } from './keys';
@@ -26,8 +26,14 @@ export function dynamoRotaStore(client: DynamoDBDocumentClient, recordsTable: st
 
     async save(entries) {
       for (let i = 0; i < entries.length; i += 25) {
-        const requests = entries.slice(i, i + 25).map((e) => ({ PutRequest: { Item: { ...keys.rotaEntry(e.localAuthority, e.tier, e.start, e.end), entity: 'rotaEntry', ...e } } }));
-        await client.send(new BatchWriteCommand({ RequestItems: { [recordsTable]: requests } }));
+        let requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string] | undefined = entries
+          .slice(i, i + 25)
+          .map((e) => ({ PutRequest: { Item: { ...keys.rotaEntry(e.localAuthority, e.tier, e.start, e.end), entity: 'rotaEntry', ...e } } }));
+        // A batch may come back partly unprocessed under throttling: send the rest again.
+        while (requests && requests.length > 0) {
+          const response: BatchWriteCommandOutput = await client.send(new BatchWriteCommand({ RequestItems: { [recordsTable]: requests } }));
+          requests = response.UnprocessedItems?.[recordsTable];
+        }
       }
     },
   };
