@@ -36,6 +36,11 @@ export function dispatchHandler(deps: DispatchDependencies) {
     logger.info('alert notice dispatched', { alertId: notice.alertId, purpose: notice.purpose, index: notice.index, ...result });
     if (result.sent > 0) metrics.addMetric('AlertMessagesSent', MetricUnit.Count, result.sent);
     if (result.rejected > 0) metrics.addMetric('AlertMessagesRejected', MetricUnit.Count, result.rejected);
+    if (result.outcome === 'undeliverable') {
+      // Not thrown: a retry cannot route it, and a failed record would hold up every alert behind it in the shard.
+      logger.error('a page reached nobody; the alert moved to its next step', { alertId: notice.alertId, index: notice.index, escalated: result.escalated });
+      metrics.addMetric('AlertPagesUndeliverable', MetricUnit.Count, 1);
+    }
   };
 
   return lambdaHandler(async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
