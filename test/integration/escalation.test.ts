@@ -1,3 +1,4 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOutbox, type OutboxEntry } from '../../functions/adapters/channels/local-outbox';
 import { dynamoAlertStore } from '../../functions/adapters/dynamodb/alert-store';
@@ -186,6 +187,17 @@ describe('escalation of a CRITICAL release alert, with a clock the test moves', 
     const ack = await fetch(ackLink(first!), { method: 'POST', headers: { accept: 'application/json' } });
     expect(ack.status).toBe(409);
     expect(((await ack.json()) as { why: string }).why).toMatch(/^this alert expired at /);
+  });
+
+  it('notes a second report of the same release (another event id) on the open alert and pages nobody again', async () => {
+    const { messages } = await criticalRelease('E8000HH');
+    const repeat = fridayRelease({ person: { prisonNumber: 'E8000HH' }, occurredAt: clock().toISOString(), release: { releasedAt: clock().toISOString(), needs: ['DRUGS_AND_ALCOHOL', 'HEALTH'] } });
+    expect((await postJson(`${gatehouse.url}/custody-events`, repeat)).status).toBe(202);
+    await gatehouse.settle();
+    const pages = await messages();
+    expect(pages.map((m) => m.notice)).toEqual(['page.000']);
+    const { Item } = await dynamoDocuments().send(new GetCommand({ TableName: gatehouse.names.tables.Records!, Key: { pk: `ALERT#${pages[0]!.alertId}`, sk: 'ALERT' } }));
+    expect(Item).toMatchObject({ status: 'OPEN', repeats: 1 });
   });
 
   it('refuses a link that was altered, without changing the alert', async () => {
