@@ -85,7 +85,8 @@ async function showEscalation(gatehouse: Gatehouse): Promise<void> {
   clockOffsetMs += 30 * 60_000;
   const later = await gatehouse.sweep();
   await gatehouse.settle();
-  print(`▸ Thirty minutes on the sweeper pages nobody more (${later.escalated} escalated); the alert figures:`);
+  const darlingtonPages = (await pages()).length;
+  print(`▸ Thirty minutes on: Darlington's alert has had ${darlingtonPages} pages and gets no more (County Durham's, still unanswered, moved on: ${later.escalated} escalated). Alert figures:`);
   const { totals } = await get(gatehouse, '/aggregates?family=alerts');
   print(`  raised ${totals.raised ?? 0} (on-call ${totals['raised.CRITICAL_RELEASE'] ?? 0}, referrals ${totals['raised.REFERRAL'] ?? 0}), escalated ${totals.escalated ?? 0}, acknowledged ${totals.acknowledged ?? 0} in ${totals['ackMinutes.max'] ?? '?'} min (15–30 min bucket: ${totals['ackWithin.15to30'] ?? 0})`);
 }
