@@ -14,6 +14,8 @@ import { englandAndWales } from '../functions/domain/calendar';
 import { recordCustodyEvent, type ReleaseChange, type ReleaseStore } from '../functions/use-cases/record-custody-event';
 import type { OutboxEntry } from '../functions/adapters/channels/local-outbox';
 import type { Gatehouse } from '../local/runtime';
+import { localRouting } from '../local/routing';
+import { parseRoutingConfig } from '../functions/domain/routing';
 import type { Figure } from './figures';
 
 export interface AlertBenchOptions {
@@ -53,7 +55,7 @@ async function transactionFloor(gatehouse: Gatehouse, runs: number): Promise<num
       return 'committed';
     },
   };
-  const deps = { store: capture, rules: { calendar: englandAndWales, lateDayFrom: '15:00' }, scheduleWindowDays: 2, retentionDays: 30, clock: () => new Date() };
+  const deps = { store: capture, rules: { calendar: englandAndWales, lateDayFrom: '15:00' }, routing: parseRoutingConfig(localRouting), scheduleWindowDays: 2, retentionDays: 30, clock: () => new Date() };
   for (let i = 0; i < runs; i++) await recordCustodyEvent(fridayRelease(`floor-${i}`, prisonNumber(900_000 + i)), 'bench', deps);
   const times: number[] = [];
   for (const change of changes) {
@@ -120,7 +122,7 @@ async function exactBurst(gatehouse: Gatehouse, count: number): Promise<{ exact:
   const critical = Math.ceil(unique / 2);
   const added = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
   const criticalAlerts = sent.filter((e) => e.text.includes('CRITICAL'));
-  const distinct = new Set(criticalAlerts.map((e) => `${e.alertId}|${e.step}|${e.recipient}`)).size;
+  const distinct = new Set(criticalAlerts.map((e) => `${e.alertId}|${e.notice}|${e.recipient}`)).size;
   const checks = {
     total: added('total') === unique,
     critical: added('urgency.CRITICAL') === critical,

@@ -5,6 +5,8 @@ import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config/stages';
 import { AlertDispatch } from './constructs/alert-dispatch';
+import { Alerting } from './constructs/alerting';
+import { routingJson } from './config/routing';
 import { Api } from './constructs/api';
 import { CustodyEvents } from './constructs/custody-events';
 import { Dashboard } from './constructs/dashboard';
@@ -22,6 +24,7 @@ export class GatehouseStack extends Stack {
   readonly alertDispatch: AlertDispatch;
   readonly api: Api;
   readonly dashboard: Dashboard;
+  readonly alerting: Alerting;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: GatehouseStackProps) {
@@ -44,6 +47,15 @@ export class GatehouseStack extends Stack {
     this.dashboard = new Dashboard(this, 'Dashboard', { config });
     this.api = new Api(this, 'Api', { config, key: this.key, data: this.data, dashboard: this.dashboard });
     this.dashboard.publish(this.api, this.key);
+    this.alerting = new Alerting(this, 'Alerting', {
+      config,
+      key: this.key,
+      data: this.data,
+      routingJson: routingJson(this.node.tryGetContext('routingFile')),
+      custodyEvents: this.custodyEvents,
+      alertDispatch: this.alertDispatch,
+      api: this.api,
+    });
     // Last: it watches every queue and function built above.
     this.observability = new Observability(this, 'Observability', { config, key: this.key });
   }

@@ -6,14 +6,19 @@ import './environment';
 import { MissingJavaError } from './emulators';
 import { startGatehouse, type Gatehouse } from './runtime';
 import { demoMistake, demoWeek } from './demo-scenario';
+import type { RotaEntry } from '../functions/domain/rota';
 
 type Print = (line?: string) => void;
+
+// The demo's clock runs with the wall clock but can jump ahead, so an escalation's 15 minutes take no time.
+let clockOffsetMs = 0;
+const clock = () => new Date(Date.now() + clockOffsetMs);
 
 async function main(): Promise<void> {
   const started = Date.now();
   const print: Print = (line = '') => process.stdout.write(`${line}\n`);
   print('Gatehouse demo: a week of releases from HMP Durham, 16–20 November 2026\n');
-  const gatehouse = await startGatehouse({ fresh: true, port: 0, dataDir: '.gatehouse/demo' });
+  const gatehouse = await startGatehouse({ fresh: true, port: 0, dataDir: '.gatehouse/demo', ...demoOptions });
   try {
     print(`Local stack up on ${gatehouse.url} (DynamoDB Local ${gatehouse.endpoints.dynamodb}, S3 ${gatehouse.endpoints.s3})\n`);
     await playDemo(gatehouse, print);
@@ -23,12 +28,17 @@ async function main(): Promise<void> {
   print(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. \`npm start\` keeps Gatehouse running; see README.md.`);
 }
 
-/** Plays the whole demo against a running Gatehouse; the tests play it too. */
+/** How the demo's Gatehouse must be started: on the demo's clock, sweeping only when the demo says. */
+export const demoOptions = { clock, sweepEveryMs: 0 } as const;
+
+/** Plays the whole demo against a Gatehouse started with `demoOptions`; the tests play it too. */
 export async function playDemo(gatehouse: Gatehouse, print: Print): Promise<void> {
+  await gatehouse.saveRota(demoRota(clock()));
   await playWeek(gatehouse, print);
   await showMistake(gatehouse, print);
   await gatehouse.settle();
   await showAlerts(gatehouse, print);
+  await showEscalation(gatehouse, print);
   await showFigures(gatehouse, print);
 }
 
@@ -54,7 +64,53 @@ async function showMistake(gatehouse: Gatehouse, print: Print): Promise<void> {
 async function showAlerts(gatehouse: Gatehouse, print: Print): Promise<void> {
   const { alerts } = await get(gatehouse, '/alerts');
   print(`\nAlerts dispatched (${alerts.length}):`);
-  for (const a of alerts) print(`  [${a.channel} → ${a.recipient}] ${a.text}`);
+  for (const a of alerts) print(`  [${a.via} → ${a.recipientLabel}] ${shortLinks(a.text)}`);
+}
+
+/** The Friday 16:40 alert: nobody answers the primary, the secondary is paged at +15 and acknowledges through the link. */
+async function showEscalation(gatehouse: Gatehouse, print: Print): Promise<void> {
+  const pages = async () => ((await get(gatehouse, '/alerts')).alerts as { template: string; notice: string; recipientLabel: string; text: string }[]).filter((a) => a.template === 'critical' && a.text.includes('Darlington'));
+  print('\n▸ Nobody acknowledges the Friday alert; the demo moves its clock on 16 minutes and the sweeper runs');
+  clockOffsetMs += 16 * 60_000;
+  const swept = await gatehouse.sweep();
+  await gatehouse.settle();
+  const secondary = (await pages()).find((p) => p.notice === 'page.001');
+  if (!secondary) throw new Error('the Friday alert did not escalate to the secondary');
+  print(`  sweep: ${swept.escalated} escalated (Darlington's and County Durham's) → [sms → ${secondary.recipientLabel}] ${shortLinks(secondary.text)}`);
+
+  clockOffsetMs += 4 * 60_000;
+  const link = /Acknowledge: (\S+)/.exec(secondary.text)![1]!;
+  const page = await fetch(link);
+  print(`▸ Four minutes later the secondary opens the link: HTTP ${page.status}, a page with one button ("I've got it")`);
+  const ack = await fetch(link, { method: 'POST', headers: { accept: 'application/json' } });
+  const body = (await ack.json()) as { alert: { status: string } };
+  print(`  and presses it: HTTP ${ack.status}, alert ${body.alert.status.toLowerCase()}`);
+  await gatehouse.settle();
+  const told = ((await get(gatehouse, '/alerts')).alerts as { template: string; recipientLabel: string; text: string }[]).filter((a) => a.template === 'acknowledged');
+  for (const t of told) print(`  [sms → ${t.recipientLabel}] ${t.text}`);
+  const again = await fetch(link, { method: 'POST', headers: { accept: 'application/json' } });
+  print(`▸ Pressed again: HTTP ${again.status}, ${((await again.json()) as { why: string }).why}`);
+
+  clockOffsetMs += 30 * 60_000;
+  const later = await gatehouse.sweep();
+  await gatehouse.settle();
+  const darlingtonPages = (await pages()).length;
+  print(`▸ Thirty minutes on: Darlington's alert has had ${darlingtonPages} pages and gets no more (County Durham's, still unanswered, moved on: ${later.escalated} escalated). Alert figures:`);
+  const { totals } = await get(gatehouse, '/aggregates?family=alerts');
+  print(`  raised ${totals.raised ?? 0} (on-call ${totals['raised.CRITICAL_RELEASE'] ?? 0}, referrals ${totals['raised.REFERRAL'] ?? 0}), escalated ${totals.escalated ?? 0}, acknowledged ${totals.acknowledged ?? 0} in ${totals['ackMinutes.max'] ?? '?'} min (15–30 min bucket: ${totals['ackWithin.15to30'] ?? 0})`);
+}
+
+/** The signed token makes a link long; the demo shows where it goes. */
+function shortLinks(text: string): string {
+  return text.replace(/\?t=\S+/g, '?t=…');
+}
+
+/** Darlington's on-call rota for the demo, as the partner's on-call-rota file would give it. */
+function demoRota(now: Date): RotaEntry[] {
+  const start = new Date(now.getTime() - 3_600_000).toISOString();
+  const end = new Date(now.getTime() + 86_400_000).toISOString();
+  const entry = (tier: RotaEntry['tier'], address: string, displayName: string): RotaEntry => ({ localAuthority: 'E06000005', tier, start, end, channel: 'sms', address, displayName, source: 'demo rota' });
+  return [entry('primary', '07700900111', 'Sam'), entry('secondary', '07700900112', 'Alex'), entry('manager', '07700900113', 'Jo')];
 }
 
 async function showFigures(gatehouse: Gatehouse, print: Print): Promise<void> {

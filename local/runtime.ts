@@ -13,10 +13,18 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { alertStreamFilter, recordsTable } from '../functions/commons/resources';
 import { dynamoDocuments } from '../functions/commons/clients';
 import { custodyEventsHandler, recordDependencies } from '../functions/handlers/custody-events';
-import { dispatchHandler } from '../functions/handlers/dispatch';
+import { channelsFor, dispatchHandler } from '../functions/handlers/dispatch';
+import { sweeperHandler, sweepDependencies } from '../functions/handlers/sweeper';
+import { dynamoAlertStore } from '../functions/adapters/dynamodb/alert-store';
 import { dynamoDeliveryStore } from '../functions/adapters/dynamodb/delivery-store';
-import { localOutbox } from '../functions/adapters/channels/local-outbox';
-import { runtimeConfig } from '../functions/commons/config';
+import { dynamoRotaStore } from '../functions/adapters/dynamodb/rota-store';
+import { loadAlertSecrets } from '../functions/adapters/alert-secrets';
+import { secretsClient } from '../functions/commons/clients';
+import { routingFromEnvironment, runtimeConfig } from '../functions/commons/config';
+import type { RoutingConfigInput } from '../functions/domain/routing';
+import type { RotaEntry } from '../functions/domain/rota';
+import type { SweepResult } from '../functions/use-cases/sweep';
+import { localRouting } from './routing';
 import { localCredentials, startDynamoDbLocal, startS3, type RunningEmulator } from './emulators';
 import { provisionBuckets, provisionTables, resourceNames, type ResourceNames } from './provision';
 import { LocalDeadLetterQueue, LocalQueue } from './queue';
@@ -41,6 +49,14 @@ export interface GatehouseOptions {
   /** Retry timing of the local queue; tests make it short. */
   visibilityTimeoutMs?: number;
   maxReceiveCount?: number;
+  /** The functions' clock; the demo and the escalation tests drive a fast or manual one. */
+  clock?: () => Date;
+  /** How often the sweeper runs (EventBridge Scheduler's minute in AWS); 0 = only when `sweep()` is called. */
+  sweepEveryMs?: number;
+  /** Alert routing (contacts, escalation, templates); the local one in local/routing.ts by default. */
+  routing?: RoutingConfigInput;
+  /** Retry backoff of alert sends; tests make it short. */
+  sendBackoffMs?: number;
 }
 
 export interface Gatehouse {
@@ -54,6 +70,11 @@ export interface Gatehouse {
   queues: Record<string, { queue: LocalQueue; deadLetters: LocalDeadLetterQueue }>;
   /** Tells listeners about every message the local outbox sends (`sent` events carry the OutboxEntry). */
   outbox: EventEmitter;
+  clock: () => Date;
+  /** Runs the sweeper once now, as the minute schedule does. */
+  sweep(): Promise<SweepResult>;
+  /** Writes on-call rota entries, as the partner-drops ingest does. */
+  saveRota(entries: RotaEntry[]): Promise<void>;
   /** Resolves when every queued message is handled and the stream has been read past every write. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -82,6 +103,10 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       AWS_ENDPOINT_URL_S3: s3Endpoint,
       STAGE: stage,
       OUTBOX_FILE: outboxFile,
+      ROUTING_CONFIG: JSON.stringify(options.routing ?? localRouting),
+      // Local-only keys: in AWS these come from Secrets Manager.
+      LINK_SIGNING_KEY: 'local-only-link-signing-key-not-a-secret',
+      WEBHOOK_SIGNING_KEY: 'local-only-webhook-signing-key-not-a-secret',
       ...names.env,
       ...options.env,
     });
@@ -99,7 +124,8 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
 
     const outbox = new EventEmitter();
     let poller: StreamPoller | undefined;
-    const custody = custodyEventsHandler({ record: recordDependencies(config), rejected: deadLetters.custody });
+    const clock = options.clock ?? (() => new Date());
+    const custody = custodyEventsHandler({ record: { ...recordDependencies(config), clock }, rejected: deadLetters.custody });
     const custodyQueue = new LocalQueue({
       name: 'custody-events',
       handler: async (event) => {
@@ -112,11 +138,23 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       maxReceiveCount: options.maxReceiveCount ?? 3,
     });
 
+    const routing = routingFromEnvironment();
+    const tableNames = { records: config.recordsTable, aggregates: config.aggregatesTable };
+    const rota = dynamoRotaStore(dynamoDocuments(), config.recordsTable);
+    // The links point at the local server, whose port is known once it listens (below).
+    const links = { baseUrl: '', key: (await loadAlertSecrets(process.env, secretsClient)).linkSigningKey };
     const dispatch = dispatchHandler({
-      deliveries: dynamoDeliveryStore(dynamoDocuments(), config.recordsTable),
-      channel: localOutbox(outboxFile, () => new Date(), (entry) => outbox.emit('sent', entry)),
-      clock: () => new Date(),
+      alerts: dynamoAlertStore(dynamoDocuments(), tableNames, config.retentionDays),
+      deliveries: dynamoDeliveryStore(dynamoDocuments(), config.recordsTable, config.retentionDays),
+      rota,
+      routing,
+      channels: channelsFor(await loadAlertSecrets(process.env, secretsClient), routing, process.env, (entry) => outbox.emit('sent', entry)),
+      links,
+      retry: { attempts: 4, backoffMs: options.sendBackoffMs ?? 200 },
+      clock,
     });
+    const sweeper = sweeperHandler({ ...sweepDependencies(), clock });
+    const sweep = () => sweeper({}, lambdaContext('sweeper'));
     poller = new StreamPoller({
       dynamo,
       streams: new DynamoDBStreamsClient({ endpoint: dynamoEndpoint, region: 'eu-west-2', credentials: localCredentials }),
@@ -126,6 +164,15 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       deadLetters: deadLetters.dispatch,
     });
     await poller.start();
+
+    // The minute schedule, locally: one sweep at a time, as a scheduled Lambda with reserved concurrency 1 would run.
+    let sweeping: Promise<unknown> = Promise.resolve();
+    const sweepTimer = (options.sweepEveryMs ?? 60_000) > 0
+      ? setInterval(() => {
+          sweeping = sweeping.then(sweep).catch((error: Error) => console.error(`[sweeper] ${error.message}`));
+        }, options.sweepEveryMs ?? 60_000)
+      : undefined;
+    sweepTimer?.unref();
 
     const settle = async () => {
       await custodyQueue.idle();
@@ -142,8 +189,13 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       custodyQueue,
       deadLetters,
       queues: { 'custody-events': { queue: custodyQueue, deadLetters: deadLetters.custody } },
+      clock,
+      sweep,
+      saveRota: (entries) => rota.save(entries),
       settle,
       async stop() {
+        clearInterval(sweepTimer);
+        await sweeping;
         await server?.close();
         custodyQueue.stop();
         await poller!.stop();
@@ -154,6 +206,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     };
     server = await startServer(gatehouse, options.port ?? 3000);
     gatehouse.url = server.url;
+    links.baseUrl = process.env.PUBLIC_BASE_URL ?? server.url;
     return gatehouse;
   } catch (error) {
     await stopAll();

@@ -23,7 +23,7 @@ type Route = (request: IncomingMessage, url: URL, params: string[]) => Promise<{
 const maxBodyBytes = 5 * 1024 * 1024;
 
 export async function startServer(gatehouse: Gatehouse, port: number): Promise<RunningServer> {
-  const api = apiHandler(apiDependencies());
+  const api = apiHandler(apiDependencies(gatehouse.clock));
 
   const routes: [string, RegExp, Route][] = [
     ['GET', /^\/health$/, async () => ({

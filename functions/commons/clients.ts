@@ -7,6 +7,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
@@ -39,4 +40,11 @@ let sns: SNSClient | undefined;
 export function snsClient(): SNSClient {
   sns ??= new SNSClient({});
   return sns;
+}
+
+let secrets: SecretsManagerClient | undefined;
+
+export function secretsClient(): SecretsManagerClient {
+  secrets ??= new SecretsManagerClient({});
+  return secrets;
 }

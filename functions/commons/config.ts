@@ -3,6 +3,7 @@
  * The domain never reads the environment: use cases receive these values.
  */
 import { aggregatesTable, recordsTable } from './resources';
+import { parseRoutingConfig, type RoutingConfig } from '../domain/routing';
 
 export interface RuntimeConfig {
   stage: string;
@@ -34,4 +35,10 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (!value) throw new Error(`${name} is not set: the function cannot find its table`);
   return value;
+}
+
+/** Routing of alerts (contacts, escalation policies, templates): JSON in ROUTING_CONFIG, checked against its schema. */
+export function routingFromEnvironment(env: NodeJS.ProcessEnv = process.env): RoutingConfig {
+  if (!env.ROUTING_CONFIG) throw new Error('ROUTING_CONFIG is not set: alerts would have nobody to go to');
+  return parseRoutingConfig(JSON.parse(env.ROUTING_CONFIG));
 }

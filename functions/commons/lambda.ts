@@ -25,3 +25,15 @@ export function lazily<E, R>(build: () => (event: E, context: Context) => Promis
   let built: ((event: E, context: Context) => Promise<R>) | undefined;
   return (event: E, context: Context): Promise<R> => (built ??= build())(event, context);
 }
+
+/** Like `lazily`, for dependencies that need an awaited call (a secret); a failed build is tried again next time. */
+export function lazilyAsync<E, R>(build: () => Promise<(event: E, context: Context) => Promise<R>>) {
+  let built: Promise<(event: E, context: Context) => Promise<R>> | undefined;
+  return async (event: E, context: Context): Promise<R> => {
+    built ??= build().catch((error: unknown) => {
+      built = undefined;
+      throw error;
+    });
+    return (await built)(event, context);
+  };
+}

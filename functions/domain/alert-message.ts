@@ -1,12 +1,35 @@
 /**
  * What an alert says. An SMS may be read on a lock screen, so it carries no name and no date of birth:
  * a case reference, the release time, prison, area, the flags in plain words and the acknowledge link.
+ * E-mail templates carry the same facts plus the reasons in words; what each field is for is in README.md.
+ *
+ * Every message is a template name and its personalisation (the GOV.UK Notify model: templates live in
+ * Notify, Gatehouse sends the fields), and the same text rendered here for the local outbox and webhooks.
+ * The fields are built from an explicit list, never by copying the alert, so nothing personal slips in.
  */
-import type { Alert } from './alerts';
-import { weekdayName } from './calendar';
+import type { Alert, NoticePurpose } from './alerts';
+import { londonTime, weekdayName, type LocalDate } from './calendar';
 import { localAuthorityName, prisonName } from './places';
 
-const flagWords: Record<keyof Alert['flags'], string> = {
+export const templateNames = ['critical', 'referral', 'warning', 'digest', 'acknowledged', 'reminder'] as const;
+export type TemplateName = (typeof templateNames)[number];
+
+export interface AlertMessage {
+  template: TemplateName;
+  subject: string;
+  /** The Notify personalisation: every value a string. */
+  personalisation: Record<string, string>;
+  /** The message as the template renders it. */
+  text: string;
+}
+
+export interface MessageContext {
+  links: { acknowledge?: string; resolve?: string };
+  /** Who acknowledged (a role or a colleague's rota name), for the "acknowledged" notice. */
+  acknowledgedBy?: string;
+}
+
+const flagWords: Record<keyof NonNullable<Alert['flags']>, string> = {
   unplanned: 'unplanned',
   nonWorkingDay: 'on a non-working day',
   lateWeek: 'last working day before a weekend or bank holiday',
@@ -16,24 +39,95 @@ const flagWords: Record<keyof Alert['flags'], string> = {
 };
 
 export function flagsInWords(flags: Alert['flags']): string[] {
-  return (Object.keys(flagWords) as (keyof Alert['flags'])[]).filter((f) => flags[f]).map((f) => flagWords[f]);
+  if (!flags) return [];
+  return (Object.keys(flagWords) as (keyof typeof flagWords)[]).filter((f) => flags[f]).map((f) => flagWords[f]);
 }
 
 export function needsInWords(needs: readonly string[]): string {
   return needs.map((n) => n.toLowerCase().replaceAll('_', ' ')).join(', ');
 }
 
+export function templateFor(alert: Alert, purpose: NoticePurpose): TemplateName {
+  if (purpose !== 'page') return purpose;
+  return ({ CRITICAL_RELEASE: 'critical', REFERRAL: 'referral', PRE_RELEASE_WARNING: 'warning', DIGEST: 'digest' } as const)[alert.kind];
+}
+
+export function messageFor(alert: Alert, purpose: NoticePurpose, ctx: MessageContext): AlertMessage {
+  const template = templateFor(alert, purpose);
+  const area = localAuthorityName(alert.localAuthority);
+  const prison = prisonName(alert.prisonId);
+  const ack = ctx.links.acknowledge ?? '';
+  switch (template) {
+    case 'critical':
+    case 'referral': {
+      const p = { case_ref: alert.caseRef ?? '', urgency: alert.urgency, released: released(alert), prison, area, flags: capitalise(flagsInWords(alert.flags).join(', ')), needs: needsInWords(alert.needs) || 'none recorded', reasons: alert.reasons.map((r) => `* ${r}`).join('\n'), ack_link: ack };
+      const lead = template === 'critical' ? `Gatehouse ${alert.urgency}` : `Gatehouse referral (${alert.urgency})`;
+      return {
+        template,
+        subject: `${lead}: case ${p.case_ref} released to ${area}`,
+        personalisation: p,
+        text: join([`${lead}: case ${p.case_ref} released ${p.released} from ${prison} to ${area}.`, `${p.flags}.`, alert.needs.length > 0 ? `Needs: ${p.needs}.` : '', ack ? `Acknowledge: ${ack}` : '']),
+      };
+    }
+    case 'warning': {
+      const p = { case_ref: alert.caseRef ?? '', scheduled: dayAndDate(alert.scheduledFor!), prison, area, reason: alert.reasons[0] ?? '', needs: needsInWords(alert.needs) || 'none recorded', ack_link: ack };
+      return {
+        template,
+        subject: `Gatehouse: case ${p.case_ref} leaves ${prison} ${p.scheduled} with no accommodation`,
+        personalisation: p,
+        text: join([`Gatehouse warning: case ${p.case_ref} is due for release ${p.scheduled} from ${prison} to ${area}. ${p.reason}.`, alert.needs.length > 0 ? `Needs: ${p.needs}.` : '', ack ? `Acknowledge: ${ack}` : '']),
+      };
+    }
+    case 'digest': {
+      const lines = (alert.items ?? []).map((i) => `* ${i.caseRef}: released ${i.releaseLocal.time} from ${prisonName(i.prisonId)}; ${needsInWords(i.needs)}`);
+      const p = { date: dayAndDate(alert.scheduledFor!), area, count: String(lines.length), cases: lines.join('\n'), ack_link: ack };
+      return {
+        template,
+        subject: `Gatehouse digest: ${p.count} release(s) to ${area} ${p.date}`,
+        personalisation: p,
+        text: join([`Gatehouse digest for ${area}, ${p.date}: ${p.count} release(s) with needs you cover, no urgent concerns.`, p.cases.replaceAll('\n', ' '), ack ? `Acknowledge: ${ack}` : '']),
+      };
+    }
+    case 'acknowledged': {
+      const at = alert.acknowledgedAt ? londonTime(alert.acknowledgedAt).time : '';
+      const p = { case_ref: alert.caseRef ?? '', acknowledged_by: ctx.acknowledgedBy ?? 'a colleague who was paged', acknowledged_at: at, area };
+      return {
+        template,
+        subject: `Gatehouse: case ${p.case_ref} acknowledged`,
+        personalisation: p,
+        text: `Gatehouse: case ${p.case_ref} (${area}) was acknowledged at ${at} by ${p.acknowledged_by}. No action needed from you.`,
+      };
+    }
+    case 'reminder': {
+      const at = alert.acknowledgedAt ? londonTime(alert.acknowledgedAt).time : '';
+      const p = { case_ref: alert.caseRef ?? '', acknowledged_at: at, area, resolve_link: ctx.links.resolve ?? '' };
+      return {
+        template,
+        subject: `Gatehouse reminder: case ${p.case_ref} is still open`,
+        personalisation: p,
+        text: join([`Gatehouse reminder: you acknowledged case ${p.case_ref} (${area}) at ${at} and it is not resolved yet.`, p.resolve_link ? `Resolve: ${p.resolve_link}` : '']),
+      };
+    }
+  }
+}
+
+/** The SMS of a CRITICAL release alert. */
 export function smsText(alert: Alert, ackLink?: string): string {
-  const { date, time } = alert.releaseLocal;
+  return messageFor(alert, 'page', { links: ackLink ? { acknowledge: ackLink } : {} }).text;
+}
+
+function released(alert: Alert): string {
+  if (!alert.releaseLocal) return '';
+  return `${dayAndDate(alert.releaseLocal.date)} ${alert.releaseLocal.time}`;
+}
+
+function dayAndDate(date: LocalDate): string {
   const day = weekdayName(date);
-  const when = `${day.charAt(0)}${day.slice(1).toLowerCase()} ${date.slice(8, 10)}/${date.slice(5, 7)} ${time}`;
-  const lines = [
-    `Gatehouse ${alert.urgency}: case ${alert.caseRef} released ${when} from ${prisonName(alert.prisonId)} to ${localAuthorityName(alert.localAuthority)}.`,
-    `${capitalise(flagsInWords(alert.flags).join(', '))}.`,
-    ...(alert.needs.length > 0 ? [`Needs: ${needsInWords(alert.needs)}.`] : []),
-    ...(ackLink ? [`Acknowledge: ${ackLink}`] : []),
-  ];
-  return lines.join(' ');
+  return `${day.charAt(0)}${day.slice(1).toLowerCase()} ${date.slice(8, 10)}/${date.slice(5, 7)}`;
+}
+
+function join(parts: string[]): string {
+  return parts.filter(Boolean).join(' ');
 }
 
 function capitalise(s: string): string {

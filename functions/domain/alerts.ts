@@ -1,34 +1,92 @@
 /**
  * Alerts: what Gatehouse must tell a person, kept as items in the same transaction that records the event
  * (the outbox), so a crash between "saved" and "sent" cannot lose one.
+ *
+ * An alert's life: OPEN (paged at step 0; each unacknowledged wait pages the next step) → ACKNOWLEDGED
+ * (the others are told; re-notified while unresolved) → RESOLVED; or EXPIRED when its lifetime ends.
+ * Every change is a pure function from the alert and the time to the alert after it and the notice to send,
+ * applied by the store only if the alert is still at the version it was decided on.
  */
 import { createHash } from 'node:crypto';
 import type { Pathway } from '../../events/custody-event';
-import type { ReleaseFlags, Urgency } from './classification';
-import type { AlertDraft } from './release-case';
+import type { LocalDate } from './calendar';
 import { londonTime } from './calendar';
+import type { ReleaseFlags, Urgency } from './classification';
+import { escalationStep, nextStepDue, type EscalationPolicy } from './escalation';
 
+export const alertKinds = ['CRITICAL_RELEASE', 'REFERRAL', 'PRE_RELEASE_WARNING', 'DIGEST'] as const;
+export type AlertKind = (typeof alertKinds)[number];
 export type AlertStatus = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED' | 'EXPIRED';
 
-export interface Alert {
-  alertId: string;
-  dedupKey: string;
-  kind: AlertDraft['kind'];
-  urgency: Urgency;
-  status: AlertStatus;
+/** The one partition of the byDue index: every alert with something due sits in it, sorted by when. */
+export const duePartition = 'DUE';
+
+/** One ROUTINE release in a service's daily digest: a case reference and what the service needs to know. */
+export interface DigestItem {
   caseRef: string;
-  prisonNumber: string;
+  prisonId: string;
+  releaseLocal: { date: LocalDate; time: string };
+  needs: Pathway[];
+}
+
+/** An alert before it is raised: what it is about and which group of people it is for. */
+export interface AlertDraft {
+  kind: AlertKind;
+  /** The deduplication key: person (or service), date, kind and recipient group. */
+  dedupKey: string;
+  /** `oncall:{la}` (escalation policy), `services:{la}` (accommodation and aftercare), `service:{contact id}` (digest). */
+  recipientGroup: string;
+  urgency: Urgency;
+  caseRef?: string;
+  prisonNumber?: string;
   prisonId: string;
   localAuthority: string;
-  releasedAt: string;
-  /** Release date and time in London, as the message shows them. */
-  releaseLocal: { date: string; time: string };
-  flags: ReleaseFlags;
+  releasedAt?: string;
+  scheduledFor?: LocalDate;
+  flags?: ReleaseFlags;
   reasons: string[];
   needs: Pathway[];
+  items?: DigestItem[];
+  /** The escalation policy, for an alert that escalates (kept on the alert so a config change does not shift a running one). */
+  policy?: EscalationPolicy;
+}
+
+export interface Alert extends AlertDraft {
+  alertId: string;
+  status: AlertStatus;
+  /** Release date and time in London, as the message shows them. */
+  releaseLocal?: { date: LocalDate; time: string };
   raisedAt: string;
-  /** The escalation step whose notification is due next (0 = the first). */
+  /** The escalation step paged most recently (0 = the first page, sent when the alert is raised). */
   step: number;
+  /** Optimistic-lock version: every change is conditional on it. */
+  version: number;
+  /** When the next thing is due (the next step, a reminder, or the end of the alert's life); absent when nothing is. */
+  dueAt?: string;
+  duePartition?: typeof duePartition;
+  /** When the alert stops: acknowledge links stop working and an open alert closes as EXPIRED. */
+  expiresAfter: string;
+  acknowledgedAt?: string;
+  /** Recipient id of whoever acknowledged. */
+  acknowledgedBy?: string;
+  reminders: number;
+  resolvedAt?: string;
+  closedAt?: string;
+}
+
+export interface AlertSettings {
+  reNotifyAcknowledgedAfterMinutes: number;
+  alertLifetimeHours: number;
+}
+
+/** What to send for an alert: a page at a step, the news that it was acknowledged, or a reminder. */
+export type NoticePurpose = 'page' | 'acknowledged' | 'reminder';
+
+export interface Notice {
+  alertId: string;
+  purpose: NoticePurpose;
+  /** The step (page), the step acknowledged at (acknowledged), or the reminder number (reminder). */
+  index: number;
 }
 
 /** A short, stable id from the deduplication key, so a repeat of the same alert lands on the same item. */
@@ -36,24 +94,141 @@ export function alertIdFor(dedupKey: string): string {
   return createHash('sha256').update(dedupKey).digest('hex').slice(0, 24);
 }
 
-export function openAlert(draft: AlertDraft, now: Date): Alert {
-  const local = londonTime(draft.releasedAt);
+/** Names a notice in delivery keys: `page.002`, `acknowledged.001`, `reminder.001`. */
+export function noticeKey(notice: Pick<Notice, 'purpose' | 'index'>): string {
+  return `${notice.purpose}.${String(notice.index).padStart(3, '0')}`;
+}
+
+export function openAlert(draft: AlertDraft, now: Date, settings: AlertSettings): Alert {
+  const local = draft.releasedAt ? londonTime(draft.releasedAt) : undefined;
+  const expiresAfter = new Date(now.getTime() + settings.alertLifetimeHours * 3_600_000).toISOString();
+  // Only an escalating alert is ever due: its next step, then the end of its life.
+  const due = draft.policy ? (nextStepDue(draft.policy, 0, now)?.toISOString() ?? expiresAfter) : undefined;
   return {
+    ...draft,
     alertId: alertIdFor(draft.dedupKey),
-    dedupKey: draft.dedupKey,
-    kind: draft.kind,
-    urgency: draft.classification.urgency,
     status: 'OPEN',
-    caseRef: draft.caseRef,
-    prisonNumber: draft.prisonNumber,
-    prisonId: draft.prisonId,
-    localAuthority: draft.localAuthority,
-    releasedAt: draft.releasedAt,
-    releaseLocal: { date: local.date, time: local.time },
-    flags: draft.classification.flags,
-    reasons: draft.classification.reasons,
-    needs: draft.needs,
+    ...(local ? { releaseLocal: { date: local.date, time: local.time } } : {}),
     raisedAt: now.toISOString(),
     step: 0,
+    version: 0,
+    ...(due ? { dueAt: due, duePartition } : {}),
+    expiresAfter,
+    reminders: 0,
   };
+}
+
+/** A decided change: the alert after it, the notice it sends (if any), and what it adds to the counters. */
+export interface AlertChange {
+  before: Alert;
+  after: Alert;
+  notice?: Notice;
+  /** Counter names of the `alerts` family to add 1 to (ackMinutes.sum adds the minutes). */
+  counts: Record<string, number>;
+  /** Minutes to acknowledge, for the histogram's max. */
+  ackMinutes?: number;
+}
+
+/**
+ * What the sweeper does with an alert whose due time has come: page the next step, remind whoever
+ * acknowledged, or close it at the end of its life. Undefined when nothing is due yet.
+ */
+export function dueChange(alert: Alert, now: Date, settings: AlertSettings): AlertChange | undefined {
+  if (!alert.dueAt || alert.dueAt > now.toISOString()) return undefined;
+  if (alert.status !== 'OPEN' && alert.status !== 'ACKNOWLEDGED') return close(alert, alert.status, now);
+  if (now.toISOString() >= alert.expiresAfter) return close(alert, 'EXPIRED', now);
+  if (alert.status === 'ACKNOWLEDGED') return remind(alert, now, settings);
+  return escalate(alert, now);
+}
+
+/** Pages the next step now (its wait is over, or the current step could not be delivered at all). */
+export function escalate(alert: Alert, now: Date): AlertChange | undefined {
+  if (alert.status !== 'OPEN' || !alert.policy) return undefined;
+  const next = alert.step + 1;
+  if (!escalationStep(alert.policy, next)) {
+    // Nobody acknowledged any step: the alert stays open, visible, until the end of its life.
+    if (alert.dueAt === alert.expiresAfter) return undefined;
+    return { before: alert, after: { ...bump(alert), dueAt: alert.expiresAfter, duePartition }, counts: {} };
+  }
+  const due = nextStepDue(alert.policy, next, now)!.toISOString();
+  return {
+    before: alert,
+    after: { ...bump(alert), step: next, dueAt: earlier(due, alert.expiresAfter), duePartition },
+    notice: { alertId: alert.alertId, purpose: 'page', index: next },
+    counts: { escalated: 1, [`escalated.${alert.kind}`]: 1 },
+  };
+}
+
+export type AcknowledgeOutcome =
+  | { outcome: 'acknowledged'; change: AlertChange }
+  | { outcome: 'unchanged'; why: string };
+
+/** The first acknowledgement stops the escalation and tells the others; any later one changes nothing and says why. */
+export function acknowledge(alert: Alert, by: string, now: Date, settings: AlertSettings): AcknowledgeOutcome {
+  if (alert.status === 'ACKNOWLEDGED') return { outcome: 'unchanged', why: `already acknowledged at ${londonTime(alert.acknowledgedAt!).time} (${alert.acknowledgedBy === by ? 'by you' : 'by someone else who was paged'})` };
+  if (alert.status === 'RESOLVED') return { outcome: 'unchanged', why: 'this alert was resolved: nothing more is needed' };
+  if (alert.status === 'EXPIRED' || now.toISOString() >= alert.expiresAfter) return { outcome: 'unchanged', why: `this alert expired at ${alert.expiresAfter}: it is no longer being escalated` };
+  const minutes = Math.max(0, Math.round((now.getTime() - Date.parse(alert.raisedAt)) / 60_000));
+  const reminderDue = new Date(now.getTime() + settings.reNotifyAcknowledgedAfterMinutes * 60_000).toISOString();
+  return {
+    outcome: 'acknowledged',
+    change: {
+      before: alert,
+      after: {
+        ...bump(alert),
+        status: 'ACKNOWLEDGED',
+        acknowledgedAt: now.toISOString(),
+        acknowledgedBy: by,
+        ...(alert.policy ? { dueAt: earlier(reminderDue, alert.expiresAfter), duePartition } : {}),
+      },
+      // Only an escalating alert paged more than one person; a referral's services each act on their own.
+      ...(alert.policy ? { notice: { alertId: alert.alertId, purpose: 'acknowledged' as const, index: alert.step } } : {}),
+      counts: { acknowledged: 1, [`acknowledged.${alert.kind}`]: 1, 'ackMinutes.sum': minutes, 'ackMinutes.count': 1, [`ackWithin.${ackBucket(minutes)}`]: 1 },
+      ackMinutes: minutes,
+    },
+  };
+}
+
+export function resolve(alert: Alert, now: Date): AcknowledgeOutcome {
+  if (alert.status === 'RESOLVED') return { outcome: 'unchanged', why: 'this alert was already resolved' };
+  if (alert.status === 'EXPIRED') return { outcome: 'unchanged', why: `this alert expired at ${alert.expiresAfter}` };
+  const after: Alert = { ...bump(alert), status: 'RESOLVED', resolvedAt: now.toISOString(), closedAt: now.toISOString() };
+  delete after.dueAt;
+  delete after.duePartition;
+  return { outcome: 'acknowledged', change: { before: alert, after, counts: {} } };
+}
+
+/** The time-to-acknowledge histogram: < 5, 5–15, 15–30, 30–60, > 60 minutes. */
+export function ackBucket(minutes: number): 'lt5' | '5to15' | '15to30' | '30to60' | 'gt60' {
+  if (minutes < 5) return 'lt5';
+  if (minutes < 15) return '5to15';
+  if (minutes < 30) return '15to30';
+  if (minutes <= 60) return '30to60';
+  return 'gt60';
+}
+
+function remind(alert: Alert, now: Date, settings: AlertSettings): AlertChange {
+  const due = new Date(now.getTime() + settings.reNotifyAcknowledgedAfterMinutes * 60_000).toISOString();
+  const reminders = alert.reminders + 1;
+  return {
+    before: alert,
+    after: { ...bump(alert), reminders, dueAt: earlier(due, alert.expiresAfter), duePartition },
+    notice: { alertId: alert.alertId, purpose: 'reminder', index: reminders },
+    counts: {},
+  };
+}
+
+function close(alert: Alert, status: AlertStatus, now: Date): AlertChange {
+  const after: Alert = { ...bump(alert), status, closedAt: now.toISOString() };
+  delete after.dueAt;
+  delete after.duePartition;
+  return { before: alert, after, counts: {} };
+}
+
+function bump(alert: Alert): Alert {
+  return { ...alert, version: alert.version + 1 };
+}
+
+function earlier(a: string, b: string): string {
+  return a < b ? a : b;
 }

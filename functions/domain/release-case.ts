@@ -78,25 +78,11 @@ export interface LifecycleContext {
   newCaseRef: () => string;
 }
 
-export interface AlertDraft {
-  kind: 'CRITICAL_RELEASE';
-  /** The deduplication key: person, release date, kind and recipient group. */
-  dedupKey: string;
-  caseRef: string;
-  prisonNumber: string;
-  prisonId: string;
-  localAuthority: string;
-  releasedAt: string;
-  classification: Classification;
-  needs: Pathway[];
-}
-
 export interface Transition {
   after: PersonReleases;
   /** The case the event touched, before and after (undefined before = it was opened). */
   caseBefore?: ReleaseCase;
   caseAfter?: ReleaseCase;
-  alerts: AlertDraft[];
   /** What happened, for the ledger and the API. */
   outcome: 'opened' | 'updated' | 'unchanged' | 'movement';
   /** Cases dropped from the record for age: their figures stand, so they are not subtracted. */
@@ -112,7 +98,7 @@ export function applyCustodyEvent(before: PersonReleases | undefined, event: Rec
     ? { ...structuredClone(before), facts: structuredClone(before.facts ?? []), movements: structuredClone(before.movements ?? []) }
     : { prisonNumber: event.person.prisonNumber, version: 0, cases: [], facts: [], movements: [] };
   if (event.movement) noteMovement(record, event);
-  if (event.eventType === 'prison.movement') return { after: record, alerts: [], outcome: 'movement', retired: [] };
+  if (event.eventType === 'prison.movement') return { after: record, outcome: 'movement', retired: [] };
 
   const { movement: _counted, ...fact } = event;
   if (!record.facts!.some((f) => f.eventId === fact.eventId)) record.facts!.push(fact as CustodyEvent);
@@ -125,14 +111,12 @@ export function applyCustodyEvent(before: PersonReleases | undefined, event: Rec
 
   const caseAfter = record.cases.find((c) => c.events.some((e) => e.eventId === event.eventId));
   const caseBefore = caseAfter && before?.cases.find((c) => c.caseRef === caseAfter.caseRef);
-  const alerts = caseAfter ? raiseAlerts(caseAfter, record.prisonNumber) : [];
-  if (caseAfter) caseAfter.alertKeys.push(...alerts.map((a) => a.dedupKey));
+  // Which alerts the case raises is the alert policy's to decide (alert-policy.ts); the use case records their keys.
   const retired = (before?.cases ?? []).filter((c) => derived.retired.includes(c.caseRef));
   return {
     after: record,
     ...(caseBefore ? { caseBefore: structuredClone(caseBefore) } : {}),
     ...(caseAfter ? { caseAfter } : {}),
-    alerts,
     outcome: !caseAfter ? 'unchanged' : !caseBefore ? 'opened' : canonical(caseBefore) !== canonical(caseAfter) ? 'updated' : 'unchanged',
     retired,
   };
@@ -298,27 +282,6 @@ function plannedRelease(schedules: ScheduleFact[], releasedAt: string, windowDay
   const near = schedules.some((s) => s.eventType !== 'release.cancelled' && Math.abs(daysBetween(s.release.scheduledFor, date)) <= windowDays);
   const lastBefore = schedules.filter((s) => byInstant(s.occurredAt, releasedAt) <= 0).at(-1);
   return near && lastBefore?.eventType !== 'release.cancelled';
-}
-
-/** A CRITICAL release pages the on-call housing worker once; a case already back in custody pages nobody. */
-function raiseAlerts(c: ReleaseCase, prisonNumber: string): AlertDraft[] {
-  if (c.status !== 'RELEASED' || !c.releasedAt || c.classification.urgency !== 'CRITICAL') return [];
-  const localAuthority = c.circumstances.destinationLocalAuthority ?? 'UNKNOWN';
-  const dedupKey = ['CRITICAL_RELEASE', prisonNumber, c.classification.date, `oncall:${localAuthority}`].join('|');
-  if (c.alertKeys.includes(dedupKey)) return [];
-  return [
-    {
-      kind: 'CRITICAL_RELEASE',
-      dedupKey,
-      caseRef: c.caseRef,
-      prisonNumber,
-      prisonId: c.prisonId,
-      localAuthority,
-      releasedAt: c.releasedAt,
-      classification: c.classification,
-      needs: c.circumstances.needs,
-    },
-  ];
 }
 
 export function isReleased(c: ReleaseCase): boolean {

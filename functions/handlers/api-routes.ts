@@ -9,10 +9,14 @@ import { queryMetrics } from '../use-cases/query-metrics';
 import { metrics } from '../domain/metrics';
 import { isDimensionValue, metricsCsv, parseMetricQuery } from './metric-requests';
 import type { ReleaseStore } from '../use-cases/record-custody-event';
+import { acknowledgeAlert, type AcknowledgeDependencies } from '../use-cases/acknowledge-alert';
+import { alertPage } from './alert-pages';
 
 export interface ApiDependencies {
   releases: Pick<ReleaseStore, 'loadPerson'>;
   aggregates: AggregateReader;
+  /** Built on first use: the link key comes from Secrets Manager. */
+  acknowledgements: () => Promise<AcknowledgeDependencies>;
   clock: () => Date;
 }
 
@@ -75,6 +79,16 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
       );
       return { status: 200, body: result };
     }),
+
+    // Signed links from alert messages (public: the token is the authorisation). GET shows, POST acts.
+    ...(['ack', 'resolve'] as const).flatMap((action) =>
+      (['GET', 'POST'] as const).map((method) =>
+        route(method, `/alerts/{alertId}/${action}`, async ({ params, query, headers }) => {
+          const result = await acknowledgeAlert({ alertId: params.alertId!, token: query.get('t'), action, confirm: method === 'POST' }, await deps.acknowledgements());
+          return alertPage(result, `/alerts/${encodeURIComponent(params.alertId!)}/${action}?t=${encodeURIComponent(query.get('t') ?? '')}`, (headers.accept ?? '').includes('application/json'));
+        }),
+      ),
+    ),
   ];
 }
 

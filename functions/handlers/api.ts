@@ -3,8 +3,11 @@
  * Routes live in api-routes.ts; this file maps API Gateway events to them and their answers back.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { dynamoDocuments } from '../commons/clients';
-import { runtimeConfig } from '../commons/config';
+import { dynamoDocuments, secretsClient } from '../commons/clients';
+import { routingFromEnvironment, runtimeConfig } from '../commons/config';
+import { loadAlertSecrets } from '../adapters/alert-secrets';
+import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
+import type { AcknowledgeDependencies } from '../use-cases/acknowledge-alert';
 import { lambdaHandler, lazily } from '../commons/lambda';
 import { logger } from '../commons/powertools';
 import { dynamoAggregateReader } from '../adapters/dynamodb/aggregate-reader';
@@ -49,13 +52,24 @@ function lowerCased(headers: Record<string, string | undefined>): Record<string,
   return Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined).map(([k, v]) => [k.toLowerCase(), v!]));
 }
 
-export function apiDependencies(): ApiDependencies {
+export function apiDependencies(clock: () => Date = () => new Date()): ApiDependencies {
   const config = runtimeConfig();
   const client = dynamoDocuments();
+  let acknowledgements: Promise<AcknowledgeDependencies> | undefined;
   return {
     releases: dynamoReleaseStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }),
     aggregates: dynamoAggregateReader(client, config.aggregatesTable),
-    clock: () => new Date(),
+    acknowledgements: () =>
+      (acknowledgements ??= loadAlertSecrets(process.env, secretsClient).then((secrets) => ({
+        alerts: dynamoAlertStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }, config.retentionDays),
+        linkKey: secrets.linkSigningKey,
+        settings: routingFromEnvironment(),
+        clock,
+      })).catch((error: unknown) => {
+        acknowledgements = undefined;
+        throw error;
+      })),
+    clock,
   };
 }
 

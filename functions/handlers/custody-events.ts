@@ -9,7 +9,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { parseCustodyMessage } from '../../events/custody-message';
 import { describe } from '../../events/validation';
 import { dynamoDocuments, sqsClient } from '../commons/clients';
-import { runtimeConfig, type RuntimeConfig } from '../commons/config';
+import { routingFromEnvironment, runtimeConfig, type RuntimeConfig } from '../commons/config';
 import { lambdaHandler, lazily } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
 import { dynamoReleaseStore } from '../adapters/dynamodb/release-store';
@@ -61,6 +61,7 @@ export function recordDependencies(config: RuntimeConfig): RecordDependencies {
   return {
     store: dynamoReleaseStore(dynamoDocuments(), { records: config.recordsTable, aggregates: config.aggregatesTable }),
     rules: { calendar: englandAndWales, lateDayFrom: config.lateDayFrom },
+    routing: routingFromEnvironment(),
     scheduleWindowDays: config.scheduleWindowDays,
     retentionDays: config.retentionDays,
     clock: () => new Date(),

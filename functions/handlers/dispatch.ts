@@ -1,21 +1,29 @@
 /**
- * λ dispatch: the records table's stream, filtered to newly raised alerts → send each through its channel.
- * A failed send is reported back (ReportBatchItemFailures) and retried; the stream's failures end in a DLQ.
+ * λ dispatch: the records table's stream, filtered to newly raised alerts and alert notices → send each
+ * notice to its recipients. A failed send is reported back (ReportBatchItemFailures) and retried; the
+ * stream's failures end in a DLQ.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { dynamoDocuments, snsClient } from '../commons/clients';
-import { runtimeConfig } from '../commons/config';
-import { lambdaHandler, lazily } from '../commons/lambda';
+import { dynamoDocuments, secretsClient, snsClient } from '../commons/clients';
+import { routingFromEnvironment, runtimeConfig } from '../commons/config';
+import { entity } from '../commons/resources';
+import { lambdaHandler, lazilyAsync } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
+import { loadAlertSecrets, type AlertSecrets } from '../adapters/alert-secrets';
+import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
 import { dynamoDeliveryStore } from '../adapters/dynamodb/delivery-store';
-import { localOutbox } from '../adapters/channels/local-outbox';
+import { dynamoRotaStore } from '../adapters/dynamodb/rota-store';
+import { localOutbox, type OutboxEntry } from '../adapters/channels/local-outbox';
+import { notifyChannel, notifyClient } from '../adapters/channels/notify';
 import { snsTopic } from '../adapters/channels/sns-topic';
-import type { Alert } from '../domain/alerts';
-import { dispatchAlert, type Channel, type DispatchDependencies } from '../use-cases/dispatch-alert';
+import { webhookChannel } from '../adapters/channels/webhook';
+import type { Notice } from '../domain/alerts';
+import type { RoutingConfig } from '../domain/routing';
+import { DeliveryError, dispatchNotice, type Channel, type Channels, type DispatchDependencies } from '../use-cases/dispatch-alert';
 
 export function dispatchHandler(deps: DispatchDependencies) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
@@ -23,17 +31,23 @@ export function dispatchHandler(deps: DispatchDependencies) {
   const dispatchRecord = async (record: DynamoDBRecord): Promise<void> => {
     const image = record.dynamodb?.NewImage;
     if (!image) throw new Error(`stream record ${record.eventID} has no new image: the stream must send NEW_IMAGE`);
-    const alert = unmarshall(image as Record<string, AttributeValue>) as Alert;
+    const notice = noticeOf(unmarshall(image as Record<string, AttributeValue>));
     let result;
     try {
-      result = await dispatchAlert(alert, deps);
+      result = await dispatchNotice(notice, deps);
     } catch (error) {
-      // Recorded on the alert by the use case; counted here for the alarm; thrown so the record is retried.
+      // Every attempt is recorded on the alert by the use case; counted here for the alarm; thrown so the record is retried.
       metrics.addMetric('AlertDeliveryFailed', MetricUnit.Count, 1);
       throw error;
     }
-    logger.info('alert dispatched', { alertId: alert.alertId, step: alert.step, kind: alert.kind, outcome: result.outcome, recipient: result.recipient });
-    if (result.outcome === 'sent') metrics.addMetric('AlertsSent', MetricUnit.Count, 1);
+    logger.info('alert notice dispatched', { alertId: notice.alertId, purpose: notice.purpose, index: notice.index, ...result });
+    if (result.sent > 0) metrics.addMetric('AlertMessagesSent', MetricUnit.Count, result.sent);
+    if (result.rejected > 0) metrics.addMetric('AlertMessagesRejected', MetricUnit.Count, result.rejected);
+    if (result.outcome === 'undeliverable') {
+      // Not thrown: a retry cannot route it, and a failed record would hold up every alert behind it in the shard.
+      logger.error('a page reached nobody; the alert moved to its next step', { alertId: notice.alertId, index: notice.index, escalated: result.escalated });
+      metrics.addMetric('AlertPagesUndeliverable', MetricUnit.Count, 1);
+    }
   };
 
   return lambdaHandler(async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
@@ -41,16 +55,51 @@ export function dispatchHandler(deps: DispatchDependencies) {
   );
 }
 
-export function channelFromEnvironment(env: NodeJS.ProcessEnv = process.env): Channel {
-  if (env.ALERTS_TOPIC_ARN) return snsTopic(snsClient(), env.ALERTS_TOPIC_ARN);
-  if (env.OUTBOX_FILE) return localOutbox(env.OUTBOX_FILE);
-  throw new Error('no alert channel configured: set ALERTS_TOPIC_ARN (AWS) or OUTBOX_FILE (local)');
+/** A new alert is its own first page; a notice item names what to send. */
+function noticeOf(item: Record<string, unknown>): Notice {
+  if (item.entity === entity.alert) return { alertId: item.alertId as string, purpose: 'page', index: 0 };
+  return { alertId: item.alertId as string, purpose: item.purpose as Notice['purpose'], index: item.index as number };
 }
 
-export const handler = lazily(() =>
-  dispatchHandler({
-    deliveries: dynamoDeliveryStore(dynamoDocuments(), runtimeConfig().recordsTable),
-    channel: channelFromEnvironment(),
+/**
+ * Channels by recipient channel: SMS and e-mail through GOV.UK Notify when a key is configured (else the SNS
+ * topic in AWS, the local outbox on a laptop), webhooks signed with the webhook key.
+ */
+export function channelsFor(secrets: AlertSecrets, routing: RoutingConfig, env: NodeJS.ProcessEnv = process.env, onOutboxSent?: (entry: OutboxEntry) => void): Channels {
+  const fallback = env.ALERTS_TOPIC_ARN ? snsTopic(snsClient(), env.ALERTS_TOPIC_ARN) : env.OUTBOX_FILE ? localOutbox(env.OUTBOX_FILE, () => new Date(), onOutboxSent) : undefined;
+  const notify = secrets.notifyApiKey ? notifyChannel(notifyClient(secrets.notifyApiKey, env.NOTIFY_BASE_URL || undefined), routing.notifyTemplates ?? { sms: {}, email: {} }) : fallback;
+  if (!notify) throw new Error('no alert channel configured: set a Notify key, ALERTS_TOPIC_ARN (AWS) or OUTBOX_FILE (local)');
+  // Locally, webhooks land in the outbox like everything else unless WEBHOOKS_LIVE is set.
+  const webhook = env.OUTBOX_FILE && !env.WEBHOOKS_LIVE ? fallback : secrets.webhookSigningKey ? webhookChannel(secrets.webhookSigningKey) : unconfigured('webhook', 'webhookSigningKey is not in the alert secrets');
+  return { sms: notify, email: notify, webhook: webhook! };
+}
+
+/** A channel that refuses every message for good, with the reason: the alert moves on and the failure is counted. */
+function unconfigured(name: string, why: string): Channel {
+  return {
+    name,
+    send: async () => {
+      throw new DeliveryError(`${name} is not configured: ${why}`, true);
+    },
+  };
+}
+
+export async function dispatchDependencies(env: NodeJS.ProcessEnv = process.env): Promise<DispatchDependencies> {
+  const config = runtimeConfig(env);
+  const routing = routingFromEnvironment(env);
+  const secrets = await loadAlertSecrets(env, secretsClient);
+  const client = dynamoDocuments();
+  if (!env.PUBLIC_BASE_URL) throw new Error('PUBLIC_BASE_URL is not set: acknowledge links would point nowhere');
+  return {
+    alerts: dynamoAlertStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }, config.retentionDays),
+    deliveries: dynamoDeliveryStore(client, config.recordsTable, config.retentionDays),
+    rota: dynamoRotaStore(client, config.recordsTable),
+    routing,
+    channels: channelsFor(secrets, routing, env),
+    links: { baseUrl: env.PUBLIC_BASE_URL, key: secrets.linkSigningKey },
+    retry: { attempts: 4, backoffMs: 500 },
     clock: () => new Date(),
-  }),
-);
+  };
+}
+
+export const handler = lazilyAsync(async () => dispatchHandler(await dispatchDependencies()));

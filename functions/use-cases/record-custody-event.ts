@@ -2,7 +2,7 @@
  * Record one custody event (or HMPPS movement), exactly once.
  *
  * 1. Load the person's releases.
- * 2. Decide the transition: the cases after the event, the alerts it raises (domain).
+ * 2. Decide the transition: the cases after the event (lifecycle), the alerts it raises (alert policy).
  * 3. Commit in one transaction: the ledger item (new, or the event is a duplicate), the person's releases
  *    (at the version we read), the difference in the counters (the person's release figures after − before,
  *    plus the movement, once), and the alerts (the outbox).
@@ -11,10 +11,12 @@
 import { randomBytes } from 'node:crypto';
 import type { RecordableEvent } from '../../events/custody-message';
 import { difference, movementContribution, personContribution, type CounterDelta } from '../domain/aggregates';
-import { openAlert, type Alert } from '../domain/alerts';
+import { alertsForRelease, digestEntryFor, type DigestEntry } from '../domain/alert-policy';
+import { alertIdFor, openAlert, type Alert } from '../domain/alerts';
 import { londonTime } from '../domain/calendar';
 import type { ReleaseRules } from '../domain/classification';
 import { applyCustodyEvent, type PersonReleases, type ReleaseCase, type Transition } from '../domain/release-case';
+import type { RoutingConfig } from '../domain/routing';
 
 export interface LedgerEntry {
   eventId: string;
@@ -36,6 +38,10 @@ export interface ReleaseChange {
   expectedVersion: number;
   counters: CounterDelta[];
   alerts: Alert[];
+  /** Alerts raised before that this event repeats: updated, nobody paged again. */
+  repeatedAlertIds: string[];
+  /** ROUTINE releases for the services' daily digest. */
+  digestEntries: DigestEntry[];
   /** Epoch seconds after which case and alert items may be deleted. */
   expiresAt: number;
 }
@@ -51,6 +57,8 @@ export interface ReleaseStore {
 export interface RecordDependencies {
   store: ReleaseStore;
   rules: ReleaseRules;
+  /** Escalation policies and alert lifetimes per area. */
+  routing: RoutingConfig;
   scheduleWindowDays: number;
   retentionDays: number;
   clock: () => Date;
@@ -76,7 +84,10 @@ export async function recordCustodyEvent(event: RecordableEvent, source: string,
       scheduleWindowDays: deps.scheduleWindowDays,
       newCaseRef,
     });
-    const alerts = transition.alerts.map((draft) => openAlert(draft, now));
+    const { raised, repeated } = transition.caseAfter ? alertsForRelease(transition.caseAfter, event.person.prisonNumber, deps.routing) : { raised: [], repeated: [] };
+    transition.caseAfter?.alertKeys.push(...raised.map((a) => a.dedupKey));
+    const alerts = raised.map((draft) => openAlert(draft, now, deps.routing));
+    const digestEntry = transition.caseAfter && digestEntryFor(transition.caseAfter);
     const counters = [
       ...difference(personContribution(before, transition.retired), personContribution(transition.after)),
       ...movementContribution(event),
@@ -99,6 +110,8 @@ export async function recordCustodyEvent(event: RecordableEvent, source: string,
       expectedVersion: before?.version ?? 0,
       counters,
       alerts,
+      repeatedAlertIds: repeated.map((d) => alertIdFor(d.dedupKey)),
+      digestEntries: digestEntry ? [digestEntry] : [],
       expiresAt: expiry(after, now, deps.retentionDays),
     });
 

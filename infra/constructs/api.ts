@@ -22,6 +22,11 @@ export const apiRoutes: { method: HttpMethod; path: string; public?: boolean }[]
   { method: HttpMethod.GET, path: '/aggregates' },
   { method: HttpMethod.GET, path: '/aggregates/export.csv' },
   { method: HttpMethod.GET, path: '/metrics' },
+  // Acknowledge and resolve links from alert messages: the signed token in the link is the authorisation.
+  { method: HttpMethod.GET, path: '/alerts/{alertId}/ack', public: true },
+  { method: HttpMethod.POST, path: '/alerts/{alertId}/ack', public: true },
+  { method: HttpMethod.GET, path: '/alerts/{alertId}/resolve', public: true },
+  { method: HttpMethod.POST, path: '/alerts/{alertId}/resolve', public: true },
 ];
 
 export class Api extends Construct {

@@ -9,7 +9,7 @@
  * - alert deliveries that failed alarm.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Dashboard, GraphWidget, Metric, TextWidget, TreatMissingData, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Dashboard, GraphWidget, MathExpression, Metric, TextWidget, TreatMissingData, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -25,12 +25,13 @@ export const runbook = {
   oldestMessage: 'A queue is not being drained: its function is failing, throttled or too slow. Check the function\'s errors and logs. See docs/operations.md#a-queue-is-backing-up.',
   errors: 'A function failed. Failed records are retried and then parked in a dead-letter queue; check its logs (no personal data is logged: use the ids to look records up). See docs/operations.md#function-errors.',
   throttles: 'A function was throttled: records wait and are retried. Check account concurrency and reserved concurrency. See docs/operations.md#throttles.',
+  undeliverable: 'Check the routing configuration and the on-call rota of the alert\'s area: a tier had nobody to page. See docs/operations.md#alert-delivery-failures.',
   deliveryFailures: 'An alert could not be delivered on a channel (GOV.UK Notify, webhook, SNS). The alert moves to its next escalation step; check the channel\'s status and credentials. See docs/operations.md#alert-delivery-failures.',
 } as const;
 
 export const metricNamespace = 'Gatehouse';
-/** Emitted by dispatch for every delivery attempt that failed. */
-export const deliveryFailedMetric = 'AlertDeliveryFailed';
+/** Emitted by dispatch: a send that failed after its retries, a message a channel refused, a page that reached nobody. */
+export const deliveryMetrics = { failed: 'AlertDeliveryFailed', rejected: 'AlertMessagesRejected', undeliverable: 'AlertPagesUndeliverable', sent: 'AlertMessagesSent' } as const;
 
 export class Observability extends Construct {
   readonly topic: Topic;
@@ -55,8 +56,8 @@ export class Observability extends Construct {
 
     const queues = stack.node.findAll().filter((c): c is Queue => c instanceof Queue);
     const deadLetterQueues = new Set<Queue>(queues.flatMap((q) => (q.deadLetterQueue ? [q.deadLetterQueue.queue as Queue] : [])));
-    // On-failure destinations of stream event sources are dead-letter queues too; they are named so.
-    for (const q of queues) if (q.node.id === 'DeadLetterQueue') deadLetterQueues.add(q);
+    // On-failure destinations (stream event sources, schedules) are dead-letter queues too; they are named so.
+    for (const q of queues) if (q.node.id.endsWith('DeadLetterQueue')) deadLetterQueues.add(q);
 
     const queueWidgets: GraphWidget[] = [];
     for (const queue of queues) {
@@ -115,10 +116,24 @@ export class Observability extends Construct {
       );
     }
 
-    const deliveryFailures = new Metric({ namespace: metricNamespace, metricName: deliveryFailedMetric, dimensionsMap: { service: 'gatehouse-dispatch' }, period: Duration.minutes(5), statistic: 'Sum' });
+    const dispatchMetric = (metricName: string) =>
+      new Metric({ namespace: metricNamespace, metricName, dimensionsMap: { service: 'gatehouse-dispatch' }, period: Duration.minutes(5), statistic: 'Sum' });
+    const deliveryFailures = new MathExpression({
+      label: 'failed or refused deliveries',
+      expression: 'FILL(failed, 0) + FILL(rejected, 0)',
+      usingMetrics: { failed: dispatchMetric(deliveryMetrics.failed), rejected: dispatchMetric(deliveryMetrics.rejected) },
+      period: Duration.minutes(5),
+    });
     alarm('AlertDeliveryFailures', {
-      alarmDescription: `Alert deliveries failed. ${runbook.deliveryFailures}`,
+      alarmDescription: `Alert deliveries failed or were refused. ${runbook.deliveryFailures}`,
       metric: deliveryFailures,
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    alarm('AlertPagesUndeliverable', {
+      alarmDescription: `A page reached nobody (no route, or every channel refused it); the alert moved to its next step. ${runbook.undeliverable}`,
+      metric: dispatchMetric(deliveryMetrics.undeliverable),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
@@ -132,7 +147,7 @@ export class Observability extends Construct {
       new GraphWidget({
         title: 'Releases and alerts',
         left: [business('CustodyEventsRecorded', 'gatehouse-custody-events'), business('CustodyEventsDuplicate', 'gatehouse-custody-events'), business('CustodyEventsRejected', 'gatehouse-custody-events')],
-        right: [business('AlertsRaised', 'gatehouse-custody-events'), business('AlertsSent', 'gatehouse-dispatch'), deliveryFailures],
+        right: [business('AlertsRaised', 'gatehouse-custody-events'), business(deliveryMetrics.sent, 'gatehouse-dispatch'), deliveryFailures],
         width: 24,
       }),
     );

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logger } from '../../functions/commons/powertools';
-import { playDemo } from '../../local/demo';
+import { demoOptions, playDemo } from '../../local/demo';
 import { demoMistake, demoWeek } from '../../local/demo-scenario';
 import { testGatehouse } from '../support/gatehouse';
 
@@ -24,7 +24,7 @@ describe('logs of the whole demo scenario', () => {
   const writes = { stdout: process.stdout.write.bind(process.stdout), stderr: process.stderr.write.bind(process.stderr) };
 
   beforeAll(async () => {
-    gatehouse = await testGatehouse();
+    gatehouse = await testGatehouse(demoOptions);
     logger.setLogLevel('DEBUG');
     // Capture every line any function logs, at the most talkative level.
     const capture = (chunk: string | Uint8Array) => {

@@ -50,7 +50,10 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
       const alarms = alarmsOn(metric);
       for (const fn of functions) expect(alarms.some((a) => JSON.stringify(a.Properties.Dimensions).includes(fn)), `${metric} ${fn}`).toBe(true);
     }
-    expect(alarmsOn('AlertDeliveryFailed')).toHaveLength(1);
+    const deliveryAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => JSON.stringify(a.Properties.Metrics ?? []).includes('AlertDeliveryFailed'));
+    expect(deliveryAlarms).toHaveLength(1);
+    expect(JSON.stringify(deliveryAlarms[0]!.Properties.Metrics)).toContain('AlertMessagesRejected');
+    expect(alarmsOn('AlertPagesUndeliverable')).toHaveLength(1);
   });
 
   it('sends every alarm, and its recovery, to the encrypted operations topic, with what to do', () => {

@@ -57,12 +57,34 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
     });
   });
 
+  it('sweeps every minute with EventBridge Scheduler, querying the due and schedule indexes (never scanning)', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      KmsKeyArn: Match.anyValue(),
+      Target: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AlertingSweeper'), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 120 }, DeadLetterConfig: { Arn: Match.anyValue() } },
+    });
+    const sweeperPolicy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('AlertingSweeperRole'))![1];
+    const statements = sweeperPolicy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
+    const query = statements.find((s) => [s.Action].flat().includes('dynamodb:Query'))!;
+    expect(JSON.stringify(query.Resource)).toContain('/index/byDue');
+    expect(JSON.stringify(query.Resource)).toContain('/index/bySchedule');
+  });
+
+  it('keeps the Notify key and signing keys in a Secrets Manager secret on the stack key, readable by dispatch and api only', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: Match.anyValue(), GenerateSecretString: Match.objectLike({ GenerateStringKey: 'linkSigningKey' }) });
+    const readers = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'))
+      .map(([id]) => id.replace(/Function.*|Role.*/, ''));
+    expect(readers.sort()).toEqual(['AlertDispatch', 'Api']);
+  });
+
   it('runs every function on Node.js 24, arm64, with tracing and its own encrypted log group', () => {
     // Gatehouse's own functions (CDK's BucketDeployment function, which publishes the dashboard, is not one).
     const functions = Object.fromEntries(
       Object.entries(template.findResources('AWS::Lambda::Function')).filter(([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME),
     );
-    expect(Object.keys(functions)).toHaveLength(3);
+    expect(Object.keys(functions)).toHaveLength(4);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogFormat: 'JSON' } });
     }
@@ -74,7 +96,9 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AccessLogSettings: { DestinationArn: Match.anyValue() } });
     template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
     for (const route of Object.values(template.findResources('AWS::ApiGatewayV2::Route'))) {
-      expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe('JWT');
+      // Only the acknowledge and resolve links are open: they carry their own signed token.
+      const signedLink = /^(GET|POST) \/alerts\/\{alertId\}\/(ack|resolve)$/.test(route.Properties.RouteKey);
+      expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe(signedLink ? 'NONE' : 'JWT');
     }
   });
 
@@ -144,9 +168,18 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
       { path: 'AlertDispatch/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
       { path: 'Api/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },
       { path: 'Api/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
+      { path: 'Alerting/SweeperRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },
+      { path: 'Alerting/SweeperRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
       { path: 'AlertDispatch/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]' },
       { path: 'AlertDispatch/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]' },
       { path: 'AlertDispatch/DeadLetterQueue', id: 'AwsSolutions-SQS3' },
+      { path: 'Api/Http/GET--alerts--{alertId}--ack/Resource', id: 'AwsSolutions-APIG4' },
+      { path: 'Api/Http/POST--alerts--{alertId}--ack/Resource', id: 'AwsSolutions-APIG4' },
+      { path: 'Api/Http/GET--alerts--{alertId}--resolve/Resource', id: 'AwsSolutions-APIG4' },
+      { path: 'Api/Http/POST--alerts--{alertId}--resolve/Resource', id: 'AwsSolutions-APIG4' },
+      { path: 'Alerting/AlertSecrets', id: 'AwsSolutions-SMG4' },
+      { path: 'Alerting/ScheduleDeadLetterQueue', id: 'AwsSolutions-SQS3' },
+      { path: 'SchedulerRoleForTarget-1c2591/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },
       { path: 'Dashboard/Distribution', id: 'AwsSolutions-CFR4' },
       { path: 'Dashboard/Distribution', id: 'AwsSolutions-CFR2' },
       { path: 'Dashboard/PublishRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },

@@ -31,9 +31,9 @@ describe('custody events, end to end on DynamoDB Local', () => {
     });
     expect(view.body.current.classification.reasons).toContain('Released late in the day (16:40), when housing and treatment services are closing');
 
-    const alerts = (await readOutbox(gatehouse.outboxFile)).filter((a) => a.text.includes(view.body.current.caseRef));
+    const alerts = (await readOutbox(gatehouse.outboxFile)).filter((a) => a.text.includes(view.body.current.caseRef) && a.template === 'critical');
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ recipient: 'oncall:E06000005', step: 0 });
+    expect(alerts[0]).toMatchObject({ recipient: 'darlington-out-of-hours', notice: 'page.000' });
     expect(alerts[0]!.text).toContain('CRITICAL');
     expect(alerts[0]!.text).toContain('Darlington');
     expect(alerts[0]!.text).not.toContain('F1000AA');
@@ -66,7 +66,7 @@ describe('custody events, end to end on DynamoDB Local', () => {
     for (const name of ['total', 'unplanned', 'lateWeek', 'lateDay', 'noFixedAbode', 'noAftercarePlan', 'urgency.CRITICAL', 'need.DRUGS_AND_ALCOHOL']) {
       expect(after[name], name).toBe((before[name] ?? 0) + 1);
     }
-    const alerts = (await readOutbox(gatehouse.outboxFile)).filter((a) => a.text.includes(view.body.current.caseRef));
+    const alerts = (await readOutbox(gatehouse.outboxFile)).filter((a) => a.text.includes(view.body.current.caseRef) && a.template === 'critical');
     expect(alerts).toHaveLength(1);
     expect(gatehouse.deadLetters.custody.messages).toEqual([]);
   }

@@ -35,7 +35,8 @@ describe('HMPPS domain events, SNS-wrapped and bare, through the queue and the l
     expect((await releases('E06000047')).total).toBe(1);
     expect((await movements()).RELEASED).toBe(1);
     const alerts = (await readOutbox(gatehouse.outboxFile)).filter((a) => a.text.includes(view.current.caseRef));
-    expect(alerts).toMatchObject([{ recipient: 'oncall:E06000047' }]);
+    // One page to County Durham's on-call worker (and the CRITICAL referral to its housing service).
+    expect(alerts.filter((a) => a.template === 'critical')).toMatchObject([{ recipientLabel: 'County Durham out-of-hours housing', notice: 'page.000' }]);
     expect(gatehouse.deadLetters.custody.messages).toEqual([]);
   });
 

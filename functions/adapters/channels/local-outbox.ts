@@ -1,13 +1,25 @@
 /**
  * The local outbox: where notifications go when Gatehouse runs on a laptop. One JSON line per message in a
- * file, so the local server, the demo and the tests read exactly what was "sent".
+ * file, so the local server, the demo and the tests read exactly what was "sent". It keeps the recipient's
+ * id and role, not their number or address.
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Channel, OutgoingMessage } from '../../use-cases/dispatch-alert';
+import type { Channel } from '../../use-cases/dispatch-alert';
 
-export interface OutboxEntry extends OutgoingMessage {
+export interface OutboxEntry {
   channel: string;
+  alertId: string;
+  notice: string;
+  /** The recipient's id (a contact id or `rota.{tier}.…`). */
+  recipient: string;
+  recipientLabel: string;
+  /** How the message would have travelled: sms, email or webhook. */
+  via: string;
+  template: string;
+  subject: string;
+  text: string;
+  reference: string;
   sentAt: string;
 }
 
@@ -17,7 +29,19 @@ export function localOutbox(file: string, clock: () => Date = () => new Date(), 
     name: 'local-outbox',
     async send(message) {
       await mkdir(dirname(file), { recursive: true });
-      const entry: OutboxEntry = { ...message, channel: 'local-outbox', sentAt: clock().toISOString() };
+      const entry: OutboxEntry = {
+        channel: 'local-outbox',
+        alertId: message.alertId,
+        notice: message.notice,
+        recipient: message.recipient.id,
+        recipientLabel: message.recipient.label,
+        via: message.recipient.channel,
+        template: message.template,
+        subject: message.subject,
+        text: message.text,
+        reference: message.reference,
+        sentAt: clock().toISOString(),
+      };
       await appendFile(file, `${JSON.stringify(entry)}\n`);
       onSent?.(entry);
       return { providerRef: `outbox:${message.reference}` };

@@ -11,7 +11,7 @@ export function snsTopic(sns: SNSClient, topicArn: string): Channel {
           TopicArn: topicArn,
           Subject: 'Gatehouse alert',
           Message: message.text,
-          MessageAttributes: { recipient: { DataType: 'String', StringValue: message.recipient } },
+          MessageAttributes: { recipient: { DataType: 'String', StringValue: message.recipient.id } },
         }),
       );
       return MessageId ? { providerRef: MessageId } : {};

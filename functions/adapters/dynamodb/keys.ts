@@ -3,6 +3,10 @@ export const keys = {
   ledger: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'LEDGER' }),
   person: (prisonNumber: string) => ({ pk: `PERSON#${prisonNumber}`, sk: 'RELEASES' }),
   alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),
+  /** What to send next for an alert (a later page, the news of an acknowledgement, a reminder): the outbox of its steps. */
+  alertNotice: (alertId: string, noticeKey: string) => ({ pk: `ALERT#${alertId}`, sk: `NOTICE#${noticeKey}` }),
+  /** ROUTINE releases of one area and local day, for the services' digest: Query pk = DIGEST#{la}#{date}. */
+  digestEntry: (localAuthority: string, date: string, caseRef: string) => ({ pk: `DIGEST#${localAuthority}#${date}`, sk: `CASE#${caseRef}` }),
   /** Rota entries of one area, by tier and start: Query pk = ROTA#{la}. */
   rotaEntry: (localAuthority: string, tier: string, start: string, end: string) => ({ pk: `ROTA#${localAuthority}`, sk: `${tier}#${start}#${end}` }),
 };

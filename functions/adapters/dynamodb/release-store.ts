@@ -44,6 +44,10 @@ export function dynamoReleaseStore(client: DynamoDBDocumentClient, tables: Table
           },
         },
         ...change.alerts.map((alert) => insertOnce(tables.records, alertItem(alert, change.expiresAt))),
+        ...change.repeatedAlertIds.map((alertId) => alertRepeat(tables.records, alertId, change.ledger.recordedAt)),
+        ...change.digestEntries.map(({ localAuthority, ...item }) =>
+          insertOnce(tables.records, { ...keys.digestEntry(localAuthority, item.releaseLocal.date, item.caseRef), entity: entity.digestEntry, ...item, expiresAt: change.expiresAt }),
+        ),
         ...counterUpdates(tables.aggregates, change.counters, change.ledger.recordedAt),
       ];
       return transact(client, items);
@@ -67,6 +71,18 @@ function personItem(change: ReleaseChange): Record<string, unknown> {
 
 export function alertItem(alert: Alert, expiresAt: number): Record<string, unknown> {
   return { ...keys.alert(alert.alertId), entity: entity.alert, ...alert, expiresAt };
+}
+
+/** A repeat of a raised alert is noted on it (a MODIFY, which the stream filter does not pass on). */
+function alertRepeat(tableName: string, alertId: string, at: string): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.alert(alertId),
+      UpdateExpression: 'SET lastRepeatAt = :at ADD repeats :one',
+      ExpressionAttributeValues: { ':at': at, ':one': 1 },
+    },
+  };
 }
 
 /**

@@ -1,3 +1,6 @@
+import { alertsForRelease } from '../../../functions/domain/alert-policy';
+import { parseRoutingConfig } from '../../../functions/domain/routing';
+import { localRouting } from '../../../local/routing';
 import { describe, expect, it } from 'vitest';
 import type { RecordableEvent } from '../../../events/custody-message';
 import { englandAndWales } from '../../../functions/domain/calendar';
@@ -152,17 +155,19 @@ describe('HMPPS movements', () => {
 
   it.each(['TEMPORARY_ABSENCE_RELEASE', 'SENT_TO_COURT', 'TRANSFERRED'])('records a %s movement without opening a case or raising an alert', (reason) => {
     const t = applyCustodyEvent(undefined, hmppsRecordable('prison-offender-events.prisoner.released', '2026-11-20T16:40:00Z', { reason }), ctx);
-    expect(t).toMatchObject({ outcome: 'movement', alerts: [], after: { cases: [], movements: [{ reason, reviewNeeded: false }] } });
+    expect(t).toMatchObject({ outcome: 'movement', after: { cases: [], movements: [{ reason, reviewNeeded: false }] } });
   });
 
   it('records an UNKNOWN movement for review, with no case', () => {
     const t = applyCustodyEvent(undefined, hmppsRecordable('prison-offender-events.prisoner.released', '2026-11-20T16:40:00Z', { reason: 'UNKNOWN' }), ctx);
-    expect(t).toMatchObject({ outcome: 'movement', alerts: [], after: { cases: [], movements: [{ reason: 'UNKNOWN', reviewNeeded: true }] } });
+    expect(t).toMatchObject({ outcome: 'movement', after: { cases: [], movements: [{ reason: 'UNKNOWN', reviewNeeded: true }] } });
+    expect(t.caseAfter).toBeUndefined();
   });
 
   it('never acts on the unconfirmed release from prisoner search', () => {
     const t = applyCustodyEvent(undefined, hmppsRecordable('prisoner-offender-search.prisoner.released', '2026-11-20T16:40:00Z'), ctx);
-    expect(t).toMatchObject({ outcome: 'movement', alerts: [], after: { cases: [] } });
+    expect(t).toMatchObject({ outcome: 'movement', after: { cases: [] } });
+    expect(t.caseAfter).toBeUndefined();
   });
 
   it('closes an open case when HMPPS says the person was received back', () => {
@@ -172,6 +177,9 @@ describe('HMPPS movements', () => {
 
   it('raises the CRITICAL alert for an HMPPS release of someone the schedule said had nowhere to go', () => {
     const t = applyCustodyEvent(play(scheduled('s1', '2026-11-16T09:00:00Z', '2026-11-22', homeless)), hmppsRecordable('prison-offender-events.prisoner.released', '2026-11-21T10:00:00Z'), ctx);
-    expect(t.alerts).toMatchObject([{ kind: 'CRITICAL_RELEASE', localAuthority: 'E06000005' }]);
+    // The merged case (area and accommodation from the schedule, time from HMPPS) is what the alert policy sees.
+    expect(alertsForRelease(t.caseAfter!, 'A1234BC', parseRoutingConfig(localRouting)).raised).toContainEqual(
+      expect.objectContaining({ kind: 'CRITICAL_RELEASE', localAuthority: 'E06000005' }),
+    );
   });
 });

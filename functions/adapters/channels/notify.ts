@@ -1,0 +1,45 @@
+/**
+ * GOV.UK Notify as a channel: SMS and e-mail through the official client. Templates live in Notify; Gatehouse
+ * sends the template id (from the routing config) and the personalisation (domain/alert-message.ts). The
+ * `reference` is the alert id and notice, never personal data. A base URL lets tests use a local fake.
+ */
+import { NotifyClient } from 'notifications-node-client';
+import type { TemplateName } from '../../domain/alert-message';
+import { DeliveryError, type Channel } from '../../use-cases/dispatch-alert';
+
+export interface NotifyTemplates {
+  sms: Partial<Record<TemplateName, string>>;
+  email: Partial<Record<TemplateName, string>>;
+}
+
+export function notifyClient(apiKey: string, baseUrl?: string): NotifyClient {
+  return baseUrl ? new NotifyClient(baseUrl, apiKey) : new NotifyClient(apiKey);
+}
+
+export function notifyChannel(client: NotifyClient, templates: NotifyTemplates): Channel {
+  return {
+    name: 'govuk-notify',
+    async send(message) {
+      const { channel, address } = message.recipient;
+      if (channel !== 'sms' && channel !== 'email') throw new DeliveryError(`GOV.UK Notify cannot send to a ${channel} recipient`, true);
+      const templateId = templates[channel][message.template];
+      if (!templateId) throw new DeliveryError(`no GOV.UK Notify ${channel} template for '${message.template}' in the routing config`, true);
+      const options = { personalisation: message.personalisation, reference: message.reference };
+      try {
+        const response = channel === 'sms' ? await client.sendSms(templateId, address, options) : await client.sendEmail(templateId, address, options);
+        return { providerRef: response.data.id };
+      } catch (error) {
+        throw asDeliveryError(error);
+      }
+    },
+  };
+}
+
+/** Notify's answer in words: 429 and 5xx (and no answer at all) may pass; any other 4xx will not. */
+function asDeliveryError(error: unknown): DeliveryError {
+  const response = (error as { response?: { status?: number; data?: { errors?: { error?: string; message?: string }[] } } }).response;
+  const status = response?.status;
+  if (status === undefined) return new DeliveryError(`GOV.UK Notify could not be reached: ${(error as Error).message}`, false);
+  const detail = (response?.data?.errors ?? []).map((e) => `${e.error ?? 'Error'}: ${e.message ?? ''}`).join('; ') || `HTTP ${status}`;
+  return new DeliveryError(`GOV.UK Notify answered ${status} (${detail})`, !(status === 429 || status >= 500), status);
+}

@@ -1,0 +1,53 @@
+/** What the sweeper reads besides due alerts: pending schedules (bySchedule index) and the day's digest entries. */
+import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { recordsTable } from '../../commons/resources';
+import type { DigestEntry } from '../../domain/alert-policy';
+import type { PersonReleases } from '../../domain/release-case';
+import type { DigestReader, ScheduleReader } from '../../use-cases/alert-ports';
+
+const bySchedule = recordsTable.globalIndexes.find((i) => i.indexName === 'bySchedule')!;
+
+export function dynamoScheduleReader(client: DynamoDBDocumentClient, tableName: string): ScheduleReader {
+  return {
+    async scheduledBetween(from, to) {
+      const people: PersonReleases[] = [];
+      const pages = paginateQuery(
+        { client },
+        {
+          TableName: tableName,
+          IndexName: bySchedule.indexName,
+          // The sort key is `{date}#{prisonNumber}`: '~' sorts after every prison number.
+          KeyConditionExpression: '#partition = :scheduled AND #date BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#partition': bySchedule.partitionKey.name, '#date': bySchedule.sortKey!.name },
+          ExpressionAttributeValues: { ':scheduled': 'SCHEDULED', ':from': from, ':to': `${to}#~` },
+        },
+      );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) {
+          const { prisonNumber, version, cases, lastReceivedAt } = item as PersonReleases;
+          people.push({ prisonNumber, version, cases, ...(lastReceivedAt ? { lastReceivedAt } : {}) });
+        }
+      }
+      return people;
+    },
+  };
+}
+
+export function dynamoDigestReader(client: DynamoDBDocumentClient, tableName: string): DigestReader {
+  return {
+    async entries(localAuthority, date) {
+      const entries: DigestEntry[] = [];
+      const pages = paginateQuery(
+        { client },
+        { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `DIGEST#${localAuthority}#${date}` } },
+      );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) {
+          const { caseRef, prisonId, releaseLocal, needs } = item as DigestEntry;
+          entries.push({ localAuthority, caseRef, prisonId, releaseLocal, needs });
+        }
+      }
+      return entries;
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * Which alerts a release raises, and for whom:
+ * - CRITICAL: the on-call housing worker of the destination area, through the escalation policy
+ *   (CRITICAL_RELEASE), and the accommodation and aftercare services for the person's needs (REFERRAL);
+ * - HIGH: a REFERRAL to those services;
+ * - ROUTINE with needs: a line in the next morning's digest of each service (no message of its own);
+ * - a scheduled release within two working days with no accommodation: a PRE_RELEASE_WARNING (the sweeper asks).
+ * One deduplication key per (person, date, kind, recipient group): a repeat lands on the same alert.
+ * Pure: the routing config and the calendar are passed in.
+ */
+import type { AlertDraft, DigestItem } from './alerts';
+import { londonTime, type LocalDate, type WorkingCalendar } from './calendar';
+import type { PersonReleases, ReleaseCase } from './release-case';
+import { escalationPolicyFor, type RoutingConfig } from './routing';
+
+export interface RaisedAlerts {
+  /** Alerts this case has not raised before. */
+  raised: AlertDraft[];
+  /** Alerts it raised already: the open alert is updated, nobody is paged again. */
+  repeated: AlertDraft[];
+}
+
+export function alertsForRelease(c: ReleaseCase, prisonNumber: string, routing: RoutingConfig): RaisedAlerts {
+  const drafts = releaseAlerts(c, prisonNumber, routing);
+  return {
+    raised: drafts.filter((d) => !c.alertKeys.includes(d.dedupKey)),
+    repeated: drafts.filter((d) => c.alertKeys.includes(d.dedupKey)),
+  };
+}
+
+/** A case already back in custody pages nobody; only a release that happened raises an alert. */
+function releaseAlerts(c: ReleaseCase, prisonNumber: string, routing: RoutingConfig): AlertDraft[] {
+  if (c.status !== 'RELEASED' || !c.releasedAt) return [];
+  const { urgency, flags, reasons, date } = c.classification;
+  if (urgency === 'ROUTINE') return [];
+  const localAuthority = c.circumstances.destinationLocalAuthority ?? 'UNKNOWN';
+  const about = {
+    urgency,
+    caseRef: c.caseRef,
+    prisonNumber,
+    prisonId: c.prisonId,
+    localAuthority,
+    releasedAt: c.releasedAt,
+    flags,
+    reasons,
+    needs: c.circumstances.needs,
+  };
+  const referral: AlertDraft = { ...about, kind: 'REFERRAL', recipientGroup: `services:${localAuthority}`, dedupKey: dedupKey('REFERRAL', prisonNumber, date, `services:${localAuthority}`) };
+  if (urgency === 'HIGH') return [referral];
+  const group = `oncall:${localAuthority}`;
+  return [
+    { ...about, kind: 'CRITICAL_RELEASE', recipientGroup: group, dedupKey: dedupKey('CRITICAL_RELEASE', prisonNumber, date, group), policy: escalationPolicyFor(routing, localAuthority) },
+    referral,
+  ];
+}
+
+/** A ROUTINE release with needs goes into the services' daily digest instead of a message of its own. */
+export interface DigestEntry extends DigestItem {
+  localAuthority: string;
+}
+
+export function digestEntryFor(c: ReleaseCase): DigestEntry | undefined {
+  if (c.status !== 'RELEASED' || !c.releasedAt || c.classification.urgency !== 'ROUTINE' || c.circumstances.needs.length === 0) return undefined;
+  const local = londonTime(c.releasedAt);
+  return {
+    localAuthority: c.circumstances.destinationLocalAuthority ?? 'UNKNOWN',
+    caseRef: c.caseRef,
+    prisonId: c.prisonId,
+    releaseLocal: { date: local.date, time: local.time },
+    needs: c.circumstances.needs,
+  };
+}
+
+/** One digest per service: the day's ROUTINE releases whose needs the service covers. */
+export function digestAlerts(date: LocalDate, localAuthority: string, entries: readonly DigestEntry[], routing: RoutingConfig): AlertDraft[] {
+  const area = routing.areas[localAuthority];
+  if (!area) return [];
+  const byService = new Map<string, DigestEntry[]>();
+  for (const entry of entries) {
+    for (const id of new Set(entry.needs.flatMap((need) => area.aftercare[need] ?? []))) byService.set(id, [...(byService.get(id) ?? []), entry]);
+  }
+  return [...byService].map(([serviceId, items]) => ({
+    kind: 'DIGEST' as const,
+    dedupKey: dedupKey('DIGEST', serviceId, date, `service:${serviceId}`),
+    recipientGroup: `service:${serviceId}`,
+    urgency: 'ROUTINE' as const,
+    prisonId: items[0]!.prisonId,
+    localAuthority,
+    scheduledFor: date,
+    reasons: [],
+    needs: [...new Set(items.flatMap((i) => i.needs))].sort(),
+    items: items.map(({ localAuthority: _la, ...item }) => item),
+  }));
+}
+
+/** A scheduled release within the warning window whose accommodation is still not known or none. */
+export function preReleaseWarning(person: PersonReleases, today: LocalDate, calendar: WorkingCalendar, routing: RoutingConfig): AlertDraft | undefined {
+  const c = person.cases[0];
+  if (!c || c.status !== 'SCHEDULED' || !c.scheduledFor) return undefined;
+  const horizon = calendar.addWorkingDays(today, routing.preReleaseWarningWorkingDays);
+  if (c.scheduledFor < today || c.scheduledFor > horizon) return undefined;
+  const accommodation = c.circumstances.accommodation;
+  if (accommodation !== undefined && accommodation !== 'NO_FIXED_ABODE' && accommodation !== 'UNKNOWN') return undefined;
+  const localAuthority = c.circumstances.destinationLocalAuthority ?? 'UNKNOWN';
+  const group = `services:${localAuthority}`;
+  return {
+    kind: 'PRE_RELEASE_WARNING',
+    dedupKey: dedupKey('PRE_RELEASE_WARNING', person.prisonNumber, c.scheduledFor, group),
+    recipientGroup: group,
+    urgency: 'HIGH',
+    caseRef: c.caseRef,
+    prisonNumber: person.prisonNumber,
+    prisonId: c.prisonId,
+    localAuthority,
+    scheduledFor: c.scheduledFor,
+    reasons: [accommodation === 'NO_FIXED_ABODE' ? 'No fixed abode recorded for the release' : 'No accommodation recorded for the release'],
+    needs: c.circumstances.needs,
+  };
+}
+
+function dedupKey(kind: string, subject: string, date: LocalDate, recipientGroup: string): string {
+  return [kind, subject, date, recipientGroup].join('|');
+}

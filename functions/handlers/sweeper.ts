@@ -1,0 +1,41 @@
+/**
+ * λ sweeper: every minute (EventBridge Scheduler) → escalate due alerts, remind, close, raise pre-release
+ * warnings and digests. A failed sweep throws: the schedule's retry policy tries again, and the next minute
+ * picks up whatever is still due, so nothing is lost.
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { dynamoDocuments } from '../commons/clients';
+import { routingFromEnvironment, runtimeConfig } from '../commons/config';
+import { lambdaHandler, lazily } from '../commons/lambda';
+import { logger, metrics } from '../commons/powertools';
+import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
+import { dynamoDigestReader, dynamoScheduleReader } from '../adapters/dynamodb/sweep-sources';
+import { englandAndWales } from '../domain/calendar';
+import { sweep, type SweepDependencies, type SweepResult } from '../use-cases/sweep';
+
+export function sweeperHandler(deps: SweepDependencies) {
+  return lambdaHandler(async (_event: unknown, _context: Context): Promise<SweepResult> => {
+    const result = await sweep(deps);
+    logger.info('sweep done', { ...result });
+    if (result.escalated > 0) metrics.addMetric('AlertsEscalated', MetricUnit.Count, result.escalated);
+    if (result.skipped > 0) metrics.addMetric('SweepChangesSkipped', MetricUnit.Count, result.skipped);
+    return result;
+  });
+}
+
+export function sweepDependencies(env: NodeJS.ProcessEnv = process.env): SweepDependencies {
+  const config = runtimeConfig(env);
+  const client = dynamoDocuments();
+  return {
+    alerts: dynamoAlertStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }, config.retentionDays),
+    schedules: dynamoScheduleReader(client, config.recordsTable),
+    digests: dynamoDigestReader(client, config.recordsTable),
+    routing: routingFromEnvironment(env),
+    calendar: englandAndWales,
+    retentionDays: config.retentionDays,
+    clock: () => new Date(),
+  };
+}
+
+export const handler = lazily(() => sweeperHandler(sweepDependencies()));

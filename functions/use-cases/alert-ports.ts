@@ -1,0 +1,39 @@
+/**
+ * The storage ports the alert use cases (dispatch, sweep, acknowledge) share; DynamoDB implements them in
+ * adapters/dynamodb/. An alert is changed only through `apply`, conditional on the version it was decided on,
+ * so two sweeps, a sweep and an acknowledgement, or two clicks on a link can never both act.
+ */
+import type { DigestEntry } from '../domain/alert-policy';
+import type { Alert, AlertChange } from '../domain/alerts';
+import type { LocalDate } from '../domain/calendar';
+import type { PersonReleases } from '../domain/release-case';
+import type { RotaEntry } from '../domain/rota';
+
+export interface AlertStore {
+  load(alertId: string): Promise<Alert | undefined>;
+  /** The alert change, the notice it sends and its counters, in one transaction; 'conflict' when the alert moved on. */
+  apply(change: AlertChange, at: Date): Promise<'applied' | 'conflict'>;
+  /** Raises an alert the sweeper decided on, once: 'exists' when it was raised before. */
+  raise(alert: Alert, expiresAt: number): Promise<'raised' | 'exists'>;
+  /** Alerts whose next step, reminder or end of life is due at `now` (the byDue index, never a scan). */
+  due(now: Date, limit: number): Promise<Alert[]>;
+  /** Adds to the alert's counters outside any change (a delivery that failed for good). */
+  count(alert: Alert, counts: Record<string, number>, at: Date): Promise<void>;
+  /** Raises ackMinutes.max to `minutes` where it is lower: idempotent, so safe to repeat. */
+  recordAckMinutesMax(alert: Alert, minutes: number): Promise<void>;
+}
+
+export interface RotaStore {
+  /** Rota entries of an area (Query pk = ROTA#{la}). */
+  entries(localAuthority: string): Promise<RotaEntry[]>;
+}
+
+export interface ScheduleReader {
+  /** People with a pending release scheduled from `from` to `to` inclusive (the bySchedule index). */
+  scheduledBetween(from: LocalDate, to: LocalDate): Promise<PersonReleases[]>;
+}
+
+export interface DigestReader {
+  /** ROUTINE releases of an area on a local day. */
+  entries(localAuthority: string, date: LocalDate): Promise<DigestEntry[]>;
+}
