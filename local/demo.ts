@@ -106,11 +106,12 @@ function shortLinks(text: string): string {
 }
 
 /** Darlington's on-call rota for the demo, as the partner's on-call-rota file would give it. */
-function demoRota(now: Date): RotaEntry[] {
+/** Darlington's on-call rota for the demo week: invented people (Ofcom drama numbers). */
+export function demoRota(now: Date): RotaEntry[] {
   const start = new Date(now.getTime() - 3_600_000).toISOString();
   const end = new Date(now.getTime() + 86_400_000).toISOString();
   const entry = (tier: RotaEntry['tier'], address: string, displayName: string): RotaEntry => ({ localAuthority: 'E06000005', tier, start, end, channel: 'sms', address, displayName, source: 'demo rota' });
-  return [entry('primary', '07700900111', 'Sam'), entry('secondary', '07700900112', 'Alex'), entry('manager', '07700900113', 'Jo')];
+  return [entry('primary', '07700900111', 'Sam Okafor'), entry('secondary', '07700900112', 'Alex Reid'), entry('manager', '07700900113', 'Jo Hartley')];
 }
 
 async function showFigures(gatehouse: Gatehouse, print: Print): Promise<void> {
