@@ -67,7 +67,7 @@ function noticeOf(item: Record<string, unknown>): Notice {
  */
 export function channelsFor(secrets: AlertSecrets, routing: RoutingConfig, env: NodeJS.ProcessEnv = process.env, onOutboxSent?: (entry: OutboxEntry) => void): Channels {
   const fallback = env.ALERTS_TOPIC_ARN ? snsTopic(snsClient(), env.ALERTS_TOPIC_ARN) : env.OUTBOX_FILE ? localOutbox(env.OUTBOX_FILE, () => new Date(), onOutboxSent) : undefined;
-  const notify = secrets.notifyApiKey ? notifyChannel(notifyClient(secrets.notifyApiKey, env.NOTIFY_BASE_URL || undefined), routing.notifyTemplates ?? { sms: {}, email: {} }) : fallback;
+  const notify = secrets.notifyApiKey ? notifyChannel(notifyClient(secrets.notifyApiKey, env.NOTIFY_BASE_URL || undefined, Number(env.NOTIFY_TIMEOUT_MS ?? 5000)), routing.notifyTemplates ?? { sms: {}, email: {} }) : fallback;
   if (!notify) throw new Error('no alert channel configured: set a Notify key, ALERTS_TOPIC_ARN (AWS) or OUTBOX_FILE (local)');
   // Locally, webhooks land in the outbox like everything else unless WEBHOOKS_LIVE is set.
   const webhook = env.OUTBOX_FILE && !env.WEBHOOKS_LIVE ? fallback : secrets.webhookSigningKey ? webhookChannel(secrets.webhookSigningKey) : unconfigured('webhook', 'webhookSigningKey is not in the alert secrets');

@@ -30,7 +30,7 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
     gatehouse = await testGatehouse({
       sweepEveryMs: 0,
       sendBackoffMs: 1,
-      env: { NOTIFY_API_KEY: notify.apiKey, NOTIFY_BASE_URL: notify.url },
+      env: { NOTIFY_API_KEY: notify.apiKey, NOTIFY_BASE_URL: notify.url, NOTIFY_TIMEOUT_MS: '300' },
       routing: { ...localRouting, fallbackArea: 'E06000005', notifyTemplates: templates },
     });
   });
@@ -93,6 +93,21 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
       [3, 'sent'],
     ]);
     expect(Item!.attempts[0].error).toContain('429');
+  });
+
+  it('gives up on a Notify that does not answer after the timeout, and retries', async () => {
+    await gatehouse.saveRota(onCall('E06000004', '07700900801', '07700900802'));
+    notify.failNext('07700900801', 0);
+    await release('N4000DD', 'E06000004');
+
+    expect(smsTo('07700900801').map((r) => r.answeredWith)).toEqual([0, 201]);
+    expect(smsTo('07700900802')).toEqual([]);
+    const alertId = smsTo('07700900801')[0]!.body.reference!.slice(0, 24);
+    const { Item } = await dynamoDocuments().send(
+      new GetCommand({ TableName: gatehouse.names.tables.Records!, Key: deliveryKey(alertId, 'page.000', 'rota.primary.20261101T000000Z') }),
+    );
+    expect(Item!.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['failed', 'sent']);
+    expect(Item!.attempts[0].error).toMatch(/could not be reached: timeout of 300ms exceeded/);
   });
 
   it('moves the alert to the next step at once when Notify refuses the primary for good (400)', async () => {

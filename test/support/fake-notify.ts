@@ -44,6 +44,8 @@ export async function startFakeNotify(): Promise<FakeNotify> {
       const valid = req.method === 'POST' && (req.url === '/v2/notifications/sms' || req.url === '/v2/notifications/email');
       const status = !valid ? 404 : !req.headers.authorization?.startsWith('Bearer ') ? 403 : refuse.has(to) ? 400 : (queued.get(to)?.shift() ?? 201);
       requests.push({ path: req.url ?? '', authorization: req.headers.authorization ?? '', body, answeredWith: status });
+      // Status 0: Notify does not answer at all (the client must time out); the socket closes with the server.
+      if (status === 0) return;
       res.writeHead(status, { 'content-type': 'application/json' });
       if (status === 201) {
         const id = randomUUID();
@@ -62,6 +64,10 @@ export async function startFakeNotify(): Promise<FakeNotify> {
     requests,
     refuse,
     failNext: (to, ...statuses) => queued.set(to, [...(queued.get(to) ?? []), ...statuses]),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -3,6 +3,7 @@
  * sends the template id (from the routing config) and the personalisation (domain/alert-message.ts). The
  * `reference` is the alert id and notice, never personal data. A base URL lets tests use a local fake.
  */
+import axios from 'axios';
 import { NotifyClient } from 'notifications-node-client';
 import type { TemplateName } from '../../domain/alert-message';
 import { DeliveryError, type Channel } from '../../use-cases/dispatch-alert';
@@ -12,8 +13,14 @@ export interface NotifyTemplates {
   email: Partial<Record<TemplateName, string>>;
 }
 
-export function notifyClient(apiKey: string, baseUrl?: string): NotifyClient {
-  return baseUrl ? new NotifyClient(baseUrl, apiKey) : new NotifyClient(apiKey);
+/**
+ * The client with a timeout on each request: axios waits for ever by default, and a Notify that never answers
+ * must not hold dispatch until Lambda kills it. A timeout is retried like a 5xx.
+ */
+export function notifyClient(apiKey: string, baseUrl?: string, timeoutMs = 5000): NotifyClient {
+  const client = baseUrl ? new NotifyClient(baseUrl, apiKey) : new NotifyClient(apiKey);
+  client.setClient(axios.create({ timeout: timeoutMs }));
+  return client;
 }
 
 export function notifyChannel(client: NotifyClient, templates: NotifyTemplates): Channel {
