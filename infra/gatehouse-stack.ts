@@ -51,7 +51,7 @@ export class GatehouseStack extends Stack {
       config,
       key: this.key,
       data: this.data,
-      routingJson: routingJson(this.node.tryGetContext('routingFile')),
+      routingJson: routingJson(this.node.tryGetContext('routingFile'), config),
       custodyEvents: this.custodyEvents,
       alertDispatch: this.alertDispatch,
       api: this.api,

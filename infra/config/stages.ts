@@ -23,6 +23,8 @@ export interface StageConfig {
    * Unset in dev: a new account's concurrency quota may be too small to reserve any.
    */
   dispatchReservedConcurrency?: number;
+  /** Whether the stage may deploy with the example alert routing when no `-c routingFile` is given. */
+  exampleRoutingAllowed: boolean;
   /**
    * The HMPPS `hmpps-domain-events` SNS topic to subscribe the custody queue to, when HMPPS has granted it
    * (`-c hmppsDomainEventsTopicArn=arn:aws:sns:…` overrides). Without one, only direct producers feed the queue.
@@ -42,6 +44,7 @@ const stages: Record<StageConfig['stage'], StageConfig> = {
     lateDayFrom: '15:00',
     operationsEmails: [],
     oldestMessageAlarmMinutes: 15,
+    exampleRoutingAllowed: true,
   },
   prod: {
     stage: 'prod',
@@ -55,6 +58,7 @@ const stages: Record<StageConfig['stage'], StageConfig> = {
     operationsEmails: ['gatehouse-operations@durham-pcc.example'],
     oldestMessageAlarmMinutes: 5,
     dispatchReservedConcurrency: 5,
+    exampleRoutingAllowed: false,
   },
 };
 

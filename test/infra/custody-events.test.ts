@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { appProps } from './app-props';
 import { hmppsEventTypes } from '../../events/hmpps/domain-event';
 import { buildApp } from '../../infra/app';
 
@@ -9,7 +10,7 @@ describe('the custody queue subscribed to the HMPPS domain-events topic given by
   let built: ReturnType<typeof buildApp>;
   let template: Template;
   beforeAll(() => {
-    built = buildApp('prod', { context: { hmppsDomainEventsTopicArn: topicArn } });
+    built = buildApp('prod', appProps('prod', { context: { hmppsDomainEventsTopicArn: topicArn } }));
     template = Template.fromStack(built.stack);
   });
 
@@ -47,7 +48,7 @@ describe('the custody queue subscribed to the HMPPS domain-events topic given by
 
 describe.each(['dev', 'prod'])('direct producers in %s', (stage) => {
   it('publish custody events v1 to the Gatehouse bus; a rule puts the event itself on the custody queue, with a dead-letter queue', () => {
-    const template = Template.fromStack(buildApp(stage).stack);
+    const template = Template.fromStack(buildApp(stage, appProps(stage)).stack);
     template.hasResourceProperties('AWS::Events::EventBus', { Name: `gatehouse-${stage}-custody` });
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { 'detail-type': ['custody-event.v1'] },

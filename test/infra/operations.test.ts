@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { appProps } from './app-props';
 import { buildApp } from '../../infra/app';
 import { stageConfig } from '../../infra/config/stages';
 import { Observability } from '../../infra/constructs/observability';
@@ -12,7 +13,7 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
   let template: Template;
   let built: ReturnType<typeof buildApp>;
   beforeAll(() => {
-    built = buildApp(stage, withoutBundling);
+    built = buildApp(stage, appProps(stage, withoutBundling));
     template = Template.fromStack(built.stack);
   });
 
@@ -92,5 +93,11 @@ describe('a queue without a dead-letter queue', () => {
     const { stack } = buildApp('dev', withoutBundling);
     new Queue(stack, 'Forgotten');
     expect(() => new Observability(stack, 'Again', { config: stageConfig('dev'), key: stack.key })).toThrow(/Gatehouse-dev\/Forgotten has no dead-letter queue/);
+  });
+});
+
+describe('prod without its alert routing', () => {
+  it('refuses to synthesise rather than page the example contacts', () => {
+    expect(() => buildApp('prod', withoutBundling)).toThrow(/stage prod needs its real alert routing: pass -c routingFile=/);
   });
 });

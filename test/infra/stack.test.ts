@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { appProps } from './app-props';
 import { buildApp } from '../../infra/app';
 import { acknowledgements } from '../../infra/nag-acknowledgements';
 import { alertStreamFilter } from '../../functions/commons/resources';
@@ -8,7 +9,7 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
   let built: ReturnType<typeof buildApp>;
   let template: Template;
   beforeAll(() => {
-    built = buildApp(stage);
+    built = buildApp(stage, appProps(stage));
     template = Template.fromStack(built.stack);
   });
 
