@@ -9,14 +9,16 @@ import { rmSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
-import { alertStreamFilter, recordsTable } from '../functions/commons/resources';
+import { alertStreamFilter, partnerDropsBucket, recordsTable } from '../functions/commons/resources';
 import { dynamoDocuments } from '../functions/commons/clients';
 import { custodyEventsHandler, recordDependencies } from '../functions/handlers/custody-events';
+import { ingestDependencies, partnerDropHandler } from '../functions/handlers/partner-drop';
 import { dispatchHandler } from '../functions/handlers/dispatch';
 import { dynamoDeliveryStore } from '../functions/adapters/dynamodb/delivery-store';
 import { localOutbox } from '../functions/adapters/channels/local-outbox';
 import { runtimeConfig } from '../functions/commons/config';
 import { localCredentials, startDynamoDbLocal, startS3, type RunningEmulator } from './emulators';
+import { s3NotificationBody, type S3rverEvent } from './s3-notifications';
 import { provisionBuckets, provisionTables, resourceNames, type ResourceNames } from './provision';
 import { LocalDeadLetterQueue, LocalQueue } from './queue';
 import { StreamPoller } from './stream-poller';
@@ -48,7 +50,9 @@ export interface Gatehouse {
   endpoints: { dynamodb: string; s3: string };
   outboxFile: string;
   custodyQueue: LocalQueue;
-  deadLetters: { custody: LocalDeadLetterQueue; dispatch: LocalDeadLetterQueue };
+  /** S3 notifications of files put under incoming/, as S3 sends them to SQS (only when this runtime runs the S3 emulator). */
+  partnerDropQueue: LocalQueue;
+  deadLetters: { custody: LocalDeadLetterQueue; dispatch: LocalDeadLetterQueue; partnerDrops: LocalDeadLetterQueue };
   /** Resolves when every queued message is handled and the stream has been read past every write. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -67,7 +71,8 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
   };
   try {
     const dynamoEndpoint = options.dynamoEndpoint ?? (await own(owned, startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb') }))).endpoint;
-    const s3Endpoint = options.s3Endpoint ?? (await own(owned, startS3({ directory: join(dataDir, 's3') }))).endpoint;
+    const ownS3 = options.s3Endpoint ? undefined : await own(owned, startS3({ directory: join(dataDir, 's3') }));
+    const s3Endpoint = options.s3Endpoint ?? ownS3!.endpoint;
 
     // The functions find their tables, buckets and endpoints in the environment, exactly as in Lambda.
     Object.assign(process.env, {
@@ -90,6 +95,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     const deadLetters = {
       custody: new LocalDeadLetterQueue('custody-events-dlq', join(dataDir, 'dead-letters', 'custody-events.jsonl')),
       dispatch: new LocalDeadLetterQueue('dispatch-dlq', join(dataDir, 'dead-letters', 'dispatch.jsonl')),
+      partnerDrops: new LocalDeadLetterQueue('partner-drops-dlq', join(dataDir, 'dead-letters', 'partner-drops.jsonl')),
     };
 
     const custody = custodyEventsHandler({ record: recordDependencies(config), rejected: deadLetters.custody });
@@ -99,6 +105,24 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       deadLetters: deadLetters.custody,
       visibilityTimeoutMs: options.visibilityTimeoutMs ?? 1000,
       maxReceiveCount: options.maxReceiveCount ?? 3,
+    });
+
+    // Partner files: s3rver announces every put; like S3's notification on incoming/, it goes on a queue
+    // in the SQS message shape S3 sends, and the very partner-drop handler ingests it.
+    const dropsBucket = names.buckets[partnerDropsBucket.id]!;
+    const partnerDrop = partnerDropHandler({ ingest: ingestDependencies(config), rejected: deadLetters.partnerDrops, bucket: dropsBucket });
+    const partnerDropQueue = new LocalQueue({
+      name: 'partner-drops',
+      handler: (event) => partnerDrop(event, lambdaContext('partner-drop')),
+      deadLetters: deadLetters.partnerDrops,
+      visibilityTimeoutMs: options.visibilityTimeoutMs ?? 1000,
+      maxReceiveCount: options.maxReceiveCount ?? 3,
+      batchSize: 1,
+      concurrency: 2,
+    });
+    ownS3?.server.on('event', (event: S3rverEvent) => {
+      const body = s3NotificationBody(event, dropsBucket);
+      if (body) void partnerDropQueue.send([body]);
     });
 
     const dispatch = dispatchHandler({
@@ -118,6 +142,8 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
 
     const settle = async () => {
       await custodyQueue.idle();
+      await partnerDropQueue.idle();
+      await custodyQueue.idle();
       await poller.caughtUp();
     };
 
@@ -128,11 +154,13 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       endpoints: { dynamodb: dynamoEndpoint, s3: s3Endpoint },
       outboxFile,
       custodyQueue,
+      partnerDropQueue,
       deadLetters,
       settle,
       async stop() {
         await server?.close();
         custodyQueue.stop();
+        partnerDropQueue.stop();
         await poller.stop();
         dynamo.destroy();
         s3.destroy();

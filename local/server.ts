@@ -32,7 +32,10 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
         endpoints: gatehouse.endpoints,
         tables: gatehouse.names.tables,
         buckets: gatehouse.names.buckets,
-        queues: { 'custody-events': { depth: gatehouse.custodyQueue.depth, deadLetters: gatehouse.deadLetters.custody.messages.length } },
+        queues: {
+          'custody-events': { depth: gatehouse.custodyQueue.depth, deadLetters: gatehouse.deadLetters.custody.messages.length },
+          'partner-drops': { depth: gatehouse.partnerDropQueue.depth, deadLetters: gatehouse.deadLetters.partnerDrops.messages.length },
+        },
       },
     })],
     ['POST', /^\/custody-events$/, async (request) => {
@@ -49,7 +52,7 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
     ['GET', /^\/alerts$/, async () => ({ status: 200, body: { alerts: await readOutbox(gatehouse.outboxFile) } })],
     ['GET', /^\/dead-letters$/, async () => ({
       status: 200,
-      body: { 'custody-events': gatehouse.deadLetters.custody.messages, dispatch: gatehouse.deadLetters.dispatch.messages },
+      body: { 'custody-events': gatehouse.deadLetters.custody.messages, dispatch: gatehouse.deadLetters.dispatch.messages, 'partner-drops': gatehouse.deadLetters.partnerDrops.messages },
     })],
   ];
 

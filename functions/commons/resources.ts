@@ -83,6 +83,13 @@ export const entity = {
   ledger: 'ledger',
   releases: 'releases',
   alert: 'alert',
+  // Partner file drops (issue 4).
+  partnerFile: 'partnerFile',
+  partnerFileChunk: 'partnerFileChunk',
+  partnerDrop: 'partnerDrop',
+  rotaEntry: 'rotaEntry',
+  accommodationOutcome: 'accommodationOutcome',
+  referralOutcome: 'referralOutcome',
 } as const;
 
 /**
