@@ -40,7 +40,7 @@ export function readCsv(source: AsyncIterable<Uint8Array>, options: { maxBytes: 
     const decoder = new TextDecoder('utf-8'); // drops a leading byte-order mark
     for await (const chunk of source) {
       bytes += chunk.length;
-      if (bytes > options.maxBytes) throw new UnreadableFile(`the file is larger than the limit of ${megabytes(options.maxBytes)}`);
+      if (bytes > options.maxBytes) throw new UnreadableFile(`the file is larger than the limit of ${sizeInWords(options.maxBytes)}`);
       hash.update(chunk);
       utf8.check(chunk);
       yield decoder.decode(chunk, { stream: true });
@@ -87,15 +87,16 @@ function unreadable(error: unknown): Error {
     const what: Record<string, string> = {
       CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed',
       CSV_INVALID_CLOSING_QUOTE: 'a closing quote is followed by other characters',
-      CSV_MAX_RECORD_SIZE: `a record is longer than ${megabytes(maxRecordBytes)} (an unclosed quote?)`,
+      CSV_MAX_RECORD_SIZE: `a record is longer than ${sizeInWords(maxRecordBytes)} (an unclosed quote?)`,
     };
     return new UnreadableFile(`the file is not valid CSV: ${where}${what[error.code] ?? error.message}`);
   }
   return error as Error;
 }
 
-function megabytes(n: number): string {
-  return `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
+/** 50 MB, 64 KB: how a size limit is said to a partner. */
+export function sizeInWords(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MB` : `${Math.round((n / 1024) * 10) / 10} KB`;
 }
 
 /**
