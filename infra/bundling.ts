@@ -11,6 +11,7 @@ export const entries = {
   'custody-events': join(functionsRoot, 'custody-events.ts'),
   dispatch: join(functionsRoot, 'dispatch.ts'),
   api: join(functionsRoot, 'api.ts'),
+  'partner-drop': join(functionsRoot, 'partner-drop.ts'),
 } as const;
 
 export type FunctionName = keyof typeof entries;

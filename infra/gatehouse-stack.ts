@@ -8,6 +8,7 @@ import { AlertDispatch } from './constructs/alert-dispatch';
 import { Api } from './constructs/api';
 import { CustodyEvents } from './constructs/custody-events';
 import { DataStores } from './constructs/data-stores';
+import { PartnerDrops } from './constructs/partner-drops';
 
 export interface GatehouseStackProps extends StackProps {
   config: StageConfig;
@@ -19,6 +20,7 @@ export class GatehouseStack extends Stack {
   readonly custodyEvents: CustodyEvents;
   readonly alertDispatch: AlertDispatch;
   readonly api: Api;
+  readonly partnerDrops: PartnerDrops;
 
   constructor(scope: Construct, id: string, props: GatehouseStackProps) {
     super(scope, id, props);
@@ -38,5 +40,6 @@ export class GatehouseStack extends Stack {
     this.custodyEvents = new CustodyEvents(this, 'CustodyEvents', { config, key: this.key, data: this.data });
     this.alertDispatch = new AlertDispatch(this, 'AlertDispatch', { config, key: this.key, data: this.data });
     this.api = new Api(this, 'Api', { config, key: this.key, data: this.data });
+    this.partnerDrops = new PartnerDrops(this, 'PartnerDrops', { config, key: this.key, data: this.data });
   }
 }

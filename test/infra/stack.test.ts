@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
 import { acknowledgements } from '../../infra/nag-acknowledgements';
 import { alertStreamFilter } from '../../functions/commons/resources';
+import { partners } from '../../functions/commons/partners';
 
 describe.each(['dev', 'prod'])('the %s stack', (stage) => {
   let built: ReturnType<typeof buildApp>;
@@ -59,7 +60,7 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
 
   it('runs every function on Node.js 24, arm64, with tracing and its own encrypted log group', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(3);
+    expect(Object.keys(functions)).toHaveLength(4);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogFormat: 'JSON' } });
     }
@@ -101,9 +102,13 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
       { path: 'AlertDispatch/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
       { path: 'Api/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },
       { path: 'Api/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
+      { path: 'PartnerDrops/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },
+      { path: 'PartnerDrops/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
       { path: 'AlertDispatch/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]' },
       { path: 'AlertDispatch/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]' },
       { path: 'AlertDispatch/DeadLetterQueue', id: 'AwsSolutions-SQS3' },
+      ...['incoming/', 'reports/', 'quarantine/', 'archive/'].map((prefix) => ({ path: 'PartnerDrops/FunctionRole/DefaultPolicy', id: `AwsSolutions-IAM5[Resource::<LogGroup>/${prefix}*]` })),
+      ...partners.flatMap((p) => ['incoming', 'reports'].map((prefix) => ({ path: `PartnerDrops/Partner-${p.id}/DefaultPolicy`, id: `AwsSolutions-IAM5[Resource::<LogGroup>/${prefix}/${p.id}/*]` }))),
     ]);
     for (const [, a] of acknowledgements(built.stack)) expect(a.reason.length).toBeGreaterThan(40);
   });
