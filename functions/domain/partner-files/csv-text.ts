@@ -55,12 +55,17 @@ export function readCsv(source: AsyncIterable<Uint8Array>, options: { maxBytes: 
     const parser = parse({ relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: maxRecordBytes });
     const pumping = pipeline(text, parser).catch((error: unknown) => error);
     let seen = 0;
+    // csv-parse counts a CRLF inside a quoted cell as two lines; `extra` undoes that for every later record.
+    let extra = 0;
     try {
       for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+        const breaks = record.reduce((n, cell) => n + (cell.match(/[\r\n]/g)?.length ?? 0), 0);
+        const crlfs = record.reduce((n, cell) => n + (cell.match(/\r\n/g)?.length ?? 0), 0);
+        const end = info.lines - extra - crlfs;
+        extra += crlfs;
         if (record.every((cell) => cell.trim() === '')) continue; // a spreadsheet's trailing ",,,"
         seen += 1;
-        const newlinesInside = record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
-        yield { line: info.lines - newlinesInside, cells: record };
+        yield { line: end - (breaks - crlfs), cells: record };
       }
     } catch (error) {
       throw unreadable(error);
@@ -107,12 +112,14 @@ class Utf8Check {
   private line = 1;
   private pending = 0;
   private lead = 0;
+  /** The first byte of the character being read: what a partner's editor shows as the odd character. */
+  private start = 0;
 
   check(chunk: Uint8Array): void {
     for (const b of chunk) {
       if (this.pending > 0) {
         const secondByteOk = this.lead === 0 || (b >= (this.lead === 0xe0 ? 0xa0 : this.lead === 0xf0 ? 0x90 : 0x80) && b <= (this.lead === 0xed ? 0x9f : this.lead === 0xf4 ? 0x8f : 0xbf));
-        if ((b & 0xc0) !== 0x80 || !secondByteOk) this.fail(b);
+        if ((b & 0xc0) !== 0x80 || !secondByteOk) this.fail(this.start);
         this.lead = 0;
         this.pending -= 1;
         continue;
@@ -125,6 +132,7 @@ class Utf8Check {
         else if (b >= 0xf0 && b <= 0xf4) this.pending = 3;
         else this.fail(b);
         this.lead = b;
+        this.start = b;
       }
     }
   }
