@@ -11,7 +11,7 @@ import { partnerDrops } from '../support/partner-drops';
 
 type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
 
-/** The use case with the real S3 and DynamoDB adapters, and a ledger that crashes once after `k` chunks. */
+/** The use case with the real S3 and DynamoDB adapters, and a ledger that dies once, at chunk `k`. */
 function crashingAfter(deps: IngestDependencies, k: number): IngestDependencies & { chunksCommitted: () => number } {
   let committed = 0;
   let crashed = false;
@@ -20,7 +20,7 @@ function crashingAfter(deps: IngestDependencies, k: number): IngestDependencies 
     ledger: {
       ...deps.ledger,
       async commitChunk(chunk) {
-        if (committed === k && !crashed) {
+        if (chunk.index === k && !crashed) {
           crashed = true;
           throw new Error(`injected: the function died before chunk ${chunk.index}`);
         }
@@ -63,7 +63,7 @@ describe('ingesting a large partner file in chunks', () => {
 
     const crashing = crashingAfter(deps, 3);
     await expect(ingestPartnerFile(object, crashing)).rejects.toThrow('injected: the function died before chunk 3');
-    expect(crashing.chunksCommitted()).toBe(3);
+    expect(crashing.chunksCommitted()).toBeGreaterThanOrEqual(3); // chunks already in flight may commit
     const partly = await totals('family=accommodation&la=E06000004');
     expect(partly['night1.total']).toBeGreaterThan(0);
     expect(partly['night1.total']).toBeLessThan(250);

@@ -1,0 +1,1 @@
+export interface Figure { value: number; unit: string; target: string; met: boolean | null }
