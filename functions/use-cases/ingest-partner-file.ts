@@ -217,11 +217,11 @@ async function apply(object: DroppedObject, header: Header, file: FileIdentity, 
   const fresh = (index: number): Chunk => ({ index, accepted: 0, rejected: 0, events: [], rota: new Map(), outcomes: [], series: new Set(fileSeries), extraSeries: 0 });
   let chunk = fresh(0);
 
-  const commits = new ChunkCommits();
+  // One chunk at a time: every chunk adds to the same file counters (and mostly the same area/date counters),
+  // so chunks in flight together only cancel each other's transactions.
   const flush = async () => {
     if (chunk.accepted + chunk.rejected === 0) return;
-    const committing = chunk;
-    await commits.start(subjectsOf(committing), () => commitChunk(committing, file, receivedDate, deps));
+    await commitChunk(chunk, file, receivedDate, deps);
     chunk = fresh(chunk.index + 1);
   };
 
@@ -245,51 +245,7 @@ async function apply(object: DroppedObject, header: Header, file: FileIdentity, 
     if (chunk.accepted + chunk.rejected >= maxRowsPerChunk) await flush();
   }
   await flush();
-  await commits.finish();
   return { ...reading.digest(), accepted, rejected, rejections, notListed };
-}
-
-/** What a chunk writes to that another chunk may write too: the order of two such chunks must be the file's. */
-function subjectsOf(chunk: Chunk): Set<string> {
-  return new Set([
-    ...chunk.events.map((e) => `p|${e.person.prisonNumber}`),
-    ...[...chunk.rota.keys()].map((k) => `r|${k}`),
-    ...chunk.outcomes.map((o) => subjectKey(o.subject)),
-  ]);
-}
-
-/**
- * Chunks commit a few at a time while the file is still being read: each is one transaction with its own ledger
- * item, so their order does not matter to the counts — except between chunks about the same person, referral or
- * shift, which wait for each other so that the later row in the file is the one that stays.
- */
-class ChunkCommits {
-  private readonly inFlight = new Map<Promise<void>, Set<string>>();
-  private failure: unknown;
-
-  constructor(private readonly limit = 4) {}
-
-  async start(subjects: Set<string>, commit: () => Promise<void>): Promise<void> {
-    const overlapping = [...this.inFlight].filter(([, other]) => [...subjects].some((s) => other.has(s))).map(([p]) => p);
-    await Promise.all(overlapping);
-    while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight.keys());
-    if (this.failure) await this.finish(); // let the others end before giving up, then throw
-    const running: Promise<void> = commit()
-      .catch((error: unknown) => {
-        this.failure ??= error;
-      })
-      .finally(() => this.inFlight.delete(running));
-    this.inFlight.set(running, subjects);
-  }
-
-  async finish(): Promise<void> {
-    await Promise.all(this.inFlight.keys());
-    this.throwIfFailed();
-  }
-
-  private throwIfFailed(): void {
-    if (this.failure) throw this.failure;
-  }
 }
 
 type Effect = { event: CustodyEvent } | { rota: RotaEntry } | { outcome: TrackedOutcome };
