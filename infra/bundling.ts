@@ -12,6 +12,7 @@ export const entries = {
   dispatch: join(functionsRoot, 'dispatch.ts'),
   api: join(functionsRoot, 'api.ts'),
   sweeper: join(functionsRoot, 'sweeper.ts'),
+  'partner-drop': join(functionsRoot, 'partner-drop.ts'),
 } as const;
 
 export type FunctionName = keyof typeof entries;

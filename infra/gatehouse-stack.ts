@@ -12,6 +12,7 @@ import { CustodyEvents } from './constructs/custody-events';
 import { Dashboard } from './constructs/dashboard';
 import { DataStores } from './constructs/data-stores';
 import { Observability } from './constructs/observability';
+import { PartnerDrops } from './constructs/partner-drops';
 
 export interface GatehouseStackProps extends StackProps {
   config: StageConfig;
@@ -23,6 +24,7 @@ export class GatehouseStack extends Stack {
   readonly custodyEvents: CustodyEvents;
   readonly alertDispatch: AlertDispatch;
   readonly api: Api;
+  readonly partnerDrops: PartnerDrops;
   readonly dashboard: Dashboard;
   readonly alerting: Alerting;
   readonly observability: Observability;
@@ -47,11 +49,15 @@ export class GatehouseStack extends Stack {
     this.dashboard = new Dashboard(this, 'Dashboard', { config });
     this.api = new Api(this, 'Api', { config, key: this.key, data: this.data, dashboard: this.dashboard });
     this.dashboard.publish(this.api, this.key);
+    this.partnerDrops = new PartnerDrops(this, 'PartnerDrops', { config, key: this.key, data: this.data });
+    const routing = routingJson(this.node.tryGetContext('routingFile'), config);
+    // Release schedules in partner files are recorded by the same use case as custody events, alerts and all.
+    this.partnerDrops.handler.addEnvironment('ROUTING_CONFIG', routing);
     this.alerting = new Alerting(this, 'Alerting', {
       config,
       key: this.key,
       data: this.data,
-      routingJson: routingJson(this.node.tryGetContext('routingFile'), config),
+      routingJson: routing,
       custodyEvents: this.custodyEvents,
       alertDispatch: this.alertDispatch,
       api: this.api,

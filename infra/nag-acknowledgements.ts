@@ -47,6 +47,21 @@ export function acknowledgements(stack: GatehouseStack): [IConstruct, NagAcknowl
   ack(schedulerPolicy, `AwsSolutions-IAM5[Resource::<${sweeperId}.Arn>:*]`, 'Created by CDK for EventBridge Scheduler to invoke the sweeper: lambda:InvokeFunction on the one function and its versions, nothing else.');
 
   acknowledgeDashboard(stack, ack);
+
+  // Partner drops: object keys under a prefix can only be granted with a wildcard after the prefix.
+  const drops = stack.partnerDrops;
+  const bucketId = stack.getLogicalId(drops.bucket.node.defaultChild as CfnElement);
+  const prefixAck = (construct: IConstruct, prefix: string, why: string) => ack(construct, `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`, why);
+  const dropPolicy = policyOf(drops.handler);
+  prefixAck(dropPolicy, 'incoming/', 'partner-drop reads, then removes, the files partners drop: any key under incoming/, named only at run time by the S3 notification.');
+  prefixAck(dropPolicy, 'reports/', 'partner-drop writes a report for every file under reports/{partnerId}/, for every registered partner.');
+  prefixAck(dropPolicy, 'quarantine/', 'partner-drop moves files it cannot read to quarantine/, under the partner and name they arrived with.');
+  prefixAck(dropPolicy, 'archive/', 'partner-drop moves files it has read to archive/, under the partner, kind and date they arrived.');
+  for (const [partnerId, role] of drops.partnerRoles) {
+    const policy = role.node.findChild('DefaultPolicy');
+    prefixAck(policy, `incoming/${partnerId}/`, `The ${partnerId} partner may put files, under names it chooses, only below its own incoming/${partnerId}/ prefix.`);
+    prefixAck(policy, `reports/${partnerId}/`, `The ${partnerId} partner may read only the reports on its own files, below reports/${partnerId}/.`);
+  }
   return found;
 }
 

@@ -72,3 +72,17 @@ function scheduled(eventId: string, prisonNumber: string, scheduledFor: string, 
 function released(eventId: string, prisonNumber: string, releasedAt: string, release: Circumstances): CustodyEvent {
   return { eventId, eventType: 'prisoner.released', occurredAt: releasedAt, ...dmi, person: { prisonNumber }, release: { releasedAt, ...release } };
 }
+
+/** A partner file with a few mistakes: the demo drops it into S3 and prints the report the partner gets. */
+export const demoPartnerFile = {
+  say: "Monday 23rd: Darlington housing options drops last week's accommodation outcomes; three rows have mistakes",
+  key: 'incoming/darlington-housing/accommodation-outcome/week 47 outcomes.csv',
+  csv: [
+    'Prison Number,Release Date,Local Authority,Night 1,Day 7,Notes',
+    'C3456DE,2026-11-19,E06000005,CAS3,CAS3,moved in Thursday',
+    'A1234BC,2026-11-20,E06000005,NO_FIXED_ABODE,TEMPORARY,"rough slept Friday, hostel from Monday"',
+    'D4567EF,20/11/2026,E06000047,NO_FIXED_ABODE,,',
+    'E5678F,2026-11-18,E06000005,SETTLED,,',
+    'F6789GH,2026-11-18,E06000005,Sofa surfing,,',
+  ].join('\r\n'),
+};

@@ -3,10 +3,12 @@
  * local HTTP API, prints what was dispatched and counted, and stops.
  */
 import './environment';
-import { MissingJavaError } from './emulators';
 import { startGatehouse, type Gatehouse } from './runtime';
-import { demoMistake, demoWeek } from './demo-scenario';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { partnerDropsBucket } from '../functions/commons/resources';
 import type { RotaEntry } from '../functions/domain/rota';
+import { localCredentials, MissingJavaError } from './emulators';
+import { demoMistake, demoPartnerFile, demoWeek } from './demo-scenario';
 
 type Print = (line?: string) => void;
 
@@ -36,6 +38,7 @@ export async function playDemo(gatehouse: Gatehouse, print: Print): Promise<void
   await gatehouse.saveRota(demoRota(clock()));
   await playWeek(gatehouse, print);
   await showMistake(gatehouse, print);
+  await dropPartnerFile(gatehouse, print);
   await gatehouse.settle();
   await showAlerts(gatehouse, print);
   await showEscalation(gatehouse, print);
@@ -59,6 +62,24 @@ async function showMistake(gatehouse: Gatehouse, print: Print): Promise<void> {
   const response = await post(gatehouse, '/custody-events', demoMistake.event);
   print(`▸ ${demoMistake.say}\n  → HTTP ${response.status}: ${response.body.error}`);
   for (const e of response.body.invalid[0].errors) print(`    ${e.path}: expected ${e.expected}`);
+}
+
+async function dropPartnerFile(gatehouse: Gatehouse, print: Print): Promise<void> {
+  const s3 = new S3Client({ endpoint: gatehouse.endpoints.s3, region: 'eu-west-2', credentials: localCredentials, forcePathStyle: true });
+  try {
+    const bucket = gatehouse.names.buckets[partnerDropsBucket.id]!;
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: demoPartnerFile.key, Body: demoPartnerFile.csv }));
+    await gatehouse.settle();
+    const reportKey = demoPartnerFile.key.replace(/^incoming\//, 'reports/').replace(/\.csv$/, '.report.json');
+    const report = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: reportKey }))).Body!.transformToString());
+    print(`▸ ${demoPartnerFile.say}\n  → s3://…/${demoPartnerFile.key}: ${report.summary}; report in ${reportKey}`);
+    for (const w of report.warnings) print(`    warning: ${w}`);
+    for (const r of report.rejections) print(`    line ${r.line}, ${r.column}: '${r.value}' — ${r.reason}`);
+    const { totals } = await get(gatehouse, '/aggregates?family=accommodation&la=E06000005');
+    print(`  Darlington, first night: ${Object.entries(totals).filter(([n, v]) => n.startsWith('night1.') && v).map(([n, v]) => `${n.slice(7).toLowerCase().replaceAll('_', ' ')} ${v}`).join(', ')}`);
+  } finally {
+    s3.destroy();
+  }
 }
 
 async function showAlerts(gatehouse: Gatehouse, print: Print): Promise<void> {

@@ -10,12 +10,13 @@ import { EventEmitter } from 'node:events';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
-import { alertStreamFilter, recordsTable } from '../functions/commons/resources';
+import { alertStreamFilter, partnerDropsBucket, recordsTable } from '../functions/commons/resources';
 import { dynamoDocuments } from '../functions/commons/clients';
 import { custodyEventsHandler, recordDependencies } from '../functions/handlers/custody-events';
 import { channelsFor, dispatchHandler } from '../functions/handlers/dispatch';
 import { sweeperHandler, sweepDependencies } from '../functions/handlers/sweeper';
 import { dynamoAlertStore } from '../functions/adapters/dynamodb/alert-store';
+import { ingestDependencies, partnerDropHandler } from '../functions/handlers/partner-drop';
 import { dynamoDeliveryStore } from '../functions/adapters/dynamodb/delivery-store';
 import { dynamoRotaStore } from '../functions/adapters/dynamodb/rota-store';
 import { loadAlertSecrets } from '../functions/adapters/alert-secrets';
@@ -26,6 +27,7 @@ import type { RotaEntry } from '../functions/domain/rota';
 import type { SweepResult } from '../functions/use-cases/sweep';
 import { localRouting } from './routing';
 import { localCredentials, startDynamoDbLocal, startS3, type RunningEmulator } from './emulators';
+import { s3NotificationBody, type S3rverEvent } from './s3-notifications';
 import { provisionBuckets, provisionTables, resourceNames, type ResourceNames } from './provision';
 import { LocalDeadLetterQueue, LocalQueue } from './queue';
 import { StreamPoller } from './stream-poller';
@@ -65,7 +67,6 @@ export interface Gatehouse {
   endpoints: { dynamodb: string; s3: string };
   outboxFile: string;
   custodyQueue: LocalQueue;
-  deadLetters: { custody: LocalDeadLetterQueue; dispatch: LocalDeadLetterQueue };
   /** The local queues by the name operators use (`npm run redrive -- <name> --local`). */
   queues: Record<string, { queue: LocalQueue; deadLetters: LocalDeadLetterQueue }>;
   /** Tells listeners about every message the local outbox sends (`sent` events carry the OutboxEntry). */
@@ -75,6 +76,9 @@ export interface Gatehouse {
   sweep(): Promise<SweepResult>;
   /** Writes on-call rota entries, as the partner-drops ingest does. */
   saveRota(entries: RotaEntry[]): Promise<void>;
+  /** S3 notifications of files put under incoming/, as S3 sends them to SQS (only when this runtime runs the S3 emulator). */
+  partnerDropQueue: LocalQueue;
+  deadLetters: { custody: LocalDeadLetterQueue; dispatch: LocalDeadLetterQueue; partnerDrops: LocalDeadLetterQueue };
   /** Resolves when every queued message is handled and the stream has been read past every write. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -93,7 +97,8 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
   };
   try {
     const dynamoEndpoint = options.dynamoEndpoint ?? (await own(owned, startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb') }))).endpoint;
-    const s3Endpoint = options.s3Endpoint ?? (await own(owned, startS3({ directory: join(dataDir, 's3') }))).endpoint;
+    const ownS3 = options.s3Endpoint ? undefined : await own(owned, startS3({ directory: join(dataDir, 's3') }));
+    const s3Endpoint = options.s3Endpoint ?? ownS3!.endpoint;
 
     // The functions find their tables, buckets and endpoints in the environment, exactly as in Lambda.
     Object.assign(process.env, {
@@ -120,6 +125,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     const deadLetters = {
       custody: new LocalDeadLetterQueue('custody-events-dlq', join(dataDir, 'dead-letters', 'custody-events.jsonl')),
       dispatch: new LocalDeadLetterQueue('dispatch-dlq', join(dataDir, 'dead-letters', 'dispatch.jsonl')),
+      partnerDrops: new LocalDeadLetterQueue('partner-drops-dlq', join(dataDir, 'dead-letters', 'partner-drops.jsonl')),
     };
 
     const outbox = new EventEmitter();
@@ -143,6 +149,25 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     const rota = dynamoRotaStore(dynamoDocuments(), config.recordsTable);
     // The links point at the local server, whose port is known once it listens (below).
     const links = { baseUrl: '', key: (await loadAlertSecrets(process.env, secretsClient)).linkSigningKey };
+
+    // Partner files: s3rver announces every put; like S3's notification on incoming/, it goes on a queue
+    // in the SQS message shape S3 sends, and the very partner-drop handler ingests it.
+    const dropsBucket = names.buckets[partnerDropsBucket.id]!;
+    const partnerDrop = partnerDropHandler({ ingest: ingestDependencies(config, process.env, clock), rejected: deadLetters.partnerDrops, bucket: dropsBucket });
+    const partnerDropQueue = new LocalQueue({
+      name: 'partner-drops',
+      handler: (event) => partnerDrop(event, lambdaContext('partner-drop')),
+      deadLetters: deadLetters.partnerDrops,
+      visibilityTimeoutMs: options.visibilityTimeoutMs ?? 1000,
+      maxReceiveCount: options.maxReceiveCount ?? 3,
+      batchSize: 1,
+      concurrency: 2,
+    });
+    ownS3?.server.on('event', (event: S3rverEvent) => {
+      const body = s3NotificationBody(event, dropsBucket);
+      if (body) void partnerDropQueue.send([body]);
+    });
+
     const dispatch = dispatchHandler({
       alerts: dynamoAlertStore(dynamoDocuments(), tableNames, config.retentionDays),
       deliveries: dynamoDeliveryStore(dynamoDocuments(), config.recordsTable, config.retentionDays),
@@ -176,6 +201,8 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
 
     const settle = async () => {
       await custodyQueue.idle();
+      await partnerDropQueue.idle();
+      await custodyQueue.idle();
       await poller!.caughtUp();
     };
 
@@ -187,8 +214,12 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       outboxFile,
       outbox,
       custodyQueue,
+      partnerDropQueue,
       deadLetters,
-      queues: { 'custody-events': { queue: custodyQueue, deadLetters: deadLetters.custody } },
+      queues: {
+        'custody-events': { queue: custodyQueue, deadLetters: deadLetters.custody },
+        'partner-drops': { queue: partnerDropQueue, deadLetters: deadLetters.partnerDrops },
+      },
       clock,
       sweep,
       saveRota: (entries) => rota.save(entries),
@@ -198,6 +229,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
         await sweeping;
         await server?.close();
         custodyQueue.stop();
+        partnerDropQueue.stop();
         await poller!.stop();
         dynamo.destroy();
         s3.destroy();

@@ -34,7 +34,10 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
         endpoints: gatehouse.endpoints,
         tables: gatehouse.names.tables,
         buckets: gatehouse.names.buckets,
-        queues: { 'custody-events': { depth: gatehouse.custodyQueue.depth, deadLetters: gatehouse.deadLetters.custody.messages.length } },
+        queues: {
+          'custody-events': { depth: gatehouse.custodyQueue.depth, deadLetters: gatehouse.deadLetters.custody.messages.length },
+          'partner-drops': { depth: gatehouse.partnerDropQueue.depth, deadLetters: gatehouse.deadLetters.partnerDrops.messages.length },
+        },
       },
     })],
     ['POST', /^\/custody-events$/, async (request) => {
@@ -58,7 +61,7 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
     }],
     ['GET', /^\/dead-letters$/, async () => ({
       status: 200,
-      body: { 'custody-events': gatehouse.deadLetters.custody.messages, dispatch: gatehouse.deadLetters.dispatch.messages },
+      body: { 'custody-events': gatehouse.deadLetters.custody.messages, dispatch: gatehouse.deadLetters.dispatch.messages, 'partner-drops': gatehouse.deadLetters.partnerDrops.messages },
     })],
   ];
 

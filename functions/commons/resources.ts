@@ -86,6 +86,13 @@ export const entity = {
   alertNotice: 'alertNotice',
   delivery: 'delivery',
   digestEntry: 'digestEntry',
+  // Partner file drops (issue 4).
+  partnerFile: 'partnerFile',
+  partnerFileChunk: 'partnerFileChunk',
+  partnerDrop: 'partnerDrop',
+  rotaEntry: 'rotaEntry',
+  accommodationOutcome: 'accommodationOutcome',
+  referralOutcome: 'referralOutcome',
 } as const;
 
 /**

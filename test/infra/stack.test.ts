@@ -4,6 +4,7 @@ import { appProps } from './app-props';
 import { buildApp } from '../../infra/app';
 import { acknowledgements } from '../../infra/nag-acknowledgements';
 import { alertStreamFilter } from '../../functions/commons/resources';
+import { partners } from '../../functions/commons/partners';
 
 describe.each(['dev', 'prod'])('the %s stack', (stage) => {
   let built: ReturnType<typeof buildApp>;
@@ -85,7 +86,7 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
     const functions = Object.fromEntries(
       Object.entries(template.findResources('AWS::Lambda::Function')).filter(([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME),
     );
-    expect(Object.keys(functions)).toHaveLength(4);
+    expect(Object.keys(functions)).toHaveLength(5);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogFormat: 'JSON' } });
     }
@@ -169,6 +170,8 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
       { path: 'AlertDispatch/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
       { path: 'Api/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },
       { path: 'Api/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
+      { path: 'PartnerDrops/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },
+      { path: 'PartnerDrops/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
       { path: 'Alerting/SweeperRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },
       { path: 'Alerting/SweeperRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
       { path: 'AlertDispatch/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]' },
@@ -189,6 +192,8 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
       { path: 'Dashboard/PublishRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>/*]' },
       { path: 'Dashboard/PublishRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
       { path: expect.stringMatching(/^Custom::CDKBucketDeployment/), id: 'AwsSolutions-L1' },
+      ...['incoming/', 'reports/', 'quarantine/', 'archive/'].map((prefix) => ({ path: 'PartnerDrops/FunctionRole/DefaultPolicy', id: `AwsSolutions-IAM5[Resource::<LogGroup>/${prefix}*]` })),
+      ...partners.flatMap((p) => ['incoming', 'reports'].map((prefix) => ({ path: `PartnerDrops/Partner-${p.id}/DefaultPolicy`, id: `AwsSolutions-IAM5[Resource::<LogGroup>/${prefix}/${p.id}/*]` }))),
     ]);
     for (const [, a] of acknowledgements(built.stack)) expect(a.reason.length).toBeGreaterThan(40);
   });

@@ -10,3 +10,12 @@ export const keys = {
   /** Rota entries of one area, by tier and start: Query pk = ROTA#{la}. */
   rotaEntry: (localAuthority: string, tier: string, start: string, end: string) => ({ pk: `ROTA#${localAuthority}`, sk: `${tier}#${start}#${end}` }),
 };
+
+/** Partner file drops: the ledger of files (by content hash), their chunks and drops (by object), and tracked outcomes. */
+export const partnerFileKeys = {
+  file: (sha256: string) => ({ pk: `FILE#${sha256}`, sk: 'FILE' }),
+  chunk: (sha256: string, index: number) => ({ pk: `FILE#${sha256}`, sk: `CHUNK#${String(index).padStart(6, '0')}` }),
+  drop: (dropId: string) => ({ pk: `DROP#${dropId}`, sk: 'DROP' }),
+  accommodationOutcome: (prisonNumber: string, releaseDate: string) => ({ pk: `PERSON#${prisonNumber}`, sk: `ACCOMMODATION#${releaseDate}` }),
+  referralOutcome: (partnerId: string, referralId: string) => ({ pk: `REFERRAL#${partnerId}#${referralId}`, sk: 'OUTCOME' }),
+};

@@ -1,0 +1,117 @@
+/**
+ * The PartnerFileLedger port on DynamoDB: the file (by content hash), each applied chunk and each handled
+ * drop are items of the records table whose `attribute_not_exists` condition makes them happen once;
+ * tracked outcomes are written at the version read; counters are ADDs in the aggregates table.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { entity } from '../../commons/resources';
+import type { OutcomeSubject } from '../../domain/partner-files/effects';
+import type { RotaEntry } from '../../domain/rota';
+import type { ChunkCommit, FileCompletion, IngestedFile, PartnerFileLedger, StoredOutcome } from '../../use-cases/ingest-partner-file';
+import { counterUpdates, type TransactItem } from './expressions';
+import { keys, partnerFileKeys } from './keys';
+import { transact, type TableNames } from './release-store';
+
+/** Rota entries hold contact details: kept a month past the end of the shift, then expired by TTL. */
+const rotaRetentionSeconds = 30 * 86_400;
+
+export function dynamoPartnerFileLedger(client: DynamoDBDocumentClient, tables: TableNames): PartnerFileLedger {
+  const once = (item: Record<string, unknown>): TransactItem => ({ Put: { TableName: tables.records, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } });
+
+  return {
+    async handledDrop(dropId) {
+      const { Item } = await client.send(new GetCommand({ TableName: tables.records, Key: partnerFileKeys.drop(dropId), ConsistentRead: true }));
+      return Item ? { movedTo: Item.movedTo as string } : undefined;
+    },
+
+    async ingestedFile(sha256) {
+      const { Item } = await client.send(new GetCommand({ TableName: tables.records, Key: partnerFileKeys.file(sha256), ConsistentRead: true }));
+      if (!Item) return undefined;
+      const { file, partnerId, kind, receivedAt, outcome, rows } = Item;
+      return { sha256, file, partnerId, kind, receivedAt, outcome, rows } as IngestedFile;
+    },
+
+    async outcomes(subjects) {
+      const wanted = subjects.map(outcomeKey);
+      const found = new Map<string, StoredOutcome>();
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+        [tables.records]: { Keys: dedupe(wanted), ConsistentRead: true },
+      };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(500, 10 * 2 ** attempt)));
+        const response = await client.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of response.Responses?.[tables.records] ?? []) {
+          found.set(`${item.pk}|${item.sk}`, { facts: item.facts, contribution: item.contribution, version: item.version });
+        }
+        request = response.UnprocessedKeys as typeof request;
+      }
+      return wanted.map((k) => found.get(`${k.pk}|${k.sk}`));
+    },
+
+    async commitChunk(chunk: ChunkCommit) {
+      const items: TransactItem[] = [
+        // Index 0: the chunk's ledger item. Its condition failing means the chunk was applied before.
+        once({ ...partnerFileKeys.chunk(chunk.sha256, chunk.index), entity: entity.partnerFileChunk, recordedAt: chunk.recordedAt, expiresAt: chunk.expiresAt }),
+        ...chunk.outcomes.map(({ subject, state, version, expectedVersion }) => ({
+          Put: {
+            TableName: tables.records,
+            Item: { ...outcomeKey(subject), entity: outcomeEntity(subject), subject, ...state, version, updatedAt: chunk.recordedAt, expiresAt: chunk.expiresAt },
+            ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+            ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+          },
+        })),
+        ...chunk.rotaEntries.map((entry) => ({ Put: { TableName: tables.records, Item: rotaItem(entry, chunk.recordedAt) } })),
+        ...counterUpdates(tables.aggregates, chunk.counters, chunk.recordedAt),
+      ];
+      return transact(client, items);
+    },
+
+    async completeFile(c: FileCompletion) {
+      const items: TransactItem[] = [
+        ...(c.file ? [once({ ...partnerFileKeys.file(c.file.sha256), entity: entity.partnerFile, ...c.file, recordedAt: c.recordedAt, expiresAt: c.expiresAt })] : []),
+        once({ ...partnerFileKeys.drop(c.dropId), entity: entity.partnerDrop, dropId: c.dropId, ...c.drop, recordedAt: c.recordedAt, expiresAt: c.expiresAt }),
+        ...counterUpdates(tables.aggregates, c.counters, c.recordedAt),
+      ];
+      const dropIndex = c.file ? 1 : 0;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await client.send(new TransactWriteCommand({ TransactItems: items }));
+          return 'committed';
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException) && (error as Error).name !== 'TransactionCanceledException') throw error;
+          const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+          if (reasons[dropIndex]?.Code === 'ConditionalCheckFailed') return 'dropTaken';
+          if (c.file && reasons[0]?.Code === 'ConditionalCheckFailed') return 'fileTaken';
+          // Another writer held a counter item: try again shortly.
+          if (attempt >= 8 || !reasons.some((r) => r.Code === 'TransactionConflict')) throw error;
+          await new Promise((r) => setTimeout(r, Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random())));
+        }
+      }
+    },
+  };
+}
+
+export function outcomeKey(subject: OutcomeSubject): { pk: string; sk: string } {
+  return subject.type === 'accommodation'
+    ? partnerFileKeys.accommodationOutcome(subject.prisonNumber, subject.releaseDate)
+    : partnerFileKeys.referralOutcome(subject.partnerId, subject.referralId);
+}
+
+function outcomeEntity(subject: OutcomeSubject): string {
+  return subject.type === 'accommodation' ? entity.accommodationOutcome : entity.referralOutcome;
+}
+
+export function rotaItem(entry: RotaEntry, updatedAt: string): Record<string, unknown> {
+  return {
+    ...keys.rotaEntry(entry.localAuthority, entry.tier, entry.start, entry.end),
+    entity: entity.rotaEntry,
+    ...entry,
+    updatedAt,
+    expiresAt: Math.floor(Date.parse(entry.end) / 1000) + rotaRetentionSeconds,
+  };
+}
+
+function dedupe(list: { pk: string; sk: string }[]): { pk: string; sk: string }[] {
+  return [...new Map(list.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
+}

@@ -1,0 +1,32 @@
+/**
+ * The partners who drop files, and which kinds of file each may send. The CDK stack gives every partner
+ * here its own role (put into `incoming/{id}/`, read `reports/{id}/`); the partner-drop function refuses
+ * any other partner or kind. Adding a partner is a line here and a deploy.
+ */
+export const partnerFileKinds = ['release-schedule', 'accommodation-outcome', 'referral-outcome', 'on-call-rota'] as const;
+export type PartnerFileKind = (typeof partnerFileKinds)[number];
+
+export interface Partner {
+  /** Lower-case letters, digits and hyphens: it names S3 prefixes and an IAM role. */
+  id: string;
+  name: string;
+  kinds: readonly PartnerFileKind[];
+}
+
+export const partners: readonly Partner[] = [
+  { id: 'probation-durham', name: 'Probation Service, County Durham and Darlington delivery unit', kinds: ['release-schedule', 'referral-outcome'] },
+  { id: 'durham-housing', name: 'Durham County Council housing solutions', kinds: ['accommodation-outcome', 'on-call-rota'] },
+  { id: 'darlington-housing', name: 'Darlington Borough Council housing options', kinds: ['accommodation-outcome', 'on-call-rota'] },
+  { id: 'accommodation-providers', name: 'Accommodation providers (CAS3 and supported housing)', kinds: ['accommodation-outcome'] },
+  { id: 'treatment-services', name: 'Drug and alcohol and mental-health treatment services', kinds: ['referral-outcome'] },
+];
+
+export const partnerIdPattern = /^[a-z0-9][a-z0-9-]{1,40}$/;
+
+export function findPartner(id: string, registry: readonly Partner[] = partners): Partner | undefined {
+  return registry.find((p) => p.id === id);
+}
+
+export function isPartnerFileKind(value: string): value is PartnerFileKind {
+  return (partnerFileKinds as readonly string[]).includes(value);
+}

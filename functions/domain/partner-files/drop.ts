@@ -1,0 +1,47 @@
+/**
+ * Where a dropped file belongs: `incoming/{partnerId}/{kind}/{name}`. A key that does not name a registered
+ * partner and a kind that partner sends cannot be read, and is quarantined with the reason.
+ */
+import { findPartner, isPartnerFileKind, partnerFileKinds, partnerIdPattern, type Partner, type PartnerFileKind } from '../../commons/partners';
+
+export const prefixes = { incoming: 'incoming/', reports: 'reports/', quarantine: 'quarantine/', archive: 'archive/' } as const;
+
+/** Where reports and quarantined files of a key go when its partner is not known. */
+export const unknownPartner = '_unknown';
+
+export type DropLocation =
+  | { ok: true; partner: Partner; kind: PartnerFileKind; name: string }
+  | { ok: false; reason: string; partnerId: string; kind: string; name: string };
+
+export function locateDrop(key: string, registry?: readonly Partner[]): DropLocation {
+  if (!key.startsWith(prefixes.incoming)) {
+    return { ok: false, reason: `the file is outside incoming/: partners drop files as incoming/{partnerId}/{kind}/{name}.csv`, partnerId: unknownPartner, kind: '', name: key };
+  }
+  const [partnerId = '', kind = '', ...rest] = key.slice(prefixes.incoming.length).split('/');
+  const name = rest.join('/');
+  const safeId = partnerIdPattern.test(partnerId) ? partnerId : unknownPartner;
+  const partner = findPartner(partnerId, registry);
+  const refuse = (reason: string): DropLocation => ({ ok: false, reason, partnerId: safeId, kind, name: name || kind });
+  if (!partner) return refuse(`'${partnerId}' is not a registered partner`);
+  if (!name) return refuse(`the key names no file: partners drop files as incoming/${partner.id}/{kind}/{name}.csv`);
+  if (!isPartnerFileKind(kind)) return refuse(`'${kind}' is not a kind of partner file (expected one of ${partnerFileKinds.join(', ')})`);
+  if (!partner.kinds.includes(kind)) return refuse(`${partner.name} does not send ${kind} files (registered kinds: ${partner.kinds.join(', ')})`);
+  return { ok: true, partner, kind, name };
+}
+
+/** Where the report, the quarantined copy and the archived copy of a file go. */
+export function destinations(location: { partnerId: string; kind: string; name: string }, receivedDate: string) {
+  const base = [location.partnerId, location.kind, location.name].filter(Boolean).join('/');
+  const stem = base.replace(/\.csv$/i, '');
+  return {
+    reportJson: `${prefixes.reports}${stem}.report.json`,
+    reportCsv: `${prefixes.reports}${stem}.report.csv`,
+    quarantine: `${prefixes.quarantine}${base}`,
+    archive: `${prefixes.archive}${[location.partnerId, location.kind, receivedDate, location.name].filter(Boolean).join('/')}`,
+  };
+}
+
+/** Folder placeholders (a key ending in '/') are not files. */
+export function isFolderMarker(key: string): boolean {
+  return key.endsWith('/');
+}

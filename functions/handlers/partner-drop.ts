@@ -1,0 +1,126 @@
+/**
+ * λ partner-drop: an SQS batch of S3 event notifications (a partner put a file under incoming/) → ingest each
+ * file exactly once. A message that failed goes back to the queue (ReportBatchItemFailures) and the whole file
+ * is tried again, safely; a message that is not an S3 notification goes to the dead-letter queue with its reason.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { isObject } from '../../events/custody-message';
+import type { FieldError } from '../../events/validation';
+import { dynamoDocuments, s3Client, sqsClient } from '../commons/clients';
+import { runtimeConfig, type RuntimeConfig } from '../commons/config';
+import { lambdaHandler, lazily } from '../commons/lambda';
+import { logger, metrics } from '../commons/powertools';
+import { partnerDropsBucket } from '../commons/resources';
+import { dynamoPartnerFileLedger } from '../adapters/dynamodb/partner-file-ledger';
+import { deadLetterQueue, type RejectedMessages } from '../adapters/rejected-messages';
+import { s3PartnerDropBucket } from '../adapters/s3/partner-drop-bucket';
+import { ingestPartnerFile, type DroppedObject, type IngestDependencies } from '../use-cases/ingest-partner-file';
+import { recordCustodyEvent } from '../use-cases/record-custody-event';
+import { recordDependencies } from './custody-events';
+
+export interface PartnerDropDependencies {
+  ingest: IngestDependencies;
+  rejected: RejectedMessages;
+  /** The bucket notifications are expected from. */
+  bucket: string;
+}
+
+export function partnerDropHandler(deps: PartnerDropDependencies) {
+  const processor = new BatchProcessor(EventType.SQS);
+
+  const ingestMessage = async (message: SQSRecord): Promise<void> => {
+    const parsed = parseS3Notification(message.body, deps.bucket);
+    if (!parsed.ok) {
+      logger.warn('partner-drop message rejected', { messageId: message.messageId, reason: parsed.errors.map((e) => `${e.path}: ${e.expected}`).join('; ') });
+      await deps.rejected.keep({ messageId: message.messageId, body: message.body, errors: parsed.errors });
+      return;
+    }
+    for (const object of parsed.objects) {
+      const result = await ingestPartnerFile(object, deps.ingest);
+      const report = result.report;
+      // File names and counts only: a report's rows may hold personal data, so they stay in the report.
+      logger.info('partner file handled', { file: object.key, outcome: result.outcome, sha256: report?.sha256, rows: report?.rows, reason: report?.reason });
+      metrics.addMetric(`PartnerFiles${result.outcome[0]!.toUpperCase()}${result.outcome.slice(1)}`, MetricUnit.Count, 1);
+      if (report) metrics.addMetric('PartnerRowsRejected', MetricUnit.Count, report.rows.rejected);
+    }
+  };
+
+  return lambdaHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, ingestMessage, processor, { context }),
+  );
+}
+
+type ParsedNotification = { ok: true; objects: DroppedObject[] } | { ok: false; errors: FieldError[] };
+
+/**
+ * The S3 event notification as S3 puts it on the queue. Keys arrive URL-encoded with '+' for a space.
+ * S3's test message (sent when the notification is configured) holds no object and is skipped.
+ */
+export function parseS3Notification(body: string, bucket: string): ParsedNotification {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, errors: [{ path: '', expected: 'an S3 event notification (the message body is not valid JSON)' }] };
+  }
+  if (isObject(json) && json.Event === 's3:TestEvent') return { ok: true, objects: [] };
+  if (!isObject(json) || !Array.isArray(json.Records)) return { ok: false, errors: [{ path: 'Records', expected: 'an S3 event notification with a Records array' }] };
+  const objects: DroppedObject[] = [];
+  const errors: FieldError[] = [];
+  json.Records.forEach((record: unknown, i) => {
+    const s3 = isObject(record) && isObject(record.s3) ? record.s3 : undefined;
+    const object = s3 && isObject(s3.object) ? s3.object : undefined;
+    const from = s3 && isObject(s3.bucket) ? s3.bucket.name : undefined;
+    if (!isObject(record) || !object || typeof object.key !== 'string' || typeof record.eventTime !== 'string') {
+      errors.push({ path: `Records.${i}`, expected: 'an S3 record with s3.object.key and eventTime' });
+      return;
+    }
+    if (typeof record.eventName === 'string' && !record.eventName.startsWith('ObjectCreated:')) return;
+    if (from !== bucket) {
+      errors.push({ path: `Records.${i}.s3.bucket.name`, expected: `the partner drops bucket ${bucket}` });
+      return;
+    }
+    objects.push({
+      key: decodeURIComponent(object.key.replace(/\+/g, ' ')),
+      size: typeof object.size === 'number' ? object.size : 0,
+      receivedAt: record.eventTime,
+      ...(typeof object.versionId === 'string' ? { versionId: object.versionId } : {}),
+      ...(typeof object.sequencer === 'string' ? { sequencer: object.sequencer } : {}),
+      ...(typeof object.eTag === 'string' ? { eTag: object.eTag } : {}),
+    });
+  });
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, objects };
+}
+
+/** How S3 writes a key into a notification: URL-encoded, '/' kept, a space as '+'. */
+export function encodeS3EventKey(key: string): string {
+  return key.split('/').map((part) => encodeURIComponent(part).replace(/%20/g, '+')).join('/');
+}
+
+export const defaultMaxFileBytes = 50 * 1024 * 1024;
+
+export function ingestDependencies(config: RuntimeConfig, env: NodeJS.ProcessEnv = process.env, clock: () => Date = () => new Date()): IngestDependencies {
+  const bucket = env[partnerDropsBucket.envVar];
+  if (!bucket) throw new Error(`${partnerDropsBucket.envVar} is not set: the function cannot find the partner drops bucket`);
+  const record = { ...recordDependencies(config), clock };
+  return {
+    bucket: s3PartnerDropBucket(s3Client(), bucket),
+    ledger: dynamoPartnerFileLedger(dynamoDocuments(), { records: config.recordsTable, aggregates: config.aggregatesTable }),
+    recordEvent: (event, source) => recordCustodyEvent(event, source, record),
+    maxBytes: Number(env.PARTNER_FILE_MAX_BYTES ?? defaultMaxFileBytes),
+    retentionDays: config.retentionDays,
+    clock,
+  };
+}
+
+/** Wiring for AWS: everything from the environment, built on the first invocation. */
+export function dependenciesFromEnvironment(): PartnerDropDependencies {
+  const config = runtimeConfig();
+  const dlq = process.env.PARTNER_DROPS_DLQ_URL;
+  if (!dlq) throw new Error('PARTNER_DROPS_DLQ_URL is not set: rejected messages would have nowhere to go');
+  return { ingest: ingestDependencies(config), rejected: deadLetterQueue(sqsClient(), dlq, 'partner-drop'), bucket: process.env[partnerDropsBucket.envVar]! };
+}
+
+export const handler = lazily(() => partnerDropHandler(dependenciesFromEnvironment()));

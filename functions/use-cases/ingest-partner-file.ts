@@ -1,0 +1,388 @@
+/**
+ * Ingest one partner file, exactly once, without holding it in memory.
+ *
+ * 1. Locate it: a registered partner and a kind it sends, under the size limit — otherwise quarantine it.
+ * 2. A drop already handled (a redelivered notification) changes nothing.
+ * 3. First read: the content hash, and whether the file is UTF-8 CSV with the kind's header. A file that
+ *    cannot be read is quarantined; a file whose bytes were ingested before is a duplicate.
+ * 4. Second read: every row validated alone; accepted rows folded, per chunk, into one transaction with
+ *    the chunk's own ledger item (the hash and chunk number), so a crash between chunks, then a retry,
+ *    applies every chunk once.
+ * 5. Write the report, record the file (by hash) and the drop (by object) with the file counts, and move
+ *    the file to archive/ (or quarantine/).
+ */
+import type { CustodyEvent } from '../../events/custody-event';
+import type { Partner } from '../commons/partners';
+import { difference, rollUps, type CounterDelta } from '../domain/aggregates';
+import { londonTime } from '../domain/calendar';
+import type { RotaEntry } from '../domain/rota';
+import { readCsv, sizeInWords, UnreadableFile, type CsvRecord } from '../domain/partner-files/csv-text';
+import { destinations, isFolderMarker, locateDrop } from '../domain/partner-files/drop';
+import {
+  accommodationOutcome,
+  fileCounts,
+  referralOutcome,
+  rotaEntry,
+  scheduledEvent,
+  type FileIdentity,
+  type OutcomeState,
+  type OutcomeSubject,
+  type TrackedOutcome,
+} from '../domain/partner-files/effects';
+import { matchHeader, readRow, type Header } from '../domain/partner-files/header';
+import { maxListedRejections, outcomeOf, type FileOutcome, type FileReport, type RowRejection } from '../domain/partner-files/report';
+import type { RecordResult } from './record-custody-event';
+
+/** The object an S3 notification names. */
+export interface DroppedObject {
+  key: string;
+  size: number;
+  versionId?: string;
+  /** S3's ordering token of the event: the same for a redelivered notification, new for a new upload. */
+  sequencer?: string;
+  eTag?: string;
+  /** The event time: when the partner put the file. */
+  receivedAt: string;
+}
+
+export interface PartnerDropBucket {
+  /** The object's bytes as they stream; undefined when it is no longer there. */
+  open(object: DroppedObject): Promise<AsyncIterable<Uint8Array> | undefined>;
+  writeReport(report: FileReport, paths: { json: string[]; csv: string }): Promise<void>;
+  /** Moves an object; a source that is gone was moved before. */
+  move(from: string, to: string): Promise<void>;
+}
+
+export interface StoredOutcome extends OutcomeState {
+  version: number;
+}
+
+export interface ChunkCommit {
+  sha256: string;
+  index: number;
+  rotaEntries: RotaEntry[];
+  outcomes: { subject: OutcomeSubject; state: OutcomeState; version: number; expectedVersion: number }[];
+  counters: CounterDelta[];
+  recordedAt: string;
+  expiresAt: number;
+}
+
+export interface IngestedFile {
+  sha256: string;
+  file: string;
+  partnerId: string;
+  kind: string;
+  receivedAt: string;
+  outcome: FileOutcome;
+  rows: FileReport['rows'];
+}
+
+export interface FileCompletion {
+  dropId: string;
+  drop: { file: string; outcome: FileOutcome; movedTo: string; sha256?: string };
+  /** The file by its hash; absent for a quarantined file or a duplicate. */
+  file?: IngestedFile;
+  counters: CounterDelta[];
+  recordedAt: string;
+  expiresAt: number;
+}
+
+/** The port the use case needs from the records and aggregates tables. */
+export interface PartnerFileLedger {
+  /** Where a handled drop's object was moved, or undefined when the drop is new. */
+  handledDrop(dropId: string): Promise<{ movedTo: string } | undefined>;
+  ingestedFile(sha256: string): Promise<IngestedFile | undefined>;
+  outcomes(subjects: OutcomeSubject[]): Promise<(StoredOutcome | undefined)[]>;
+  /** 'duplicate' when the chunk's ledger item exists; 'conflict' when a tracked outcome moved under us. */
+  commitChunk(chunk: ChunkCommit): Promise<'committed' | 'duplicate' | 'conflict'>;
+  /** 'fileTaken' when another drop of the same bytes completed first; 'dropTaken' when this drop did. */
+  completeFile(completion: FileCompletion): Promise<'committed' | 'fileTaken' | 'dropTaken'>;
+}
+
+export interface IngestDependencies {
+  bucket: PartnerDropBucket;
+  ledger: PartnerFileLedger;
+  recordEvent(event: CustodyEvent, source: string): Promise<RecordResult>;
+  partners?: readonly Partner[];
+  maxBytes: number;
+  retentionDays: number;
+  clock: () => Date;
+}
+
+export interface IngestResult {
+  outcome: FileOutcome | 'redelivered' | 'ignored';
+  report?: FileReport;
+}
+
+/** A transaction holds at most 100 actions; a chunk also never takes more rows than this. */
+const maxActions = 100;
+const maxRowsPerChunk = 100;
+const maxConflictRetries = 8;
+
+export async function ingestPartnerFile(object: DroppedObject, deps: IngestDependencies): Promise<IngestResult> {
+  if (isFolderMarker(object.key)) return { outcome: 'ignored' };
+  const dropId = `${object.key}#${object.versionId ?? object.sequencer ?? object.eTag ?? ''}`;
+  const handled = await deps.ledger.handledDrop(dropId);
+  if (handled) {
+    await deps.bucket.move(object.key, handled.movedTo); // finishes a move a crash interrupted
+    return { outcome: 'redelivered' };
+  }
+
+  const location = locateDrop(object.key, deps.partners);
+  const receivedDate = londonTime(object.receivedAt).date;
+  const paths = destinations(location.ok ? { partnerId: location.partner.id, kind: location.kind, name: location.name } : location, receivedDate);
+  const base: FileReport = {
+    file: object.key,
+    partner: location.ok ? location.partner.id : location.partnerId,
+    kind: location.kind,
+    receivedAt: object.receivedAt,
+    outcome: 'rejected',
+    rows: { total: 0, accepted: 0, rejected: 0 },
+    warnings: [],
+    rejections: [],
+    rejectionsNotListed: 0,
+  };
+  const finish = (report: FileReport, file?: IngestedFile) => complete(report, file, { object, dropId, paths, receivedDate }, deps);
+
+  if (!location.ok) return finish({ ...base, outcome: 'quarantined', reason: location.reason });
+  if (object.size > deps.maxBytes) {
+    return finish({ ...base, outcome: 'quarantined', bytes: object.size, reason: `the file is larger than the limit of ${sizeInWords(deps.maxBytes)}` });
+  }
+
+  // First read: is it a CSV file we can read, and have we seen these bytes before?
+  const first = await inspect(object, location.kind, deps);
+  if (first === 'gone') return { outcome: 'ignored' };
+  if ('unreadable' in first) return finish({ ...base, outcome: 'quarantined', reason: first.unreadable });
+  const { sha256, bytes } = first;
+  const withDigest = { ...base, sha256, bytes };
+  const earlier = await deps.ledger.ingestedFile(sha256);
+  if (earlier) return finish(duplicateReport(withDigest, earlier));
+  const identity: FileIdentity = { sha256, partnerId: location.partner.id, kind: location.kind, file: object.key, receivedAt: object.receivedAt };
+  const record = (report: FileReport) => finish(report, { sha256, file: object.key, partnerId: identity.partnerId, kind: identity.kind, receivedAt: object.receivedAt, outcome: report.outcome, rows: report.rows });
+
+  if (!first.header.ok) return record({ ...withDigest, warnings: first.header.warnings, reason: first.header.reason });
+  if (first.rows === 0) return record({ ...withDigest, warnings: first.header.header.warnings, reason: 'the file has a header but no rows' });
+
+  // Second read: validate and apply, chunk by chunk.
+  const applied = await apply(object, first.header.header, identity, receivedDate, deps);
+  if (applied === 'gone') return { outcome: 'ignored' };
+  if (applied.sha256 !== sha256) throw new Error(`${object.key} changed between two reads; the notification will be retried`);
+  const rows = { total: applied.accepted + applied.rejected, accepted: applied.accepted, rejected: applied.rejected };
+  return record({ ...withDigest, outcome: outcomeOf(rows), rows, warnings: first.header.header.warnings, rejections: applied.rejections, rejectionsNotListed: applied.notListed });
+}
+
+type Inspection =
+  | { sha256: string; bytes: number; header: ReturnType<typeof matchHeader>; rows: number }
+  | { unreadable: string };
+
+async function inspect(object: DroppedObject, kind: Header['kind'], deps: IngestDependencies): Promise<Inspection | 'gone'> {
+  const body = await deps.bucket.open(object);
+  if (!body) return 'gone';
+  const reading = readCsv(body, { maxBytes: deps.maxBytes });
+  let header: ReturnType<typeof matchHeader> | undefined;
+  let rows = 0;
+  try {
+    for await (const record of reading.records) {
+      if (header) rows += 1;
+      else header = matchHeader(kind, record.cells);
+    }
+  } catch (error) {
+    if (error instanceof UnreadableFile) return { unreadable: error.reason };
+    throw error;
+  }
+  return { ...reading.digest(), header: header!, rows };
+}
+
+interface Chunk {
+  index: number;
+  accepted: number;
+  rejected: number;
+  events: CustodyEvent[];
+  rota: Map<string, RotaEntry>;
+  outcomes: TrackedOutcome[];
+  /** Counter items the chunk's new contributions touch, and what a moved outcome may add. */
+  series: Set<string>;
+  extraSeries: number;
+}
+
+async function apply(object: DroppedObject, header: Header, file: FileIdentity, receivedDate: string, deps: IngestDependencies) {
+  const body = await deps.bucket.open(object);
+  if (!body) return 'gone' as const;
+  const reading = readCsv(body, { maxBytes: deps.maxBytes });
+  const rejections: RowRejection[] = [];
+  let notListed = 0;
+  let accepted = 0;
+  let rejected = 0;
+  const fileSeries = rollUps(fileCounts(file, receivedDate, {})).map((s) => `${s.pk}|${s.sk}`);
+  const fresh = (index: number): Chunk => ({ index, accepted: 0, rejected: 0, events: [], rota: new Map(), outcomes: [], series: new Set(fileSeries), extraSeries: 0 });
+  let chunk = fresh(0);
+
+  // One chunk at a time: every chunk adds to the same file counters (and mostly the same area/date counters),
+  // so chunks in flight together only cancel each other's transactions.
+  const flush = async () => {
+    if (chunk.accepted + chunk.rejected === 0) return;
+    await commitChunk(chunk, file, receivedDate, deps);
+    chunk = fresh(chunk.index + 1);
+  };
+
+  let isHeader = true;
+  for await (const record of reading.records) {
+    if (isHeader) {
+      isHeader = false;
+      continue;
+    }
+    const row = readRow(header, record.line, record.cells);
+    if (!row.ok) {
+      rejected += 1;
+      chunk.rejected += 1;
+      for (const r of row.rejections) rejections.length < maxListedRejections ? rejections.push(r) : (notListed += 1);
+    } else {
+      accepted += 1;
+      const effect = effectOf(header.kind, row.row, record, file);
+      if (!fits(chunk, effect)) await flush();
+      add(chunk, effect);
+    }
+    if (chunk.accepted + chunk.rejected >= maxRowsPerChunk) await flush();
+  }
+  await flush();
+  return { ...reading.digest(), accepted, rejected, rejections, notListed };
+}
+
+type Effect = { event: CustodyEvent } | { rota: RotaEntry } | { outcome: TrackedOutcome };
+
+function effectOf(kind: Header['kind'], row: unknown, record: CsvRecord, file: FileIdentity): Effect {
+  switch (kind) {
+    case 'release-schedule':
+      return { event: scheduledEvent(row as never, record.line, file) };
+    case 'on-call-rota':
+      return { rota: rotaEntry(row as never, file) };
+    case 'accommodation-outcome':
+      return { outcome: accommodationOutcome(row as never) };
+    case 'referral-outcome':
+      return { outcome: referralOutcome(row as never, file.partnerId) };
+  }
+}
+
+/** Counts the actions the chunk's transaction could need with this effect added, at worst. */
+function fits(chunk: Chunk, effect: Effect): boolean {
+  let items = chunk.rota.size + chunk.outcomes.length;
+  let series = chunk.series.size;
+  let extra = chunk.extraSeries;
+  if ('rota' in effect) items += 1;
+  if ('outcome' in effect) {
+    items += 1;
+    series += seriesOf(effect.outcome).filter((s) => !chunk.series.has(s)).length;
+    extra += effect.outcome.extraSeries;
+  }
+  return 1 + items + series + extra <= maxActions;
+}
+
+function add(chunk: Chunk, effect: Effect): void {
+  chunk.accepted += 1;
+  if ('event' in effect) chunk.events.push(effect.event);
+  if ('rota' in effect) chunk.rota.set(rotaKey(effect.rota), effect.rota); // the same shift twice: the later row wins
+  if ('outcome' in effect) {
+    chunk.outcomes.push(effect.outcome);
+    for (const s of seriesOf(effect.outcome)) chunk.series.add(s);
+    chunk.extraSeries += effect.outcome.extraSeries;
+  }
+}
+
+function seriesOf(outcome: TrackedOutcome): string[] {
+  return outcome.next(undefined).contribution.flatMap(rollUps).map((s) => `${s.pk}|${s.sk}`);
+}
+
+function rotaKey(e: RotaEntry): string {
+  return [e.localAuthority, e.tier, e.start, e.end].join('|');
+}
+
+function subjectKey(s: OutcomeSubject): string {
+  return s.type === 'accommodation' ? `a|${s.prisonNumber}|${s.releaseDate}` : `r|${s.partnerId}|${s.referralId}`;
+}
+
+/**
+ * One chunk, once. Custody events are recorded first, each exactly once by its own ledger item; the chunk's
+ * transaction then writes its ledger item, rota entries, the outcomes it moved and the counts.
+ */
+async function commitChunk(chunk: Chunk, file: FileIdentity, receivedDate: string, deps: IngestDependencies): Promise<void> {
+  await recordEvents(chunk.events, `partner-file:${file.partnerId}`, deps);
+  const now = deps.clock();
+  const rows = fileCounts(file, receivedDate, { rowsAccepted: chunk.accepted, rowsRejected: chunk.rejected });
+
+  for (let attempt = 1; attempt <= maxConflictRetries; attempt++) {
+    // Rows about the same subject are folded in file order into one write.
+    const bySubject = new Map<string, { subject: OutcomeSubject; rows: TrackedOutcome[] }>();
+    for (const o of chunk.outcomes) {
+      const key = subjectKey(o.subject);
+      bySubject.set(key, { subject: o.subject, rows: [...(bySubject.get(key)?.rows ?? []), o] });
+    }
+    const subjects = [...bySubject.values()];
+    const stored = subjects.length > 0 ? await deps.ledger.outcomes(subjects.map((s) => s.subject)) : [];
+    const outcomes = subjects.map(({ subject, rows: tracked }, i) => {
+      const before = stored[i];
+      const state = tracked.reduce<OutcomeState | undefined>((previous, o) => o.next(previous), before)!;
+      return { subject, state, before, version: (before?.version ?? 0) + 1, expectedVersion: before?.version ?? 0 };
+    });
+    const counters = [rows, ...outcomes.flatMap((o) => difference(o.before?.contribution ?? [], o.state.contribution))];
+
+    const result = await deps.ledger.commitChunk({
+      sha256: file.sha256,
+      index: chunk.index,
+      rotaEntries: [...chunk.rota.values()],
+      outcomes: outcomes.map(({ subject, state, version, expectedVersion }) => ({ subject, state, version, expectedVersion })),
+      counters,
+      recordedAt: now.toISOString(),
+      expiresAt: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400,
+    });
+    if (result !== 'conflict') return;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random())));
+  }
+  throw new Error(`${file.file}: chunk ${chunk.index} kept conflicting with other writers; the notification will be retried`);
+}
+
+/** A person's rows in file order, different people side by side: their records never touch. */
+async function recordEvents(events: CustodyEvent[], source: string, deps: IngestDependencies): Promise<void> {
+  const byPerson = new Map<string, CustodyEvent[]>();
+  for (const e of events) byPerson.set(e.person.prisonNumber, [...(byPerson.get(e.person.prisonNumber) ?? []), e]);
+  const queue = [...byPerson.values()];
+  const worker = async () => {
+    for (let person = queue.shift(); person; person = queue.shift()) for (const e of person) await deps.recordEvent(e, source);
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+}
+
+function duplicateReport(report: FileReport, earlier: IngestedFile): FileReport {
+  return { ...report, outcome: 'duplicate', duplicateOf: { file: earlier.file, receivedAt: earlier.receivedAt }, reason: `the same bytes were received before as ${earlier.file}` };
+}
+
+interface Completion {
+  object: DroppedObject;
+  dropId: string;
+  paths: ReturnType<typeof destinations>;
+  receivedDate: string;
+}
+
+/** Report first (a retry rewrites it the same), then the record of the file and drop with the counts, then the move. */
+async function complete(report: FileReport, file: IngestedFile | undefined, c: Completion, deps: IngestDependencies): Promise<IngestResult> {
+  const quarantined = report.outcome === 'quarantined';
+  const movedTo = quarantined ? c.paths.quarantine : c.paths.archive;
+  await deps.bucket.writeReport(report, { json: quarantined ? [c.paths.reportJson, `${c.paths.quarantine}.report.json`] : [c.paths.reportJson], csv: c.paths.reportCsv });
+  const now = deps.clock();
+  const counted = { partnerId: report.partner, kind: report.kind as FileIdentity['kind'] };
+  const result = await deps.ledger.completeFile({
+    dropId: c.dropId,
+    drop: { file: report.file, outcome: report.outcome, movedTo, ...(report.sha256 ? { sha256: report.sha256 } : {}) },
+    ...(file ? { file } : {}),
+    counters: [fileCounts(counted, c.receivedDate, { received: 1, [report.outcome]: 1 })],
+    recordedAt: now.toISOString(),
+    expiresAt: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400,
+  });
+  if (result === 'dropTaken') return { outcome: 'redelivered' };
+  if (result === 'fileTaken') {
+    // The same bytes under another name finished first while we read: this drop is its duplicate.
+    const earlier = await deps.ledger.ingestedFile(file!.sha256);
+    return complete(duplicateReport({ ...report, rows: { total: 0, accepted: 0, rejected: 0 }, warnings: [], rejections: [], rejectionsNotListed: 0 }, earlier!), undefined, c, deps);
+  }
+  await deps.bucket.move(c.object.key, movedTo);
+  return { outcome: report.outcome, report };
+}

@@ -1,0 +1,166 @@
+/**
+ * Partner file drops: the bucket partners put files into, the S3 → SQS notification on incoming/, the queue
+ * (with its dead-letter queue) and the partner-drop function, and one role per partner in the registry that
+ * may only put files under its own incoming/{partnerId}/ and read its own reports/{partnerId}/.
+ */
+import { Aws, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AccountPrincipal, Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
+import { Construct } from 'constructs';
+import { partners, type Partner } from '../../functions/commons/partners';
+import { partnerDropsBucket, resourceName } from '../../functions/commons/resources';
+import { prefixes } from '../../functions/domain/partner-files/drop';
+import { queueName, type StageConfig } from '../config/stages';
+import type { DataStores } from './data-stores';
+import { GatehouseFunction } from './gatehouse-function';
+
+export class PartnerDrops extends Construct {
+  readonly bucket: Bucket;
+  readonly accessLogs: Bucket;
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly handler: GatehouseFunction;
+  readonly partnerRoles = new Map<string, Role>();
+
+  constructor(scope: Construct, id: string, props: { config: StageConfig; key: IKey; data: DataStores; registry?: readonly Partner[] }) {
+    super(scope, id);
+    // Access-log delivery by bucket policy, not by ACL: ACLs stay disabled (object ownership enforced) on both buckets.
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+    const { config, key, data, registry = partners } = props;
+    const removalPolicy = config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const timeout = Duration.minutes(10); // a 50 MB file is read twice and written in chunks
+
+    // Server access logs cannot be delivered to a KMS-encrypted bucket: this one uses S3-managed keys.
+    this.accessLogs = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+      removalPolicy,
+    });
+
+    // Named (not generated) so the queue policy and the key policy can name it without a dependency cycle.
+    const bucketName = `${resourceName(config.stage, partnerDropsBucket.id)}-${Aws.ACCOUNT_ID}`;
+    const bucketArn = `arn:${Aws.PARTITION}:s3:::${bucketName}`;
+    this.bucket = new Bucket(this, 'Bucket', {
+      bucketName,
+      encryption: BucketEncryption.KMS,
+      encryptionKey: key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'partner-drops/',
+      lifecycleRules: [
+        // Files are moved out of incoming/ once read; what is left there failed and is kept for a redrive.
+        { id: 'incoming', prefix: prefixes.incoming, expiration: Duration.days(30) },
+        { id: 'reports', prefix: prefixes.reports, expiration: Duration.days(Math.max(config.retentionDays, 90)) },
+        { id: 'quarantine', prefix: prefixes.quarantine, expiration: Duration.days(90) },
+        {
+          id: 'archive',
+          prefix: prefixes.archive,
+          ...(config.retentionDays > 60 ? { transitions: [{ storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(30) }] } : {}),
+          expiration: Duration.days(config.retentionDays),
+        },
+        { id: 'old-versions', noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
+      removalPolicy,
+    });
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      queueName: queueName(config.stage, 'partner-drops', 'dlq'),
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new Queue(this, 'Queue', {
+      queueName: queueName(config.stage, 'partner-drops'),
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: config.maxReceiveCount },
+    });
+
+    // S3 → SQS on incoming/ only: reports, quarantine and archive writes must not notify.
+    const fromThisBucket = { ArnLike: { 'aws:SourceArn': bucketArn }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } };
+    this.queue.addToResourcePolicy(
+      new PolicyStatement({ principals: [new ServicePrincipal('s3.amazonaws.com')], actions: ['sqs:SendMessage'], resources: [this.queue.queueArn], conditions: fromThisBucket }),
+    );
+    // The queue is encrypted with the stack's key, so S3 needs to use the key to send to it.
+    key.addToResourcePolicy(
+      new PolicyStatement({ principals: [new ServicePrincipal('s3.amazonaws.com')], actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: ['*'], conditions: fromThisBucket }),
+    );
+    const cfnBucket = this.bucket.node.defaultChild as CfnBucket;
+    cfnBucket.notificationConfiguration = {
+      queueConfigurations: [{ event: 's3:ObjectCreated:*', queue: this.queue.queueArn, filter: { s3Key: { rules: [{ name: 'prefix', value: prefixes.incoming }] } } }],
+    };
+    // S3 checks it may send when the notification is created: the queue policy must exist first.
+    cfnBucket.addResourceDependency(this.queue.node.findChild('Policy').node.defaultChild as CfnResource);
+
+    this.handler = new GatehouseFunction(this, 'Function', {
+      name: 'partner-drop',
+      config,
+      key,
+      timeout,
+      memorySize: 1024,
+      environment: {
+        ...data.environment,
+        [partnerDropsBucket.envVar]: this.bucket.bucketName,
+        PARTNER_DROPS_DLQ_URL: this.deadLetterQueue.queueUrl,
+        PARTNER_FILE_MAX_BYTES: String(50 * 1024 * 1024),
+        LATE_DAY_FROM: config.lateDayFrom,
+        RETENTION_DAYS: String(config.retentionDays),
+      },
+    });
+    // One file per invocation: a file can take minutes, and a failure retries only that file.
+    this.handler.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
+
+    const objects = (prefix: string) => `${this.bucket.bucketArn}/${prefix}*`;
+    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject'], resources: [objects(prefixes.incoming)] }));
+    this.handler.addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject'], resources: [prefixes.reports, prefixes.quarantine, prefixes.archive].map(objects) }),
+    );
+    // Rows become release cases (the custody events use case), tracked outcomes, rota entries and counters.
+    this.handler.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+        resources: [data.records.tableArn],
+      }),
+    );
+    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:UpdateItem'], resources: [data.aggregates.tableArn] }));
+    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }));
+    this.handler.grantKeyUse(key);
+
+    const region = Stack.of(this).region;
+    for (const partner of registry) {
+      const role = new Role(this, `Partner-${partner.id}`, {
+        // Assumed by the people or systems this account's administrators let act for the partner.
+        assumedBy: new AccountPrincipal(Aws.ACCOUNT_ID),
+        description: `Gatehouse partner drops: ${partner.name}`.slice(0, 1000),
+        maxSessionDuration: Duration.hours(1),
+      });
+      role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject'], resources: [objects(`${prefixes.incoming}${partner.id}/`)] }));
+      role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject'], resources: [objects(`${prefixes.reports}${partner.id}/`)] }));
+      role.addToPolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [key.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+        }),
+      );
+      this.partnerRoles.set(partner.id, role);
+    }
+  }
+}

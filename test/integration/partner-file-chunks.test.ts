@@ -1,0 +1,107 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocuments } from '../../functions/commons/clients';
+import { runtimeConfig } from '../../functions/commons/config';
+import { recordsTable } from '../../functions/commons/resources';
+import { ingestDependencies } from '../../functions/handlers/partner-drop';
+import { ingestPartnerFile, type DroppedObject, type IngestDependencies } from '../../functions/use-cases/ingest-partner-file';
+import { getJson, testGatehouse } from '../support/gatehouse';
+import { partnerDrops } from '../support/partner-drops';
+
+type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
+
+/** The use case with the real S3 and DynamoDB adapters, and a ledger that dies once, at chunk `k`. */
+function crashingAfter(deps: IngestDependencies, k: number): IngestDependencies & { chunksCommitted: () => number } {
+  let committed = 0;
+  let crashed = false;
+  return {
+    ...deps,
+    ledger: {
+      ...deps.ledger,
+      async commitChunk(chunk) {
+        if (chunk.index === k && !crashed) {
+          crashed = true;
+          throw new Error(`injected: the function died before chunk ${chunk.index}`);
+        }
+        const result = await deps.ledger.commitChunk(chunk);
+        if (result === 'committed') committed += 1;
+        return result;
+      },
+    },
+    chunksCommitted: () => committed,
+  };
+}
+
+describe('ingesting a large partner file in chunks', () => {
+  let gatehouse: Gatehouse;
+  let drops: ReturnType<typeof partnerDrops>;
+  let deps: IngestDependencies;
+  beforeAll(async () => {
+    gatehouse = await testGatehouse(); // the shared S3 emulator: the test hands the use case its notification
+    drops = partnerDrops(gatehouse);
+    deps = ingestDependencies(runtimeConfig());
+  });
+  afterAll(async () => {
+    drops.close();
+    await gatehouse.stop();
+  });
+
+  const totals = async (query: string) => (await getJson(`${gatehouse.url}/aggregates?${query}`)).body.totals as Record<string, number>;
+
+  async function put(key: string, rows: string[]): Promise<DroppedObject> {
+    const body = `${rows.join('\n')}\n`;
+    await drops.s3.send(new PutObjectCommand({ Bucket: drops.bucket, Key: key, Body: body }));
+    return { key, size: Buffer.byteLength(body), sequencer: key, receivedAt: '2026-12-07T09:00:00.000Z' };
+  }
+
+  it('gives exact counts when the function dies after some chunks and the notification is retried', async () => {
+    const people = Array.from({ length: 250 }, (_, i) => `P${String(1000 + i)}ZZ`);
+    const rows = people.map((p, i) => `${p},2026-12-04,E06000004,${i % 5 === 0 ? 'NO_FIXED_ABODE' : 'SETTLED'},`);
+    rows.splice(100, 0, 'BAD,2026-12-04,E06000004,SETTLED,'); // one refused row in the middle
+    const object = await put('incoming/durham-housing/accommodation-outcome/backfill.csv', ['prison_number,release_date,local_authority,night1,day7', ...rows]);
+
+    const crashing = crashingAfter(deps, 3);
+    await expect(ingestPartnerFile(object, crashing)).rejects.toThrow('injected: the function died before chunk 3');
+    expect(crashing.chunksCommitted()).toBe(3);
+    const partly = await totals('family=accommodation&la=E06000004');
+    expect(partly['night1.total']).toBeGreaterThan(0);
+    expect(partly['night1.total']).toBeLessThan(250);
+
+    const retried = await ingestPartnerFile(object, deps);
+    expect(retried.report).toMatchObject({ outcome: 'partiallyAccepted', rows: { total: 251, accepted: 250, rejected: 1 } });
+    expect(retried.report!.rejections).toEqual([{ line: 102, column: 'prison_number', value: 'BAD', reason: 'expected a prison (NOMS) number such as A1234BC' }]);
+    expect(await totals('family=accommodation&la=E06000004')).toEqual({ 'night1.NO_FIXED_ABODE': 50, 'night1.SETTLED': 200, 'night1.total': 250 });
+    expect(await totals('family=files&partner=durham-housing&kind=accommodation-outcome')).toEqual({ received: 1, partiallyAccepted: 1, rowsAccepted: 250, rowsRejected: 1 });
+
+    // And the notification once more: nothing changes.
+    expect(await ingestPartnerFile(object, deps)).toEqual({ outcome: 'redelivered' });
+    expect(await totals('family=accommodation&la=E06000004')).toEqual({ 'night1.NO_FIXED_ABODE': 50, 'night1.SETTLED': 200, 'night1.total': 250 });
+  });
+
+  it('records each release-schedule row once when a crash between chunks is retried', async () => {
+    const rows = Array.from({ length: 150 }, (_, i) => `S${String(1000 + i)}YY,DMI,2026-12-1${i % 10},E06000005,SETTLED,IN_PLACE,,,,`);
+    const object = await put('incoming/probation-durham/release-schedule/bulk.csv', ['prison_number,prison_id,scheduled_for,destination_local_authority,accommodation,aftercare_plan,needs,cohorts,release_reason,crn', ...rows]);
+    await expect(ingestPartnerFile(object, crashingAfter(deps, 1))).rejects.toThrow('injected');
+    const retried = await ingestPartnerFile(object, deps);
+    expect(retried.report).toMatchObject({ outcome: 'accepted', rows: { total: 150, accepted: 150, rejected: 0 } });
+    const view = await getJson(`${gatehouse.url}/cases/S1042YY`);
+    expect(view.body.cases).toHaveLength(1);
+    expect(view.body.current.events).toHaveLength(1);
+    expect(await totals('family=files&partner=probation-durham&kind=release-schedule')).toEqual({ received: 1, accepted: 1, rowsAccepted: 150 });
+  });
+
+  it('splits a file of 1,000 rota entries into transactions of at most 100 actions and writes every entry', async () => {
+    const hour = (i: number) => new Date(Date.UTC(2027, 0, 1) + i * 3_600_000).toISOString();
+    const rows = Array.from({ length: 1000 }, (_, i) => `E06000047,primary,${hour(i)},${hour(i + 1)},email,duty${i}@durham.gov.uk,`);
+    const object = await put('incoming/durham-housing/on-call-rota/year.csv', ['local_authority,tier,start,end,channel,address,display_name', ...rows]);
+    const seen: number[] = [];
+    const counting: IngestDependencies = { ...deps, ledger: { ...deps.ledger, commitChunk: (c) => (seen.push(c.rotaEntries.length), deps.ledger.commitChunk(c)) } };
+    const result = await ingestPartnerFile(object, counting);
+    expect(result.report).toMatchObject({ outcome: 'accepted', rows: { total: 1000, accepted: 1000, rejected: 0 } });
+    expect(Math.max(...seen)).toBeLessThanOrEqual(95);
+    expect(seen.reduce((a, b) => a + b, 0)).toBe(1000);
+    const { Count } = await dynamoDocuments().send(new QueryCommand({ TableName: gatehouse.names.tables[recordsTable.id], KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'ROTA#E06000047' }, Select: 'COUNT' }));
+    expect(Count).toBe(1000);
+  });
+});
