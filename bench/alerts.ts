@@ -8,7 +8,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { CustodyEvent } from '../events/custody-event';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoDocuments } from '../functions/commons/clients';
+import { localCredentials } from '../local/emulators';
+import { provisionTables, resourceNames } from '../local/provision';
 import { dynamoReleaseStore } from '../functions/adapters/dynamodb/release-store';
 import { englandAndWales } from '../functions/domain/calendar';
 import { recordCustodyEvent, type ReleaseChange, type ReleaseStore } from '../functions/use-cases/record-custody-event';
@@ -37,16 +40,24 @@ export async function alertBenchmarks(gatehouse: Gatehouse, options: AlertBenchO
     'alert.single.latencyMs.p95': ms(percentile(singles, 95)),
     'alert.single.latencyMs.p99': ms(percentile(singles, 99)),
     'alert.single.p99ToFloorP99': { value: round(p99Ratio), unit: 'ratio', target: '≤ 5', met: p99Ratio <= 5 },
-    [`alert.burst${options.burst}.latencyMs.p50`]: ms(percentile(burst, 50)),
-    [`alert.burst${options.burst}.latencyMs.p95`]: ms(percentile(burst, 95)),
-    [`alert.burst${options.burst}.latencyMs.p99`]: ms(percentile(burst, 99)),
-    [`burst${options.exactBurst}.duplicates20pct.exact`]: { value: exact.exact ? 1 : 0, unit: `boolean (${exact.detail})`, target: 'counters exact, each alert once', met: exact.exact },
+    'alert.burst.latencyMs.p50': ms(percentile(burst, 50), `ms (${options.burst} events at once)`),
+    'alert.burst.latencyMs.p95': ms(percentile(burst, 95), `ms (${options.burst} events at once)`),
+    'alert.burst.latencyMs.p99': ms(percentile(burst, 99), `ms (${options.burst} events at once)`),
+    'burst.duplicates20pct.exact': { value: exact.exact ? 1 : 0, unit: `boolean (${exact.detail})`, target: 'counters exact, each alert once', met: exact.exact },
   };
 }
 
-/** One TransactWriteItems of the same shape as a Friday release's: ledger, person, alert, 8 counter items. */
+/**
+ * One TransactWriteItems of the same shape as a Friday release's (ledger, person, alerts, counter items), on the
+ * same DynamoDB Local but on tables of their own (same definitions) whose stream nobody reads, so the floor is
+ * not slowed by the dispatch work its alert items would otherwise set off.
+ */
 async function transactionFloor(gatehouse: Gatehouse, runs: number): Promise<number[]> {
-  const store = dynamoReleaseStore(dynamoDocuments(), { records: gatehouse.names.tables.Records!, aggregates: `${gatehouse.names.tables.Aggregates!}` });
+  const names = resourceNames('benchfloor');
+  const dynamo = new DynamoDBClient({ endpoint: gatehouse.endpoints.dynamodb, region: 'eu-west-2', credentials: localCredentials });
+  await provisionTables(dynamo, names);
+  dynamo.destroy();
+  const store = dynamoReleaseStore(dynamoDocuments(), { records: names.tables.Records!, aggregates: names.tables.Aggregates! });
   const changes: ReleaseChange[] = [];
   const capture: ReleaseStore = {
     loadPerson: async () => undefined,
@@ -121,7 +132,8 @@ async function exactBurst(gatehouse: Gatehouse, count: number): Promise<{ exact:
   const after = await totals(gatehouse);
   const critical = Math.ceil(unique / 2);
   const added = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
-  const criticalAlerts = sent.filter((e) => e.text.includes('CRITICAL'));
+  // The on-call pages (a CRITICAL release also refers the person to services: those are other alerts).
+  const criticalAlerts = sent.filter((e) => e.template === 'critical');
   const distinct = new Set(criticalAlerts.map((e) => `${e.alertId}|${e.notice}|${e.recipient}`)).size;
   const checks = {
     total: added('total') === unique,
@@ -131,7 +143,7 @@ async function exactBurst(gatehouse: Gatehouse, count: number): Promise<{ exact:
     deadLetters: gatehouse.deadLetters.custody.messages.length === 0,
   };
   const exact = Object.values(checks).every(Boolean);
-  return { exact, detail: `${count} deliveries, ${unique} unique; releases +${added('total')}, CRITICAL +${added('urgency.CRITICAL')}, ${criticalAlerts.length} critical alert messages` };
+  return { exact, detail: `${count} deliveries, ${unique} unique; releases +${added('total')}, CRITICAL +${added('urgency.CRITICAL')}, ${criticalAlerts.length} on-call pages, ${sent.length} messages in all` };
 }
 
 async function totals(gatehouse: Gatehouse): Promise<Record<string, number>> {
@@ -175,8 +187,8 @@ function shuffle<T>(items: T[]): void {
   }
 }
 
-function ms(value: number): Figure {
-  return { value: round(value), unit: 'ms', target: 'recorded', met: null };
+function ms(value: number, unit = 'ms'): Figure {
+  return { value: round(value), unit, target: 'recorded', met: null };
 }
 
 function round(value: number): number {

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { entries, esbuildTarget, esmRequireBanner, externalModules, type FunctionName } from '../infra/bundling';
+import { entries, esbuildOptions, type FunctionName } from '../infra/bundling';
 import type { Figure } from './figures';
 
 const outDir = join(import.meta.dirname, 'results', 'tmp');
@@ -16,20 +16,7 @@ export async function bundleBenchmarks(options: { importRuns: number }): Promise
   const figures: Record<string, Figure> = {};
   for (const name of Object.keys(entries) as FunctionName[]) {
     const file = join(outDir, `${name}.mjs`);
-    const result = await build({
-      entryPoints: [entries[name]],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      minify: true,
-      target: esbuildTarget,
-      mainFields: ['module', 'main'],
-      banner: { js: esmRequireBanner },
-      external: externalModules,
-      outfile: file,
-      metafile: true,
-      logLevel: 'silent',
-    });
+    const result = await build({ ...esbuildOptions(entries[name], file), metafile: true });
     // The floor imports exactly the AWS SDK packages this bundle imports, and nothing else.
     const sdk = [...new Set(Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path)))];
     const floorFile = join(outDir, `${name}.floor.mjs`);

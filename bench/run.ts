@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { startGatehouse } from '../local/runtime';
 import { alertBenchmarks } from './alerts';
 import { bundleBenchmarks } from './bundles';
+import { ingestBenchmarks } from './ingest';
 import type { Figure } from './figures';
 
 const quick = process.argv.includes('--quick');
-const sizes = quick ? { singles: 30, burst: 200, exactBurst: 1_000, importRuns: 3 } : { singles: 200, burst: 1_000, exactBurst: 10_000, importRuns: 7 };
+const sizes = quick ? { singles: 20, burst: 100, exactBurst: 250, importRuns: 3 } : { singles: 200, burst: 1_000, exactBurst: 10_000, importRuns: 7 };
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     await gatehouse.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  Object.assign(figures, await ingestBenchmarks({ quick }));
 
   const report = {
     mode: quick ? 'quick' : 'full',

@@ -24,3 +24,28 @@ export const esbuildTarget = 'node24';
 
 /** The AWS SDK v3 is in the Lambda runtime; bundling it would only add size and cold-start time. */
 export const externalModules = ['@aws-sdk/*'];
+
+/**
+ * Module substitutions in every bundle. GOV.UK Notify's client brings axios, whose Node build drags in form-data
+ * and its 160 KB MIME database for uploads Gatehouse never makes; axios's fetch-based build does the same HTTP on
+ * Node 24's fetch at half the size. test/integration/bundled-notify.test.ts sends through a bundle built this way.
+ */
+export const aliases: Record<string, string> = { axios: 'axios/dist/browser/axios.cjs' };
+
+/** The esbuild options the CDK stack bundles with (NodejsFunction maps the same constants); used by the bench and tests. */
+export function esbuildOptions(entryPoint: string, outfile: string) {
+  return {
+    entryPoints: [entryPoint],
+    outfile,
+    bundle: true,
+    platform: 'node' as const,
+    format: 'esm' as const,
+    minify: true,
+    target: esbuildTarget,
+    mainFields: ['module', 'main'],
+    banner: { js: esmRequireBanner },
+    external: externalModules,
+    alias: aliases,
+    logLevel: 'silent' as const,
+  };
+}

@@ -6,7 +6,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { entries, esbuildTarget, esmRequireBanner, externalModules, type FunctionName } from '../bundling';
+import { aliases, entries, esbuildTarget, esmRequireBanner, externalModules, type FunctionName } from '../bundling';
 import type { StageConfig } from '../config/stages';
 
 export interface GatehouseFunctionProps {
@@ -61,6 +61,7 @@ export class GatehouseFunction extends NodejsFunction {
         mainFields: ['module', 'main'],
         banner: esmRequireBanner,
         externalModules,
+        esbuildArgs: Object.fromEntries(Object.entries(aliases).map(([from, to]) => [`--alias:${from}`, to])),
       },
     });
   }
