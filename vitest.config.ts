@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Three suites: unit (pure, fast), integration (real DynamoDB Local + s3rver, started once per run), infra (CDK).
 export default defineConfig({
   test: {
+    // Rejections the fuzz and bad-input tests cause on purpose would flood the output; the logs test sets DEBUG itself.
+    env: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
     setupFiles: ['local/environment.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },

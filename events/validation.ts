@@ -15,7 +15,7 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 function expectation(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.message.includes('received undefined') ? `a value (${issue.expected}) is required here` : `${article(issue.expected)} ${issue.expected}`;
+      return issue.message.includes('received undefined') ? `${article(issue.expected)} ${issue.expected} (the field is required)` : `${article(issue.expected)} ${issue.expected}`;
     case 'unrecognized_keys':
       return `no field named ${issue.keys.map((k) => `'${k}'`).join(', ')} (not part of the contract)`;
     case 'invalid_union':
