@@ -147,7 +147,15 @@ export class Observability extends Construct {
       new GraphWidget({
         title: 'Releases and alerts',
         left: [business('CustodyEventsRecorded', 'gatehouse-custody-events'), business('CustodyEventsDuplicate', 'gatehouse-custody-events'), business('CustodyEventsRejected', 'gatehouse-custody-events')],
-        right: [business('AlertsRaised', 'gatehouse-custody-events'), business(deliveryMetrics.sent, 'gatehouse-dispatch'), deliveryFailures],
+        right: [business('AlertsRaised', 'gatehouse-custody-events'), business(deliveryMetrics.sent, 'gatehouse-dispatch'), business('AlertsEscalated', 'gatehouse-sweeper'), deliveryFailures],
+        width: 24,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Partner files',
+        left: [business('PartnerFilesAccepted', 'gatehouse-partner-drop'), business('PartnerFilesPartiallyAccepted', 'gatehouse-partner-drop'), business('PartnerFilesRejected', 'gatehouse-partner-drop'), business('PartnerFilesQuarantined', 'gatehouse-partner-drop')],
+        right: [business('PartnerRowsRejected', 'gatehouse-partner-drop')],
         width: 24,
       }),
     );
