@@ -2,16 +2,16 @@
  * Alerts out: the records table's stream, filtered to newly raised alerts, feeds the dispatch function,
  * which sends each through its channel. Failed batches end in a dead-letter queue.
  */
-import { Duration } from 'aws-cdk-lib';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { deadLetterQueue } from './queues';
 import { Construct } from 'constructs';
 import { alertStreamFilter } from '../../functions/commons/resources';
-import { queueName, type StageConfig } from '../config/stages';
+import type { StageConfig } from '../config/stages';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
 
@@ -25,13 +25,7 @@ export class AlertDispatch extends Construct {
     const { config, key, data } = props;
 
     this.topic = new Topic(this, 'AlertsTopic', { masterKey: key, enforceSSL: true, displayName: 'Gatehouse alerts' });
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      queueName: queueName(config.stage, 'dispatch', 'dlq'),
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue', { stage: config.stage, name: 'dispatch', key });
 
     this.handler = new GatehouseFunction(this, 'Function', {
       name: 'dispatch',

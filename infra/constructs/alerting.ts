@@ -9,10 +9,11 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { deadLetterQueue } from './queues';
 import { Construct } from 'constructs';
 import { recordsTable } from '../../functions/commons/resources';
-import { queueName, type StageConfig } from '../config/stages';
+import type { StageConfig } from '../config/stages';
 import type { AlertDispatch } from './alert-dispatch';
 import type { Api } from './api';
 import type { CustodyEvents } from './custody-events';
@@ -72,7 +73,7 @@ export class Alerting extends Construct {
     this.sweeper.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:UpdateItem'], resources: [data.aggregates.tableArn] }));
     this.sweeper.grantKeyUse(key);
 
-    this.scheduleDeadLetterQueue = new Queue(this, 'ScheduleDeadLetterQueue', { queueName: queueName(config.stage, 'sweeper-schedule', 'dlq'), encryption: QueueEncryption.KMS, encryptionMasterKey: key, enforceSSL: true, retentionPeriod: Duration.days(4) });
+    this.scheduleDeadLetterQueue = deadLetterQueue(this, 'ScheduleDeadLetterQueue', { stage: config.stage, name: 'sweeper-schedule', key });
     // A missed minute is made good by the next one (everything due is still due), so an old invocation is dropped.
     this.schedule = new Schedule(this, 'EveryMinute', {
       description: 'Gatehouse sweeper: escalations, reminders, pre-release warnings, digests',

@@ -13,9 +13,10 @@ import { hmppsEventTypes } from '../../events/hmpps/domain-event';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { deadLetterQueue, workQueue } from './queues';
 import { Construct } from 'constructs';
-import { queueName, type StageConfig } from '../config/stages';
+import type { StageConfig } from '../config/stages';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
 
@@ -33,23 +34,7 @@ export class CustodyEvents extends Construct {
     const { config, key, data } = props;
     const timeout = Duration.seconds(30);
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      queueName: queueName(config.stage, 'custody-events', 'dlq'),
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.queue = new Queue(this, 'Queue', {
-      queueName: queueName(config.stage, 'custody-events'),
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      // AWS's guidance: at least six times the function timeout, so a retried batch is not received twice at once.
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: config.maxReceiveCount },
-    });
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = workQueue(this, { stage: config.stage, name: 'custody-events', key, maxReceiveCount: config.maxReceiveCount, consumerTimeout: timeout }));
 
     this.handler = new GatehouseFunction(this, 'Function', {
       name: 'custody-events',

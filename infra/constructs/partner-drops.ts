@@ -8,13 +8,14 @@ import { AccountPrincipal, Effect, PolicyStatement, Role, ServicePrincipal } fro
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { deadLetterQueue, workQueue } from './queues';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { partners, type Partner } from '../../functions/commons/partners';
 import { partnerDropsBucket, resourceName } from '../../functions/commons/resources';
 import { prefixes } from '../../functions/domain/partner-files/drop';
-import { queueName, type StageConfig } from '../config/stages';
+import type { StageConfig } from '../config/stages';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
 
@@ -74,22 +75,7 @@ export class PartnerDrops extends Construct {
       removalPolicy,
     });
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      queueName: queueName(config.stage, 'partner-drops', 'dlq'),
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.queue = new Queue(this, 'Queue', {
-      queueName: queueName(config.stage, 'partner-drops'),
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: config.maxReceiveCount },
-    });
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = workQueue(this, { stage: config.stage, name: 'partner-drops', key, maxReceiveCount: config.maxReceiveCount, consumerTimeout: timeout }));
 
     // S3 → SQS on incoming/ only: reports, quarantine and archive writes must not notify.
     const fromThisBucket = { ArnLike: { 'aws:SourceArn': bucketArn }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } };
