@@ -225,6 +225,7 @@ async function apply(object: DroppedObject, header: Header, file: FileIdentity, 
   const fresh = (index: number): Chunk => ({ index, accepted: 0, rejected: 0, events: [], rota: new Map(), outcomes: [] });
   let chunk = fresh(0);
   let totals: CounterDelta[] = [];
+  const guess: OutcomeGuess = { allNew: true };
 
   // Chunks commit side by side; one that shares a subject (a person's outcome, a rota shift, custody events)
   // with a chunk still in flight waits for it, so rows about one subject still apply in file order.
@@ -238,7 +239,7 @@ async function apply(object: DroppedObject, header: Header, file: FileIdentity, 
     const touches = [...new Set(touchedBy(committing))];
     const after = [...new Set(touches.map((t) => lastTouching.get(t)).filter((p) => p !== undefined))];
     const done = Promise.all(after).then(async () => {
-      const counters = await commitChunk(committing, file, receivedDate, deps);
+      const counters = await commitChunk(committing, file, receivedDate, guess, deps);
       totals = difference([], [...totals, ...counters]);
     });
     for (const t of touches) lastTouching.set(t, done);
@@ -332,11 +333,20 @@ function subjectKey(s: OutcomeSubject): string {
 }
 
 /**
+ * A file of people or referrals Gatehouse has not heard of (a first report, a backfill) needs no read: the chunk
+ * is written as if every subject were new, and its transaction fails (at no cost to the counts) if one was not.
+ * From the first subject found stored, the file reads before it writes.
+ */
+interface OutcomeGuess {
+  allNew: boolean;
+}
+
+/**
  * One chunk, once. Custody events are recorded first, each exactly once by its own ledger item; the chunk's
  * transaction then writes its ledger item (with the chunk's counter deltas), rota entries and the outcomes
  * it moved. Returns the deltas the chunk recorded, now or on an earlier attempt.
  */
-async function commitChunk(chunk: Chunk, file: FileIdentity, receivedDate: string, deps: IngestDependencies): Promise<CounterDelta[]> {
+async function commitChunk(chunk: Chunk, file: FileIdentity, receivedDate: string, guess: OutcomeGuess, deps: IngestDependencies): Promise<CounterDelta[]> {
   await recordEvents(chunk.events, `partner-file:${file.partnerId}`, deps);
   const now = deps.clock();
   const rows = fileCounts(file, receivedDate, { rowsAccepted: chunk.accepted, rowsRejected: chunk.rejected });
@@ -349,7 +359,9 @@ async function commitChunk(chunk: Chunk, file: FileIdentity, receivedDate: strin
       bySubject.set(key, { subject: o.subject, rows: [...(bySubject.get(key)?.rows ?? []), o] });
     }
     const subjects = [...bySubject.values()];
-    const stored = subjects.length > 0 ? await deps.ledger.outcomes(subjects.map((s) => s.subject)) : [];
+    const guessed = guess.allNew && attempt === 1;
+    const stored = subjects.length > 0 && !guessed ? await deps.ledger.outcomes(subjects.map((s) => s.subject)) : [];
+    if (stored.some((s) => s !== undefined)) guess.allNew = false;
     const outcomes = subjects.map(({ subject, rows: tracked }, i) => {
       const before = stored[i];
       const state = tracked.reduce<OutcomeState | undefined>((previous, o) => o.next(previous), before)!;
@@ -368,6 +380,10 @@ async function commitChunk(chunk: Chunk, file: FileIdentity, receivedDate: strin
     });
     if (result === 'committed') return counters;
     if (result === 'duplicate') return deps.ledger.chunkCounters(file.sha256, chunk.index);
+    if (guessed) {
+      guess.allNew = false; // a subject was there after all: read, and do not back off
+      continue;
+    }
     await new Promise((resolve) => setTimeout(resolve, Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random())));
   }
   throw new Error(`${file.file}: chunk ${chunk.index} kept conflicting with other writers; the notification will be retried`);
