@@ -7,13 +7,15 @@
  *    cannot be read is quarantined; a file whose bytes were ingested before is a duplicate.
  * 4. Second read: every row validated alone; accepted rows folded, per chunk, into one transaction with
  *    the chunk's own ledger item (the hash and chunk number), so a crash between chunks, then a retry,
- *    applies every chunk once.
+ *    applies every chunk once. The chunk's counter deltas are kept on its ledger item rather than added to
+ *    the counters: chunks then share no item, so several commit at once (those about the same subject in
+ *    file order), and the file's totals are folded into the counters once, when every chunk is in.
  * 5. Write the report, record the file (by hash) and the drop (by object) with the file counts, and move
  *    the file to archive/ (or quarantine/).
  */
 import type { CustodyEvent } from '../../events/custody-event';
 import type { Partner } from '../commons/partners';
-import { difference, rollUps, type CounterDelta } from '../domain/aggregates';
+import { difference, type CounterDelta } from '../domain/aggregates';
 import { londonTime } from '../domain/calendar';
 import type { RotaEntry } from '../domain/rota';
 import { readCsv, sizeInWords, UnreadableFile, type CsvRecord } from '../domain/partner-files/csv-text';
@@ -62,6 +64,7 @@ export interface ChunkCommit {
   index: number;
   rotaEntries: RotaEntry[];
   outcomes: { subject: OutcomeSubject; state: OutcomeState; version: number; expectedVersion: number }[];
+  /** Kept on the chunk's ledger item, not yet added to the counters: see `foldCounters`. */
   counters: CounterDelta[];
   recordedAt: string;
   expiresAt: number;
@@ -95,6 +98,13 @@ export interface PartnerFileLedger {
   outcomes(subjects: OutcomeSubject[]): Promise<(StoredOutcome | undefined)[]>;
   /** 'duplicate' when the chunk's ledger item exists; 'conflict' when a tracked outcome moved under us. */
   commitChunk(chunk: ChunkCommit): Promise<'committed' | 'duplicate' | 'conflict'>;
+  /** The counter deltas an applied chunk recorded on its ledger item. */
+  chunkCounters(sha256: string, index: number): Promise<CounterDelta[]>;
+  /**
+   * Adds a file's totals (the sum of its chunks' deltas) to the counters, once per file: each transaction
+   * of the fold has its own ledger item, and the same totals always split into the same transactions.
+   */
+  foldCounters(fold: { sha256: string; counters: CounterDelta[]; recordedAt: string; expiresAt: number }): Promise<void>;
   /** 'fileTaken' when another drop of the same bytes completed first; 'dropTaken' when this drop did. */
   completeFile(completion: FileCompletion): Promise<'committed' | 'fileTaken' | 'dropTaken'>;
 }
@@ -118,6 +128,8 @@ export interface IngestResult {
 const maxActions = 100;
 const maxRowsPerChunk = 100;
 const maxConflictRetries = 8;
+/** Chunks committing at once (DynamoDB Local on two cores gains nothing past four). */
+const maxChunksInFlight = 4;
 
 export async function ingestPartnerFile(object: DroppedObject, deps: IngestDependencies): Promise<IngestResult> {
   if (isFolderMarker(object.key)) return { outcome: 'ignored' };
@@ -200,9 +212,6 @@ interface Chunk {
   events: CustodyEvent[];
   rota: Map<string, RotaEntry>;
   outcomes: TrackedOutcome[];
-  /** Counter items the chunk's new contributions touch, and what a moved outcome may add. */
-  series: Set<string>;
-  extraSeries: number;
 }
 
 async function apply(object: DroppedObject, header: Header, file: FileIdentity, receivedDate: string, deps: IngestDependencies) {
@@ -213,16 +222,40 @@ async function apply(object: DroppedObject, header: Header, file: FileIdentity, 
   let notListed = 0;
   let accepted = 0;
   let rejected = 0;
-  const fileSeries = rollUps(fileCounts(file, receivedDate, {})).map((s) => `${s.pk}|${s.sk}`);
-  const fresh = (index: number): Chunk => ({ index, accepted: 0, rejected: 0, events: [], rota: new Map(), outcomes: [], series: new Set(fileSeries), extraSeries: 0 });
+  const fresh = (index: number): Chunk => ({ index, accepted: 0, rejected: 0, events: [], rota: new Map(), outcomes: [] });
   let chunk = fresh(0);
+  let totals: CounterDelta[] = [];
+  const guess: OutcomeGuess = { allNew: true };
 
-  // One chunk at a time: every chunk adds to the same file counters (and mostly the same area/date counters),
-  // so chunks in flight together only cancel each other's transactions.
+  // Chunks commit side by side; one that shares a subject (a person's outcome, a rota shift, custody events)
+  // with a chunk still in flight waits for it, so rows about one subject still apply in file order.
+  const inFlight = new Set<Promise<void>>();
+  const lastTouching = new Map<string, Promise<void>>();
+  let failure: { error: unknown } | undefined;
   const flush = async () => {
     if (chunk.accepted + chunk.rejected === 0) return;
-    await commitChunk(chunk, file, receivedDate, deps);
-    chunk = fresh(chunk.index + 1);
+    const committing = chunk;
+    chunk = fresh(committing.index + 1);
+    const touches = [...new Set(touchedBy(committing))];
+    const after = [...new Set(touches.map((t) => lastTouching.get(t)).filter((p) => p !== undefined))];
+    const done = Promise.all(after).then(async () => {
+      const counters = await commitChunk(committing, file, receivedDate, guess, deps);
+      totals = difference([], [...totals, ...counters]);
+    });
+    for (const t of touches) lastTouching.set(t, done);
+    const settled = done.then(
+      () => undefined,
+      (error: unknown) => void (failure ??= { error }),
+    ).finally(() => {
+      inFlight.delete(settled);
+      for (const t of touches) if (lastTouching.get(t) === done) lastTouching.delete(t);
+    });
+    inFlight.add(settled);
+    while (inFlight.size >= maxChunksInFlight && !failure) await Promise.race(inFlight);
+    if (failure) {
+      await Promise.all(inFlight);
+      throw failure.error;
+    }
   };
 
   let isHeader = true;
@@ -245,7 +278,22 @@ async function apply(object: DroppedObject, header: Header, file: FileIdentity, 
     if (chunk.accepted + chunk.rejected >= maxRowsPerChunk) await flush();
   }
   await flush();
+  await Promise.all(inFlight);
+  if (failure) throw failure.error;
+
+  const now = deps.clock();
+  await deps.ledger.foldCounters({ sha256: file.sha256, counters: totals, recordedAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400 });
   return { ...reading.digest(), accepted, rejected, rejections, notListed };
+}
+
+/** What a chunk must not apply before an earlier chunk still in flight that touches the same. */
+function touchedBy(chunk: Chunk): string[] {
+  return [
+    ...chunk.outcomes.map((o) => subjectKey(o.subject)),
+    ...[...chunk.rota.keys()].map((k) => `rota|${k}`),
+    // Custody events go through the release records and their counters: one chunk of them at a time.
+    ...(chunk.events.length > 0 ? ['events'] : []),
+  ];
 }
 
 type Effect = { event: CustodyEvent } | { rota: RotaEntry } | { outcome: TrackedOutcome };
@@ -263,33 +311,17 @@ function effectOf(kind: Header['kind'], row: unknown, record: CsvRecord, file: F
   }
 }
 
-/** Counts the actions the chunk's transaction could need with this effect added, at worst. */
+/** The chunk's transaction: its ledger item, one write per tracked outcome and per rota entry. */
 function fits(chunk: Chunk, effect: Effect): boolean {
-  let items = chunk.rota.size + chunk.outcomes.length;
-  let series = chunk.series.size;
-  let extra = chunk.extraSeries;
-  if ('rota' in effect) items += 1;
-  if ('outcome' in effect) {
-    items += 1;
-    series += seriesOf(effect.outcome).filter((s) => !chunk.series.has(s)).length;
-    extra += effect.outcome.extraSeries;
-  }
-  return 1 + items + series + extra <= maxActions;
+  const items = chunk.rota.size + chunk.outcomes.length + ('event' in effect ? 0 : 1);
+  return 1 + items <= maxActions;
 }
 
 function add(chunk: Chunk, effect: Effect): void {
   chunk.accepted += 1;
   if ('event' in effect) chunk.events.push(effect.event);
   if ('rota' in effect) chunk.rota.set(rotaKey(effect.rota), effect.rota); // the same shift twice: the later row wins
-  if ('outcome' in effect) {
-    chunk.outcomes.push(effect.outcome);
-    for (const s of seriesOf(effect.outcome)) chunk.series.add(s);
-    chunk.extraSeries += effect.outcome.extraSeries;
-  }
-}
-
-function seriesOf(outcome: TrackedOutcome): string[] {
-  return outcome.next(undefined).contribution.flatMap(rollUps).map((s) => `${s.pk}|${s.sk}`);
+  if ('outcome' in effect) chunk.outcomes.push(effect.outcome);
 }
 
 function rotaKey(e: RotaEntry): string {
@@ -301,10 +333,20 @@ function subjectKey(s: OutcomeSubject): string {
 }
 
 /**
- * One chunk, once. Custody events are recorded first, each exactly once by its own ledger item; the chunk's
- * transaction then writes its ledger item, rota entries, the outcomes it moved and the counts.
+ * A file of people or referrals Gatehouse has not heard of (a first report, a backfill) needs no read: the chunk
+ * is written as if every subject were new, and its transaction fails (at no cost to the counts) if one was not.
+ * From the first subject found stored, the file reads before it writes.
  */
-async function commitChunk(chunk: Chunk, file: FileIdentity, receivedDate: string, deps: IngestDependencies): Promise<void> {
+interface OutcomeGuess {
+  allNew: boolean;
+}
+
+/**
+ * One chunk, once. Custody events are recorded first, each exactly once by its own ledger item; the chunk's
+ * transaction then writes its ledger item (with the chunk's counter deltas), rota entries and the outcomes
+ * it moved. Returns the deltas the chunk recorded, now or on an earlier attempt.
+ */
+async function commitChunk(chunk: Chunk, file: FileIdentity, receivedDate: string, guess: OutcomeGuess, deps: IngestDependencies): Promise<CounterDelta[]> {
   await recordEvents(chunk.events, `partner-file:${file.partnerId}`, deps);
   const now = deps.clock();
   const rows = fileCounts(file, receivedDate, { rowsAccepted: chunk.accepted, rowsRejected: chunk.rejected });
@@ -317,13 +359,15 @@ async function commitChunk(chunk: Chunk, file: FileIdentity, receivedDate: strin
       bySubject.set(key, { subject: o.subject, rows: [...(bySubject.get(key)?.rows ?? []), o] });
     }
     const subjects = [...bySubject.values()];
-    const stored = subjects.length > 0 ? await deps.ledger.outcomes(subjects.map((s) => s.subject)) : [];
+    const guessed = guess.allNew && attempt === 1;
+    const stored = subjects.length > 0 && !guessed ? await deps.ledger.outcomes(subjects.map((s) => s.subject)) : [];
+    if (stored.some((s) => s !== undefined)) guess.allNew = false;
     const outcomes = subjects.map(({ subject, rows: tracked }, i) => {
       const before = stored[i];
       const state = tracked.reduce<OutcomeState | undefined>((previous, o) => o.next(previous), before)!;
       return { subject, state, before, version: (before?.version ?? 0) + 1, expectedVersion: before?.version ?? 0 };
     });
-    const counters = [rows, ...outcomes.flatMap((o) => difference(o.before?.contribution ?? [], o.state.contribution))];
+    const counters = difference([], [rows, ...outcomes.flatMap((o) => difference(o.before?.contribution ?? [], o.state.contribution))]);
 
     const result = await deps.ledger.commitChunk({
       sha256: file.sha256,
@@ -334,7 +378,12 @@ async function commitChunk(chunk: Chunk, file: FileIdentity, receivedDate: strin
       recordedAt: now.toISOString(),
       expiresAt: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400,
     });
-    if (result !== 'conflict') return;
+    if (result === 'committed') return counters;
+    if (result === 'duplicate') return deps.ledger.chunkCounters(file.sha256, chunk.index);
+    if (guessed) {
+      guess.allNew = false; // a subject was there after all: read, and do not back off
+      continue;
+    }
     await new Promise((resolve) => setTimeout(resolve, Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random())));
   }
   throw new Error(`${file.file}: chunk ${chunk.index} kept conflicting with other writers; the notification will be retried`);

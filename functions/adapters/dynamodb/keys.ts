@@ -15,6 +15,8 @@ export const keys = {
 export const partnerFileKeys = {
   file: (sha256: string) => ({ pk: `FILE#${sha256}`, sk: 'FILE' }),
   chunk: (sha256: string, index: number) => ({ pk: `FILE#${sha256}`, sk: `CHUNK#${String(index).padStart(6, '0')}` }),
+  /** One transaction of adding the file's totals to the counters. */
+  fold: (sha256: string, part: number) => ({ pk: `FILE#${sha256}`, sk: `FOLD#${String(part).padStart(4, '0')}` }),
   drop: (dropId: string) => ({ pk: `DROP#${dropId}`, sk: 'DROP' }),
   accommodationOutcome: (prisonNumber: string, releaseDate: string) => ({ pk: `PERSON#${prisonNumber}`, sk: `ACCOMMODATION#${releaseDate}` }),
   referralOutcome: (partnerId: string, referralId: string) => ({ pk: `REFERRAL#${partnerId}#${referralId}`, sk: 'OUTCOME' }),

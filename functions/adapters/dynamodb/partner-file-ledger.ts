@@ -1,11 +1,13 @@
 /**
  * The PartnerFileLedger port on DynamoDB: the file (by content hash), each applied chunk and each handled
  * drop are items of the records table whose `attribute_not_exists` condition makes them happen once;
- * tracked outcomes are written at the version read; counters are ADDs in the aggregates table.
+ * tracked outcomes are written at the version read. A chunk keeps its counter deltas on its ledger item; the
+ * file's totals are ADDed to the aggregates table at the end, in transactions each guarded by a `FOLD#n` item.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { entity } from '../../commons/resources';
+import type { CounterDelta } from '../../domain/aggregates';
 import type { OutcomeSubject } from '../../domain/partner-files/effects';
 import type { RotaEntry } from '../../domain/rota';
 import type { ChunkCommit, FileCompletion, IngestedFile, PartnerFileLedger, StoredOutcome } from '../../use-cases/ingest-partner-file';
@@ -52,7 +54,7 @@ export function dynamoPartnerFileLedger(client: DynamoDBDocumentClient, tables: 
     async commitChunk(chunk: ChunkCommit) {
       const items: TransactItem[] = [
         // Index 0: the chunk's ledger item. Its condition failing means the chunk was applied before.
-        once({ ...partnerFileKeys.chunk(chunk.sha256, chunk.index), entity: entity.partnerFileChunk, recordedAt: chunk.recordedAt, expiresAt: chunk.expiresAt }),
+        once({ ...partnerFileKeys.chunk(chunk.sha256, chunk.index), entity: entity.partnerFileChunk, counters: chunk.counters, recordedAt: chunk.recordedAt, expiresAt: chunk.expiresAt }),
         ...chunk.outcomes.map(({ subject, state, version, expectedVersion }) => ({
           Put: {
             TableName: tables.records,
@@ -62,9 +64,34 @@ export function dynamoPartnerFileLedger(client: DynamoDBDocumentClient, tables: 
           },
         })),
         ...chunk.rotaEntries.map((entry) => ({ Put: { TableName: tables.records, Item: rotaItem(entry, chunk.recordedAt) } })),
-        ...counterUpdates(tables.aggregates, chunk.counters, chunk.recordedAt),
       ];
       return transact(client, items);
+    },
+
+    async chunkCounters(sha256, index) {
+      const { Item } = await client.send(new GetCommand({ TableName: tables.records, Key: partnerFileKeys.chunk(sha256, index), ConsistentRead: true }));
+      if (!Item) throw new Error(`chunk ${index} of file ${sha256} is not recorded`);
+      // A chunk recorded before deltas were kept on the ledger added its counts in its own transaction.
+      return (Item.counters as CounterDelta[] | undefined) ?? [];
+    },
+
+    async foldCounters({ sha256, counters, recordedAt, expiresAt }) {
+      // Sorted, so that a retry splits the same totals into the same transactions as the attempt it repeats.
+      const updates = counterUpdates(tables.aggregates, counters, recordedAt).sort((a, b) => {
+        const [x, y] = [a.Update!.Key as { pk: string; sk: string }, b.Update!.Key as { pk: string; sk: string }];
+        return x.pk === y.pk ? (x.sk < y.sk ? -1 : x.sk > y.sk ? 1 : 0) : x.pk < y.pk ? -1 : 1;
+      });
+      const perTransaction = 99;
+      for (let part = 0; part * perTransaction < updates.length; part++) {
+        const items = [once({ ...partnerFileKeys.fold(sha256, part), entity: entity.partnerFileChunk, recordedAt, expiresAt }), ...updates.slice(part * perTransaction, (part + 1) * perTransaction)];
+        for (let attempt = 1; ; attempt++) {
+          const result = await transact(client, items);
+          if (result !== 'conflict') break; // 'duplicate': this part was folded before
+          // Another writer held a counter item: try again shortly.
+          if (attempt >= 8) throw new Error(`folding the counts of file ${sha256} kept conflicting with other writers`);
+          await new Promise((r) => setTimeout(r, Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random())));
+        }
+      }
     },
 
     async completeFile(c: FileCompletion) {

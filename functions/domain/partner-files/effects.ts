@@ -71,15 +71,12 @@ export interface TrackedOutcome {
   subject: OutcomeSubject;
   /** The state after this row, given the state before it (undefined when the subject is new). */
   next(previous: OutcomeState | undefined): OutcomeState;
-  /** Counter series a change of this subject may touch besides those of `next(undefined)`: a moved area or date. */
-  extraSeries: number;
 }
 
 /** A checkpoint left empty keeps what an earlier file said; the area is the latest file's. */
 export function accommodationOutcome(row: AccommodationOutcomeRow): TrackedOutcome {
   return {
     subject: { type: 'accommodation', prisonNumber: row.prison_number, releaseDate: row.release_date },
-    extraSeries: 1, // the old area's series on the same date (the all-areas series is shared)
     next(previous) {
       const facts: Record<string, string> = { ...previous?.facts, localAuthority: row.local_authority, releaseDate: row.release_date };
       for (const checkpoint of accommodationCheckpoints) if (row[checkpoint]) facts[checkpoint] = row[checkpoint];
@@ -102,7 +99,6 @@ export function accommodationOutcome(row: AccommodationOutcomeRow): TrackedOutco
 export function referralOutcome(row: ReferralOutcomeRow, partnerId: string): TrackedOutcome {
   return {
     subject: { type: 'referral', partnerId, referralId: row.referral_id },
-    extraSeries: 4, // a corrected referral date moves all four roll-ups of the old date
     next() {
       return {
         facts: { service: row.service, referralDate: row.referral_date, outcome: row.outcome },
