@@ -14,22 +14,26 @@ import { ingestBenchmarks } from './ingest';
 import type { Figure } from './figures';
 
 const quick = process.argv.includes('--quick');
+const startedAt = Date.now();
 const sizes = quick ? { singles: 20, burst: 100, exactBurst: 250, importRuns: 3 } : { singles: 200, burst: 1_000, exactBurst: 10_000, importRuns: 7 };
 
 async function main(): Promise<void> {
   const started = Date.now();
   const figures: Record<string, Figure> = {};
 
+  progress('bundles: building each Lambda and timing its import');
   Object.assign(figures, await bundleBenchmarks({ importRuns: sizes.importRuns }));
 
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
   const gatehouse = await startGatehouse({ dataDir, port: 0, stage: 'bench' });
   try {
+    progress(`alerts: floor, ${sizes.singles} single events, a burst of ${sizes.burst}, ${sizes.exactBurst} deliveries with 20 % duplicates`);
     Object.assign(figures, await alertBenchmarks(gatehouse, sizes));
   } finally {
     await gatehouse.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  progress('ingest: a partner file, the batch-write ceiling, peak RSS');
   Object.assign(figures, await ingestBenchmarks({ quick }));
 
   const report = {
@@ -44,6 +48,10 @@ async function main(): Promise<void> {
   printTable(figures);
   const missed = Object.entries(figures).filter(([, f]) => f.met === false);
   console.log(`\n${Object.keys(figures).length} figures in ${report.seconds} s (${report.mode}); ${missed.length} target(s) missed${missed.length ? `: ${missed.map(([k]) => k).join(', ')}` : ''}. Written to bench/results/latest.json`);
+}
+
+function progress(step: string): void {
+  process.stderr.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0)} s] ${step}\n`);
 }
 
 function printTable(figures: Record<string, Figure>): void {

@@ -7,6 +7,7 @@ import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   ExpiredIteratorException,
+  TrimmedDataAccessException,
   GetRecordsCommand,
   GetShardIteratorCommand,
   type _Record as StreamRecord,
@@ -34,6 +35,8 @@ interface ShardState {
   iterator?: string;
   /** Re-read from here after a failure. */
   retryFrom?: string;
+  /** The last record handed on (or passed over by the filter): a fresh iterator starts after it. */
+  lastSequence?: string;
   retries: number;
   closed: boolean;
 }
@@ -117,12 +120,14 @@ export class StreamPoller {
 
   /** Returns whether the shard had records (so the loop polls again at once). */
   private async pollShard(shardId: string, state: ShardState): Promise<boolean> {
-    if (!state.iterator) state.iterator = await this.iterator(shardId, state.retryFrom);
+    if (!state.iterator) state.iterator = await this.iterator(shardId, state);
     let response;
     try {
       response = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: this.options.batchSize ?? 100 }));
     } catch (error) {
-      if (error instanceof ExpiredIteratorException) {
+      // An expired iterator, or (DynamoDB Local, when other tables' streams move on while this shard is empty)
+      // one it calls trimmed: take a fresh one after the last record handled. Claims make any re-read harmless.
+      if (error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException) {
         state.iterator = undefined;
         return true;
       }
@@ -132,12 +137,17 @@ export class StreamPoller {
     if (!response.NextShardIterator) state.closed = true;
     state.iterator = response.NextShardIterator;
     const matching = records.map(toLambdaRecord).filter((r) => matches(this.options.filter, r));
-    if (matching.length === 0) return records.length > 0;
+    const last = records.at(-1)?.dynamodb?.SequenceNumber;
+    if (matching.length === 0) {
+      if (last) state.lastSequence = last;
+      return records.length > 0;
+    }
 
     const failedAt = await this.deliver(matching);
     if (failedAt === undefined) {
       state.retries = 0;
       state.retryFrom = undefined;
+      if (last) state.lastSequence = last;
       return true;
     }
     const failed = matching.find((r) => r.dynamodb?.SequenceNumber === failedAt)!;
@@ -158,15 +168,13 @@ export class StreamPoller {
     return true;
   }
 
-  private async iterator(shardId: string, from?: string): Promise<string | undefined> {
-    const { ShardIterator } = await this.options.streams.send(
-      new GetShardIteratorCommand({
-        StreamArn: this.streamArn,
-        ShardId: shardId,
-        ShardIteratorType: from ? 'AT_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
-        ...(from ? { SequenceNumber: from } : {}),
-      }),
-    );
+  private async iterator(shardId: string, state: ShardState): Promise<string | undefined> {
+    const position = state.retryFrom
+      ? { ShardIteratorType: 'AT_SEQUENCE_NUMBER' as const, SequenceNumber: state.retryFrom }
+      : state.lastSequence
+        ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, SequenceNumber: state.lastSequence }
+        : { ShardIteratorType: 'TRIM_HORIZON' as const };
+    const { ShardIterator } = await this.options.streams.send(new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shardId, ...position }));
     return ShardIterator;
   }
 
