@@ -35,7 +35,7 @@ function file(rows: number, run: string): Buffer {
 
 export async function ingestBenchmarks(options: { quick: boolean }): Promise<Record<string, Figure>> {
   const rows = options.quick ? 2_000 : 100_000;
-  const large = options.quick ? 5_000 : 1_000_000;
+  const large = options.quick ? 4_000 : 1_000_000;
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-ingest-'));
   // DynamoDB Local in memory, as the tests run it: on disk it measures the disk, not the ingest.
   const dynamo = await startDynamoDbLocal();

@@ -15,7 +15,7 @@ import type { Figure } from './figures';
 
 const quick = process.argv.includes('--quick');
 const startedAt = Date.now();
-const sizes = quick ? { singles: 20, burst: 100, exactBurst: 250, importRuns: 3 } : { singles: 200, burst: 1_000, exactBurst: 10_000, importRuns: 7 };
+const sizes = quick ? { singles: 20, burst: 50, exactBurst: 200, importRuns: 2 } : { singles: 200, burst: 1_000, exactBurst: 10_000, importRuns: 7 };
 
 async function main(): Promise<void> {
   const started = Date.now();

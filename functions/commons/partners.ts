@@ -11,12 +11,14 @@ export interface Partner {
   id: string;
   name: string;
   kinds: readonly PartnerFileKind[];
+  /** Local authorities (ONS codes) whose on-call rota this partner may set: a council sets its own, no one else's. */
+  rotaAreas?: readonly string[];
 }
 
 export const partners: readonly Partner[] = [
   { id: 'probation-durham', name: 'Probation Service, County Durham and Darlington delivery unit', kinds: ['release-schedule', 'referral-outcome'] },
-  { id: 'durham-housing', name: 'Durham County Council housing solutions', kinds: ['accommodation-outcome', 'on-call-rota'] },
-  { id: 'darlington-housing', name: 'Darlington Borough Council housing options', kinds: ['accommodation-outcome', 'on-call-rota'] },
+  { id: 'durham-housing', name: 'Durham County Council housing solutions', kinds: ['accommodation-outcome', 'on-call-rota'], rotaAreas: ['E06000047'] },
+  { id: 'darlington-housing', name: 'Darlington Borough Council housing options', kinds: ['accommodation-outcome', 'on-call-rota'], rotaAreas: ['E06000005'] },
   { id: 'accommodation-providers', name: 'Accommodation providers (CAS3 and supported housing)', kinds: ['accommodation-outcome'] },
   { id: 'treatment-services', name: 'Drug and alcohol and mental-health treatment services', kinds: ['referral-outcome'] },
 ];

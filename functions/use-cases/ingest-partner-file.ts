@@ -31,6 +31,7 @@ import {
   type OutcomeSubject,
   type TrackedOutcome,
 } from '../domain/partner-files/effects';
+import { beyondAuthority } from '../domain/partner-files/authority';
 import { matchHeader, readRow, type Header } from '../domain/partner-files/header';
 import { maxListedRejections, outcomeOf, type FileOutcome, type FileReport, type RowRejection } from '../domain/partner-files/report';
 import type { RecordResult } from './record-custody-event';
@@ -176,7 +177,7 @@ export async function ingestPartnerFile(object: DroppedObject, deps: IngestDepen
   if (first.rows === 0) return record({ ...withDigest, warnings: first.header.header.warnings, reason: 'the file has a header but no rows' });
 
   // Second read: validate and apply, chunk by chunk.
-  const applied = await apply(object, first.header.header, identity, receivedDate, deps);
+  const applied = await apply(object, first.header.header, identity, location.partner, receivedDate, deps);
   if (applied === 'gone') return { outcome: 'ignored' };
   if (applied.sha256 !== sha256) throw new Error(`${object.key} changed between two reads; the notification will be retried`);
   const rows = { total: applied.accepted + applied.rejected, accepted: applied.accepted, rejected: applied.rejected };
@@ -214,7 +215,7 @@ interface Chunk {
   outcomes: TrackedOutcome[];
 }
 
-async function apply(object: DroppedObject, header: Header, file: FileIdentity, receivedDate: string, deps: IngestDependencies) {
+async function apply(object: DroppedObject, header: Header, file: FileIdentity, partner: Partner, receivedDate: string, deps: IngestDependencies) {
   const body = await deps.bucket.open(object);
   if (!body) return 'gone' as const;
   const reading = readCsv(body, { maxBytes: deps.maxBytes });
@@ -264,7 +265,9 @@ async function apply(object: DroppedObject, header: Header, file: FileIdentity, 
       isHeader = false;
       continue;
     }
-    const row = readRow(header, record.line, record.cells);
+    const read = readRow(header, record.line, record.cells);
+    const refused = read.ok ? beyondAuthority(partner, header.kind, read.row, record.line) : undefined;
+    const row = refused ? { ok: false as const, rejections: [refused] } : read;
     if (!row.ok) {
       rejected += 1;
       chunk.rejected += 1;

@@ -12,7 +12,7 @@ import { localCredentials } from '../emulators';
 
 const [partner, kind, file] = process.argv.slice(2);
 if (!partner || !kind || !file) {
-  console.error('usage: npm run drop -- <partnerId> <kind> <file.csv>   e.g. npm run drop -- durham-housing on-call-rota events/partner-files/on-call-rota.csv');
+  console.error('usage: npm run drop -- <partnerId> <kind> <file.csv>   e.g. npm run drop -- darlington-housing on-call-rota events/partner-files/on-call-rota.csv');
   process.exit(2);
 }
 const api = process.env.GATEHOUSE_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;

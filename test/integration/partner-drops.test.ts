@@ -90,6 +90,18 @@ describe('partner file drops, end to end on s3rver and DynamoDB Local', () => {
     ]);
   });
 
+  it("refuses rota rows for an area that is not the partner's own, so no council can redirect another's pages", async () => {
+    const csv = 'local_authority,tier,start,end,channel,address\n' +
+      'E06000047,primary,2026-11-27T17:00:00Z,2026-11-30T09:00:00Z,sms,07700900457\n' +
+      'E06000005,primary,2026-11-27T17:00:00Z,2026-11-30T09:00:00Z,sms,07700900458\n';
+    await drops.drop('incoming/durham-housing/on-call-rota/both-areas.csv', csv);
+    const report = await drops.report('durham-housing/on-call-rota/both-areas');
+    expect(report).toMatchObject({ outcome: 'partiallyAccepted', rows: { total: 2, accepted: 1, rejected: 1 } });
+    expect(report.rejections).toEqual([{ line: 3, column: 'local_authority', value: 'E06000005', reason: 'durham-housing may set the on-call rota only for E06000047' }]);
+    const { Items } = await dynamoDocuments().send(new QueryCommand({ TableName: gatehouse.names.tables[recordsTable.id], KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'ROTA#E06000005' } }));
+    expect(Items!.map((i) => i.address)).not.toContain('+447700900458');
+  });
+
   it('rejects a file without a required column as a whole, with a report naming the columns', async () => {
     await drops.drop('incoming/treatment-services/referral-outcome/no-outcome.csv', 'referral_id,service,referral_date\nDA-1,HEALTH,2026-11-16\n');
     const { receivedAt, sha256, bytes, ...report } = await drops.report('treatment-services/referral-outcome/no-outcome');
