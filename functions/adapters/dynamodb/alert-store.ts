@@ -2,14 +2,14 @@
  * The AlertStore port on DynamoDB. Each change is one TransactWriteItems: the alert at the version it was
  * decided on, the notice it sends (an INSERT the stream passes to dispatch) and its counters.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { entity, recordsTable } from '../../commons/resources';
 import { rollUps, type CounterDelta } from '../../domain/aggregates';
 import { duePartition, noticeKey, type Alert } from '../../domain/alerts';
 import { londonTime } from '../../domain/calendar';
 import type { AlertStore } from '../../use-cases/alert-ports';
-import { counterUpdates, type TransactItem } from './expressions';
+import { cancellationCodes, counterUpdates, type TransactItem } from './expressions';
 import { keys } from './keys';
 import type { TableNames } from './release-store';
 
@@ -160,7 +160,7 @@ function toAlert(item: Record<string, unknown>): Alert {
 }
 
 function isCancelled(error: unknown): boolean {
-  return error instanceof TransactionCanceledException || (error as Error).name === 'TransactionCanceledException';
+  return cancellationCodes(error) !== undefined;
 }
 
 function expiresAt(at: Date, retentionDays: number): number {

@@ -4,14 +4,13 @@
  * tracked outcomes are written at the version read. A chunk keeps its counter deltas on its ledger item; the
  * file's totals are ADDed to the aggregates table at the end, in transactions each guarded by a `FOLD#n` item.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { entity } from '../../commons/resources';
 import type { CounterDelta } from '../../domain/aggregates';
 import type { OutcomeSubject } from '../../domain/partner-files/effects';
 import type { RotaEntry } from '../../domain/rota';
 import type { ChunkCommit, FileCompletion, IngestedFile, PartnerFileLedger, StoredOutcome } from '../../use-cases/ingest-partner-file';
-import { counterUpdates, type TransactItem } from './expressions';
+import { cancellationCodes, counterUpdates, type TransactItem } from './expressions';
 import { keys, partnerFileKeys } from './keys';
 import { transact, type TableNames } from './release-store';
 
@@ -106,12 +105,12 @@ export function dynamoPartnerFileLedger(client: DynamoDBDocumentClient, tables: 
           await client.send(new TransactWriteCommand({ TransactItems: items }));
           return 'committed';
         } catch (error) {
-          if (!(error instanceof TransactionCanceledException) && (error as Error).name !== 'TransactionCanceledException') throw error;
-          const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
-          if (reasons[dropIndex]?.Code === 'ConditionalCheckFailed') return 'dropTaken';
-          if (c.file && reasons[0]?.Code === 'ConditionalCheckFailed') return 'fileTaken';
+          const codes = cancellationCodes(error);
+          if (!codes) throw error;
+          if (codes[dropIndex] === 'ConditionalCheckFailed') return 'dropTaken';
+          if (c.file && codes[0] === 'ConditionalCheckFailed') return 'fileTaken';
           // Another writer held a counter item: try again shortly.
-          if (attempt >= 8 || !reasons.some((r) => r.Code === 'TransactionConflict')) throw error;
+          if (attempt >= 8 || !codes.includes('TransactionConflict')) throw error;
           await new Promise((r) => setTimeout(r, Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random())));
         }
       }

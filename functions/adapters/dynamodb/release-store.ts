@@ -1,13 +1,12 @@
 /**
  * The ReleaseStore port on DynamoDB: one TransactWriteItems per event across the records and aggregates tables.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { entity } from '../../commons/resources';
 import type { Alert } from '../../domain/alerts';
 import type { PersonReleases } from '../../domain/release-case';
 import type { CommitResult, ReleaseChange, ReleaseStore } from '../../use-cases/record-custody-event';
-import { counterUpdates, insertOnce, type TransactItem } from './expressions';
+import { cancellationCodes, counterUpdates, insertOnce, type TransactItem } from './expressions';
 import { keys } from './keys';
 
 export interface TableNames {
@@ -94,10 +93,10 @@ export async function transact(client: DynamoDBDocumentClient, items: TransactIt
     await client.send(new TransactWriteCommand({ TransactItems: items }));
     return 'committed';
   } catch (error) {
-    if (!(error instanceof TransactionCanceledException) && (error as Error).name !== 'TransactionCanceledException') throw error;
-    const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
-    if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
-    if (reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')) return 'conflict';
+    const codes = cancellationCodes(error);
+    if (!codes) throw error;
+    if (codes[0] === 'ConditionalCheckFailed') return 'duplicate';
+    if (codes.some((code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict')) return 'conflict';
     throw error;
   }
 }
