@@ -98,4 +98,3 @@ const received = z.strictObject({
 export const custodyEventV1 = z.discriminatedUnion('eventType', [scheduled, rescheduled, cancelled, released, received]);
 
 export type CustodyEvent = z.infer<typeof custodyEventV1>;
-export type ReleaseCircumstances = z.infer<typeof released>['release'];
