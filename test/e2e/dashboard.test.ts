@@ -10,7 +10,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseContribution } from '../../functions/domain/aggregates';
 import type { ReleaseCase } from '../../functions/domain/release-case';
-import { demoCases, playDemoWeek } from '../support/demo';
+import { demoOptions, playDemo } from '../../local/demo';
+import { demoCases } from '../support/demo';
 import { getJson, testGatehouse } from '../support/gatehouse';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -45,8 +46,9 @@ describe.skipIf(!canRun)('the dashboard in headless Chromium, on the demo week',
   const problems: string[] = [];
 
   beforeAll(async () => {
-    gatehouse = await testGatehouse();
-    await playDemoWeek(gatehouse);
+    // The whole demo (its own S3 emulator, for the partner file): escalation, acknowledgement and accommodation too.
+    gatehouse = await testGatehouse({ ...demoOptions, s3Endpoint: undefined });
+    await playDemo(gatehouse, () => undefined);
     profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'));
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: chromiumPath,
