@@ -13,6 +13,15 @@ const dmi = { prisonId: 'DMI' } as const;
 const durham = 'E06000047';
 const darlington = 'E06000005';
 
+const fridayFromCourt = released('demo-0007', 'A1234BC', '2026-11-20T16:40:00Z', {
+  reason: 'RELEASED_FROM_COURT',
+  destinationLocalAuthority: darlington,
+  accommodation: 'NO_FIXED_ABODE',
+  aftercarePlan: 'NONE',
+  needs: ['DRUGS_AND_ALCOHOL', 'HEALTH'],
+  cohorts: ['IOM'],
+});
+
 export const demoWeek: DemoStep[] = [
   {
     say: 'Monday: HMP Durham schedules three releases for the week',
@@ -36,24 +45,8 @@ export const demoWeek: DemoStep[] = [
   },
   {
     say: 'Friday 16:40: released from court to Darlington, unplanned, no fixed abode, no aftercare plan, drug and alcohol needs (sent twice, as producers do)',
-    events: [
-      released('demo-0007', 'A1234BC', '2026-11-20T16:40:00Z', {
-        reason: 'RELEASED_FROM_COURT',
-        destinationLocalAuthority: darlington,
-        accommodation: 'NO_FIXED_ABODE',
-        aftercarePlan: 'NONE',
-        needs: ['DRUGS_AND_ALCOHOL', 'HEALTH'],
-        cohorts: ['IOM'],
-      }),
-      released('demo-0007', 'A1234BC', '2026-11-20T16:40:00Z', {
-        reason: 'RELEASED_FROM_COURT',
-        destinationLocalAuthority: darlington,
-        accommodation: 'NO_FIXED_ABODE',
-        aftercarePlan: 'NONE',
-        needs: ['DRUGS_AND_ALCOHOL', 'HEALTH'],
-        cohorts: ['IOM'],
-      }),
-    ],
+    // The same event delivered twice: Gatehouse must record it, count it and page for it once.
+    events: [fridayFromCourt, fridayFromCourt],
   },
 ];
 
