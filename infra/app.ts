@@ -24,6 +24,7 @@ export function buildApp(stage: string, props: AppProps = {}): { app: App; stack
 
 // Run as the CDK app (cdk.json), not when imported by the tests.
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
-  const probe = new App();
+  // The probe only reads the context: autoSynth off, or at exit it would write an empty assembly over the real one.
+  const probe = new App({ autoSynth: false });
   buildApp(String(probe.node.tryGetContext('stage') ?? 'dev')).app.synth();
 }

@@ -212,10 +212,11 @@ describe('partner file drops, end to end on s3rver and DynamoDB Local', () => {
     await drops.drop('incoming/accommodation-providers/accommodation-outcome/week1.csv', 'prison_number,release_date,local_authority,night1,day7\nR1000AA,2026-12-04,E06000001,TEMPORARY,CAS3\n');
     expect(await totals('family=accommodation&la=E06000001')).toEqual({ 'night1.NO_FIXED_ABODE': 0, 'night1.TEMPORARY': 1, 'night1.total': 1, 'day7.CAS3': 1, 'day7.total': 1 });
 
-    await drops.drop('incoming/treatment-services/referral-outcome/r1.csv', 'referral_id,service,referral_date,outcome\nR-77,HEALTH,2026-12-01,PENDING\n');
-    await drops.drop('incoming/treatment-services/referral-outcome/r2.csv', 'referral_id,service,referral_date,outcome\nR-77,HEALTH,2026-12-01,ENGAGED\n');
-    const december = (await getJson(`${gatehouse.url}/aggregates?family=files&partner=treatment-services&kind=referral-outcome&from=2026-12-01&to=2026-12-01`)).body.totals;
-    expect(december).toEqual({ referrals: 1, 'referrals.HEALTH': 1, 'referrals.HEALTH.PENDING': 0, 'referrals.HEALTH.ENGAGED': 1, 'referralOutcomes.PENDING': 0, 'referralOutcomes.ENGAGED': 1 });
+    await drops.drop('incoming/treatment-services/referral-outcome/r1.csv', 'referral_id,service,referral_date,outcome\nR-77,HEALTH,2025-03-03,PENDING\n');
+    await drops.drop('incoming/treatment-services/referral-outcome/r2.csv', 'referral_id,service,referral_date,outcome\nR-77,HEALTH,2025-03-03,ENGAGED\n');
+    // Referral counters are dated by the referral; the file's own counters by the day it arrived, which is never 2025-03-03.
+    const referralDay = (await getJson(`${gatehouse.url}/aggregates?family=files&partner=treatment-services&kind=referral-outcome&from=2025-03-03&to=2025-03-03`)).body.totals;
+    expect(referralDay).toEqual({ referrals: 1, 'referrals.HEALTH': 1, 'referrals.HEALTH.PENDING': 0, 'referrals.HEALTH.ENGAGED': 1, 'referralOutcomes.PENDING': 0, 'referralOutcomes.ENGAGED': 1 });
   });
 });
 
