@@ -12,7 +12,7 @@ export interface ClientCredentials {
 }
 
 export interface TokenSourceOptions {
-  /** HMPPS Auth's base URL, e.g. https://sign-in.hmpps.service.justice.gov.uk (the path /auth/oauth/token is added). */
+  /** HMPPS Auth's base URL, e.g. https://sign-in.hmpps.service.justice.gov.uk (auth/oauth/token is added beneath it). */
   authUrl: string;
   credentials: () => Promise<ClientCredentials>;
   now: () => number;
@@ -55,7 +55,7 @@ export function clientCredentialsTokens(options: TokenSourceOptions): TokenSourc
     const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
     let response: Response;
     try {
-      response = await doFetch(new URL('/auth/oauth/token?grant_type=client_credentials', options.authUrl), {
+      response = await doFetch(new URL('auth/oauth/token?grant_type=client_credentials', options.authUrl.endsWith('/') ? options.authUrl : `${options.authUrl}/`), {
         method: 'POST',
         headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
         signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
