@@ -5,12 +5,13 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hmppsApisConfig, loadClientCredentials } from '../../functions/adapters/hmpps/config';
-import { hmppsReleaseFactsSources, type HmppsSources } from '../../functions/adapters/hmpps/release-facts-sources';
+import { hmppsReleaseFactsSources, sharedReleaseFactsSources, type HmppsSources } from '../../functions/adapters/hmpps/release-facts-sources';
 import { postcodeAreas } from '../../functions/commons/postcode-areas';
 import { fetchReleaseFacts } from '../../functions/use-cases/fetch-release-facts';
 import { secretsClient } from '../../functions/commons/clients';
 import { startHmppsStandIns, type HmppsStandIns } from '../../local/stand-ins/hmpps/server';
 import { standInPeople } from '../../local/stand-ins/hmpps/people';
+import { testGatehouse } from '../support/gatehouse';
 
 const fridayAfternoon = '2026-11-20T15:30:00Z';
 const clock = () => new Date('2026-11-20T16:15:00Z');
@@ -21,7 +22,7 @@ describe('fetching release facts from HMPPS (the real clients against the local 
   let counted: string[];
 
   beforeAll(async () => {
-    standIns = await startHmppsStandIns({ slowMs: 2000 });
+    standIns = await startHmppsStandIns({ slowMs: 1500 });
   });
   afterAll(async () => {
     await standIns.stop();
@@ -34,7 +35,8 @@ describe('fetching release facts from HMPPS (the real clients against the local 
 
   /** A fresh process's sources: its own token cache and breakers, as a cold Lambda container has. */
   function coldSources(env: Record<string, string> = {}, breaker?: { failuresToOpen: number; openForMs: number }): HmppsSources {
-    const config = hmppsApisConfig({ ...standIns.env, HMPPS_TIMEOUT_MS: '500', ...env })!;
+    // A generous timeout: on a loaded machine a short one would make retries the tests do not ask for.
+    const config = hmppsApisConfig({ ...standIns.env, HMPPS_TIMEOUT_MS: '5000', ...env })!;
     return hmppsReleaseFactsSources(breaker ? { ...config, breaker } : config, {
       credentials: () => loadClientCredentials(standIns.env, secretsClient),
       now: clock,
@@ -115,7 +117,7 @@ describe('fetching release facts from HMPPS (the real clients against the local 
 
   it('gives up on an API that does not answer in time', async () => {
     standIns.setMode('resettlement-passport', 'slow');
-    const result = await facts(coldSources({ HMPPS_ATTEMPTS: '2' }), 'E5678FG');
+    const result = await facts(coldSources({ HMPPS_ATTEMPTS: '2', HMPPS_TIMEOUT_MS: '500' }), 'E5678FG');
     expect(result.sources.resettlementPassport).toEqual({ outcome: 'unavailable', cause: 'timeout', reason: 'Resettlement Passport did not answer within 500 ms (2 attempts)' });
   });
 
@@ -168,5 +170,22 @@ describe('fetching release facts from HMPPS (the real clients against the local 
     expect(warnings.length).toBeGreaterThan(0);
     const logged = warnings.join('\n');
     for (const secret of ['E5678FG', 'X100005', 'DL1 5JD', 'Eli', 'Bearer', standIns.env.HMPPS_CLIENT_SECRET!]) expect(logged).not.toContain(secret);
+  });
+});
+
+describe('the local runtime', () => {
+  it('starts the HMPPS stand-ins and points the functions at them, so the shared sources fetch from them', async () => {
+    const gatehouse = await testGatehouse({ sweepEveryMs: 0 });
+    try {
+      expect(gatehouse.hmpps).toBeDefined();
+      expect(process.env.HMPPS_PRISONER_SEARCH_URL).toBe(`${gatehouse.hmpps!.url}/prisoner-search`);
+      const sources = sharedReleaseFactsSources()!;
+      expect(sharedReleaseFactsSources()).toBe(sources);
+      const result = await fetchReleaseFacts('E5678FG', { releasedAt: fridayAfternoon }, { sources, areas: postcodeAreas(), clock });
+      expect(result.complete).toBe(true);
+      expect(gatehouse.hmpps!.counts.tokensIssued).toBe(1);
+    } finally {
+      await gatehouse.stop();
+    }
   });
 });

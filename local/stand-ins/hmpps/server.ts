@@ -36,6 +36,8 @@ export interface HmppsStandInOptions {
 
 export interface HmppsStandIns {
   url: string;
+  /** The same as `url`: the runtime stops the stand-ins with its emulators. */
+  endpoint: string;
   /** The environment that points Gatehouse's HMPPS clients at these stand-ins (names from adapters/hmpps/config). */
   env: Record<string, string>;
   setMode(api: StandInApi, mode: StandInMode): void;
@@ -128,6 +130,7 @@ export async function startHmppsStandIns(options: HmppsStandInOptions = {}): Pro
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
+    endpoint: url,
     env: {
       [hmppsEnv.authUrl]: `${url}/auth`,
       [hmppsEnv.prisonerSearchUrl]: `${url}/prisoner-search`,
