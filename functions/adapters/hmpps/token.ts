@@ -1,6 +1,6 @@
 /**
- * OAuth2 client credentials against HMPPS Auth, as HMPPS's own services do it: `POST {auth}/auth/oauth/token?
- * grant_type=client_credentials` with the client id and secret as HTTP Basic. The token is kept until shortly
+ * OAuth2 client credentials against HMPPS Auth, as HMPPS's own services do it: `POST {auth}/oauth/token?
+ * grant_type=client_credentials` (auth being e.g. https://sign-in.hmpps.service.justice.gov.uk/auth) with the client id and secret as HTTP Basic. The token is kept until shortly
  * before it expires and shared by every call in the process, so a warm Lambda container asks once, not once per
  * event; concurrent callers share one request (single flight). Neither the token nor the secret is ever logged.
  */
@@ -12,7 +12,7 @@ export interface ClientCredentials {
 }
 
 export interface TokenSourceOptions {
-  /** HMPPS Auth's base URL, e.g. https://sign-in.hmpps.service.justice.gov.uk (auth/oauth/token is added beneath it). */
+  /** HMPPS Auth's base URL as HMPPS's services configure it (API_BASE_URL_HMPPS_AUTH), e.g. https://sign-in.hmpps.service.justice.gov.uk/auth; oauth/token is added. */
   authUrl: string;
   credentials: () => Promise<ClientCredentials>;
   now: () => number;
@@ -55,7 +55,7 @@ export function clientCredentialsTokens(options: TokenSourceOptions): TokenSourc
     const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
     let response: Response;
     try {
-      response = await doFetch(new URL('auth/oauth/token?grant_type=client_credentials', options.authUrl.endsWith('/') ? options.authUrl : `${options.authUrl}/`), {
+      response = await doFetch(new URL('oauth/token?grant_type=client_credentials', options.authUrl.endsWith('/') ? options.authUrl : `${options.authUrl}/`), {
         method: 'POST',
         headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
         signal: AbortSignal.timeout(options.timeoutMs ?? 5000),

@@ -2,7 +2,7 @@
  * Local stand-ins for HMPPS Auth and the four HMPPS sources, on one HTTP server on 127.0.0.1, answering in the
  * published shapes (functions/adapters/hmpps/specs) for the people in people.ts:
  *
- *   POST /auth/auth/oauth/token?grant_type=client_credentials        HMPPS Auth (HTTP Basic client id:secret)
+ *   POST /auth/oauth/token?grant_type=client_credentials             HMPPS Auth (HTTP Basic client id:secret)
  *   GET  /prisoner-search/prisoner/{id}                               Prisoner Search
  *   GET  /probation/probation-cases/{nomsId}/crn                      resettlement-passport-and-delius
  *   GET  /probation/duty-to-refer-nsi/{nomsId}?type=NOMS
@@ -80,7 +80,7 @@ export async function startHmppsStandIns(options: HmppsStandInOptions = {}): Pro
     }
 
     if (api === 'auth') {
-      if (request.method !== 'POST' || rest.join('/') !== 'auth/oauth/token' || url.searchParams.get('grant_type') !== 'client_credentials') {
+      if (request.method !== 'POST' || rest.join('/') !== 'oauth/token' || url.searchParams.get('grant_type') !== 'client_credentials') {
         return send(response, 400, { error: 'unsupported_grant_type' });
       }
       const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');

@@ -178,7 +178,7 @@ describe('client-credentials tokens', () => {
   it('asks HMPPS Auth with HTTP Basic and keeps the token until shortly before it expires', async () => {
     let now = 0;
     const { fetch, calls } = scripted([tokenBody('t1'), tokenBody('t2')]);
-    const tokens = clientCredentialsTokens({ authUrl: 'http://auth.test', credentials, now: () => now, fetch, renewBeforeMs: 60_000 });
+    const tokens = clientCredentialsTokens({ authUrl: 'http://auth.test/auth', credentials, now: () => now, fetch, renewBeforeMs: 60_000 });
     expect(await tokens.token()).toBe('t1');
     now = 1_139_999; // 20 minutes less the minute's margin, less a millisecond
     expect(await tokens.token()).toBe('t1');
@@ -190,14 +190,14 @@ describe('client-credentials tokens', () => {
 
   it('makes one request for many callers at once', async () => {
     const { fetch } = scripted([tokenBody('t1'), tokenBody('t2')]);
-    const tokens = clientCredentialsTokens({ authUrl: 'http://auth.test', credentials, now: () => 0, fetch });
+    const tokens = clientCredentialsTokens({ authUrl: 'http://auth.test/auth', credentials, now: () => 0, fetch });
     expect(await Promise.all([tokens.token(), tokens.token(), tokens.token()])).toEqual(['t1', 't1', 't1']);
     expect(tokens.requests).toBe(1);
   });
 
   it('asks again after a refused token is forgotten, but keeps a newer one', async () => {
     const { fetch } = scripted([tokenBody('t1'), tokenBody('t2')]);
-    const tokens = clientCredentialsTokens({ authUrl: 'http://auth.test', credentials, now: () => 0, fetch });
+    const tokens = clientCredentialsTokens({ authUrl: 'http://auth.test/auth', credentials, now: () => 0, fetch });
     await tokens.token();
     tokens.invalidate('t1');
     expect(await tokens.token()).toBe('t2');
@@ -207,7 +207,7 @@ describe('client-credentials tokens', () => {
 
   it('says plainly when the client credentials are wrong, and that retrying will not help', async () => {
     const { fetch } = scripted([401]);
-    const tokens = clientCredentialsTokens({ authUrl: 'http://auth.test', credentials, now: () => 0, fetch });
+    const tokens = clientCredentialsTokens({ authUrl: 'http://auth.test/auth', credentials, now: () => 0, fetch });
     const error = (await tokens.token().catch((e: unknown) => e)) as TokenError;
     expect(error).toBeInstanceOf(TokenError);
     expect(error).toMatchObject({ permanent: true, message: 'HMPPS Auth refused the client credentials (401): check the client id and secret' });
@@ -216,7 +216,7 @@ describe('client-credentials tokens', () => {
 
   it('treats an HMPPS Auth that is down as passing', async () => {
     const { fetch } = scripted([503, tokenBody('t1')]);
-    const tokens = clientCredentialsTokens({ authUrl: 'http://auth.test', credentials, now: () => 0, fetch });
+    const tokens = clientCredentialsTokens({ authUrl: 'http://auth.test/auth', credentials, now: () => 0, fetch });
     await expect(tokens.token()).rejects.toMatchObject({ permanent: false, message: 'HMPPS Auth answered 503' });
     expect(await tokens.token()).toBe('t1');
   });
