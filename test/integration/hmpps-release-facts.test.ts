@@ -189,3 +189,24 @@ describe('the local runtime', () => {
     }
   });
 });
+
+describe('the stand-ins switched over HTTP (as with npm start)', () => {
+  it('turns Prisoner Search to failing and back, and refuses a switch it does not know', async () => {
+    const standIns = await startHmppsStandIns();
+    try {
+      const post = (query: string) => fetch(`${standIns.url}/_switches?${query}`, { method: 'POST' });
+      expect((await post('api=prisoner-search&mode=failing')).status).toBe(200);
+      const sources = hmppsReleaseFactsSources(hmppsApisConfig(standIns.env)!, { credentials: () => loadClientCredentials(standIns.env, secretsClient), sleep: async () => undefined });
+      const areas = postcodeAreas();
+      expect((await fetchReleaseFacts('E5678FG', { releasedAt: fridayAfternoon }, { sources, areas, clock })).sources.prisonerSearch.outcome).toBe('unavailable');
+      await post('api=prisoner-search&mode=normal');
+      expect((await fetchReleaseFacts('E5678FG', { releasedAt: fridayAfternoon }, { sources, areas, clock })).sources.prisonerSearch.outcome).toBe('ok');
+      expect((await post('api=prisoner-search&mode=sideways')).status).toBe(400);
+      expect((await post('api=nomis&mode=failing')).status).toBe(400);
+      const state = (await (await fetch(`${standIns.url}/_switches`)).json()) as { modes: Record<string, string> };
+      expect(state.modes['prisoner-search']).toBe('normal');
+    } finally {
+      await standIns.stop();
+    }
+  });
+});

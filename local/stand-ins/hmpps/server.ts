@@ -11,7 +11,11 @@
  *
  * Every API wants a bearer token the stand-in Auth issued. Switches make each one slow, failing (503),
  * unauthorised (403; for Auth: refusing the client credentials) or not knowing anyone (404; CAS3: no referrals),
- * or fail only the next few requests, so every fault path of the real clients runs on this machine.
+ * or fail only the next few requests, so every fault path of the real clients runs on this machine. The
+ * switches are methods here, and HTTP for a running `npm start` (loopback only):
+ *
+ *   curl -X POST '{url}/_switches?api=prisoner-search&mode=failing'     (mode normal to undo; failNext=3 instead)
+ *   curl '{url}/_switches'                                               modes and request counts
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -21,7 +25,8 @@ import { standInPeople, type StandInPerson } from './people';
 
 export const standInApis = ['auth', 'prisoner-search', 'probation', 'resettlement-passport', 'cas3'] as const;
 export type StandInApi = (typeof standInApis)[number];
-export type StandInMode = 'normal' | 'slow' | 'failing' | 'unauthorised' | 'unknown-person';
+export const standInModes = ['normal', 'slow', 'failing', 'unauthorised', 'unknown-person'] as const;
+export type StandInMode = (typeof standInModes)[number];
 
 export interface HmppsStandInOptions {
   port?: number;
@@ -67,6 +72,7 @@ export async function startHmppsStandIns(options: HmppsStandInOptions = {}): Pro
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://stand-in');
+    if (url.pathname === '/_switches') return switches(request, url, response);
     const [api, ...rest] = url.pathname.split('/').filter(Boolean).map(decodeURIComponent) as [StandInApi | undefined, ...string[]];
     if (!api || !standInApis.includes(api)) return send(response, 404, { status: 404, userMessage: 'no such stand-in' });
     counts[api] += 1;
@@ -121,6 +127,20 @@ export async function startHmppsStandIns(options: HmppsStandInOptions = {}): Pro
       return send(response, 200, found(byCrn.get(m[1]!))?.cas3 ?? []);
     }
     return send(response, 404, { status: 404, userMessage: 'No such endpoint on the stand-in' });
+  }
+
+  function switches(request: IncomingMessage, url: URL, response: ServerResponse): void {
+    if (request.method === 'POST') {
+      const api = url.searchParams.get('api') as StandInApi;
+      const mode = (url.searchParams.get('mode') ?? 'normal') as StandInMode;
+      const failNext = url.searchParams.get('failNext');
+      if (!standInApis.includes(api)) return send(response, 400, { error: `api must be one of ${standInApis.join(', ')}` });
+      if (!standInModes.includes(mode)) return send(response, 400, { error: `mode must be one of ${standInModes.join(', ')}` });
+      if (failNext !== null && !/^\d{1,4}$/.test(failNext)) return send(response, 400, { error: 'failNext must be a whole number' });
+      if (failNext !== null) failing.set(api, Number(failNext));
+      else modes.set(api, mode);
+    }
+    send(response, 200, { modes: Object.fromEntries(standInApis.map((a) => [a, modes.get(a) ?? 'normal'])), failNext: Object.fromEntries(failing), counts });
   }
 
   await new Promise<void>((resolve, reject) => {
