@@ -211,3 +211,31 @@ function atDay(date: LocalDate | undefined, fetchedAt: string): string {
   const start = `${date}T00:00:00.000Z`;
   return Date.parse(start) < Date.parse(fetchedAt) ? start : fetchedAt;
 }
+
+/** The facts as the release fields of a custody event (events/custody-event.ts), for the enrichment step to merge. */
+export interface ReleaseFields {
+  crn?: string;
+  type?: 'planned' | 'unplanned';
+  destinationLocalAuthority?: string;
+  accommodation?: Accommodation;
+  needs?: Pathway[];
+}
+
+export function releaseFields(facts: ReleaseFacts): ReleaseFields {
+  const fields: ReleaseFields = {};
+  if (facts.crn) fields.crn = facts.crn.value;
+  if (facts.releaseType) fields.type = facts.releaseType.value.type;
+  if (facts.destinationLocalAuthority) fields.destinationLocalAuthority = facts.destinationLocalAuthority.value;
+  if (facts.accommodation) fields.accommodation = facts.accommodation.value;
+  if (facts.needs) fields.needs = facts.needs.value;
+  return fields;
+}
+
+/**
+ * The facts whose value differs between two sets (a fact only in one counts): a later fetch that changes the
+ * destination, the accommodation or planned-ness may change who must act, and they must be told.
+ */
+export function changedFacts(before: ReleaseFacts, after: ReleaseFacts): FactName[] {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)] as FactName[]);
+  return [...names].filter((name) => JSON.stringify(before[name]?.value) !== JSON.stringify(after[name]?.value)).sort();
+}

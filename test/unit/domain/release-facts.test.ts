@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideReleaseType, factsFromSources, mergeFacts, type PrisonerRecord, type ReleaseFacts } from '../../../functions/domain/release-facts';
+import { changedFacts, decideReleaseType, factsFromSources, mergeFacts, releaseFields, type PrisonerRecord, type ReleaseFacts } from '../../../functions/domain/release-facts';
 import { parsePostcodeAreas, postcodeAreasFormat } from '../../../functions/domain/postcode-areas';
 
 const areas = parsePostcodeAreas({
@@ -140,5 +140,30 @@ describe('merging facts', () => {
     const fetched: ReleaseFacts = { accommodation: { value: 'NO_FIXED_ABODE', source: 'probation', at: '2026-11-20T10:00:00Z' } };
     expect(mergeFacts(told, fetched).accommodation?.source).toBe('partner-file');
     expect(mergeFacts(fetched, told).accommodation?.source).toBe('partner-file');
+  });
+});
+
+describe('facts for the enrichment step', () => {
+  const facts: ReleaseFacts = {
+    crn: { value: 'X1', source: 'probation', at: fetchedAt },
+    releaseType: { value: { type: 'unplanned', reason: 'no release date was confirmed' }, source: 'prisoner-search', at: fetchedAt },
+    destinationLocalAuthority: { value: 'E06000005', source: 'probation', at: fetchedAt },
+    needs: { value: ['HEALTH'], source: 'resettlement-passport', at: fetchedAt },
+  };
+
+  it('gives the release fields of a custody event', () => {
+    expect(releaseFields(facts)).toEqual({ crn: 'X1', type: 'unplanned', destinationLocalAuthority: 'E06000005', needs: ['HEALTH'] });
+    expect(releaseFields({})).toEqual({});
+  });
+
+  it('names the facts a later fetch changed, not the ones it only re-dated', () => {
+    const later: ReleaseFacts = {
+      ...facts,
+      crn: { value: 'X1', source: 'probation', at: '2026-11-20T17:40:00Z' },
+      destinationLocalAuthority: { value: 'E06000047', source: 'probation', at: '2026-11-20T17:40:00Z' },
+      accommodation: { value: 'CAS3', source: 'cas3', at: '2026-11-20T17:40:00Z' },
+    };
+    expect(changedFacts(facts, later)).toEqual(['accommodation', 'destinationLocalAuthority']);
+    expect(changedFacts(facts, facts)).toEqual([]);
   });
 });
