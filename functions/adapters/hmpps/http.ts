@@ -124,9 +124,9 @@ export function hmppsApi(options: HmppsApiOptions): HmppsApi {
             count(outcome.cause === 'invalid-response' ? 'hmppsInvalidResponses' : 'hmppsFailures', name);
             options.warn?.(`${name}: ${outcome.cause}`, { api: name, cause: outcome.cause });
           }
-          // The API answered: it is up, whatever it said. A failure to get a token is not the API's fault either.
+          // The API answered: it is up, whatever it said. Credentials HMPPS Auth refuses say nothing about the API,
+          // and must not open its circuit (which would hide the reason behind "circuit open").
           if (outcome.outcome !== 'unavailable' || outcome.cause !== 'auth') breaker.succeeded();
-          else breaker.failed();
           return outcome;
         }
         last = result.retry;

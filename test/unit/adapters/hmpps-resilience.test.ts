@@ -141,6 +141,27 @@ describe('calling an HMPPS API', () => {
   });
 });
 
+describe('when HMPPS Auth refuses the credentials', () => {
+  it('says so on every call and never opens the API circuit, which would hide the reason', async () => {
+    const breaker = new CircuitBreaker({ failuresToOpen: 1, openForMs: 30_000 }, () => 0);
+    const client = hmppsApi({
+      name: 'Prisoner Search',
+      baseUrl: 'http://prisoner-search.test',
+      tokens: { requests: 0, token: async () => Promise.reject(new TokenError('HMPPS Auth refused the client credentials (401): check the client id and secret', true)), invalidate: () => undefined },
+      breaker,
+      retry: { attempts: 3, backoffMs: 100, maxBackoffMs: 1000 },
+      timeoutMs: 1000,
+      sleep: async () => undefined,
+      random: () => 0.5,
+      now: () => new Date('2026-11-20T17:26:00Z'),
+      count: () => undefined,
+      fetch: scripted([]).fetch,
+    });
+    for (let i = 0; i < 3; i++) expect(await client.get('prisoner/A1234BC', prisonerResponse)).toMatchObject({ outcome: 'unavailable', cause: 'auth' });
+    expect(breaker.state).toBe('closed');
+  });
+});
+
 describe('the circuit breaker', () => {
   it('lets a single trial through when half-open, and reopens if it fails', () => {
     let now = 0;
