@@ -33,6 +33,7 @@ import { LocalDeadLetterQueue, LocalQueue } from './queue';
 import { StreamPoller } from './stream-poller';
 import { startServer, type RunningServer } from './server';
 import { lambdaContext } from './lambda-context';
+import { startHmppsStandIns, type HmppsStandIns } from './stand-ins/hmpps/server';
 
 export interface GatehouseOptions {
   /** Where data persists between runs. */
@@ -59,6 +60,8 @@ export interface GatehouseOptions {
   routing?: RoutingConfigInput;
   /** Retry backoff of alert sends; tests make it short. */
   sendBackoffMs?: number;
+  /** Local stand-ins for HMPPS Auth and the HMPPS APIs (local/stand-ins/hmpps); on unless false. */
+  hmppsStandIns?: boolean;
 }
 
 export interface Gatehouse {
@@ -81,6 +84,8 @@ export interface Gatehouse {
   deadLetters: { custody: LocalDeadLetterQueue; dispatch: LocalDeadLetterQueue; partnerDrops: LocalDeadLetterQueue };
   /** Resolves when every queued message is handled and the stream has been read past every write. */
   settle(): Promise<void>;
+  /** The HMPPS stand-ins and their switches (slow, failing, unauthorised, unknown-person), when running. */
+  hmpps?: HmppsStandIns;
   stop(): Promise<void>;
 }
 
@@ -99,6 +104,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     const dynamoEndpoint = options.dynamoEndpoint ?? (await own(owned, startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb') }))).endpoint;
     const ownS3 = options.s3Endpoint ? undefined : await own(owned, startS3({ directory: join(dataDir, 's3') }));
     const s3Endpoint = options.s3Endpoint ?? ownS3!.endpoint;
+    const hmpps = options.hmppsStandIns === false ? undefined : await own(owned, startHmppsStandIns());
 
     // The functions find their tables, buckets and endpoints in the environment, exactly as in Lambda.
     Object.assign(process.env, {
@@ -112,6 +118,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       // Local-only keys: in AWS these come from Secrets Manager.
       LINK_SIGNING_KEY: 'local-only-link-signing-key-not-a-secret',
       WEBHOOK_SIGNING_KEY: 'local-only-webhook-signing-key-not-a-secret',
+      ...hmpps?.env,
       ...names.env,
       ...options.env,
     });
@@ -224,6 +231,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       sweep,
       saveRota: (entries) => rota.save(entries),
       settle,
+      ...(hmpps ? { hmpps } : {}),
       async stop() {
         clearInterval(sweepTimer);
         await sweeping;
