@@ -2,7 +2,8 @@
  * Record one custody event (or HMPPS movement), exactly once.
  *
  * 1. Load the person's releases.
- * 2. Decide the transition: the cases after the event (lifecycle), the alerts it raises (alert policy).
+ * 2. Decide the transition: the cases after the event (lifecycle, with the scope: whose release it is), the alerts it
+ *    raises (alert policy; none for a release that is not ours, or for a movement older than an alert lives).
  * 3. Commit in one transaction: the ledger item (new, or the event is a duplicate), the person's releases
  *    (at the version we read), the difference in the counters (the person's release figures after − before,
  *    plus the movement, once), and the alerts (the outbox).
@@ -11,12 +12,13 @@
 import { randomBytes } from 'node:crypto';
 import type { RecordableEvent } from '../../events/custody-message';
 import { difference, movementContribution, personContribution, type CounterDelta } from '../domain/aggregates';
-import { alertsForRelease, digestEntryFor, type DigestEntry } from '../domain/alert-policy';
+import { alertsForRelease, digestEntryFor, tooLateToAlert, type DigestEntry } from '../domain/alert-policy';
 import { alertIdFor, openAlert, type Alert } from '../domain/alerts';
 import { londonTime } from '../domain/calendar';
 import type { ReleaseRules } from '../domain/classification';
 import { applyCustodyEvent, type PersonReleases, type ReleaseCase, type Transition } from '../domain/release-case';
 import type { RoutingConfig } from '../domain/routing';
+import type { Scope } from '../domain/scope';
 
 export interface LedgerEntry {
   eventId: string;
@@ -26,9 +28,13 @@ export interface LedgerEntry {
   source: string;
   outcome: string;
   caseRef?: string;
-  /** The HMPPS movement reason, for movements. */
+  /** The HMPPS movement reason, for movements, and what the movement table made of it. */
   movement?: string;
+  movementKind?: string;
+  movementCode?: string;
   reviewNeeded?: boolean;
+  /** Recorded too late to page anyone. */
+  late?: boolean;
 }
 
 export interface ReleaseChange {
@@ -59,6 +65,8 @@ export interface RecordDependencies {
   rules: ReleaseRules;
   /** Escalation policies and alert lifetimes per area. */
   routing: RoutingConfig;
+  /** Watched prisons and the partnership's areas. */
+  scope: Scope;
   scheduleWindowDays: number;
   retentionDays: number;
   clock: () => Date;
@@ -71,6 +79,8 @@ export interface RecordResult {
   eventId: string;
   caseRef?: string;
   alertIds: string[];
+  /** The event was too old to page anyone (recorded and counted all the same). */
+  late?: boolean;
 }
 
 const maxAttempts = 8;
@@ -83,14 +93,16 @@ export async function recordCustodyEvent(event: RecordableEvent, source: string,
       rules: deps.rules,
       scheduleWindowDays: deps.scheduleWindowDays,
       newCaseRef,
+      scope: deps.scope,
     });
-    const { raised, repeated } = transition.caseAfter ? alertsForRelease(transition.caseAfter, event.person.prisonNumber, deps.routing) : { raised: [], repeated: [] };
+    const late = tooLateToAlert(event.occurredAt, transition.caseAfter?.releasedAt, now, deps.routing);
+    const { raised, repeated } = transition.caseAfter && !late ? alertsForRelease(transition.caseAfter, event.person.prisonNumber, deps.routing) : { raised: [], repeated: [] };
     transition.caseAfter?.alertKeys.push(...raised.map((a) => a.dedupKey));
     const alerts = raised.map((draft) => openAlert(draft, now, deps.routing));
-    const digestEntry = transition.caseAfter && digestEntryFor(transition.caseAfter);
+    const digestEntry = transition.caseAfter && !late ? digestEntryFor(transition.caseAfter, deps.routing) : undefined;
     const counters = [
       ...difference(personContribution(before, transition.retired), personContribution(transition.after)),
-      ...movementContribution(event),
+      ...movementContribution(event, late),
       ...alertsRaised(alerts),
     ];
     const after: PersonReleases = { ...transition.after, version: (before?.version ?? 0) + 1 };
@@ -104,7 +116,15 @@ export async function recordCustodyEvent(event: RecordableEvent, source: string,
         source,
         outcome: transition.outcome,
         ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}),
-        ...(event.movement ? { movement: event.movement.reason, ...(event.movement.reviewNeeded ? { reviewNeeded: true } : {}) } : {}),
+        ...(event.movement
+          ? {
+              movement: event.movement.reason,
+              movementKind: event.movement.kind,
+              ...(event.movement.code !== undefined ? { movementCode: event.movement.code } : {}),
+              ...(event.movement.reviewNeeded ? { reviewNeeded: true } : {}),
+            }
+          : {}),
+        ...(late ? { late: true } : {}),
       },
       person: after,
       expectedVersion: before?.version ?? 0,
@@ -116,7 +136,7 @@ export async function recordCustodyEvent(event: RecordableEvent, source: string,
     });
 
     if (result === 'committed') {
-      return { outcome: 'recorded', transition: transition.outcome, eventId: event.eventId, ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}), alertIds: alerts.map((a) => a.alertId) };
+      return { outcome: 'recorded', transition: transition.outcome, eventId: event.eventId, ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}), alertIds: alerts.map((a) => a.alertId), ...(late ? { late: true } : {}) };
     }
     if (result === 'duplicate') return { outcome: 'duplicate', eventId: event.eventId, alertIds: [] };
     await pause(attempt);

@@ -132,7 +132,7 @@ describe('fuzz: random and mutated custody messages through the handler on Dynam
     expect(new Set(ledger.map((i) => i.eventId))).toEqual(acceptedIds);
     const persons = records.filter((i) => i.entity === 'releases') as unknown as PersonReleases[];
     const firstOfEach = [...new Map(accepted.map((p) => [p.event.eventId, p.event])).values()];
-    const expected = totalsOf([...persons.flatMap((p) => personContribution(p)), ...firstOfEach.flatMap(movementContribution)]);
+    const expected = totalsOf([...persons.flatMap((p) => personContribution(p)), ...firstOfEach.flatMap((e) => movementContribution(e))]);
     const counters = await scanAll(config.aggregatesTable);
     const actual: Record<string, number> = {};
     for (const item of counters.filter((i) => String(i.pk).startsWith('releases#') || String(i.pk).startsWith('movements#'))) {

@@ -27,17 +27,17 @@ describe('the published contract', () => {
 
 describe('HMPPS examples, bare and SNS-wrapped', () => {
   it.each([
-    ['prisoner-released.json', 'prisoner.released', 'RELEASED', 'hmpps:prison-offender-events.prisoner.released'],
-    ['prisoner-released.sns.json', 'prisoner.released', 'RELEASED', 'hmpps:prison-offender-events.prisoner.released via sns'],
-    ['prisoner-released-temporary-absence.sns.json', 'prison.movement', 'TEMPORARY_ABSENCE_RELEASE', 'hmpps:prison-offender-events.prisoner.released via sns'],
+    ['prisoner-released.json', 'prisoner.released', 'RELEASE', 'hmpps:prison-offender-events.prisoner.released'],
+    ['prisoner-released.sns.json', 'prisoner.released', 'RELEASE', 'hmpps:prison-offender-events.prisoner.released via sns'],
+    ['prisoner-released-temporary-absence.sns.json', 'prison.movement', 'TEMPORARY_ABSENCE_OUT', 'hmpps:prison-offender-events.prisoner.released via sns'],
     ['prisoner-released-unknown.json', 'prison.movement', 'UNKNOWN', 'hmpps:prison-offender-events.prisoner.released'],
-    ['prisoner-received.json', 'prisoner.received', 'received.ADMISSION', 'hmpps:prison-offender-events.prisoner.received'],
-    ['prisoner-received.sns.json', 'prisoner.received', 'received.ADMISSION', 'hmpps:prison-offender-events.prisoner.received via sns'],
-    ['prisoner-search-released.json', 'prison.movement', 'unconfirmedRelease', 'hmpps:prisoner-offender-search.prisoner.released'],
-    ['prisoner-search-released.sns.json', 'prison.movement', 'unconfirmedRelease', 'hmpps:prisoner-offender-search.prisoner.released via sns'],
-  ])('maps hmpps/%s to %s, counted as %s', (name, eventType, counter, source) => {
+    ['prisoner-received.json', 'prisoner.received', 'RECALL', 'hmpps:prison-offender-events.prisoner.received'],
+    ['prisoner-received.sns.json', 'prisoner.received', 'RECALL', 'hmpps:prison-offender-events.prisoner.received via sns'],
+    ['prisoner-search-released.json', 'prison.movement', 'UNCONFIRMED_RELEASE', 'hmpps:prisoner-offender-search.prisoner.released'],
+    ['prisoner-search-released.sns.json', 'prison.movement', 'UNCONFIRMED_RELEASE', 'hmpps:prisoner-offender-search.prisoner.released via sns'],
+  ])('maps hmpps/%s to %s, a movement of kind %s', (name, eventType, kind, source) => {
     const parsed = parseCustodyMessage(example(`hmpps/${name}`));
-    expect(parsed).toMatchObject({ ok: true, source, event: { eventType, movement: { counter: counter === 'UNKNOWN' ? 'UNKNOWN' : counter } } });
+    expect(parsed).toMatchObject({ ok: true, source, event: { eventType, movement: { kind, counted: true } } });
   });
 
   it('derives the same id for the same movement whatever offset occurredAt is written with, and never includes the prison number', () => {
@@ -49,7 +49,7 @@ describe('HMPPS examples, bare and SNS-wrapped', () => {
 
   it('keeps the destination and accommodation out of an HMPPS release: HMPPS does not know them', () => {
     const parsed = parseCustodyMessage(example('hmpps/prisoner-released.json'));
-    expect(parsed.ok && parsed.event.eventType === 'prisoner.released' && parsed.event.release).toEqual({ releasedAt: '2026-11-20T16:40:00+00:00', reason: 'RELEASED' });
+    expect(parsed.ok && parsed.event.eventType === 'prisoner.released' && parsed.event.release).toEqual({ releasedAt: '2026-11-20T16:40:00+00:00', reason: 'CONDITIONAL_RELEASE' });
   });
 
   it('tolerates fields HMPPS adds later, and still checks the fields Gatehouse reads', () => {
