@@ -12,8 +12,9 @@ import { demoMistake, demoPartnerFile, demoWeek } from './demo-scenario';
 
 type Print = (line?: string) => void;
 
-// The demo's clock runs with the wall clock but can jump ahead, so an escalation's 15 minutes take no time.
-let clockOffsetMs = 0;
+// The demo's clock runs at the wall clock's pace from just after the week's last release (Friday 20 November 2026,
+// 16:45), so the week's alerts are live whatever day the demo runs; it can jump ahead, so an escalation's 15 minutes take no time.
+let clockOffsetMs = Date.parse('2026-11-20T16:45:00Z') - Date.now();
 const clock = () => new Date(Date.now() + clockOffsetMs);
 
 async function main(): Promise<void> {

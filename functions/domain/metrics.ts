@@ -116,7 +116,7 @@ function rate(of: CountMetric, denominator: string[], meaning: string): RatioMet
 
 function releaseMetrics(): Metric[] {
   const c = (counter: string, meaning: string) => count('releases', counter, 'releases', meaning);
-  const total = c('total', "Releases to the community that are the partnership's: to County Durham or Darlington, or from a watched prison to an area not known");
+  const total = c('total', "Releases to the community that are the partnership's (to its areas or from a watched prison to an area not known)");
   // Each flag is counted and given as a share of all releases.
   const flags = ([
     ['planned', 'scheduled in advance'],

@@ -99,7 +99,8 @@ export async function recordCustodyEvent(event: RecordableEvent, source: string,
     const { raised, repeated } = transition.caseAfter && !late ? alertsForRelease(transition.caseAfter, event.person.prisonNumber, deps.routing) : { raised: [], repeated: [] };
     transition.caseAfter?.alertKeys.push(...raised.map((a) => a.dedupKey));
     const alerts = raised.map((draft) => openAlert(draft, now, deps.routing));
-    const digestEntry = transition.caseAfter && !late ? digestEntryFor(transition.caseAfter, deps.routing) : undefined;
+    // The digest is by release date (yesterday's releases), so an old release never reaches one: no need to hold it back.
+    const digestEntry = transition.caseAfter && digestEntryFor(transition.caseAfter, deps.routing);
     const counters = [
       ...difference(personContribution(before, transition.retired), personContribution(transition.after)),
       ...movementContribution(event, late),
