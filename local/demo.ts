@@ -8,7 +8,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { partnerDropsBucket } from '../functions/commons/resources';
 import type { RotaEntry } from '../functions/domain/rota';
 import { localCredentials, MissingJavaError } from './emulators';
-import { demoMistake, demoPartnerFile, demoWeek } from './demo-scenario';
+import { demoMistake, demoPartnerFile, demoWeek, showHospitalDetention } from './demo-scenario';
 
 type Print = (line?: string) => void;
 
@@ -38,6 +38,7 @@ export const demoOptions = { clock, sweepEveryMs: 0 } as const;
 export async function playDemo(gatehouse: Gatehouse, print: Print): Promise<void> {
   await gatehouse.saveRota(demoRota(clock()));
   await playWeek(gatehouse, print);
+  await showHospitalDetention(gatehouse, print);
   await showMistake(gatehouse, print);
   await dropPartnerFile(gatehouse, print);
   await gatehouse.settle();
