@@ -180,6 +180,17 @@ function noteMovement(record: PersonReleases, event: RecordableEvent): void {
   record.movements = record.movements!.slice(0, maxMovementsKept);
 }
 
+/**
+ * The person's cases derived again from the facts on record, with today's rules and scope (no new event): what a
+ * recount of the figures starts from (infra/ops/recount.ts). Case references and alert keys are kept.
+ */
+export function rederive(person: PersonReleases, ctx: LifecycleContext): PersonReleases {
+  const record: PersonReleases = { ...structuredClone(person), facts: structuredClone(person.facts ?? []), movements: structuredClone(person.movements ?? []) };
+  if (record.facts!.length === 0) return record;
+  const derived = deriveCases(record, ctx);
+  return { ...record, cases: derived.cases, facts: derived.facts };
+}
+
 // ——— Which events belong to which release ————————————————————————————————————————————————
 
 interface Episode {

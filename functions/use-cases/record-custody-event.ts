@@ -28,10 +28,15 @@ export interface LedgerEntry {
   source: string;
   outcome: string;
   caseRef?: string;
+  /** The prison the event is about (a code, not personal data): what a recount counts movements by. */
+  prisonId?: string;
   /** The HMPPS movement reason, for movements, and what the movement table made of it. */
   movement?: string;
   movementKind?: string;
+  movementReleaseKind?: string;
   movementCode?: string;
+  /** Whether the movement counts in the `movements` figures. */
+  movementCounted?: boolean;
   reviewNeeded?: boolean;
   /** Recorded too late to page anyone. */
   late?: boolean;
@@ -115,12 +120,15 @@ export async function recordCustodyEvent(event: RecordableEvent, source: string,
         occurredAt: event.occurredAt,
         recordedAt: now.toISOString(),
         source,
+        prisonId: event.prisonId,
         outcome: transition.outcome,
         ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}),
         ...(event.movement
           ? {
               movement: event.movement.reason,
               movementKind: event.movement.kind,
+              ...(event.movement.releaseKind ? { movementReleaseKind: event.movement.releaseKind } : {}),
+              movementCounted: event.movement.counted,
               ...(event.movement.code !== undefined ? { movementCode: event.movement.code } : {}),
               ...(event.movement.reviewNeeded ? { reviewNeeded: true } : {}),
             }
@@ -165,7 +173,7 @@ function expiry(person: PersonReleases, now: Date, retentionDays: number): numbe
 }
 
 /** A case reference that identifies the case to a worker without naming the person: GH-XXXX-XXXX. */
-function newCaseRef(): string {
+export function newCaseRef(): string {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O or 1/I: read aloud over the phone
   const bytes = randomBytes(8);
   const chars = [...bytes].map((b) => alphabet[b % alphabet.length]).join('');
