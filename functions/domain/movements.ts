@@ -82,7 +82,10 @@ export const movementTable: readonly MovementEntry[] = [
   { event: released, reason: 'RELEASED', codes: ['DEC'], kind: 'DIED', action: 'CLOSE', review: false, meaning: 'Died in custody: nobody is released, and a scheduled release is closed' },
   { event: released, reason: 'RELEASED', codes: ['UAL', 'UAL_ECL'], kind: 'ABSCONDED', action: 'RECORD', review: false, meaning: 'Absconded (unlawfully at large): not a release, nobody is paged' },
   { event: released, reason: 'RELEASED', codes: ['HO', 'HP', 'HQ'], kind: 'HOSPITAL', action: 'CLOSE', review: false, meaning: 'Detained in a secure hospital under the Mental Health Act: not a release to the community' },
-  { event: released, reason: 'RELEASED', codes: ['DD', 'DE', 'DL', 'DEIRC', 'ETR', 'ECSLIRC'], kind: 'IMMIGRATION', action: 'CLOSE', review: false, meaning: 'Discharged to immigration detention, deported or removed early: not a release to the community' },
+  { event: released, reason: 'RELEASED', codes: ['DD', 'DE', 'DL', 'DEIRC', 'ETR'], kind: 'IMMIGRATION', action: 'CLOSE', review: false, meaning: 'Discharged to immigration detention, deported or removed early: not a release to the community' },
+  // prison-custody-status-to-delius treats ECSLIRC as a discharge to an immigration removal centre; calculate-release-dates
+  // groups it with ECSL. Not paged (the likelier reading), and flagged so a person checks.
+  { event: released, reason: 'RELEASED', codes: ['ECSLIRC'], kind: 'IMMIGRATION', action: 'CLOSE', review: true, meaning: 'End of custody licence to an immigration removal centre: taken as not a release to the community, and flagged for review because HMPPS services read this code differently' },
   { event: released, reason: 'RELEASED', codes: ['MRG'], kind: 'MERGE', action: 'RECORD', review: false, meaning: 'Two NOMIS records merged: an administrative change, nobody moved' },
   { event: released, reason: 'RELEASED', codes: 'other', kind: 'RELEASE', releaseKind: 'OTHER', action: 'RELEASE', review: true, meaning: 'A movement code Gatehouse does not know: treated as a release to the community so nobody is missed, and flagged for review with its code' },
   { event: released, reason: 'RELEASED_TO_HOSPITAL', codes: 'other', kind: 'HOSPITAL', action: 'CLOSE', review: false, meaning: 'Discharged into the care of a hospital: not a release to the community' },
