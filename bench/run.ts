@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startGatehouse } from '../local/runtime';
-import { alertBenchmarks } from './alerts';
+import { alertBenchmarks, benchClock } from './alerts';
 import { bundleBenchmarks } from './bundles';
 import { ingestBenchmarks } from './ingest';
 import type { Figure } from './figures';
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   Object.assign(figures, await bundleBenchmarks({ importRuns: sizes.importRuns }));
 
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
-  const gatehouse = await startGatehouse({ dataDir, port: 0, stage: 'bench' });
+  const gatehouse = await startGatehouse({ dataDir, port: 0, stage: 'bench', clock: benchClock });
   try {
     progress(`alerts: floor, ${sizes.singles} single events, a burst of ${sizes.burst}, ${sizes.exactBurst} deliveries with 20 % duplicates`);
     Object.assign(figures, await alertBenchmarks(gatehouse, sizes));

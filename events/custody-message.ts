@@ -7,19 +7,27 @@ import { custodyEventV1, type CustodyEvent } from './custody-event';
 import { hmppsDomainEvent, looksLikeHmpps } from './hmpps/domain-event';
 import { fromHmpps } from './hmpps/to-custody-event';
 import { fieldErrors, type FieldError } from './validation';
+import type { MovementAction, MovementKind, ReleaseKind } from '../functions/domain/movements';
 
-/** An HMPPS prison movement, counted in the `movements` figures. */
+/** An HMPPS prison movement, as the movement table (functions/domain/movements.ts) reads it; counted in `movements`. */
 export interface Movement {
   hmppsEventType: string;
   /** The HMPPS reason, e.g. TEMPORARY_ABSENCE_RELEASE. */
   reason: string;
-  /** The `movements` counter it adds one to; undefined when it counts nowhere. */
-  counter: string | undefined;
-  /** UNKNOWN movements are for a person to look at. */
+  /** The NOMIS movement reason code, when HMPPS sent one. */
+  code?: string;
+  kind: MovementKind;
+  releaseKind?: ReleaseKind;
+  action: MovementAction;
+  /** The movement table says a person should look at it (an unknown code or reason). */
   reviewNeeded: boolean;
+  /** Why, in words an operator understands. */
+  reasons: string[];
+  /** Whether it counts in the `movements` figures (an unconfirmed non-discharge counts nowhere). */
+  counted: boolean;
 }
 
-/** A movement that concerns no release case (temporary absence, court, transfer, unknown, unconfirmed release). */
+/** A movement that is not a release or a reception (temporary absence, court, transfer, death, hospital, unknown …). */
 export interface MovementOnly {
   eventId: string;
   eventType: 'prison.movement';

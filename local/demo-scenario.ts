@@ -2,6 +2,7 @@
  * A week at HMP Durham, 16–22 November 2026, as the demo plays it. Prison numbers are invented.
  */
 import type { CustodyEvent } from '../events/custody-event';
+import { movementFor } from '../functions/domain/movements';
 
 export interface DemoStep {
   /** What a person watching the demo is told. */
@@ -79,3 +80,43 @@ export const demoPartnerFile = {
     'F6789GH,2026-11-18,E06000005,Sofa surfing,,',
   ].join('\r\n'),
 };
+
+/**
+ * A movement that is not a release: HMPPS says RELEASED, the movement code says a secure hospital. The demo shows it
+ * recorded and counted, with nobody paged, and says why (the movement table's words).
+ */
+export const demoHospitalDetention = {
+  say: 'Friday 07:10: HMPPS reports a man "RELEASED" from HMP Durham with movement code HO',
+  event: {
+    Type: 'Notification',
+    MessageId: '0c2f3a6e-7d41-5b8e-9a10-4e6b2d9f8c31',
+    TopicArn: 'arn:aws:sns:eu-west-2:000000000000:hmpps-domain-events',
+    Message: JSON.stringify({
+      eventType: 'prison-offender-events.prisoner.released',
+      additionalInformation: { nomsNumber: 'G7890HJ', reason: 'RELEASED', details: 'Movement reason code HO', nomisMovementReasonCode: 'HO', currentLocation: 'OUTSIDE_PRISON', prisonId: 'DMI', currentPrisonStatus: 'NOT_UNDER_PRISON_CARE' },
+      version: 1,
+      occurredAt: '2026-11-20T07:10:00Z',
+      publishedAt: '2026-11-20T07:55:00Z',
+      description: 'A prisoner has been released from prison',
+      personReference: { identifiers: [{ type: 'NOMS', value: 'G7890HJ' }] },
+    }),
+    Timestamp: '2026-11-20T07:55:00.000Z',
+    SignatureVersion: '1',
+    MessageAttributes: {
+      traceparent: { Type: 'String', Value: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+      eventType: { Type: 'String', Value: 'prison-offender-events.prisoner.released' },
+    },
+  },
+};
+
+/** Plays the hospital detention and prints what Gatehouse made of it: one call from the demo. */
+export async function showHospitalDetention(gatehouse: { url: string; settle(): Promise<void> }, print: (line?: string) => void): Promise<void> {
+  const alertsBefore = ((await (await fetch(`${gatehouse.url}/alerts`)).json()) as { alerts: unknown[] }).alerts.length;
+  const response = await fetch(`${gatehouse.url}/custody-events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(demoHospitalDetention.event) });
+  await gatehouse.settle();
+  const view = (await (await fetch(`${gatehouse.url}/cases/G7890HJ`)).json()) as { cases: unknown[]; movements: { kind: string; code: string }[] };
+  const alertsAfter = ((await (await fetch(`${gatehouse.url}/alerts`)).json()) as { alerts: unknown[] }).alerts.length;
+  const { kind, code } = view.movements[0]!;
+  print(`▸ ${demoHospitalDetention.say}\n  → HTTP ${response.status}; recorded as ${kind} (code ${code}), counted in movements.kind.${kind}`);
+  print(`  No page, no referral, no release case (${alertsAfter - alertsBefore} alerts, ${view.cases.length} cases): ${movementFor('prison-offender-events.prisoner.released', 'RELEASED', code).entry.meaning}.`);
+}

@@ -8,12 +8,13 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { partnerDropsBucket } from '../functions/commons/resources';
 import type { RotaEntry } from '../functions/domain/rota';
 import { localCredentials, MissingJavaError } from './emulators';
-import { demoMistake, demoPartnerFile, demoWeek } from './demo-scenario';
+import { demoMistake, demoPartnerFile, demoWeek, showHospitalDetention } from './demo-scenario';
 
 type Print = (line?: string) => void;
 
-// The demo's clock runs with the wall clock but can jump ahead, so an escalation's 15 minutes take no time.
-let clockOffsetMs = 0;
+// The demo's clock runs at the wall clock's pace from just after the week's last release (Friday 20 November 2026,
+// 16:45), so the week's alerts are live whatever day the demo runs; it can jump ahead, so an escalation's 15 minutes take no time.
+let clockOffsetMs = Date.parse('2026-11-20T16:45:00Z') - Date.now();
 const clock = () => new Date(Date.now() + clockOffsetMs);
 
 async function main(): Promise<void> {
@@ -37,6 +38,7 @@ export const demoOptions = { clock, sweepEveryMs: 0 } as const;
 export async function playDemo(gatehouse: Gatehouse, print: Print): Promise<void> {
   await gatehouse.saveRota(demoRota(clock()));
   await playWeek(gatehouse, print);
+  await showHospitalDetention(gatehouse, print);
   await showMistake(gatehouse, print);
   await dropPartnerFile(gatehouse, print);
   await gatehouse.settle();

@@ -1,13 +1,15 @@
 /**
- * What an HMPPS domain event means to Gatehouse (the table in events/README.md):
- * - prisoner.released, reason RELEASED / RELEASED_TO_HOSPITAL → a release (custody event `prisoner.released`);
- * - prisoner.released, any other reason → a movement only: recorded and counted, no case, no alert; UNKNOWN is flagged for review;
- * - prisoner.received → `prisoner.received` (closes a case of someone released and now back), and counted;
- * - prisoner-offender-search.prisoner.released → counted as an unconfirmed release, never acted on.
+ * What an HMPPS domain event means to Gatehouse: the movement table (functions/domain/movements.ts, published in
+ * events/README.md) decides from the event type, the reason and the NOMIS movement reason code:
+ * - a release to the community → a custody event `prisoner.released` (its `reason` is the kind of release);
+ * - a reception → `prisoner.received` (closes a case of someone released and now back);
+ * - anything else → a movement only, recorded and counted; a CLOSE movement (died, hospital, immigration) also
+ *   closes a scheduled release.
  * HMPPS events carry no id: the idempotency key is derived from eventType + nomsNumber + occurredAt.
  */
 import { createHash } from 'node:crypto';
 import type { RecordableEvent } from '../custody-message';
+import { movementFor } from '../../functions/domain/movements';
 import { dischargeReasons, hmppsEventTypes, type HmppsDomainEvent } from './domain-event';
 
 export function fromHmpps(event: HmppsDomainEvent): RecordableEvent {
@@ -21,34 +23,44 @@ export function fromHmpps(event: HmppsDomainEvent): RecordableEvent {
 
   switch (event.eventType) {
     case hmppsEventTypes.released: {
-      const { reason } = event.additionalInformation;
-      const movement = { hmppsEventType: event.eventType, reason, counter: reason, reviewNeeded: reason === 'UNKNOWN' };
-      if ((dischargeReasons as readonly string[]).includes(reason)) {
+      const { reason, nomisMovementReasonCode: code } = event.additionalInformation;
+      const meaning = movementFor(event.eventType, reason, code);
+      const movement = { hmppsEventType: event.eventType, reason, ...meaningOf(meaning), counted: true };
+      if (meaning.action === 'RELEASE') {
         // HMPPS does not know the destination or the accommodation: those stay as earlier Gatehouse events said.
-        return { ...common, eventType: 'prisoner.released', release: { releasedAt: event.occurredAt, reason }, movement };
+        return { ...common, eventType: 'prisoner.released', release: { releasedAt: event.occurredAt, reason: meaning.releaseKind ?? 'OTHER' }, movement };
       }
       return { ...common, eventType: 'prison.movement', movement };
     }
     case hmppsEventTypes.received: {
-      const { reason } = event.additionalInformation;
+      const { reason, nomisMovementReasonCode: code } = event.additionalInformation;
+      const meaning = movementFor(event.eventType, reason, code);
       return {
         ...common,
         eventType: 'prisoner.received',
-        reason,
-        movement: { hmppsEventType: event.eventType, reason, counter: `received.${reason}`, reviewNeeded: false },
+        reason: meaning.kind === 'RECALL' ? 'RECALL' : reason,
+        movement: { hmppsEventType: event.eventType, reason, ...meaningOf(meaning), counted: true },
       };
     }
     case hmppsEventTypes.releasedUnconfirmed: {
       const reason = event.additionalInformation.reason ?? 'RELEASED';
+      // Only a discharge is an unconfirmed release; other reasons arrive confirmed 45 minutes later and are counted then.
       const discharge = (dischargeReasons as readonly string[]).includes(reason);
-      return {
-        ...common,
-        eventType: 'prison.movement',
-        // Only a discharge is an unconfirmed release; other reasons arrive confirmed 45 minutes later and are counted then.
-        movement: { hmppsEventType: event.eventType, reason, counter: discharge ? 'unconfirmedRelease' : undefined, reviewNeeded: false },
-      };
+      const meaning = movementFor(event.eventType, discharge ? reason : 'RELEASED', undefined);
+      return { ...common, eventType: 'prison.movement', movement: { hmppsEventType: event.eventType, reason, ...meaningOf(meaning), counted: discharge } };
     }
   }
+}
+
+function meaningOf(meaning: ReturnType<typeof movementFor>) {
+  return {
+    kind: meaning.kind,
+    ...(meaning.releaseKind ? { releaseKind: meaning.releaseKind } : {}),
+    ...(meaning.code !== undefined ? { code: meaning.code } : {}),
+    action: meaning.action,
+    reviewNeeded: meaning.review,
+    reasons: meaning.reasons,
+  };
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { aggregatesTable, recordsTable } from './resources';
 import { parseRoutingConfig, type RoutingConfig } from '../domain/routing';
+import { parseScope, type Scope } from '../domain/scope';
 
 export interface RuntimeConfig {
   stage: string;
@@ -15,6 +16,8 @@ export interface RuntimeConfig {
   scheduleWindowDays: number;
   /** Case and alert items expire this many days after the release. */
   retentionDays: number;
+  /** Watched prisons (WATCHED_PRISONS, default DMI) and the partnership's areas (PARTNERSHIP_AREAS): whose a release is. */
+  scope: Scope;
   /** Dead-letter queue for messages that can never be processed (set in AWS; the local runtime keeps its own). */
   custodyDeadLetterQueueUrl?: string;
 }
@@ -27,6 +30,7 @@ export function runtimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConf
     lateDayFrom: env.LATE_DAY_FROM ?? '15:00',
     scheduleWindowDays: Number(env.SCHEDULE_WINDOW_DAYS ?? 2),
     retentionDays: Number(env.RETENTION_DAYS ?? 730),
+    scope: parseScope(env.WATCHED_PRISONS, env.PARTNERSHIP_AREAS),
     ...(env.CUSTODY_DLQ_URL ? { custodyDeadLetterQueueUrl: env.CUSTODY_DLQ_URL } : {}),
   };
 }

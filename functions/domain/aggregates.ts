@@ -51,14 +51,20 @@ export function rollUps(delta: CounterDelta): { pk: string; sk: string; counts: 
   return combinations.map((dims) => ({ pk: seriesKey(delta.family, dims as Partial<Dimensions>), sk: delta.date, counts: delta.counts }));
 }
 
-/** What one release case adds to the release figures (nothing until the person has actually been released). */
+/**
+ * What one release case adds to the release figures (nothing until the person has actually been released).
+ * The board's releases are the partnership's (scope.ts); a release that is not ours adds only `notOurs`, by prison.
+ */
 export function releaseContribution(c: ReleaseCase | undefined): CounterDelta[] {
   if (!c || !isReleased(c) || !c.releasedAt) return [];
   const { flags, urgency } = c.classification;
   const { needs, cohorts } = c.circumstances;
   const date = londonTime(c.releasedAt).date;
+  const dimensions = { la: c.circumstances.destinationLocalAuthority ?? 'UNKNOWN', prison: c.prisonId };
+  if (c.ours === false) return [{ family: 'releases', dimensions, date, counts: { notOurs: 1 } }];
   const counts: Record<string, number> = {
     total: 1,
+    [`kind.${c.kind ?? 'OTHER'}`]: 1,
     planned: flags.unplanned ? 0 : 1,
     unplanned: flags.unplanned ? 1 : 0,
     lateWeek: flags.lateWeek ? 1 : 0,
@@ -75,14 +81,7 @@ export function releaseContribution(c: ReleaseCase | undefined): CounterDelta[] 
   for (const [a, b] of pairs(needs)) counts[`needPair.${a}+${b}`] = 1;
   for (const cohort of cohorts) counts[`cohort.${cohort}`] = 1;
   counts[`needCount.${Math.min(needs.length, 4)}${needs.length >= 4 ? '+' : ''}`] = 1;
-  return [
-    {
-      family: 'releases',
-      dimensions: { la: c.circumstances.destinationLocalAuthority ?? 'UNKNOWN', prison: c.prisonId },
-      date,
-      counts: withoutZeros(counts),
-    },
-  ];
+  return [{ family: 'releases', dimensions, date, counts: withoutZeros(counts) }];
 }
 
 /**
@@ -95,15 +94,18 @@ export function personContribution(person: PersonReleases | undefined, leaveOut:
 }
 
 /**
- * What one HMPPS movement adds to the `movements` figures, once, when it is first recorded. HMPPS does not say
- * where a person went, so movements are counted by prison with the area `UNKNOWN`; releases by area are in `releases`.
+ * What one HMPPS movement adds to the `movements` figures, once, when it is first recorded, on the day it happened:
+ * `kind.{KIND}` (the movement table's kind), `release.{RELEASE_KIND}` for releases to the community, `reviewNeeded`,
+ * and `recordedLate` when it arrived too late to page anyone. HMPPS does not say where a person went, so movements
+ * are counted by prison with the area `UNKNOWN`; the partnership's releases by area are in `releases`.
  */
-export function movementContribution(event: Pick<RecordableEvent, 'occurredAt' | 'prisonId' | 'movement'>): CounterDelta[] {
+export function movementContribution(event: Pick<RecordableEvent, 'occurredAt' | 'prisonId' | 'movement'>, recordedLate = false): CounterDelta[] {
   const { movement } = event;
-  if (!movement || (!movement.counter && !movement.reviewNeeded)) return [];
-  const counts: Record<string, number> = {};
-  if (movement.counter) counts[movement.counter] = 1;
+  if (!movement?.counted) return [];
+  const counts: Record<string, number> = { [`kind.${movement.kind}`]: 1 };
+  if (movement.releaseKind) counts[`release.${movement.releaseKind}`] = 1;
   if (movement.reviewNeeded) counts.reviewNeeded = 1;
+  if (recordedLate) counts.recordedLate = 1;
   return [{ family: 'movements', dimensions: { la: 'UNKNOWN', prison: event.prisonId }, date: londonTime(event.occurredAt).date, counts }];
 }
 

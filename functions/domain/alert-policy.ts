@@ -6,7 +6,9 @@
  * - ROUTINE with needs: a line in the next morning's digest of each service (no message of its own);
  * - a scheduled release within two working days with no accommodation: a PRE_RELEASE_WARNING (the sweeper asks).
  * One deduplication key per (person, date, kind, recipient group): a repeat lands on the same alert.
- * Pure: the routing config and the calendar are passed in.
+ * Only the partnership's releases alert (scope.ts), and a release from a watched prison to another area alerts
+ * that area's contacts when Gatehouse has them; a movement too old to act on pages nobody.
+ * Pure: the routing config, the calendar and the time are passed in.
  */
 import type { AlertDraft, DigestItem } from './alerts';
 import { londonTime, type LocalDate, type WorkingCalendar } from './calendar';
@@ -18,6 +20,26 @@ export interface RaisedAlerts {
   raised: AlertDraft[];
   /** Alerts it raised already: the open alert is updated, nobody is paged again. */
   repeated: AlertDraft[];
+}
+
+/**
+ * The area whose contacts hear of a case, or undefined when nobody should: a release that is not ours, unless it left
+ * a watched prison for another area that has routing of its own (never the fallback: "area not known" never means
+ * "another prison's release"). Cases recorded before scope existed keep their old behaviour.
+ */
+export function alertAreaFor(c: ReleaseCase, routing: RoutingConfig): string | undefined {
+  const la = c.circumstances.destinationLocalAuthority ?? 'UNKNOWN';
+  if (c.ours !== false) return la;
+  return c.whose === 'WATCHED_PRISON_OTHER_AREA' && routing.areas[la] ? la : undefined;
+}
+
+/**
+ * Too late to page anyone: the event, or the release it reports, happened longer ago than an alert lives. It is
+ * recorded and counted on its own date all the same (a replayed month pages nobody).
+ */
+export function tooLateToAlert(occurredAt: string, releasedAt: string | undefined, now: Date, routing: Pick<RoutingConfig, 'alertLifetimeHours'>): boolean {
+  const oldest = Math.min(Date.parse(occurredAt), releasedAt ? Date.parse(releasedAt) : Infinity);
+  return now.getTime() - oldest > routing.alertLifetimeHours * 3_600_000;
 }
 
 export function alertsForRelease(c: ReleaseCase, prisonNumber: string, routing: RoutingConfig): RaisedAlerts {
@@ -33,7 +55,8 @@ function releaseAlerts(c: ReleaseCase, prisonNumber: string, routing: RoutingCon
   if (c.status !== 'RELEASED' || !c.releasedAt) return [];
   const { urgency, flags, reasons, date } = c.classification;
   if (urgency === 'ROUTINE') return [];
-  const localAuthority = c.circumstances.destinationLocalAuthority ?? 'UNKNOWN';
+  const localAuthority = alertAreaFor(c, routing);
+  if (!localAuthority) return [];
   const about = {
     urgency,
     caseRef: c.caseRef,
@@ -59,11 +82,13 @@ export interface DigestEntry extends DigestItem {
   localAuthority: string;
 }
 
-export function digestEntryFor(c: ReleaseCase): DigestEntry | undefined {
+export function digestEntryFor(c: ReleaseCase, routing: RoutingConfig): DigestEntry | undefined {
   if (c.status !== 'RELEASED' || !c.releasedAt || c.classification.urgency !== 'ROUTINE' || c.circumstances.needs.length === 0) return undefined;
+  const localAuthority = alertAreaFor(c, routing);
+  if (!localAuthority) return undefined;
   const local = londonTime(c.releasedAt);
   return {
-    localAuthority: c.circumstances.destinationLocalAuthority ?? 'UNKNOWN',
+    localAuthority,
     caseRef: c.caseRef,
     prisonId: c.prisonId,
     releaseLocal: { date: local.date, time: local.time },
@@ -101,7 +126,8 @@ export function preReleaseWarning(person: PersonReleases, today: LocalDate, cale
   if (c.scheduledFor < today || c.scheduledFor > horizon) return undefined;
   const accommodation = c.circumstances.accommodation;
   if (accommodation !== undefined && accommodation !== 'NO_FIXED_ABODE' && accommodation !== 'UNKNOWN') return undefined;
-  const localAuthority = c.circumstances.destinationLocalAuthority ?? 'UNKNOWN';
+  const localAuthority = alertAreaFor(c, routing);
+  if (!localAuthority) return undefined;
   const group = `services:${localAuthority}`;
   return {
     kind: 'PRE_RELEASE_WARNING',

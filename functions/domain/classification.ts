@@ -39,6 +39,8 @@ export interface ReleaseFacts {
   /** The scheduled local date: what a case is classified on until the release is reported. */
   scheduledFor?: LocalDate;
   planned: boolean;
+  /** An approved address to go to (home detention curfew): not of no fixed abode, whatever else is on record. */
+  addressApproved?: boolean;
   accommodation?: Accommodation;
   aftercarePlan?: AftercarePlan;
 }
@@ -54,7 +56,7 @@ export function classifyRelease(facts: ReleaseFacts, rules: ReleaseRules): Class
     nonWorkingDay: calendar.isNonWorkingDay(date),
     lateDay: local !== undefined && local.minutesOfDay >= minutesOf(rules.lateDayFrom),
     unplanned: !facts.planned,
-    noFixedAbode: facts.accommodation === undefined || facts.accommodation === 'NO_FIXED_ABODE' || facts.accommodation === 'UNKNOWN',
+    noFixedAbode: facts.accommodation === 'NO_FIXED_ABODE' || (!facts.addressApproved && (facts.accommodation === undefined || facts.accommodation === 'UNKNOWN')),
     noAftercarePlan: facts.aftercarePlan === undefined || facts.aftercarePlan !== 'IN_PLACE',
   };
 

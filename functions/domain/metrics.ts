@@ -10,6 +10,7 @@
 import { accommodationStatuses, cohorts, pathways } from '../../events/custody-event';
 import { families, pairs, type Family } from './aggregates';
 import type { WeekdayName } from './calendar';
+import { movementKinds, releaseKinds } from './movements';
 
 export type MetricUnit = 'releases' | 'movements' | 'alerts' | 'minutes' | 'files' | 'rows' | 'people' | 'percent';
 
@@ -63,10 +64,33 @@ export const checkpoints = [
   ['day28', 'at day 28'],
   ['week12', 'at week 12'],
 ] as const;
-/** HMPPS `prisoner.released` reasons, counted as movements. */
-export const movementReasons = ['RELEASED', 'RELEASED_TO_HOSPITAL', 'TEMPORARY_ABSENCE_RELEASE', 'SENT_TO_COURT', 'TRANSFERRED', 'UNKNOWN'] as const;
-/** HMPPS `prisoner.received` reasons. */
-export const receivedReasons = ['ADMISSION', 'TEMPORARY_ABSENCE_RETURN', 'RETURN_FROM_COURT', 'TRANSFERRED'] as const;
+/** What each movement kind is, for the catalogue (the movement table in movements.ts says which codes are which). */
+const movementKindWords: Record<(typeof movementKinds)[number], string> = {
+  RELEASE: 'releases to the community (the partnership\'s or not)',
+  HOSPITAL: 'detentions in a secure hospital or discharges to hospital',
+  IMMIGRATION: 'discharges to immigration detention, deportations and early removals',
+  DIED: 'deaths in custody',
+  ABSCONDED: 'absconds (unlawfully at large)',
+  MERGE: 'NOMIS record merges (administrative; nobody moved)',
+  TRANSFER_OUT: 'transfers out to another prison',
+  COURT_OUT: 'people taken to court',
+  TEMPORARY_ABSENCE_OUT: 'people out on temporary licence',
+  ADMISSION: 'admissions to custody (remand, sentence, recapture)',
+  RECALL: 'recalls to custody',
+  COURT_RETURN: 'returns from court',
+  TEMPORARY_ABSENCE_RETURN: 'returns from temporary licence',
+  TRANSFER_IN: 'transfers in from another prison',
+  UNKNOWN: 'movements HMPPS could not name',
+  UNCONFIRMED_RELEASE: 'immediate, unconfirmed releases (prisoner search)',
+};
+const releaseKindWords: Record<(typeof releaseKinds)[number], string> = {
+  CONDITIONAL_RELEASE: 'at the conditional or automatic release point',
+  HDC: 'on home detention curfew',
+  ECSL: 'on an end of custody supervised licence',
+  END_OF_SENTENCE: 'at the end of the sentence, or with no custodial sentence',
+  FROM_COURT: 'from court or remand (never planned)',
+  OTHER: 'of another or an unknown kind',
+};
 export const partnerFileCounters = [
   ['received', 'files', 'Partner files received'],
   ['accepted', 'files', 'Files accepted whole'],
@@ -92,7 +116,7 @@ function rate(of: CountMetric, denominator: string[], meaning: string): RatioMet
 
 function releaseMetrics(): Metric[] {
   const c = (counter: string, meaning: string) => count('releases', counter, 'releases', meaning);
-  const total = c('total', 'Releases from custody');
+  const total = c('total', "Releases to the community that are the partnership's (to its areas or from a watched prison to an area not known)");
   // Each flag is counted and given as a share of all releases.
   const flags = ([
     ['planned', 'scheduled in advance'],
@@ -117,16 +141,18 @@ function releaseMetrics(): Metric[] {
     ...pairs(pathways).map(([a, b]) => c(`needPair.${a}+${b}`, `Releases of people with needs on both the ${words(a)} and the ${words(b)} pathways`)),
     ...cohorts.map((k) => c(`cohort.${k}`, `Releases of people in the ${k} cohort`)),
     ...(['0', '1', '2', '3', '4+'] as const).map((n) => c(`needCount.${n}`, `Releases of people with ${n} resettlement needs`)),
+    ...releaseKinds.map((k) => c(`kind.${k}`, `Releases ${releaseKindWords[k]}`)),
+    c('notOurs', "Releases that are not the partnership's (another prison's, or to an area outside it): counted by prison, never paged, not in the other figures"),
   ];
 }
 
 function movementMetrics(): Metric[] {
   const c = (counter: string, meaning: string) => count('movements', counter, 'movements', meaning);
   return [
-    ...movementReasons.map((r) => c(r, `HMPPS prisoner.released movements with reason ${r}`)),
-    ...receivedReasons.map((r) => c(`received.${r}`, `HMPPS prisoner.received movements with reason ${r}`)),
-    c('unconfirmedRelease', 'Scheduled releases with no release confirmed by the end of the day'),
-    c('reviewNeeded', 'Movements that need a person to review the release case'),
+    ...movementKinds.map((k) => c(`kind.${k}`, `HMPPS movements, by the day they happened: ${movementKindWords[k]}`)),
+    ...releaseKinds.map((k) => c(`release.${k}`, `HMPPS releases to the community ${releaseKindWords[k]} (any prison, ours or not)`)),
+    c('reviewNeeded', 'HMPPS movements flagged for a person to review (a movement code or reason not in the movement table)'),
+    c('recordedLate', 'HMPPS movements that arrived too late to page anyone (older than an alert lives): recorded and counted on their own date'),
   ];
 }
 

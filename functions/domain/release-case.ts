@@ -5,14 +5,17 @@
  * person's record keeps the events themselves (facts); on every event the cases are derived again from all of
  * them, in the order they *occurred*: which events belong to which release (episodes), then each case's state.
  * The result is a function of the set of events, so every arrival order gives the same cases (property-tested).
- * The rules are written out as a table in events/README.md. Pure: time, ids and rules are passed in.
+ * The rules are written out as a table in events/README.md. Pure: time, ids, rules and scope are passed in.
  */
 import type { Accommodation, AftercarePlan, Cohort, CustodyEvent, Pathway } from '../../events/custody-event';
 import type { RecordableEvent } from '../../events/custody-message';
 import { londonTime, type LocalDate } from './calendar';
 import { classifyRelease, type Classification, type ReleaseRules } from './classification';
+import { addressApprovedByKind, plannedByKind, releaseKindOf, type MovementKind, type ReleaseKind } from './movements';
+import { releaseScope, type Scope, type Whose } from './scope';
 
-export type CaseStatus = 'SCHEDULED' | 'RELEASED' | 'CANCELLED' | 'RETURNED';
+/** CLOSED: a scheduled release that will not happen because the person died, went to hospital or to immigration detention. */
+export type CaseStatus = 'SCHEDULED' | 'RELEASED' | 'CANCELLED' | 'RETURNED' | 'CLOSED';
 
 export interface Circumstances {
   reason?: string;
@@ -35,6 +38,15 @@ export interface ReleaseCase {
   scheduledFor?: LocalDate;
   releasedAt?: string;
   returnedAt?: string;
+  /** When and why a scheduled release was closed (CLOSED). */
+  closedAt?: string;
+  closedBecause?: MovementKind;
+  /** The kind of release (from the HMPPS movement code, or the producer's reason). */
+  kind?: ReleaseKind;
+  /** Whether the release is the partnership's, and why (scope.ts). Absent on cases recorded before scope existed. */
+  ours?: boolean;
+  whose?: Whose;
+  scopeReason?: string;
   circumstances: Circumstances;
   /** occurredAt of the newest event whose circumstances were applied. */
   circumstancesAsOf: string;
@@ -51,11 +63,26 @@ export interface RecordedMovement {
   eventId: string;
   hmppsEventType: string;
   reason: string;
+  code?: string;
+  kind?: MovementKind;
   occurredAt: string;
   prisonId: string;
-  /** HMPPS could not say what the movement was (reason UNKNOWN): someone should look. */
+  /** The movement table says someone should look (an unknown code or reason). */
   reviewNeeded: boolean;
 }
+
+/** A movement that ends the person's time in custody other than by release: closes a scheduled release. */
+export interface CustodyEnded {
+  eventId: string;
+  eventType: 'custody.ended';
+  occurredAt: string;
+  prisonId: string;
+  person: { prisonNumber: string; crn?: undefined };
+  kind: MovementKind;
+}
+
+/** What a person's cases are derived from. */
+export type CaseFact = CustodyEvent | CustodyEnded;
 
 export interface PersonReleases {
   prisonNumber: string;
@@ -66,7 +93,7 @@ export interface PersonReleases {
   /** The last time the person was received into custody. */
   lastReceivedAt?: string;
   /** The custody events the cases are derived from (those of the kept cases, and receptions). */
-  facts?: CustodyEvent[];
+  facts?: CaseFact[];
   /** The newest HMPPS movements, newest first. */
   movements?: RecordedMovement[];
 }
@@ -76,6 +103,8 @@ export interface LifecycleContext {
   /** A release within this many days of a schedule on record is planned. */
   scheduleWindowDays: number;
   newCaseRef: () => string;
+  /** Watched prisons and the partnership's areas: whose a release is. */
+  scope: Scope;
 }
 
 export interface Transition {
@@ -98,10 +127,10 @@ export function applyCustodyEvent(before: PersonReleases | undefined, event: Rec
     ? { ...structuredClone(before), facts: structuredClone(before.facts ?? []), movements: structuredClone(before.movements ?? []) }
     : { prisonNumber: event.person.prisonNumber, version: 0, cases: [], facts: [], movements: [] };
   if (event.movement) noteMovement(record, event);
-  if (event.eventType === 'prison.movement') return { after: record, outcome: 'movement', retired: [] };
-
-  const { movement: _counted, ...fact } = event;
-  if (!record.facts!.some((f) => f.eventId === fact.eventId)) record.facts!.push(fact as CustodyEvent);
+  const fact = factOf(event);
+  // A movement with no fact of its own can still tell where the person was before a release (court): derive again.
+  if (!fact && record.facts!.length === 0) return { after: record, outcome: 'movement', retired: [] };
+  if (fact && !record.facts!.some((f) => f.eventId === fact.eventId)) record.facts!.push(fact);
   const derived = deriveCases(record, ctx);
   record.cases = derived.cases;
   record.facts = derived.facts;
@@ -117,26 +146,59 @@ export function applyCustodyEvent(before: PersonReleases | undefined, event: Rec
     after: record,
     ...(caseBefore ? { caseBefore: structuredClone(caseBefore) } : {}),
     ...(caseAfter ? { caseAfter } : {}),
-    outcome: !caseAfter ? 'unchanged' : !caseBefore ? 'opened' : canonical(caseBefore) !== canonical(caseAfter) ? 'updated' : 'unchanged',
+    outcome: !fact ? 'movement' : !caseAfter ? 'unchanged' : !caseBefore ? 'opened' : canonical(caseBefore) !== canonical(caseAfter) ? 'updated' : 'unchanged',
     retired,
   };
 }
 
+/** The fact an event adds to the person's record: the custody event itself; a CLOSE movement as `custody.ended`; other movements none. */
+function factOf(event: RecordableEvent): CaseFact | undefined {
+  const { movement, ...rest } = event;
+  if (rest.eventType !== 'prison.movement') return rest as CustodyEvent;
+  if (movement?.action !== 'CLOSE') return undefined;
+  return { eventId: rest.eventId, eventType: 'custody.ended', occurredAt: rest.occurredAt, prisonId: rest.prisonId, person: { prisonNumber: rest.person.prisonNumber }, kind: movement.kind };
+}
+
+/** Movements that say where the person was just before a release (not the release reports themselves). */
+const whereabouts = new Set<MovementKind>(['COURT_OUT', 'COURT_RETURN', 'TEMPORARY_ABSENCE_OUT', 'TEMPORARY_ABSENCE_RETURN', 'TRANSFER_OUT', 'TRANSFER_IN', 'ADMISSION', 'RECALL']);
+const courtDayMs = 24 * 3_600_000;
+
+/**
+ * A release within a day of being taken to court, with no return in between, is a release from court (unplanned),
+ * whatever code NOMIS gave it. Read from the person's movements, so the answer does not depend on arrival order.
+ */
+function releasedFromCourt(movements: readonly RecordedMovement[], releasedAt: string): boolean {
+  const last = movements.filter((m) => m.kind && whereabouts.has(m.kind) && byInstant(m.occurredAt, releasedAt) < 0).sort((a, b) => byInstant(b.occurredAt, a.occurredAt))[0];
+  return last?.kind === 'COURT_OUT' && byInstant(releasedAt, last.occurredAt) <= courtDayMs;
+}
+
 function noteMovement(record: PersonReleases, event: RecordableEvent): void {
   if (record.movements!.some((r) => r.eventId === event.eventId)) return;
-  const { hmppsEventType, reason, reviewNeeded } = event.movement!;
-  record.movements!.push({ eventId: event.eventId, hmppsEventType, reason, occurredAt: event.occurredAt, prisonId: event.prisonId, reviewNeeded });
+  const { hmppsEventType, reason, reviewNeeded, kind, code } = event.movement!;
+  record.movements!.push({ eventId: event.eventId, hmppsEventType, reason, ...(code !== undefined ? { code } : {}), kind, occurredAt: event.occurredAt, prisonId: event.prisonId, reviewNeeded });
   record.movements!.sort((a, b) => byInstant(b.occurredAt, a.occurredAt) || b.eventId.localeCompare(a.eventId));
   record.movements = record.movements!.slice(0, maxMovementsKept);
+}
+
+/**
+ * The person's cases derived again from the facts on record, with today's rules and scope (no new event): what a
+ * recount of the figures starts from (infra/ops/recount.ts). Case references and alert keys are kept.
+ */
+export function rederive(person: PersonReleases, ctx: LifecycleContext): PersonReleases {
+  const record: PersonReleases = { ...structuredClone(person), facts: structuredClone(person.facts ?? []), movements: structuredClone(person.movements ?? []) };
+  if (record.facts!.length === 0) return record;
+  const derived = deriveCases(record, ctx);
+  return { ...record, cases: derived.cases, facts: derived.facts };
 }
 
 // ——— Which events belong to which release ————————————————————————————————————————————————
 
 interface Episode {
-  facts: CustodyEvent[];
+  facts: CaseFact[];
   releasedAt?: string;
   releaseDate?: LocalDate;
   returned: boolean;
+  closed?: CustodyEnded;
 }
 
 /**
@@ -145,14 +207,15 @@ interface Episode {
  *   or to a release that already happened near one of its dates (a late correction), or starts a new one;
  * - a release report belongs to the release on the same local date (several reports of one release), or
  *   to the release in progress (whatever its scheduled date: planning is judged from the dates), or starts one;
- * - a reception after a release closes that release; otherwise it only says the person is in custody.
+ * - a reception after a release closes that release; otherwise it only says the person is in custody;
+ * - a death, hospital detention or immigration removal closes the release in progress; otherwise it changes nothing.
  */
-function episodesOf(facts: CustodyEvent[], windowDays: number): Episode[] {
+function episodesOf(facts: CaseFact[], windowDays: number): Episode[] {
   const episodes: Episode[] = [];
   const near = (a: LocalDate | undefined, b: LocalDate | undefined) => a !== undefined && b !== undefined && Math.abs(daysBetween(a, b)) <= windowDays;
   for (const f of facts) {
     const current = episodes.at(-1);
-    const inProgress = current && !current.releasedAt ? current : undefined;
+    const inProgress = current && !current.releasedAt && !current.closed ? current : undefined;
     let target: Episode | undefined;
     switch (f.eventType) {
       case 'release.scheduled':
@@ -178,6 +241,11 @@ function episodesOf(facts: CustodyEvent[], windowDays: number): Episode[] {
           current.returned = true;
         } else continue; // in custody already: nothing to close
         break;
+      case 'custody.ended':
+        if (!inProgress || inProgress.facts.length === 0) continue; // no release waited for: nothing to close
+        target = inProgress;
+        inProgress.closed = f;
+        break;
     }
     if (!target) episodes.push((target = { facts: [], returned: false }));
     target.facts.push(f);
@@ -185,14 +253,14 @@ function episodesOf(facts: CustodyEvent[], windowDays: number): Episode[] {
   return episodes;
 }
 
-function deriveCases(record: PersonReleases, ctx: LifecycleContext): { cases: ReleaseCase[]; facts: CustodyEvent[]; retired: string[] } {
+function deriveCases(record: PersonReleases, ctx: LifecycleContext): { cases: ReleaseCase[]; facts: CaseFact[]; retired: string[] } {
   const facts = [...record.facts!].sort((a, b) => byInstant(a.occurredAt, b.occurredAt) || a.eventId.localeCompare(b.eventId));
   let episodes = episodesOf(facts, ctx.scheduleWindowDays);
   if (episodes.length > maxCasesKept) episodes = episodes.slice(-maxCasesKept); // the oldest leave the record; their figures stand
   // Receptions that closed nothing (the person was in custody already) are kept only while they might still
   // close a release reported late: the newest few.
   const inEpisodes = new Set(episodes.flatMap((e) => e.facts.map((f) => f.eventId)));
-  const stray = facts.filter((f) => f.eventType === 'prisoner.received' && !inEpisodes.has(f.eventId)).slice(-maxStrayReceptionsKept);
+  const stray = facts.filter((f) => (f.eventType === 'prisoner.received' || f.eventType === 'custody.ended') && !inEpisodes.has(f.eventId)).slice(-maxStrayReceptionsKept);
   const kept = facts.filter((f) => inEpisodes.has(f.eventId) || stray.includes(f));
 
   // A case keeps its reference (and the alerts it raised) through re-derivation: the first episode holding one of
@@ -206,7 +274,7 @@ function deriveCases(record: PersonReleases, ctx: LifecycleContext): { cases: Re
     const caseRef = owner?.caseRef ?? ctx.newCaseRef();
     claimed.add(caseRef);
     const alertKeys = [...new Set(previous.flatMap((c) => c.alertKeys))].sort();
-    return caseOf(episode, caseRef, alertKeys, ctx);
+    return caseOf(episode, caseRef, alertKeys, record.movements ?? [], ctx);
   });
   const retired = record.cases.filter((c) => !claimed.has(c.caseRef) && !c.events.some((e) => inEpisodes.has(e.eventId))).map((c) => c.caseRef);
   return { cases: cases.reverse(), facts: kept, retired };
@@ -214,11 +282,12 @@ function deriveCases(record: PersonReleases, ctx: LifecycleContext): { cases: Re
 
 // ——— One release's state, from its events ——————————————————————————————————————————————
 
-function caseOf(episode: Episode, caseRef: string, alertKeys: string[], ctx: LifecycleContext): ReleaseCase {
-  const { facts, releasedAt } = episode;
+function caseOf(episode: Episode, caseRef: string, alertKeys: string[], movements: readonly RecordedMovement[], ctx: LifecycleContext): ReleaseCase {
+  const { facts, releasedAt, closed } = episode;
   const schedules = facts.filter(isSchedule);
   const lastSchedule = schedules.at(-1);
-  const informing = facts.filter((f) => f.eventType === 'release.scheduled' || f.eventType === 'release.rescheduled' || f.eventType === 'prisoner.released');
+  const informing = facts.filter((f): f is Extract<CustodyEvent, { eventType: 'release.scheduled' | 'release.rescheduled' | 'prisoner.released' }> => f.eventType === 'release.scheduled' || f.eventType === 'release.rescheduled' || f.eventType === 'prisoner.released');
+  const releases = facts.filter((f): f is Extract<CustodyEvent, { eventType: 'prisoner.released' }> => f.eventType === 'prisoner.released');
   const returnedAt = earliest(facts.filter((f) => f.eventType === 'prisoner.received').map((f) => f.occurredAt));
   const firstRelease = facts.find((f) => f.eventType === 'prisoner.released' && (f.release.releasedAt ?? f.occurredAt) === releasedAt);
   const crn = facts.map((f) => f.person.crn).filter((v) => v !== undefined).at(-1);
@@ -236,14 +305,22 @@ function caseOf(episode: Episode, caseRef: string, alertKeys: string[], ctx: Lif
     if (r.type !== undefined) circumstances.declaredType = r.type;
   }
 
-  const status: CaseStatus = releasedAt ? (returnedAt ? 'RETURNED' : 'RELEASED') : lastSchedule?.eventType === 'release.cancelled' ? 'CANCELLED' : 'SCHEDULED';
+  const status: CaseStatus = releasedAt ? (returnedAt ? 'RETURNED' : 'RELEASED') : closed ? 'CLOSED' : lastSchedule?.eventType === 'release.cancelled' ? 'CANCELLED' : 'SCHEDULED';
   const scheduledFor = lastSchedule?.release.scheduledFor;
-  const planned = circumstances.declaredType ? circumstances.declaredType === 'planned' : !releasedAt || plannedRelease(schedules, releasedAt, ctx.scheduleWindowDays);
+  // The kind comes from the release reports (HMPPS's code, or the producer's words); before a release, from the schedule.
+  const reported = releaseKindOf(releases.map((f) => f.release.reason).filter((r) => r !== undefined).at(-1) ?? circumstances.reason);
+  const kind: ReleaseKind = releasedAt && reported !== 'HDC' && reported !== 'ECSL' && releasedFromCourt(movements, releasedAt) ? 'FROM_COURT' : reported;
+  const planned = circumstances.declaredType
+    ? circumstances.declaredType === 'planned'
+    : !releasedAt || (plannedByKind(kind) ?? plannedRelease(schedules, releasedAt, ctx.scheduleWindowDays));
+  const prisonId = (firstRelease ?? facts.find((f) => f.eventType !== 'custody.ended') ?? facts.at(-1)!).prisonId;
+  const scope = releaseScope(prisonId, circumstances.destinationLocalAuthority, ctx.scope);
   const classification = classifyRelease(
     {
       ...(releasedAt ? { releasedAt } : {}),
       ...(scheduledFor ? { scheduledFor } : {}),
       planned,
+      addressApproved: addressApprovedByKind(kind),
       ...(circumstances.accommodation ? { accommodation: circumstances.accommodation } : {}),
       ...(circumstances.aftercarePlan ? { aftercarePlan: circumstances.aftercarePlan } : {}),
     },
@@ -253,11 +330,16 @@ function caseOf(episode: Episode, caseRef: string, alertKeys: string[], ctx: Lif
   return {
     caseRef,
     status,
-    prisonId: (firstRelease ?? facts.at(-1)!).prisonId,
+    prisonId,
     ...(crn ? { crn } : {}),
     ...(scheduledFor ? { scheduledFor } : {}),
     ...(releasedAt ? { releasedAt } : {}),
     ...(returnedAt ? { returnedAt } : {}),
+    ...(closed && !releasedAt ? { closedAt: closed.occurredAt, closedBecause: closed.kind } : {}),
+    kind,
+    ours: scope.ours,
+    whose: scope.whose,
+    scopeReason: scope.reason,
     circumstances,
     circumstancesAsOf: informing.at(-1)?.occurredAt ?? '',
     ...(lastSchedule ? { scheduleAsOf: lastSchedule.occurredAt } : {}),
@@ -269,19 +351,19 @@ function caseOf(episode: Episode, caseRef: string, alertKeys: string[], ctx: Lif
 
 type ScheduleFact = Extract<CustodyEvent, { eventType: 'release.scheduled' | 'release.rescheduled' | 'release.cancelled' }>;
 
-function isSchedule(f: CustodyEvent): f is ScheduleFact {
+function isSchedule(f: CaseFact): f is ScheduleFact {
   return f.eventType === 'release.scheduled' || f.eventType === 'release.rescheduled' || f.eventType === 'release.cancelled';
 }
 
 /**
- * Planned: a schedule on record within the window of the release date, not cancelled before the release.
- * A cancellation that arrives after the release changes nothing: the release stands.
+ * Planned: a schedule on record *before* the release, within the window of the release date, not cancelled
+ * before the release. A schedule or a cancellation made after the release changes nothing: the release stands as it was.
  */
 function plannedRelease(schedules: ScheduleFact[], releasedAt: string, windowDays: number): boolean {
   const date = londonTime(releasedAt).date;
-  const near = schedules.some((s) => s.eventType !== 'release.cancelled' && Math.abs(daysBetween(s.release.scheduledFor, date)) <= windowDays);
-  const lastBefore = schedules.filter((s) => byInstant(s.occurredAt, releasedAt) <= 0).at(-1);
-  return near && lastBefore?.eventType !== 'release.cancelled';
+  const onRecord = schedules.filter((s) => byInstant(s.occurredAt, releasedAt) <= 0);
+  const near = onRecord.some((s) => s.eventType !== 'release.cancelled' && Math.abs(daysBetween(s.release.scheduledFor, date)) <= windowDays);
+  return near && onRecord.at(-1)?.eventType !== 'release.cancelled';
 }
 
 export function isReleased(c: ReleaseCase): boolean {

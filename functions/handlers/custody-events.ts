@@ -42,10 +42,13 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
       transition: result.transition,
       caseRef: result.caseRef,
       movement: parsed.event.movement?.reason,
+      movementKind: parsed.event.movement?.kind,
+      late: result.late,
       alerts: result.alertIds.length,
     });
     if (parsed.event.movement?.reviewNeeded && result.outcome === 'recorded') {
-      logger.warn('HMPPS movement with reason UNKNOWN recorded for review', { eventId: result.eventId });
+      // The code and the kind are NOMIS reference data, not personal data: they tell the operator what to look up.
+      logger.warn('HMPPS movement recorded for review', { eventId: result.eventId, reason: parsed.event.movement.reason, code: parsed.event.movement.code, kind: parsed.event.movement.kind });
       metrics.addMetric('MovementsForReview', MetricUnit.Count, 1);
     }
     metrics.addMetric(result.outcome === 'duplicate' ? 'CustodyEventsDuplicate' : 'CustodyEventsRecorded', MetricUnit.Count, 1);
@@ -62,6 +65,7 @@ export function recordDependencies(config: RuntimeConfig): RecordDependencies {
     store: dynamoReleaseStore(dynamoDocuments(), { records: config.recordsTable, aggregates: config.aggregatesTable }),
     rules: { calendar: englandAndWales, lateDayFrom: config.lateDayFrom },
     routing: routingFromEnvironment(),
+    scope: config.scope,
     scheduleWindowDays: config.scheduleWindowDays,
     retentionDays: config.retentionDays,
     clock: () => new Date(),

@@ -2,7 +2,8 @@
  * Record one custody event (or HMPPS movement), exactly once.
  *
  * 1. Load the person's releases.
- * 2. Decide the transition: the cases after the event (lifecycle), the alerts it raises (alert policy).
+ * 2. Decide the transition: the cases after the event (lifecycle, with the scope: whose release it is), the alerts it
+ *    raises (alert policy; none for a release that is not ours, or for a movement older than an alert lives).
  * 3. Commit in one transaction: the ledger item (new, or the event is a duplicate), the person's releases
  *    (at the version we read), the difference in the counters (the person's release figures after − before,
  *    plus the movement, once), and the alerts (the outbox).
@@ -11,12 +12,13 @@
 import { randomBytes } from 'node:crypto';
 import type { RecordableEvent } from '../../events/custody-message';
 import { difference, movementContribution, personContribution, type CounterDelta } from '../domain/aggregates';
-import { alertsForRelease, digestEntryFor, type DigestEntry } from '../domain/alert-policy';
+import { alertsForRelease, digestEntryFor, tooLateToAlert, type DigestEntry } from '../domain/alert-policy';
 import { alertIdFor, openAlert, type Alert } from '../domain/alerts';
 import { londonTime } from '../domain/calendar';
 import type { ReleaseRules } from '../domain/classification';
 import { applyCustodyEvent, type PersonReleases, type ReleaseCase, type Transition } from '../domain/release-case';
 import type { RoutingConfig } from '../domain/routing';
+import type { Scope } from '../domain/scope';
 
 export interface LedgerEntry {
   eventId: string;
@@ -26,9 +28,18 @@ export interface LedgerEntry {
   source: string;
   outcome: string;
   caseRef?: string;
-  /** The HMPPS movement reason, for movements. */
+  /** The prison the event is about (a code, not personal data): what a recount counts movements by. */
+  prisonId?: string;
+  /** The HMPPS movement reason, for movements, and what the movement table made of it. */
   movement?: string;
+  movementKind?: string;
+  movementReleaseKind?: string;
+  movementCode?: string;
+  /** Whether the movement counts in the `movements` figures. */
+  movementCounted?: boolean;
   reviewNeeded?: boolean;
+  /** Recorded too late to page anyone. */
+  late?: boolean;
 }
 
 export interface ReleaseChange {
@@ -59,6 +70,8 @@ export interface RecordDependencies {
   rules: ReleaseRules;
   /** Escalation policies and alert lifetimes per area. */
   routing: RoutingConfig;
+  /** Watched prisons and the partnership's areas. */
+  scope: Scope;
   scheduleWindowDays: number;
   retentionDays: number;
   clock: () => Date;
@@ -71,6 +84,8 @@ export interface RecordResult {
   eventId: string;
   caseRef?: string;
   alertIds: string[];
+  /** The event was too old to page anyone (recorded and counted all the same). */
+  late?: boolean;
 }
 
 const maxAttempts = 8;
@@ -83,14 +98,17 @@ export async function recordCustodyEvent(event: RecordableEvent, source: string,
       rules: deps.rules,
       scheduleWindowDays: deps.scheduleWindowDays,
       newCaseRef,
+      scope: deps.scope,
     });
-    const { raised, repeated } = transition.caseAfter ? alertsForRelease(transition.caseAfter, event.person.prisonNumber, deps.routing) : { raised: [], repeated: [] };
+    const late = tooLateToAlert(event.occurredAt, transition.caseAfter?.releasedAt, now, deps.routing);
+    const { raised, repeated } = transition.caseAfter && !late ? alertsForRelease(transition.caseAfter, event.person.prisonNumber, deps.routing) : { raised: [], repeated: [] };
     transition.caseAfter?.alertKeys.push(...raised.map((a) => a.dedupKey));
     const alerts = raised.map((draft) => openAlert(draft, now, deps.routing));
-    const digestEntry = transition.caseAfter && digestEntryFor(transition.caseAfter);
+    // The digest is by release date (yesterday's releases), so an old release never reaches one: no need to hold it back.
+    const digestEntry = transition.caseAfter && digestEntryFor(transition.caseAfter, deps.routing);
     const counters = [
       ...difference(personContribution(before, transition.retired), personContribution(transition.after)),
-      ...movementContribution(event),
+      ...movementContribution(event, late),
       ...alertsRaised(alerts),
     ];
     const after: PersonReleases = { ...transition.after, version: (before?.version ?? 0) + 1 };
@@ -102,9 +120,20 @@ export async function recordCustodyEvent(event: RecordableEvent, source: string,
         occurredAt: event.occurredAt,
         recordedAt: now.toISOString(),
         source,
+        prisonId: event.prisonId,
         outcome: transition.outcome,
         ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}),
-        ...(event.movement ? { movement: event.movement.reason, ...(event.movement.reviewNeeded ? { reviewNeeded: true } : {}) } : {}),
+        ...(event.movement
+          ? {
+              movement: event.movement.reason,
+              movementKind: event.movement.kind,
+              ...(event.movement.releaseKind ? { movementReleaseKind: event.movement.releaseKind } : {}),
+              movementCounted: event.movement.counted,
+              ...(event.movement.code !== undefined ? { movementCode: event.movement.code } : {}),
+              ...(event.movement.reviewNeeded ? { reviewNeeded: true } : {}),
+            }
+          : {}),
+        ...(late ? { late: true } : {}),
       },
       person: after,
       expectedVersion: before?.version ?? 0,
@@ -116,7 +145,7 @@ export async function recordCustodyEvent(event: RecordableEvent, source: string,
     });
 
     if (result === 'committed') {
-      return { outcome: 'recorded', transition: transition.outcome, eventId: event.eventId, ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}), alertIds: alerts.map((a) => a.alertId) };
+      return { outcome: 'recorded', transition: transition.outcome, eventId: event.eventId, ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}), alertIds: alerts.map((a) => a.alertId), ...(late ? { late: true } : {}) };
     }
     if (result === 'duplicate') return { outcome: 'duplicate', eventId: event.eventId, alertIds: [] };
     await pause(attempt);
@@ -144,7 +173,7 @@ function expiry(person: PersonReleases, now: Date, retentionDays: number): numbe
 }
 
 /** A case reference that identifies the case to a worker without naming the person: GH-XXXX-XXXX. */
-function newCaseRef(): string {
+export function newCaseRef(): string {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O or 1/I: read aloud over the phone
   const bytes = randomBytes(8);
   const chars = [...bytes].map((b) => alphabet[b % alphabet.length]).join('');

@@ -14,6 +14,13 @@ export interface StageConfig {
   maxTableRequestUnits: number;
   /** Local time from which a release counts as late in the day. */
   lateDayFrom: string;
+  /**
+   * The prisons whose releases are the partnership's when their destination is not known (HMP Durham `DMI`; add
+   * e.g. `LNI` Low Newton for women from the area, `HHI` Holme House, `DTI` Deerbolt, `FKI` Frankland).
+   */
+  watchedPrisons: string[];
+  /** The partnership's local authorities (ONS codes): a release to one of them is the partnership's from any prison. */
+  partnershipAreas: string[];
   /** Who is subscribed (by e-mail) to the operations topic that every alarm notifies. */
   operationsEmails: string[];
   /** A work queue whose oldest message is older than this alarms. */
@@ -42,6 +49,8 @@ const stages: Record<StageConfig['stage'], StageConfig> = {
     maxReceiveCount: 3,
     maxTableRequestUnits: 1000,
     lateDayFrom: '15:00',
+    watchedPrisons: ['DMI'],
+    partnershipAreas: ['E06000047', 'E06000005'],
     operationsEmails: [],
     oldestMessageAlarmMinutes: 15,
     exampleRoutingAllowed: true,
@@ -55,6 +64,8 @@ const stages: Record<StageConfig['stage'], StageConfig> = {
     maxReceiveCount: 5,
     maxTableRequestUnits: 4000,
     lateDayFrom: '15:00',
+    watchedPrisons: ['DMI'],
+    partnershipAreas: ['E06000047', 'E06000005'],
     operationsEmails: ['gatehouse-operations@durham-pcc.example'],
     oldestMessageAlarmMinutes: 5,
     dispatchReservedConcurrency: 5,
@@ -66,6 +77,11 @@ export function stageConfig(stage: string): StageConfig {
   const config = stages[stage as StageConfig['stage']];
   if (!config) throw new Error(`unknown stage '${stage}': expected one of ${Object.keys(stages).join(', ')} (-c stage=dev|prod)`);
   return config;
+}
+
+/** The environment through which functions that record releases learn whose releases are the partnership's. */
+export function scopeEnvironment(config: Pick<StageConfig, 'watchedPrisons' | 'partnershipAreas'>): Record<string, string> {
+  return { WATCHED_PRISONS: config.watchedPrisons.join(','), PARTNERSHIP_AREAS: config.partnershipAreas.join(',') };
 }
 
 /** Queues have fixed names, so an operator can name them: `npm run redrive -- custody-events --stage prod`. */

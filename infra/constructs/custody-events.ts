@@ -16,7 +16,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { deadLetterQueue, workQueue } from './queues';
 import { Construct } from 'constructs';
-import type { StageConfig } from '../config/stages';
+import { scopeEnvironment, type StageConfig } from '../config/stages';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
 
@@ -45,6 +45,7 @@ export class CustodyEvents extends Construct {
         ...data.environment,
         CUSTODY_DLQ_URL: this.deadLetterQueue.queueUrl,
         LATE_DAY_FROM: config.lateDayFrom,
+        ...scopeEnvironment(config),
         RETENTION_DAYS: String(config.retentionDays),
       },
     });

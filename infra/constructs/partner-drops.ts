@@ -15,7 +15,7 @@ import { Construct } from 'constructs';
 import { partners, type Partner } from '../../functions/commons/partners';
 import { partnerDropsBucket, resourceName } from '../../functions/commons/resources';
 import { prefixes } from '../../functions/domain/partner-files/drop';
-import type { StageConfig } from '../config/stages';
+import { scopeEnvironment, type StageConfig } from '../config/stages';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
 
@@ -105,6 +105,7 @@ export class PartnerDrops extends Construct {
         PARTNER_DROPS_DLQ_URL: this.deadLetterQueue.queueUrl,
         PARTNER_FILE_MAX_BYTES: String(50 * 1024 * 1024),
         LATE_DAY_FROM: config.lateDayFrom,
+        ...scopeEnvironment(config),
         RETENTION_DAYS: String(config.retentionDays),
       },
     });

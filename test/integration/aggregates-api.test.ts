@@ -119,9 +119,9 @@ describe('the aggregates API on the demo week', () => {
     const { lateDay = 0, total = 0 } = week;
     expect((await response.text()).split('\r\n')).toEqual([
       'period,metric,meaning,unit,value,numerator,denominator,la,prison',
-      `2026-W47,releases.total,Releases from custody,releases,${total},,,E06000005,all`,
+      `2026-W47,releases.total,Releases to the community that are the partnership's (to its areas or from a watched prison to an area not known),releases,${total},,,E06000005,all`,
       `2026-W47,releases.lateDay.rate,"Share of releases at or after 15:00 London time, when services are closing",percent,${Math.round((1000 * lateDay) / total) / 10},${lateDay},${total},E06000005,all`,
-      '2026-W48,releases.total,Releases from custody,releases,0,,,E06000005,all',
+      `2026-W48,releases.total,Releases to the community that are the partnership's (to its areas or from a watched prison to an area not known),releases,0,,,E06000005,all`,
       '2026-W48,releases.lateDay.rate,"Share of releases at or after 15:00 London time, when services are closing",percent,,0,0,E06000005,all',
       '',
     ]);

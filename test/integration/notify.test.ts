@@ -30,7 +30,8 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
     gatehouse = await testGatehouse({
       sweepEveryMs: 0,
       sendBackoffMs: 1,
-      env: { NOTIFY_API_KEY: notify.apiKey, NOTIFY_BASE_URL: notify.url, NOTIFY_TIMEOUT_MS: '300' },
+      // Each test pages an area of its own, with no routing of its own: the partnership's, so the fallback serves them.
+      env: { NOTIFY_API_KEY: notify.apiKey, NOTIFY_BASE_URL: notify.url, NOTIFY_TIMEOUT_MS: '300', PARTNERSHIP_AREAS: 'E06000047,E06000005,E06000001,E06000002,E06000003,E06000004' },
       routing: { ...localRouting, fallbackArea: 'E06000005', notifyTemplates: templates },
     });
   });

@@ -40,9 +40,11 @@ export function received(eventId: string, occurredAt: string, prisonNumber = 'A1
 export function hmpps(
   eventType: HmppsDomainEvent['eventType'],
   occurredAt: string,
-  additionalInformation: { reason?: string; nomsNumber?: string; prisonId?: string } = {},
+  additionalInformation: { reason?: string; nomsNumber?: string; prisonId?: string; nomisMovementReasonCode?: string; details?: string; currentLocation?: string; currentPrisonStatus?: string } = {},
 ): Record<string, unknown> {
   const nomsNumber = additionalInformation.nomsNumber ?? 'A1234BC';
+  // HMPPS leaves a null field out: a field given as undefined is dropped.
+  const given = Object.fromEntries(Object.entries(additionalInformation).filter(([, v]) => v !== undefined));
   return {
     version: 1,
     eventType,
@@ -58,7 +60,7 @@ export function hmpps(
       nomisMovementReasonCode: 'CR',
       currentLocation: 'OUTSIDE_PRISON',
       currentPrisonStatus: 'NOT_UNDER_PRISON_CARE',
-      ...additionalInformation,
+      ...given,
     },
   };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { startGatehouse, type GatehouseOptions } from '../../local/runtime';
+import { runningFrom, testEpoch } from './clock';
 
 export async function testGatehouse(options: GatehouseOptions = {}) {
   return startGatehouse({
@@ -14,6 +15,8 @@ export async function testGatehouse(options: GatehouseOptions = {}) {
     dataDir: mkdtempSync(join(tmpdir(), 'gatehouse-test-')),
     port: 0,
     visibilityTimeoutMs: 50,
+    // Never the wall clock: fixtures are dated around the test epoch (a test may bring its own clock).
+    clock: runningFrom(testEpoch),
     ...options,
   });
 }

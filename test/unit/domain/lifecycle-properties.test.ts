@@ -8,11 +8,12 @@ import { describe, expect, it } from 'vitest';
 import type { RecordableEvent } from '../../../events/custody-message';
 import { difference, movementContribution, personContribution, seriesKey, type CounterDelta } from '../../../functions/domain/aggregates';
 import { englandAndWales } from '../../../functions/domain/calendar';
+import { defaultScope } from '../../../functions/domain/scope';
 import { applyCustodyEvent, canonical, type LifecycleContext, type PersonReleases } from '../../../functions/domain/release-case';
 import { cancelled, hmppsRecordable, received, released, rescheduled, scheduled } from '../../support/custody-events';
 
 let refs = 0;
-const ctx: LifecycleContext = { rules: { calendar: englandAndWales, lateDayFrom: '15:00' }, scheduleWindowDays: 2, newCaseRef: () => `GH-${++refs}` };
+const ctx: LifecycleContext = { rules: { calendar: englandAndWales, lateDayFrom: '15:00' }, scheduleWindowDays: 2, scope: defaultScope, newCaseRef: () => `GH-${++refs}` };
 const homeless = { destinationLocalAuthority: 'E06000005', accommodation: 'NO_FIXED_ABODE', aftercarePlan: 'NONE', needs: ['HEALTH', 'DRUGS_AND_ALCOHOL'] } satisfies Parameters<typeof scheduled>[3];
 
 /** One person's year: a schedule, its changes, the release reported three ways, a return, the next release. */
@@ -102,10 +103,11 @@ describe('arrival order (fast-check)', () => {
     expect(totals['releases#la=E06000005#prison=DMI|2026-11-20|total']).toBe(1);
     expect(totals['releases#la=E06000005#prison=DMI|2026-11-20|accommodation.CAS3']).toBe(1);
     expect(totals['releases#la=E06000047#prison=DMI|2027-02-01|total']).toBe(1);
-    expect(totals['movements#la=UNKNOWN#prison=DMI|2026-11-20|RELEASED']).toBe(1);
-    expect(totals['movements#la=UNKNOWN#prison=DMI|2026-11-20|unconfirmedRelease']).toBe(1);
-    expect(totals['movements#la=UNKNOWN#prison=DMI|2026-11-17|SENT_TO_COURT']).toBe(1);
-    expect(totals['movements#la=UNKNOWN#prison=DMI|2026-12-10|received.ADMISSION']).toBe(1);
+    expect(totals['movements#la=UNKNOWN#prison=DMI|2026-11-20|kind.RELEASE']).toBe(1);
+    expect(totals['movements#la=UNKNOWN#prison=DMI|2026-11-20|release.CONDITIONAL_RELEASE']).toBe(1);
+    expect(totals['movements#la=UNKNOWN#prison=DMI|2026-11-20|kind.UNCONFIRMED_RELEASE']).toBe(1);
+    expect(totals['movements#la=UNKNOWN#prison=DMI|2026-11-17|kind.COURT_OUT']).toBe(1);
+    expect(totals['movements#la=UNKNOWN#prison=DMI|2026-12-10|kind.ADMISSION']).toBe(1);
     expect(totals['movements#la=UNKNOWN#prison=DMI|2027-01-05|reviewNeeded']).toBe(1);
   });
 });

@@ -4,11 +4,12 @@ import { localRouting } from '../../../local/routing';
 import { describe, expect, it } from 'vitest';
 import type { RecordableEvent } from '../../../events/custody-message';
 import { englandAndWales } from '../../../functions/domain/calendar';
+import { defaultScope } from '../../../functions/domain/scope';
 import { applyCustodyEvent, type LifecycleContext, type PersonReleases } from '../../../functions/domain/release-case';
 import { cancelled, hmppsRecordable, received, released, rescheduled, scheduled } from '../../support/custody-events';
 
 let refs = 0;
-const ctx: LifecycleContext = { rules: { calendar: englandAndWales, lateDayFrom: '15:00' }, scheduleWindowDays: 2, newCaseRef: () => `GH-TEST-${++refs}` };
+const ctx: LifecycleContext = { rules: { calendar: englandAndWales, lateDayFrom: '15:00' }, scheduleWindowDays: 2, scope: defaultScope, newCaseRef: () => `GH-TEST-${++refs}` };
 
 function play(...events: RecordableEvent[]): PersonReleases {
   let person: PersonReleases | undefined;
@@ -149,7 +150,7 @@ describe('HMPPS movements', () => {
   it('turns an HMPPS release into a release that keeps the destination and accommodation the schedule gave', () => {
     const person = play(scheduled('s1', '2026-11-16T09:00:00Z', '2026-11-20', homeless), hmppsRecordable('prison-offender-events.prisoner.released', '2026-11-20T16:40:00Z'));
     expect(person.cases).toHaveLength(1);
-    expect(person.cases[0]).toMatchObject({ status: 'RELEASED', circumstances: { ...homeless, reason: 'RELEASED' }, classification: { flags: { unplanned: false } } });
+    expect(person.cases[0]).toMatchObject({ status: 'RELEASED', circumstances: { ...homeless, reason: 'CONDITIONAL_RELEASE' }, classification: { flags: { unplanned: false } } });
     expect(person.movements).toMatchObject([{ reason: 'RELEASED', reviewNeeded: false }]);
   });
 

@@ -25,19 +25,58 @@ describe('the published contract', () => {
   });
 });
 
-describe('HMPPS examples, bare and SNS-wrapped', () => {
-  it.each([
-    ['prisoner-released.json', 'prisoner.released', 'RELEASED', 'hmpps:prison-offender-events.prisoner.released'],
-    ['prisoner-released.sns.json', 'prisoner.released', 'RELEASED', 'hmpps:prison-offender-events.prisoner.released via sns'],
-    ['prisoner-released-temporary-absence.sns.json', 'prison.movement', 'TEMPORARY_ABSENCE_RELEASE', 'hmpps:prison-offender-events.prisoner.released via sns'],
+const mappedExamples = [
+    ['prisoner-released.json', 'prisoner.released', 'RELEASE', 'hmpps:prison-offender-events.prisoner.released'],
+    ['prisoner-released.sns.json', 'prisoner.released', 'RELEASE', 'hmpps:prison-offender-events.prisoner.released via sns'],
+    ['prisoner-released-temporary-absence.sns.json', 'prison.movement', 'TEMPORARY_ABSENCE_OUT', 'hmpps:prison-offender-events.prisoner.released via sns'],
     ['prisoner-released-unknown.json', 'prison.movement', 'UNKNOWN', 'hmpps:prison-offender-events.prisoner.released'],
-    ['prisoner-received.json', 'prisoner.received', 'received.ADMISSION', 'hmpps:prison-offender-events.prisoner.received'],
-    ['prisoner-received.sns.json', 'prisoner.received', 'received.ADMISSION', 'hmpps:prison-offender-events.prisoner.received via sns'],
-    ['prisoner-search-released.json', 'prison.movement', 'unconfirmedRelease', 'hmpps:prisoner-offender-search.prisoner.released'],
-    ['prisoner-search-released.sns.json', 'prison.movement', 'unconfirmedRelease', 'hmpps:prisoner-offender-search.prisoner.released via sns'],
-  ])('maps hmpps/%s to %s, counted as %s', (name, eventType, counter, source) => {
+    ['prisoner-received.json', 'prisoner.received', 'RECALL', 'hmpps:prison-offender-events.prisoner.received'],
+    ['prisoner-received.sns.json', 'prisoner.received', 'RECALL', 'hmpps:prison-offender-events.prisoner.received via sns'],
+    ['prisoner-search-released.json', 'prison.movement', 'UNCONFIRMED_RELEASE', 'hmpps:prisoner-offender-search.prisoner.released'],
+    ['prisoner-search-released.sns.json', 'prison.movement', 'UNCONFIRMED_RELEASE', 'hmpps:prisoner-offender-search.prisoner.released via sns'],
+  ] as const;
+
+const movementExamples = [
+    ['prisoner-released-died.sns.json', 'prison.movement', 'DIED', 'CLOSE', false],
+    ['prisoner-released-absconded.sns.json', 'prison.movement', 'ABSCONDED', 'RECORD', false],
+    ['prisoner-released-hospital-detention.sns.json', 'prison.movement', 'HOSPITAL', 'CLOSE', false],
+    ['prisoner-released-to-hospital.sns.json', 'prison.movement', 'HOSPITAL', 'CLOSE', false],
+    ['prisoner-released-deported.sns.json', 'prison.movement', 'IMMIGRATION', 'CLOSE', false],
+    ['prisoner-released-early-removal.sns.json', 'prison.movement', 'IMMIGRATION', 'CLOSE', false],
+    ['prisoner-released-merge.sns.json', 'prison.movement', 'MERGE', 'RECORD', false],
+    ['prisoner-released-hdc.sns.json', 'prisoner.released', 'RELEASE', 'RELEASE', false],
+    ['prisoner-released-ecsl.sns.json', 'prisoner.released', 'RELEASE', 'RELEASE', false],
+    ['prisoner-released-unknown-code.sns.json', 'prisoner.released', 'RELEASE', 'RELEASE', true],
+    ['prisoner-released-no-code.sns.json', 'prisoner.released', 'RELEASE', 'RELEASE', true],
+    ['prisoner-released-sent-to-court.sns.json', 'prison.movement', 'COURT_OUT', 'RECORD', false],
+    ['prisoner-released-transferred.sns.json', 'prison.movement', 'TRANSFER_OUT', 'RECORD', false],
+    ['prisoner-released-unwatched-prison.sns.json', 'prisoner.released', 'RELEASE', 'RELEASE', false],
+    ['prisoner-received-return-from-court.sns.json', 'prisoner.received', 'COURT_RETURN', 'RETURN', false],
+    ['prisoner-received-remand.sns.json', 'prisoner.received', 'ADMISSION', 'RETURN', false],
+    ['prisoner-received-transfer.sns.json', 'prisoner.received', 'TRANSFER_IN', 'RETURN', false],
+    ['prisoner-received-temporary-absence-return.sns.json', 'prisoner.received', 'TEMPORARY_ABSENCE_RETURN', 'RETURN', false],
+  ] as const;
+
+describe('HMPPS examples, bare and SNS-wrapped', () => {
+  it.each(mappedExamples)('maps hmpps/%s to %s, a movement of kind %s', (name, eventType, kind, source) => {
     const parsed = parseCustodyMessage(example(`hmpps/${name}`));
-    expect(parsed).toMatchObject({ ok: true, source, event: { eventType, movement: { counter: counter === 'UNKNOWN' ? 'UNKNOWN' : counter } } });
+    expect(parsed).toMatchObject({ ok: true, source, event: { eventType, movement: { kind, counted: true } } });
+  });
+
+  it.each(movementExamples)('reads hmpps/%s as %s, a movement of kind %s (%s; review %s)', (name, eventType, kind, action, reviewNeeded) => {
+    const body = example(`hmpps/${name}`);
+    const sns = JSON.parse(body);
+    // The shape HMPPS publishes: the SNS envelope with its eventType and traceparent attributes, details left out when null.
+    expect(Object.keys(sns.MessageAttributes).sort()).toEqual(['eventType', 'traceparent']);
+    const message = JSON.parse(sns.Message);
+    expect(message.eventType).toBe(sns.MessageAttributes.eventType.Value);
+    expect(Object.values(message.additionalInformation)).not.toContain(null);
+    expect(parseCustodyMessage(body)).toMatchObject({ ok: true, event: { eventType, movement: { kind, action, reviewNeeded, counted: true } } });
+  });
+
+  it('covers every HMPPS example in a test of its meaning', () => {
+    const named = [...mappedExamples, ...movementExamples].map(([name]) => name);
+    expect(readdirSync(join(eventsDir, 'examples', 'hmpps')).sort()).toEqual([...named].sort());
   });
 
   it('derives the same id for the same movement whatever offset occurredAt is written with, and never includes the prison number', () => {
@@ -49,7 +88,7 @@ describe('HMPPS examples, bare and SNS-wrapped', () => {
 
   it('keeps the destination and accommodation out of an HMPPS release: HMPPS does not know them', () => {
     const parsed = parseCustodyMessage(example('hmpps/prisoner-released.json'));
-    expect(parsed.ok && parsed.event.eventType === 'prisoner.released' && parsed.event.release).toEqual({ releasedAt: '2026-11-20T16:40:00+00:00', reason: 'RELEASED' });
+    expect(parsed.ok && parsed.event.eventType === 'prisoner.released' && parsed.event.release).toEqual({ releasedAt: '2026-11-20T16:40:00+00:00', reason: 'CONDITIONAL_RELEASE' });
   });
 
   it('tolerates fields HMPPS adds later, and still checks the fields Gatehouse reads', () => {
