@@ -15,9 +15,11 @@ const templates = {
   email: { referral: '2c1a9d4e-0000-4000-8000-000000000011', critical: '2c1a9d4e-0000-4000-8000-000000000012' },
 };
 
-/** Each test releases to its own area (a fallback to Darlington's routing) so its rota is its own. */
-function onCall(localAuthority: string, primary: string, secondary: string): RotaEntry[] {
-  const entry = (tier: RotaEntry['tier'], address: string): RotaEntry => ({ localAuthority, tier, start: '2026-11-01T00:00:00Z', end: '2027-01-01T00:00:00Z', channel: 'sms', address, source: 'test' });
+/** Each test releases to its own area (a fallback to Darlington's routing) so its rota is its own; on call now, by the runtime's clock. */
+function onCall(now: Date, localAuthority: string, primary: string, secondary: string): RotaEntry[] {
+  const start = new Date(now.getTime() - 3_600_000).toISOString();
+  const end = new Date(now.getTime() + 86_400_000).toISOString();
+  const entry = (tier: RotaEntry['tier'], address: string): RotaEntry => ({ localAuthority, tier, start, end, channel: 'sms', address, source: 'test' });
   return [entry('primary', primary), entry('secondary', secondary)];
 }
 
@@ -48,7 +50,7 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
   const smsTo = (phone: string) => notify.requests.filter((r) => r.body.phone_number === phone);
 
   it('sends the on-call SMS with the critical template and its personalisation, and e-mails the services the referral', async () => {
-    await gatehouse.saveRota(onCall('E06000001', '07700900501', '07700900502'));
+    await gatehouse.saveRota(onCall(gatehouse.clock(), 'E06000001', '07700900501', '07700900502'));
     const caseRef = await release('N1000AA', 'E06000001');
 
     const [sms] = smsTo('07700900501');
@@ -76,7 +78,7 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
   });
 
   it('retries 429 and 500 with backoff, and records every attempt beside the alert', async () => {
-    await gatehouse.saveRota(onCall('E06000002', '07700900601', '07700900602'));
+    await gatehouse.saveRota(onCall(gatehouse.clock(), 'E06000002', '07700900601', '07700900602'));
     notify.failNext('07700900601', 429, 500);
     await release('N2000BB', 'E06000002');
 
@@ -96,7 +98,7 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
   });
 
   it('gives up on a Notify that does not answer after the timeout, and retries', async () => {
-    await gatehouse.saveRota(onCall('E06000004', '07700900801', '07700900802'));
+    await gatehouse.saveRota(onCall(gatehouse.clock(), 'E06000004', '07700900801', '07700900802'));
     notify.failNext('07700900801', 0);
     await release('N4000DD', 'E06000004');
 
@@ -111,7 +113,7 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
   });
 
   it('moves the alert to the next step at once when Notify refuses the primary for good (400)', async () => {
-    await gatehouse.saveRota(onCall('E06000003', '07700900701', '07700900702'));
+    await gatehouse.saveRota(onCall(gatehouse.clock(), 'E06000003', '07700900701', '07700900702'));
     notify.refuse.add('07700900701');
     await release('N3000CC', 'E06000003');
 
