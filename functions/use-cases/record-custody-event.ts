@@ -71,6 +71,8 @@ export interface RecordResult {
   eventId: string;
   caseRef?: string;
   alertIds: string[];
+  /** The case's day lies where no bank holidays are loaded (treated as possibly non-working): operators must refresh them. */
+  bankHolidaysUnknown?: boolean;
 }
 
 const maxAttempts = 8;
@@ -116,7 +118,14 @@ export async function recordCustodyEvent(event: RecordableEvent, source: string,
     });
 
     if (result === 'committed') {
-      return { outcome: 'recorded', transition: transition.outcome, eventId: event.eventId, ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}), alertIds: alerts.map((a) => a.alertId) };
+      return {
+        outcome: 'recorded',
+        transition: transition.outcome,
+        eventId: event.eventId,
+        ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}),
+        alertIds: alerts.map((a) => a.alertId),
+        ...(transition.caseAfter?.classification.flags.bankHolidaysUnknown ? { bankHolidaysUnknown: true } : {}),
+      };
     }
     if (result === 'duplicate') return { outcome: 'duplicate', eventId: event.eventId, alertIds: [] };
     await pause(attempt);

@@ -26,7 +26,7 @@ describe('custody events, end to end on DynamoDB Local', () => {
       status: 'RELEASED',
       classification: {
         urgency: 'CRITICAL',
-        flags: { unplanned: true, lateWeek: true, lateDay: true, nonWorkingDay: false, noFixedAbode: true, noAftercarePlan: true },
+        flags: { unplanned: true, lateWeek: true, lateDay: true, nonWorkingDay: false, noFixedAbode: true, noAftercarePlan: true, bankHolidaysUnknown: false },
       },
     });
     expect(view.body.current.classification.reasons).toContain('Released late in the day (16:40), when housing and treatment services are closing');
