@@ -57,7 +57,11 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   child.stdout?.resume();
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   const endpoint = `http://127.0.0.1:${port}`;
-  await waitUntilReady(endpoint, child, () => stderr);
+  // A JVM that does not answer in time is stopped, not left running behind the error.
+  await waitUntilReady(endpoint, child, () => stderr).catch(async (error: unknown) => {
+    await stopChild(child);
+    throw error;
+  });
   return {
     endpoint,
     stop: () => stopChild(child),

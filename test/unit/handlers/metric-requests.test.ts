@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAggregatesQuery, parseMetricQuery } from '../../../functions/handlers/metric-requests';
 
 const q = (params: Record<string, string>) => new URLSearchParams(params);
-const errorsOf = (result: { ok: boolean; errors?: unknown }) => (result.ok ? [] : result.errors);
+const errorsOf = (result: { ok: true } | { ok: false; errors: { path: string; expected: string }[] }) => (result.ok ? [] : result.errors);
 
 describe('the figures routes read their query strings in the same words', () => {
   it('names an impossible date and says it is not a real date (metric form and export)', () => {
