@@ -174,7 +174,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       deliveries: dynamoDeliveryStore(dynamoDocuments(), config.recordsTable, config.retentionDays),
       rota,
       routing,
-      channels: channelsFor(await loadAlertSecrets(process.env, secretsClient), routing, process.env, (entry) => outbox.emit('sent', entry)),
+      channels: channelsFor(await loadAlertSecrets(process.env, secretsClient), routing, process.env, (entry) => outbox.emit('sent', entry), clock),
       links,
       retry: { attempts: 4, backoffMs: options.sendBackoffMs ?? 200 },
       clock,
