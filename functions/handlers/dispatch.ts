@@ -75,8 +75,9 @@ export function channelsFor(
   const fallback = env.ALERTS_TOPIC_ARN ? snsTopic(snsClient(), env.ALERTS_TOPIC_ARN) : env.OUTBOX_FILE ? localOutbox(env.OUTBOX_FILE, clock, onOutboxSent) : undefined;
   const notify = secrets.notifyApiKey ? notifyChannel(notifyClient(secrets.notifyApiKey, env.NOTIFY_BASE_URL || undefined, Number(env.NOTIFY_TIMEOUT_MS ?? 5000)), routing.notifyTemplates ?? { sms: {}, email: {} }) : fallback;
   if (!notify) throw new Error('no alert channel configured: set a Notify key, ALERTS_TOPIC_ARN (AWS) or OUTBOX_FILE (local)');
-  // Locally, webhooks land in the outbox like everything else unless WEBHOOKS_LIVE is set.
-  const webhook = env.OUTBOX_FILE && !env.WEBHOOKS_LIVE ? fallback : secrets.webhookSigningKey ? webhookChannel(secrets.webhookSigningKey, clock) : unconfigured('webhook', 'webhookSigningKey is not in the alert secrets');
+  // Locally, webhooks land in the outbox like everything else unless WEBHOOKS_LIVE is set. A live webhook is
+  // signed at the wall clock (a transport timestamp the receiver checks against its own), never a story clock.
+  const webhook = env.OUTBOX_FILE && !env.WEBHOOKS_LIVE ? fallback : secrets.webhookSigningKey ? webhookChannel(secrets.webhookSigningKey) : unconfigured('webhook', 'webhookSigningKey is not in the alert secrets');
   return { sms: notify, email: notify, webhook: webhook! };
 }
 
