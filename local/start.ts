@@ -5,6 +5,7 @@
  */
 import './environment';
 import { createServer } from 'node:net';
+import { bankHolidayCoverageWarning, englandAndWales, londonTime } from '../functions/domain/calendar';
 import { MissingJavaError } from './emulators';
 import { startGatehouse, type Gatehouse } from './runtime';
 
@@ -41,6 +42,9 @@ try {
   GET  ${gatehouse.url}/cases/{prisonNumber} a release case and its classification
   GET  ${gatehouse.url}/health
 DynamoDB Local ${gatehouse.endpoints.dynamodb}, S3 ${gatehouse.endpoints.s3}; data in .gatehouse/. Ctrl-C stops everything.`);
+  // The sweeper warns once a day too; on a laptop the first thing printed is where a newcomer sees it.
+  const coverage = gatehouse && bankHolidayCoverageWarning(englandAndWales, londonTime(gatehouse.clock()).date);
+  if (coverage) console.warn(`Warning: ${coverage.message}`);
 } catch (error) {
   if (error instanceof MissingJavaError || error instanceof PortInUseError) {
     console.error(error.message);

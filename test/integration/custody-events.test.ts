@@ -128,7 +128,7 @@ describe('redriving the local dead-letter queue', () => {
     try {
       const event = fridayRelease({ person: { prisonNumber: 'R6000FF' } });
       // Parked as if it had failed three times while the store was down.
-      gatehouse.deadLetters.custody.add({ messageId: 'm1', body: JSON.stringify(event), reason: 'handler threw: store unavailable', receiveCount: 3, at: new Date().toISOString() });
+      gatehouse.deadLetters.custody.add({ messageId: 'm1', body: JSON.stringify(event), reason: 'handler threw: store unavailable', receiveCount: 3, at: gatehouse.clock().toISOString() });
       const response = await postJson(`${gatehouse.url}/dead-letters/custody-events/redrive`, {});
       expect(response).toEqual({ status: 200, body: { redriven: 1 } });
       await gatehouse.settle();
