@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { partnerDropsBucket, recordsTable } from '../functions/commons/resources';
 import { loadavg } from 'node:os';
@@ -99,6 +99,14 @@ export async function ingestBenchmarks(options: IngestBenchOptions): Promise<Rec
     gatehouse = undefined;
     progress('ceiling after ingest, runtime stopped');
     const after = await ceilingSweep(dynamo.endpoint, table, rows, 'Q', progress);
+    // What bounds the ingest: its rows go in transactions (99 rows and a ledger item each). The same writes as
+    // bare transactions, at the ingest's 4 in flight and around it, say how near the ingest is to that bound.
+    progress('transaction ceiling: TransactWriteItems of 99 items and a ledger item, runtime stopped');
+    const transactions: Record<string, number> = {};
+    for (const inFlight of [1, 4, 16]) {
+      transactions[String(inFlight)] = await transactionCeiling(dynamo.endpoint, table, Math.min(rows, 20_000), inFlight, `T${inFlight}`);
+      progress(`  ${inFlight} in flight: ${Math.round(transactions[String(inFlight)]!)} items/s`);
+    }
     const loadAtEnd = loadavg()[0]!;
 
     const ceiling = Math.max(before.best, after.best);
@@ -114,6 +122,13 @@ export async function ingestBenchmarks(options: IngestBenchOptions): Promise<Rec
       'ingest.batchWriteCeiling.sweepAfter': { value: round(after.best), unit: `items/s best after ingest (in flight → items/s: ${sweepText(after)})`, target: 'reference', met: null },
       'ingest.batchWriteBesideRuntime': { value: round(beside), unit: 'items/s (BatchWriteItem, 4 in flight, local runtime running: the old reference)', target: 'reference', met: null },
       'ingest.ratioToCeiling': { value: Math.round(ratio * 100) / 100, unit: 'ratio', target: '≥ 0.5', met: ratio >= 0.5 },
+      'ingest.transactionCeilingRowsPerSecond': {
+        value: round(Math.max(...Object.values(transactions))),
+        unit: `rows/s (TransactWriteItems of 99 rows + a ledger item; in flight → rows/s: ${Object.entries(transactions).map(([k, v]) => `${k}: ${Math.round(v)}`).join(', ')}; the ingest runs 4)`,
+        target: 'reference: the bound of a transactional ingest on DynamoDB Local',
+        met: null,
+      },
+      'ingest.ratioToTransactionCeiling': { value: Math.round((rowsPerSecond / transactions['4']!) * 100) / 100, unit: 'ratio of the ingest to bare transactions at the same 4 in flight', target: 'reference', met: null },
       [`ingest.peakRssMb.${label(rows)}`]: { value: round(small.maxRssMb), unit: `MB peak RSS of the ingesting process (${rows.toLocaleString('en-GB')} rows)`, target: '≤ 256', met: small.maxRssMb <= 256 },
       ...(big ? { [`ingest.peakRssMb.${label(large)}`]: { value: round(big.maxRssMb), unit: `MB peak RSS of the ingesting process (${large.toLocaleString('en-GB')} rows)`, target: '≤ 256', met: big.maxRssMb <= 256 } } : {}),
       'machine.loadAverage1m': { value: round(Math.max(loadAtStart, loadAtEnd)), unit: `1-minute load average (start ${round(loadAtStart)}, end ${round(loadAtEnd)}); above the core count the machine was shared while measuring`, target: 'reference', met: null },
@@ -176,6 +191,41 @@ async function batchWriteCeiling(endpoint: string, table: string, count: number,
       next = Math.min(count, next + 25);
       let request: Record<string, any> | undefined = { [table]: Array.from({ length: next - from }, (_, k) => ({ PutRequest: { Item: item(from + k) } })) };
       while (request && Object.keys(request).length > 0) request = (await client.send(new BatchWriteCommand({ RequestItems: request }))).UnprocessedItems;
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  client.destroy();
+  return count / seconds;
+}
+
+/** TransactWriteItems of 99 outcome-shaped items and one ledger-shaped item each, `inFlight` at a time: rows/s. */
+async function transactionCeiling(endpoint: string, table: string, count: number, inFlight: number, prefix: string): Promise<number> {
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: 'eu-west-2', credentials: localCredentials, maxAttempts: 10 }));
+  const item = (i: number) => ({
+    pk: `PERSON#${prefix}${String(i % 10_000).padStart(4, '0')}${i}`,
+    sk: 'ACCOMMODATION#2026-11-16',
+    entity: 'benchmark',
+    facts: { localAuthority: 'E06000005', releaseDate: '2026-11-16', night1: 'SETTLED' },
+    contribution: [{ family: 'accommodation', dimensions: { la: 'E06000005' }, date: '2026-11-16', counts: { 'night1.SETTLED': 1, 'night1.total': 1 } }],
+    version: 1,
+  });
+  let next = 0;
+  let chunk = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < count) {
+      const from = next;
+      next = Math.min(count, next + 99);
+      const ledger = { pk: `FILE#${prefix}`, sk: `CHUNK#${chunk++}`, entity: 'benchmark-ledger' };
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table, Item: ledger, ConditionExpression: 'attribute_not_exists(pk)' } },
+            ...Array.from({ length: next - from }, (_, k) => ({ Put: { TableName: table, Item: item(from + k), ConditionExpression: 'attribute_not_exists(pk)' } })),
+          ],
+        }),
+      );
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
