@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     rmSync(dataDir, { recursive: true, force: true });
   }
   progress('ingest: a partner file, the batch-write ceiling, peak RSS');
-  Object.assign(figures, await ingestBenchmarks({ quick }));
+  Object.assign(figures, await ingestBenchmarks({ quick, onProgress: progress }));
 
   const report = {
     mode: quick ? 'quick' : 'full',

@@ -13,8 +13,19 @@ export const localAuthorityCode = z
   .string()
   .regex(/^[EWSN][0-9]{8}$/, 'an ONS local authority code such as E06000047 (County Durham) or E06000005 (Darlington)');
 
-export const localDate = z.iso.date({ error: 'a date as YYYY-MM-DD' });
-export const instant = z.iso.datetime({ offset: true, error: 'an ISO-8601 date-time with an offset, e.g. 2026-11-20T16:40:00Z or 2026-06-05T16:40:00+01:00' });
+/**
+ * What was expected, in words; for a missing field that it is required, and for a value in the right shape
+ * that is still wrong (2026-02-31) what is wrong with it.
+ */
+function expecting(expected: string, wrongButWellFormed?: (input: string) => string | undefined) {
+  return (issue: { input?: unknown }) =>
+    issue.input === undefined ? `${expected} (the field is required)` : (typeof issue.input === 'string' && wrongButWellFormed?.(issue.input)) || expected;
+}
+
+export const localDate = z.iso.date({
+  error: expecting('a date as YYYY-MM-DD', (s) => (/^\d{4}-\d{2}-\d{2}$/.test(s) ? `a real date (${s} is not a real date)` : undefined)),
+});
+export const instant = z.iso.datetime({ offset: true, error: expecting('an ISO-8601 date-time with an offset, e.g. 2026-11-20T16:40:00Z or 2026-06-05T16:40:00+01:00') });
 
 export const accommodationStatuses = ['SETTLED', 'TEMPORARY', 'APPROVED_PREMISES', 'CAS3', 'NO_FIXED_ABODE', 'UNKNOWN'] as const;
 export const aftercarePlans = ['IN_PLACE', 'NONE', 'UNKNOWN'] as const;

@@ -15,6 +15,8 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 function expectation(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
+      // A schema that says in its own words what it expects (a date, an instant) is taken at its word.
+      if (!issue.message.startsWith('Invalid input')) return issue.message;
       return issue.message.includes('received undefined') ? `${article(issue.expected)} ${issue.expected} (the field is required)` : `${article(issue.expected)} ${issue.expected}`;
     case 'unrecognized_keys':
       return `no field named ${issue.keys.map((k) => `'${k}'`).join(', ')} (not part of the contract)`;

@@ -86,7 +86,7 @@ export const demoPartnerFile = {
  * recorded and counted, with nobody paged, and says why (the movement table's words).
  */
 export const demoHospitalDetention = {
-  say: 'Friday 07:10: HMPPS reports a man "RELEASED" from HMP Durham with movement code HO',
+  say: 'HMPPS reports a man "RELEASED" from HMP Durham with movement code HO',
   event: {
     Type: 'Notification',
     MessageId: '0c2f3a6e-7d41-5b8e-9a10-4e6b2d9f8c31',
@@ -117,6 +117,6 @@ export async function showHospitalDetention(gatehouse: { url: string; settle(): 
   const view = (await (await fetch(`${gatehouse.url}/cases/G7890HJ`)).json()) as { cases: unknown[]; movements: { kind: string; code: string }[] };
   const alertsAfter = ((await (await fetch(`${gatehouse.url}/alerts`)).json()) as { alerts: unknown[] }).alerts.length;
   const { kind, code } = view.movements[0]!;
-  print(`▸ ${demoHospitalDetention.say}\n  → HTTP ${response.status}; recorded as ${kind} (code ${code}), counted in movements.kind.${kind}`);
+  print(`  → HTTP ${response.status}; recorded as ${kind} (code ${code}), counted in movements.kind.${kind}`);
   print(`  No page, no referral, no release case (${alertsAfter - alertsBefore} alerts, ${view.cases.length} cases): ${movementFor('prison-offender-events.prisoner.released', 'RELEASED', code).entry.meaning}.`);
 }

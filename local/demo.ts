@@ -1,144 +1,229 @@
 /**
  * `npm run demo`: starts Gatehouse on free ports with a fresh store, plays a week at HMP Durham through the
- * local HTTP API, prints what was dispatched and counted, and stops.
+ * local HTTP API on the story's own clock, prints what was dispatched and counted, and stops.
+ *
+ * The demo is a list of steps (`demoSteps`), played in order. Each step moves the story clock to its moment
+ * (`ctx.at`), does what happens then, and prints it; the messages it caused are printed from the outbox. Every
+ * time printed is the story's time and every count is read back from Gatehouse. To add a step, add an entry to
+ * the list where it belongs in the story.
  */
 import './environment';
 import { startGatehouse, type Gatehouse } from './runtime';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { partnerDropsBucket } from '../functions/commons/resources';
+import type { OutboxEntry } from '../functions/adapters/channels/local-outbox';
+import { londonInstant, londonTime } from '../functions/domain/calendar';
 import type { RotaEntry } from '../functions/domain/rota';
+import type { SweepResult } from '../functions/use-cases/sweep';
 import { localCredentials, MissingJavaError } from './emulators';
-import { demoMistake, demoPartnerFile, demoWeek, showHospitalDetention } from './demo-scenario';
+import { demoHospitalDetention, demoMistake, demoPartnerFile, demoWeek, showHospitalDetention, type DemoStep as ScenarioStep } from './demo-scenario';
 
 type Print = (line?: string) => void;
 
-// The demo's clock runs at the wall clock's pace from just after the week's last release (Friday 20 November 2026,
-// 16:45), so the week's alerts are live whatever day the demo runs; it can jump ahead, so an escalation's 15 minutes take no time.
-let clockOffsetMs = Date.parse('2026-11-20T16:45:00Z') - Date.now();
-const clock = () => new Date(Date.now() + clockOffsetMs);
-
-async function main(): Promise<void> {
-  const started = Date.now();
-  const print: Print = (line = '') => process.stdout.write(`${line}\n`);
-  print('Gatehouse demo: a week of releases from HMP Durham, 16–20 November 2026\n');
-  const gatehouse = await startGatehouse({ fresh: true, port: 0, dataDir: '.gatehouse/demo', ...demoOptions });
-  try {
-    print(`Local stack up on ${gatehouse.url} (DynamoDB Local ${gatehouse.endpoints.dynamodb}, S3 ${gatehouse.endpoints.s3})\n`);
-    await playDemo(gatehouse, print);
-  } finally {
-    await gatehouse.stop();
-  }
-  print(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. \`npm start\` keeps Gatehouse running; see README.md.`);
+/** A clock that stands still until the story moves it: every instant the functions read is the story's. */
+export interface StoryClock {
+  (): Date;
+  set(instant: string | Date): void;
+  advance(minutes: number): void;
+  /** Back to the start, for playing the story again. */
+  reset(): void;
 }
+
+export function storyClock(start: string): StoryClock {
+  let now = Date.parse(start);
+  const clock = (() => new Date(now)) as StoryClock;
+  clock.set = (instant) => {
+    const next = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
+    // The story only moves forward: an earlier instant would make an escalation or a digest run backwards.
+    if (next < now) throw new Error(`the demo's clock cannot go back from ${new Date(now).toISOString()} to ${new Date(next).toISOString()}`);
+    now = next;
+  };
+  clock.advance = (minutes) => clock.set(new Date(now + minutes * 60_000));
+  clock.reset = () => {
+    now = Date.parse(start);
+  };
+  return clock;
+}
+
+/** The Monday the story starts, before anything happens. */
+export const demoStart = '2026-11-16T08:00:00Z';
+const clock = storyClock(demoStart);
 
 /** How the demo's Gatehouse must be started: on the demo's clock, sweeping only when the demo says. */
 export const demoOptions = { clock, sweepEveryMs: 0 } as const;
 
-/** Plays the whole demo against a Gatehouse started with `demoOptions`; the tests play it too. */
-export async function playDemo(gatehouse: Gatehouse, print: Print): Promise<void> {
-  await gatehouse.saveRota(demoRota(clock()));
-  await playWeek(gatehouse, print);
-  await showHospitalDetention(gatehouse, print);
-  await showMistake(gatehouse, print);
-  await dropPartnerFile(gatehouse, print);
-  await gatehouse.settle();
-  await showAlerts(gatehouse, print);
-  await showEscalation(gatehouse, print);
-  await showFigures(gatehouse, print);
+export interface DemoContext {
+  gatehouse: Gatehouse;
+  print: Print;
+  clock: StoryClock;
+  /** Moves the story clock to `instant` and prints it as the step's heading with `what`. */
+  at(instant: string | Date, what: string): void;
+  /** The messages sent since the last call, as the local outbox holds them. */
+  newMessages(): Promise<OutboxEntry[]>;
+  /** Prints each message with its channel and recipient, links shortened. */
+  printMessages(messages: OutboxEntry[], indent?: string): void;
+  /** Runs the minute sweep now (story time) and waits for what it caused to be dispatched. */
+  sweep(): Promise<SweepResult>;
+  post(path: string, body: unknown): Promise<{ status: number; body: any }>;
+  get(path: string): Promise<any>;
 }
 
-async function playWeek(gatehouse: Gatehouse, print: Print): Promise<void> {
-  for (const step of demoWeek) {
-    const response = await post(gatehouse, '/custody-events', step.events);
-    print(`▸ ${step.say}\n  → HTTP ${response.status}, ${step.events.length} event(s) accepted`);
-    await gatehouse.settle();
-    for (const prisonNumber of new Set(step.events.map((e) => (e as { person: { prisonNumber: string } }).person.prisonNumber))) {
-      const view = await get(gatehouse, `/cases/${prisonNumber}`);
-      const c = view.current;
-      print(`  ${c.caseRef}  ${c.status.padEnd(9)} ${c.classification.urgency.padEnd(8)} ${c.classification.reasons.join('; ') || 'no concerns'}`);
-    }
-  }
+export interface DemoStepDefinition {
+  /** A short name for the step (for a reader of this file; not printed). */
+  name: string;
+  run(ctx: DemoContext): Promise<void>;
 }
 
-async function showMistake(gatehouse: Gatehouse, print: Print): Promise<void> {
-  const response = await post(gatehouse, '/custody-events', demoMistake.event);
-  print(`▸ ${demoMistake.say}\n  → HTTP ${response.status}: ${response.body.error}`);
-  for (const e of response.body.invalid[0].errors) print(`    ${e.path}: expected ${e.expected}`);
+const fridayAlertStep = demoWeek.at(-1)!;
+/** HMPPS's hospital detention arrives as an SNS notification; its moment is inside the domain event. */
+const hospitalAt = (JSON.parse(demoHospitalDetention.event.Message) as { occurredAt: string }).occurredAt;
+const fridayAlertAt = latestOccurrence(fridayAlertStep);
+
+/** The steps of the demo, in story order. */
+export const demoSteps: DemoStepDefinition[] = [
+  {
+    name: 'rota',
+    async run(ctx) {
+      ctx.at(demoStart, "Darlington's on-call rota for the week arrives (as the partner's on-call-rota file would give it)");
+      await ctx.gatehouse.saveRota(demoRota());
+      ctx.print(`  ${demoRota().map((e) => `${e.tier} ${e.displayName}`).join(', ')}`);
+    },
+  },
+  ...demoWeek.filter((step) => latestOccurrence(step) < '2026-11-18').map(weekStep),
+  {
+    name: 'wednesday morning sweep',
+    async run(ctx) {
+      ctx.at(londonInstant('2026-11-18', '08:30'), 'The minute sweep on Wednesday morning: yesterday\'s routine releases go out as one digest per service, and releases due within two working days that still have no accommodation are warned about');
+      const swept = await ctx.sweep();
+      ctx.print(`  sweep: digests ${swept.digests}, pre-release warnings ${swept.warnings}`);
+      ctx.printMessages(await ctx.newMessages());
+    },
+  },
+  ...demoWeek.filter((step) => latestOccurrence(step) >= '2026-11-18' && latestOccurrence(step) < hospitalAt).map(weekStep),
+  {
+    name: 'hospital detention',
+    async run(ctx) {
+      ctx.at(hospitalAt, demoHospitalDetention.say);
+      await showHospitalDetention(ctx.gatehouse, ctx.print);
+    },
+  },
+  ...demoWeek.filter((step) => latestOccurrence(step) >= hospitalAt).map(weekStep),
+  {
+    name: 'escalation',
+    async run(ctx) {
+      ctx.at(new Date(Date.parse(fridayAlertAt) + 16 * 60_000), 'Nobody has acknowledged the Friday alert after 16 minutes; the minute sweep runs');
+      const swept = await ctx.sweep();
+      const pages = (await ctx.newMessages()).filter((m) => m.notice.startsWith('page.'));
+      ctx.print(`  sweep: ${swept.escalated} alert(s) moved to their next escalation step, paging:`);
+      ctx.printMessages(pages, '    ');
+      const darlington = pages.find((p) => p.text.includes('Darlington'));
+      if (!darlington) throw new Error('the Friday alert did not escalate');
+
+      ctx.at(new Date(ctx.clock().getTime() + 4 * 60_000), `${darlington.recipientLabel} opens the link in the page`);
+      const link = /Acknowledge: (\S+)/.exec(darlington.text)![1]!;
+      const page = await fetch(link);
+      ctx.print(`  GET: HTTP ${page.status}, a page with one button ("I've got it")`);
+      const ack = await fetch(link, { method: 'POST', headers: { accept: 'application/json' } });
+      const body = (await ack.json()) as { alert: { status: string } };
+      ctx.print(`  and presses it: HTTP ${ack.status}, alert ${body.alert.status.toLowerCase()}`);
+      await ctx.gatehouse.settle();
+      ctx.print('  Everyone paged so far is told who has it:');
+      ctx.printMessages(await ctx.newMessages(), '    ');
+      const again = await fetch(link, { method: 'POST', headers: { accept: 'application/json' } });
+      ctx.print(`  Pressed again: HTTP ${again.status}, ${((await again.json()) as { why: string }).why}`);
+
+      ctx.at(new Date(ctx.clock().getTime() + 30 * 60_000), 'Thirty minutes on, the minute sweep runs again');
+      const later = await ctx.sweep();
+      ctx.print(`  sweep: ${later.escalated} alert(s) escalated; the acknowledged one pages nobody:`);
+      ctx.printMessages(await ctx.newMessages(), '    ');
+    },
+  },
+  {
+    name: 'mistake',
+    async run(ctx) {
+      ctx.at(demoMistake.event.occurredAt, demoMistake.say);
+      const response = await ctx.post('/custody-events', demoMistake.event);
+      ctx.print(`  → HTTP ${response.status}: ${response.body.error}`);
+      for (const e of response.body.invalid[0].errors) ctx.print(`    ${e.path}: expected ${e.expected}`);
+    },
+  },
+  {
+    name: 'partner file',
+    async run(ctx) {
+      ctx.at(londonInstant('2026-11-23', '09:00'), demoPartnerFile.say);
+      const s3 = new S3Client({ endpoint: ctx.gatehouse.endpoints.s3, region: 'eu-west-2', credentials: localCredentials, forcePathStyle: true });
+      try {
+        const bucket = ctx.gatehouse.names.buckets[partnerDropsBucket.id]!;
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: demoPartnerFile.key, Body: demoPartnerFile.csv }));
+        await ctx.gatehouse.settle();
+        const reportKey = demoPartnerFile.key.replace(/^incoming\//, 'reports/').replace(/\.csv$/, '.report.json');
+        const report = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: reportKey }))).Body!.transformToString());
+        ctx.print(`  → s3://…/${demoPartnerFile.key}: ${report.summary}; report in ${reportKey} (received ${storyTime(report.receivedAt)})`);
+        for (const w of report.warnings) ctx.print(`    warning: ${w}`);
+        for (const r of report.rejections) ctx.print(`    line ${r.line}, ${r.column}: '${r.value}' — ${r.reason}`);
+        const { totals } = await ctx.get('/aggregates?family=accommodation&la=E06000005');
+        ctx.print(`  Darlington, first night: ${Object.entries(totals).filter(([n, v]) => n.startsWith('night1.') && n !== 'night1.total' && v).map(([n, v]) => `${n.slice(7).toLowerCase().replaceAll('_', ' ')} ${v}`).join(', ')}`);
+      } finally {
+        s3.destroy();
+      }
+    },
+  },
+  { name: 'alerts and messages', run: showAlertsAndMessages },
+  { name: 'figures', run: showFigures },
+];
+
+/** One scenario step (demo-scenario.ts): the events at their moment, and the cases they left. */
+function weekStep(step: ScenarioStep): DemoStepDefinition {
+  return {
+    name: step.say,
+    async run(ctx) {
+      ctx.at(latestOccurrence(step), step.say);
+      const response = await ctx.post('/custody-events', step.events);
+      ctx.print(`  → HTTP ${response.status}, ${response.body.accepted?.length ?? 0} of ${step.events.length} event(s) accepted`);
+      await ctx.gatehouse.settle();
+      for (const prisonNumber of new Set(step.events.map((e) => (e as { person: { prisonNumber: string } }).person.prisonNumber))) {
+        const c = (await ctx.get(`/cases/${prisonNumber}`)).current;
+        ctx.print(`  ${c.caseRef}  ${c.status.padEnd(9)} ${c.classification.urgency.padEnd(8)} ${c.classification.reasons.join('; ') || 'no concerns'}`);
+      }
+      ctx.printMessages(await ctx.newMessages());
+    },
+  };
 }
 
-async function dropPartnerFile(gatehouse: Gatehouse, print: Print): Promise<void> {
-  const s3 = new S3Client({ endpoint: gatehouse.endpoints.s3, region: 'eu-west-2', credentials: localCredentials, forcePathStyle: true });
-  try {
-    const bucket = gatehouse.names.buckets[partnerDropsBucket.id]!;
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: demoPartnerFile.key, Body: demoPartnerFile.csv }));
-    await gatehouse.settle();
-    const reportKey = demoPartnerFile.key.replace(/^incoming\//, 'reports/').replace(/\.csv$/, '.report.json');
-    const report = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: reportKey }))).Body!.transformToString());
-    print(`▸ ${demoPartnerFile.say}\n  → s3://…/${demoPartnerFile.key}: ${report.summary}; report in ${reportKey}`);
-    for (const w of report.warnings) print(`    warning: ${w}`);
-    for (const r of report.rejections) print(`    line ${r.line}, ${r.column}: '${r.value}' — ${r.reason}`);
-    const { totals } = await get(gatehouse, '/aggregates?family=accommodation&la=E06000005');
-    print(`  Darlington, first night: ${Object.entries(totals).filter(([n, v]) => n.startsWith('night1.') && v).map(([n, v]) => `${n.slice(7).toLowerCase().replaceAll('_', ' ')} ${v}`).join(', ')}`);
-  } finally {
-    s3.destroy();
-  }
+/** The moment a scenario step happens: its latest event. */
+function latestOccurrence(step: ScenarioStep): string {
+  return step.events.map((e) => (e as { occurredAt: string }).occurredAt).sort().at(-1)!;
 }
 
-async function showAlerts(gatehouse: Gatehouse, print: Print): Promise<void> {
-  const { alerts } = await get(gatehouse, '/alerts');
-  print(`\nAlerts dispatched (${alerts.length}):`);
-  for (const a of alerts) print(`  [${a.via} → ${a.recipientLabel}] ${shortLinks(a.text)}`);
+/** What an alert is, what a message is, and how many of each, all read back from Gatehouse. */
+async function showAlertsAndMessages(ctx: DemoContext): Promise<void> {
+  const { totals } = await ctx.get('/aggregates?family=alerts&from=2026-11-01&to=2026-11-30');
+  const messages = (await ctx.get('/alerts')).alerts as OutboxEntry[];
+  const kinds: [string, string][] = [
+    ['CRITICAL_RELEASE', 'on-call'],
+    ['REFERRAL', 'referrals'],
+    ['PRE_RELEASE_WARNING', 'pre-release warnings'],
+    ['DIGEST', 'digests'],
+  ];
+  const templates: [string, string][] = [
+    ['critical', 'on-call pages (one per escalation step paged)'],
+    ['referral', 'referrals to services'],
+    ['warning', 'pre-release warnings'],
+    ['digest', 'digests'],
+    ['acknowledged', '"acknowledged" notices to those paged before'],
+    ['reminder', 'reminders to whoever acknowledged'],
+  ];
+  const count = (template: string) => messages.filter((m) => m.template === template).length;
+  ctx.print('\nAlerts and messages');
+  ctx.print(`  An alert is one thing someone must act on (a release for an area's on-call rota, a referral to a service, a warning,`);
+  ctx.print(`  a digest); it is acknowledged, escalated or closed as one. A message is one SMS, e-mail or webhook sent about an alert:`);
+  ctx.print(`  the first page, each escalation step, each notice. So there are more messages than alerts.`);
+  ctx.print(`  Alerts raised: ${totals.raised ?? 0} (${kinds.map(([k, label]) => `${label} ${totals[`raised.${k}`] ?? 0}`).join(', ')}); escalated ${totals.escalated ?? 0}; acknowledged ${totals.acknowledged ?? 0}, the slowest after ${totals['ackMinutes.max'] ?? '–'} min`);
+  ctx.print(`  Messages sent: ${messages.length} (${templates.filter(([t]) => count(t) > 0).map(([t, label]) => `${label}: ${count(t)}`).join('; ')})`);
 }
 
-/** The Friday 16:40 alert: nobody answers the primary, the secondary is paged at +15 and acknowledges through the link. */
-async function showEscalation(gatehouse: Gatehouse, print: Print): Promise<void> {
-  const pages = async () => ((await get(gatehouse, '/alerts')).alerts as { template: string; notice: string; recipientLabel: string; text: string }[]).filter((a) => a.template === 'critical' && a.text.includes('Darlington'));
-  print('\n▸ Nobody acknowledges the Friday alert; the demo moves its clock on 16 minutes and the sweeper runs');
-  clockOffsetMs += 16 * 60_000;
-  const swept = await gatehouse.sweep();
-  await gatehouse.settle();
-  const secondary = (await pages()).find((p) => p.notice === 'page.001');
-  if (!secondary) throw new Error('the Friday alert did not escalate to the secondary');
-  print(`  sweep: ${swept.escalated} escalated (Darlington's and County Durham's) → [sms → ${secondary.recipientLabel}] ${shortLinks(secondary.text)}`);
-
-  clockOffsetMs += 4 * 60_000;
-  const link = /Acknowledge: (\S+)/.exec(secondary.text)![1]!;
-  const page = await fetch(link);
-  print(`▸ Four minutes later the secondary opens the link: HTTP ${page.status}, a page with one button ("I've got it")`);
-  const ack = await fetch(link, { method: 'POST', headers: { accept: 'application/json' } });
-  const body = (await ack.json()) as { alert: { status: string } };
-  print(`  and presses it: HTTP ${ack.status}, alert ${body.alert.status.toLowerCase()}`);
-  await gatehouse.settle();
-  const told = ((await get(gatehouse, '/alerts')).alerts as { template: string; recipientLabel: string; text: string }[]).filter((a) => a.template === 'acknowledged');
-  for (const t of told) print(`  [sms → ${t.recipientLabel}] ${t.text}`);
-  const again = await fetch(link, { method: 'POST', headers: { accept: 'application/json' } });
-  print(`▸ Pressed again: HTTP ${again.status}, ${((await again.json()) as { why: string }).why}`);
-
-  clockOffsetMs += 30 * 60_000;
-  const later = await gatehouse.sweep();
-  await gatehouse.settle();
-  const darlingtonPages = (await pages()).length;
-  print(`▸ Thirty minutes on: Darlington's alert has had ${darlingtonPages} pages and gets no more (County Durham's, still unanswered, moved on: ${later.escalated} escalated). Alert figures:`);
-  const { totals } = await get(gatehouse, '/aggregates?family=alerts');
-  print(`  raised ${totals.raised ?? 0} (on-call ${totals['raised.CRITICAL_RELEASE'] ?? 0}, referrals ${totals['raised.REFERRAL'] ?? 0}), escalated ${totals.escalated ?? 0}, acknowledged ${totals.acknowledged ?? 0} in ${totals['ackMinutes.max'] ?? '?'} min (15–30 min bucket: ${totals['ackWithin.15to30'] ?? 0})`);
-}
-
-/** The signed token makes a link long; the demo shows where it goes. */
-function shortLinks(text: string): string {
-  return text.replace(/\?t=\S+/g, '?t=…');
-}
-
-/** Darlington's on-call rota for the demo, as the partner's on-call-rota file would give it. */
-/** Darlington's on-call rota for the demo week: invented people (Ofcom drama numbers). */
-export function demoRota(now: Date): RotaEntry[] {
-  const start = new Date(now.getTime() - 3_600_000).toISOString();
-  const end = new Date(now.getTime() + 86_400_000).toISOString();
-  const entry = (tier: RotaEntry['tier'], address: string, displayName: string): RotaEntry => ({ localAuthority: 'E06000005', tier, start, end, channel: 'sms', address, displayName, source: 'demo rota' });
-  return [entry('primary', '07700900111', 'Sam Okafor'), entry('secondary', '07700900112', 'Alex Reid'), entry('manager', '07700900113', 'Jo Hartley')];
-}
-
-async function showFigures(gatehouse: Gatehouse, print: Print): Promise<void> {
-  const { totals } = await get(gatehouse, '/aggregates?from=2026-11-16&to=2026-11-22');
+async function showFigures(ctx: DemoContext): Promise<void> {
+  const { totals } = await ctx.get('/aggregates?from=2026-11-16&to=2026-11-22');
   const rows: [string, string][] = [
     ['Releases', 'total'],
     ['  planned', 'planned'],
@@ -152,23 +237,86 @@ async function showFigures(gatehouse: Gatehouse, print: Print): Promise<void> {
     ['  HIGH', 'urgency.HIGH'],
     ['  ROUTINE', 'urgency.ROUTINE'],
   ];
-  print('\nFigures for the week (all areas, all prisons):');
-  for (const [label, name] of rows) print(`  ${label.padEnd(44)} ${String(totals[name] ?? 0).padStart(3)}`);
-  const needs = Object.entries(totals).filter(([name]) => name.startsWith('need.'));
-  print(`  needs: ${needs.map(([name, n]) => `${name.slice(5).toLowerCase().replaceAll('_', ' ')} ${n}`).join(', ')}`);
-  const pairs = Object.entries(totals).filter(([name]) => name.startsWith('needPair.'));
-  print(`  needs that came together: ${pairs.map(([name, n]) => `${name.slice(9).toLowerCase().replaceAll('_', ' ')} ${n}`).join(', ')}`);
+  ctx.print('\nFigures for the week of 16 November (all areas, all prisons)');
+  for (const [label, name] of rows) ctx.print(`  ${label.padEnd(44)} ${String(totals[name] ?? 0).padStart(3)}`);
+  const needs = Object.entries(totals).filter(([name, n]) => name.startsWith('need.') && n);
+  ctx.print(`  needs: ${needs.map(([name, n]) => `${name.slice(5).toLowerCase().replaceAll('_', ' ')} ${n}`).join(', ')}`);
+  const pairs = Object.entries(totals).filter(([name, n]) => name.startsWith('needPair.') && n);
+  ctx.print(`  needs that came together: ${pairs.map(([name, n]) => `${name.slice(9).toLowerCase().replaceAll('_', ' ')} ${n}`).join(', ')}`);
 }
 
-async function post(gatehouse: Gatehouse, path: string, body: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${gatehouse.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, body: await response.json() };
+/** Darlington's on-call rota for the demo week: invented people (Ofcom drama numbers). */
+export function demoRota(): RotaEntry[] {
+  const start = demoStart;
+  const end = '2026-11-30T00:00:00Z';
+  const entry = (tier: RotaEntry['tier'], address: string, displayName: string): RotaEntry => ({ localAuthority: 'E06000005', tier, start, end, channel: 'sms', address, displayName, source: 'demo rota' });
+  return [entry('primary', '07700900111', 'Sam Okafor'), entry('secondary', '07700900112', 'Alex Reid'), entry('manager', '07700900113', 'Jo Hartley')];
 }
 
-async function get(gatehouse: Gatehouse, path: string): Promise<any> {
-  const response = await fetch(`${gatehouse.url}${path}`);
-  if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
-  return response.json();
+/** "Fri 20 Nov 16:40", London time. */
+function storyTime(instant: string | Date): string {
+  const local = londonTime(typeof instant === 'string' ? instant : instant.toISOString());
+  const date = new Date(`${local.date}T12:00:00Z`);
+  return `${date.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' })} ${local.time}`;
+}
+
+/** The signed token makes a link long; the demo shows where it goes. */
+function shortLinks(text: string): string {
+  return text.replace(/\?t=\S+/g, '?t=…');
+}
+
+/** Plays every step against a Gatehouse started with `demoOptions`; the tests play it too. */
+export async function playDemo(gatehouse: Gatehouse, print: Print): Promise<void> {
+  if (gatehouse.clock !== clock) throw new Error('start the demo\'s Gatehouse with demoOptions: the demo moves its clock');
+  clock.reset();
+  let seen = 0;
+  const get = async (path: string): Promise<any> => {
+    const response = await fetch(`${gatehouse.url}${path}`);
+    if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
+    return response.json();
+  };
+  const ctx: DemoContext = {
+    gatehouse,
+    print,
+    clock,
+    at(instant, what) {
+      clock.set(instant);
+      print(`\n[${storyTime(clock())}] ${what}`);
+    },
+    async newMessages() {
+      const all = (await get('/alerts')).alerts as OutboxEntry[];
+      const fresh = all.slice(seen);
+      seen = all.length;
+      return fresh;
+    },
+    printMessages(messages, indent = '  ') {
+      for (const m of messages) print(`${indent}[${m.via} → ${m.recipientLabel}, ${storyTime(m.sentAt)}] ${shortLinks(m.text)}`);
+    },
+    async sweep() {
+      const result = await gatehouse.sweep();
+      await gatehouse.settle();
+      return result;
+    },
+    async post(path, body) {
+      const response = await fetch(`${gatehouse.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: response.status, body: await response.json() };
+    },
+    get,
+  };
+  for (const step of demoSteps) await step.run(ctx);
+}
+
+async function main(): Promise<void> {
+  const print: Print = (line = '') => process.stdout.write(`${line}\n`);
+  print('Gatehouse demo: a week of releases from HMP Durham, 16–23 November 2026, on the story\'s own clock');
+  const gatehouse = await startGatehouse({ fresh: true, port: 0, dataDir: '.gatehouse/demo', ...demoOptions });
+  try {
+    print(`Local stack up on ${gatehouse.url} (DynamoDB Local ${gatehouse.endpoints.dynamodb}, S3 ${gatehouse.endpoints.s3})`);
+    await playDemo(gatehouse, print);
+  } finally {
+    await gatehouse.stop();
+  }
+  print('\n`npm start` keeps Gatehouse running; see README.md.');
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {

@@ -57,7 +57,11 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   child.stdout?.resume();
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   const endpoint = `http://127.0.0.1:${port}`;
-  await waitUntilReady(endpoint, child, () => stderr);
+  // A JVM that does not answer in time is stopped, not left running behind the error.
+  await waitUntilReady(endpoint, child, () => stderr).catch(async (error: unknown) => {
+    await stopChild(child);
+    throw error;
+  });
   return {
     endpoint,
     stop: () => stopChild(child),
@@ -66,7 +70,8 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
 
 async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () => string): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: 'eu-west-2', credentials: localCredentials, maxAttempts: 1 });
-  const deadline = Date.now() + 30_000;
+  // A JVM on a busy or slow laptop can take well over half a minute to answer for the first time.
+  const deadline = Date.now() + 90_000;
   try {
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${stderr().trim().slice(0, 500)}`);
@@ -77,7 +82,7 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () 
         await new Promise((r) => setTimeout(r, 150));
       }
     }
-    throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s`);
+    throw new Error(`DynamoDB Local did not answer on ${endpoint} within 90 s`);
   } finally {
     client.destroy();
   }

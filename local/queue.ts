@@ -26,6 +26,8 @@ export class LocalDeadLetterQueue implements RejectedMessages {
   constructor(
     readonly name: string,
     private readonly file?: string,
+    /** When a message was parked: the runtime's clock. */
+    readonly clock: () => Date = () => new Date(),
   ) {}
 
   add(letter: DeadLetter): void {
@@ -44,7 +46,7 @@ export class LocalDeadLetterQueue implements RejectedMessages {
   }
 
   async keep(message: RejectedMessage): Promise<void> {
-    this.add({ messageId: message.messageId, body: message.body, reason: describe(message.errors), receiveCount: 1, at: new Date().toISOString() });
+    this.add({ messageId: message.messageId, body: message.body, reason: describe(message.errors), receiveCount: 1, at: this.clock().toISOString() });
   }
 }
 
@@ -174,7 +176,7 @@ export class LocalQueue {
     for (const p of batch) {
       if (failed.has(p.record.messageId)) {
         if (p.receiveCount >= maxReceiveCount) {
-          this.options.deadLetters.add({ messageId: p.record.messageId, body: p.record.body, reason, receiveCount: p.receiveCount, at: new Date().toISOString() });
+          this.options.deadLetters.add({ messageId: p.record.messageId, body: p.record.body, reason, receiveCount: p.receiveCount, at: this.options.deadLetters.clock().toISOString() });
         } else {
           p.visibleAt = Date.now() + visibilityTimeoutMs;
           this.waiting.push(p);

@@ -34,6 +34,7 @@ import { StreamPoller } from './stream-poller';
 import { startServer, type RunningServer } from './server';
 import { lambdaContext } from './lambda-context';
 import { startHmppsStandIns, type HmppsStandIns } from './stand-ins/hmpps/server';
+import { clockFromEnvironment } from './clock';
 
 export interface GatehouseOptions {
   /** Where data persists between runs. */
@@ -52,7 +53,7 @@ export interface GatehouseOptions {
   /** Retry timing of the local queue; tests make it short. */
   visibilityTimeoutMs?: number;
   maxReceiveCount?: number;
-  /** The functions' clock; the demo and the escalation tests drive a fast or manual one. */
+  /** The functions' clock (by default the wall clock, or GATEHOUSE_CLOCK_START's); the demo and the escalation tests drive their own. */
   clock?: () => Date;
   /** How often the sweeper runs (EventBridge Scheduler's minute in AWS); 0 = only when `sweep()` is called. */
   sweepEveryMs?: number;
@@ -129,15 +130,15 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     await provisionBuckets(s3, names);
 
     const config = runtimeConfig();
+    const clock = options.clock ?? clockFromEnvironment();
     const deadLetters = {
-      custody: new LocalDeadLetterQueue('custody-events-dlq', join(dataDir, 'dead-letters', 'custody-events.jsonl')),
-      dispatch: new LocalDeadLetterQueue('dispatch-dlq', join(dataDir, 'dead-letters', 'dispatch.jsonl')),
-      partnerDrops: new LocalDeadLetterQueue('partner-drops-dlq', join(dataDir, 'dead-letters', 'partner-drops.jsonl')),
+      custody: new LocalDeadLetterQueue('custody-events-dlq', join(dataDir, 'dead-letters', 'custody-events.jsonl'), clock),
+      dispatch: new LocalDeadLetterQueue('dispatch-dlq', join(dataDir, 'dead-letters', 'dispatch.jsonl'), clock),
+      partnerDrops: new LocalDeadLetterQueue('partner-drops-dlq', join(dataDir, 'dead-letters', 'partner-drops.jsonl'), clock),
     };
 
     const outbox = new EventEmitter();
     let poller: StreamPoller | undefined;
-    const clock = options.clock ?? (() => new Date());
     const custody = custodyEventsHandler({ record: { ...recordDependencies(config), clock }, rejected: deadLetters.custody });
     const custodyQueue = new LocalQueue({
       name: 'custody-events',
@@ -171,7 +172,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       concurrency: 2,
     });
     ownS3?.server.on('event', (event: S3rverEvent) => {
-      const body = s3NotificationBody(event, dropsBucket);
+      const body = s3NotificationBody(event, dropsBucket, clock);
       if (body) void partnerDropQueue.send([body]);
     });
 
@@ -180,7 +181,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       deliveries: dynamoDeliveryStore(dynamoDocuments(), config.recordsTable, config.retentionDays),
       rota,
       routing,
-      channels: channelsFor(await loadAlertSecrets(process.env, secretsClient), routing, process.env, (entry) => outbox.emit('sent', entry)),
+      channels: channelsFor(await loadAlertSecrets(process.env, secretsClient), routing, process.env, (entry) => outbox.emit('sent', entry), clock),
       links,
       retry: { attempts: 4, backoffMs: options.sendBackoffMs ?? 200 },
       clock,

@@ -11,12 +11,17 @@ export interface S3rverEvent {
 
 let sequence = 0;
 
-/** The notification for puts under incoming/ of `bucket`, or undefined for anything S3 would not send. */
-export function s3NotificationBody(event: S3rverEvent, bucket: string): string | undefined {
+/**
+ * The notification for puts under incoming/ of `bucket`, or undefined for anything S3 would not send.
+ * Its eventTime is the runtime's clock, not s3rver's wall clock: a file is received when the runtime says it is.
+ */
+export function s3NotificationBody(event: S3rverEvent, bucket: string, clock: () => Date = () => new Date()): string | undefined {
+  const eventTime = clock().toISOString();
   const records = event.Records.filter(
     (r) => r.eventName.startsWith('ObjectCreated:') && r.s3.bucket.name === bucket && r.s3.object.key.startsWith(prefixes.incoming),
   ).map((r) => ({
     ...r,
+    eventTime,
     awsRegion: 'eu-west-2',
     s3: {
       ...r.s3,

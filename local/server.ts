@@ -98,7 +98,7 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
 
   async function forwardToApi(request: IncomingMessage, url: URL, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
-    const result = await api(apiGatewayEvent(request, url, body), lambdaContext('api'));
+    const result = await api(apiGatewayEvent(request, url, body, gatehouse.clock()), lambdaContext('api'));
     response.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
     response.end(result.body ?? '');
   }
@@ -150,7 +150,7 @@ async function readJson(request: IncomingMessage): Promise<{ ok: true; value: un
 }
 
 /** The API Gateway HTTP API (payload 2.0) event for a local request. */
-function apiGatewayEvent(request: IncomingMessage, url: URL, body: string): APIGatewayProxyEventV2 {
+function apiGatewayEvent(request: IncomingMessage, url: URL, body: string, now: Date): APIGatewayProxyEventV2 {
   const method = request.method ?? 'GET';
   const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
   return {
@@ -169,8 +169,8 @@ function apiGatewayEvent(request: IncomingMessage, url: URL, body: string): APIG
       requestId: randomUUID(),
       routeKey: '$default',
       stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
     },
   };
 }

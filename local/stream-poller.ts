@@ -153,7 +153,7 @@ export class StreamPoller {
     const failed = matching.find((r) => r.dynamodb?.SequenceNumber === failedAt)!;
     state.retries += 1;
     if (state.retries > (this.options.maxRetries ?? 3)) {
-      this.options.deadLetters.add({ messageId: failed.eventID ?? failedAt, body: JSON.stringify(failed), reason: 'dispatch failed after retries', receiveCount: state.retries, at: new Date().toISOString() });
+      this.options.deadLetters.add({ messageId: failed.eventID ?? failedAt, body: JSON.stringify(failed), reason: 'dispatch failed after retries', receiveCount: state.retries, at: this.options.deadLetters.clock().toISOString() });
       const next = matching[matching.indexOf(failed) + 1]?.dynamodb?.SequenceNumber;
       state.retries = 0;
       state.retryFrom = next;

@@ -73,6 +73,8 @@ export function releaseContribution(c: ReleaseCase | undefined): CounterDelta[] 
     lateWeekLateDay: flags.lateWeek && flags.lateDay ? 1 : 0,
     noFixedAbode: flags.noFixedAbode ? 1 : 0,
     noAftercarePlan: flags.noAftercarePlan ? 1 : 0,
+    // A release the calendar could not vouch for (its year's bank holidays not loaded).
+    bankHolidaysUnknown: flags.bankHolidaysUnknown ? 1 : 0,
     [`urgency.${urgency}`]: 1,
     [`weekday.${weekdayName(date)}`]: 1,
     [`accommodation.${c.circumstances.accommodation ?? 'UNKNOWN'}`]: 1,

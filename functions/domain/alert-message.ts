@@ -36,6 +36,7 @@ const flagWords: Record<keyof NonNullable<Alert['flags']>, string> = {
   lateDay: 'late in the day',
   noFixedAbode: 'no fixed abode',
   noAftercarePlan: 'no aftercare plan',
+  bankHolidaysUnknown: 'possibly a non-working day (bank holidays not loaded)',
 };
 
 export function flagsInWords(flags: Alert['flags']): string[] {

@@ -23,6 +23,10 @@ export type WeekdayName = 'MON' | 'TUE' | 'WED' | 'THU' | 'FRI' | 'SAT' | 'SUN';
 
 export interface WorkingCalendar {
   isBankHoliday(date: LocalDate): boolean;
+  /**
+   * The bank holiday's name; also for a fixed-date holiday that falls at the weekend (Saturday 26 December
+   * 2026 is Boxing Day, though the bank holiday is its substitute, Monday 28th).
+   */
   bankHolidayName(date: LocalDate): string | undefined;
   /** Monday to Friday and not a bank holiday. */
   isWorkingDay(date: LocalDate): boolean;
@@ -283,9 +287,24 @@ function countAtOrBelow(sorted: readonly number[], n: number): number {
   return lo;
 }
 
-export function workingCalendar(bankHolidays: readonly { date: LocalDate; title: string }[]): WorkingCalendar {
+/** The fixed-date holidays whose substitute days gov.uk lists, and the month and day each really falls on. */
+const FIXED_DATE_HOLIDAYS: Record<string, [number, number]> = {
+  'New Year’s Day': [1, 1],
+  'Christmas Day': [12, 25],
+  'Boxing Day': [12, 26],
+};
+
+export function workingCalendar(bankHolidays: readonly { date: LocalDate; title: string; notes?: string }[]): WorkingCalendar {
   const names = new Map<number, string>();
   for (const { date, title } of bankHolidays) names.set(dayNumber(date), title);
+  // A substitute day stands for a holiday that fell at the weekend: that weekend day keeps the holiday's name.
+  const weekendNames = new Map<number, string>();
+  for (const { date, title, notes } of bankHolidays) {
+    const fixed = FIXED_DATE_HOLIDAYS[title];
+    if (!fixed || !/substitute/i.test(notes ?? '')) continue;
+    const original = daysFromCivil(Number(date.slice(0, 4)), fixed[0], fixed[1]);
+    if (isoWeekdayOf(original) > 5 && !names.has(original)) weekendNames.set(original, title);
+  }
   // Only holidays on weekdays take a working day away; the count in workingDaysBetween relies on it.
   const weekdayHolidays = [...names.keys()].filter((n) => isoWeekdayOf(n) <= 5).sort((a, b) => a - b);
   const years = bankHolidays.map(({ date }) => Number(date.slice(0, 4)));
@@ -303,7 +322,10 @@ export function workingCalendar(bankHolidays: readonly { date: LocalDate; title:
 
   return {
     isBankHoliday: (date) => names.has(dayNumber(date)),
-    bankHolidayName: (date) => names.get(dayNumber(date)),
+    bankHolidayName: (date) => {
+      const n = dayNumber(date);
+      return names.get(n) ?? weekendNames.get(n);
+    },
     isWorkingDay: (date) => working(dayNumber(date)),
     isNonWorkingDay: (date) => !working(dayNumber(date)),
     isLateWeek: (date) => {
@@ -335,3 +357,39 @@ export function workingCalendar(bankHolidays: readonly { date: LocalDate; title:
 }
 
 export const englandAndWales: WorkingCalendar = workingCalendar(data.events);
+
+/** How to load newer bank holidays: what every "not loaded" message tells the operator. */
+export const bankHolidaysRefreshCommand = 'npm run bank-holidays:refresh -- <bank-holidays.json downloaded from https://www.gov.uk/bank-holidays.json>, then deploy';
+
+/**
+ * The years whose bank holidays the working-day questions about `date` need but `calendar` does not list: the
+ * day itself (is it a holiday?) and, for a weekday, the next day (is this the last working day before one?).
+ * A weekend day needs no list. Empty when the answers can be trusted.
+ */
+export function missingBankHolidayYears(calendar: WorkingCalendar, date: LocalDate): number[] {
+  const n = dayNumber(date);
+  if (isoWeekdayOf(n) > 5) return [];
+  const missing = new Set<number>();
+  if (!calendar.covers(date)) missing.add(Number(date.slice(0, 4)));
+  const next = fromDayNumber(n + 1);
+  if (isoWeekdayOf(n + 1) <= 5 && !calendar.covers(next)) missing.add(Number(next.slice(0, 4)));
+  return [...missing];
+}
+
+/** Days before the end of the loaded bank holidays from which operators are warned. */
+export const bankHolidayWarningDays = 90;
+
+/**
+ * The warning operators get from `bankHolidayWarningDays` before the loaded bank holidays end (and after),
+ * with the command that refreshes them; undefined while the list reaches far enough.
+ */
+export function bankHolidayCoverageWarning(calendar: WorkingCalendar, today: LocalDate): { daysLeft: number; message: string } | undefined {
+  const { last } = calendar.coverage();
+  const daysLeft = dayNumber(last) - dayNumber(today);
+  if (daysLeft > bankHolidayWarningDays) return undefined;
+  const message =
+    daysLeft >= 0
+      ? `Bank holidays are loaded only until ${last} (${daysLeft} days from ${today}); after that every weekday is treated as possibly non-working. Refresh them: ${bankHolidaysRefreshCommand}`
+      : `Bank holidays are loaded only until ${last}, ${-daysLeft} days ago: every weekday since is treated as possibly non-working. Refresh them: ${bankHolidaysRefreshCommand}`;
+  return { daysLeft, message };
+}

@@ -127,6 +127,7 @@ function releaseMetrics(): Metric[] {
     ['lateWeekLateDay', 'late in the day on the last working day before a non-working day'],
     ['noFixedAbode', 'of people with no fixed abode'],
     ['noAftercarePlan', 'of people with no aftercare plan'],
+    ['bankHolidaysUnknown', 'on a day whose bank holidays were not loaded, treated as possibly non-working (refresh the bank holidays)'],
   ] as const).map(([counter, which]) => ({ counter: c(counter, `Releases ${which}`), which }));
   const urgencies = (['CRITICAL', 'HIGH', 'ROUTINE'] as const).map((u) => c(`urgency.${u}`, `Releases classified ${u}`));
   return [

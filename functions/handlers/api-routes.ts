@@ -2,12 +2,11 @@
  * The routes of the HTTP API, one entry each: method, path pattern, and the use case it calls.
  * Parameters in `{braces}` arrive in `params`.
  */
-import { families, type Family } from '../domain/aggregates';
-import type { AggregateReader, Granularity } from '../use-cases/query-aggregates';
+import type { AggregateReader } from '../use-cases/query-aggregates';
 import { queryAggregates } from '../use-cases/query-aggregates';
 import { queryMetrics } from '../use-cases/query-metrics';
 import { metrics } from '../domain/metrics';
-import { isDimensionValue, metricsCsv, parseMetricQuery } from './metric-requests';
+import { metricsCsv, parseAggregatesQuery, parseMetricQuery } from './metric-requests';
 import type { ReleaseStore } from '../use-cases/record-custody-event';
 import { acknowledgeAlert, type AcknowledgeDependencies } from '../use-cases/acknowledge-alert';
 import { alertPage } from './alert-pages';
@@ -66,18 +65,9 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
         if (!parsed.ok) return { status: 400, body: { error: 'the figures cannot be read as asked', invalid: parsed.errors } };
         return { status: 200, body: await queryMetrics(parsed.query, deps.aggregates) };
       }
-      const granularity = (query.get('granularity') ?? 'total') as Granularity;
-      if (!['day', 'week', 'month', 'total'].includes(granularity)) return { status: 400, body: { error: 'granularity: expected day, week, month or total' } };
-      const family = (query.get('family') ?? 'releases') as Family;
-      if (!(family in families)) return { status: 400, body: { error: `family: expected one of ${Object.keys(families).join(', ')}` } };
-      const dimensions = Object.fromEntries((families[family] as readonly string[]).flatMap((name) => (query.get(name) ? [[name, query.get(name)!]] : [])));
-      const badDimension = Object.keys(dimensions).find((name) => !isDimensionValue(dimensions[name]!));
-      if (badDimension) return { status: 400, body: { error: `${badDimension}: expected a code of letters, digits, - or _, or * for all` } };
-      const result = await queryAggregates(
-        { family, granularity, dimensions, ...(query.get('from') ? { from: query.get('from')! } : {}), ...(query.get('to') ? { to: query.get('to')! } : {}) },
-        deps.aggregates,
-      );
-      return { status: 200, body: result };
+      const parsed = parseAggregatesQuery(query);
+      if (!parsed.ok) return { status: 400, body: { error: 'the figures cannot be read as asked', invalid: parsed.errors } };
+      return { status: 200, body: await queryAggregates(parsed.query, deps.aggregates) };
     }),
 
     // Signed links from alert messages (public: the token is the authorisation). GET shows, POST acts.

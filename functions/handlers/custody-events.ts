@@ -14,7 +14,8 @@ import { lambdaHandler, lazily } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
 import { dynamoReleaseStore } from '../adapters/dynamodb/release-store';
 import { deadLetterQueue, type RejectedMessages } from '../adapters/rejected-messages';
-import { englandAndWales } from '../domain/calendar';
+import { bankHolidaysRefreshCommand, englandAndWales } from '../domain/calendar';
+import { bankHolidayMetrics } from '../commons/operations-metrics';
 import { recordCustodyEvent, type RecordDependencies } from '../use-cases/record-custody-event';
 
 export interface CustodyEventsDependencies {
@@ -53,6 +54,10 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
     }
     metrics.addMetric(result.outcome === 'duplicate' ? 'CustodyEventsDuplicate' : 'CustodyEventsRecorded', MetricUnit.Count, 1);
     if (result.alertIds.length > 0) metrics.addMetric('AlertsRaised', MetricUnit.Count, result.alertIds.length);
+    if (result.bankHolidaysUnknown) {
+      logger.warn('release on a day whose bank holidays are not loaded: classified as possibly non-working', { eventId: result.eventId, caseRef: result.caseRef, refresh: bankHolidaysRefreshCommand });
+      metrics.addMetric(bankHolidayMetrics.releasesOutsideCoverage, MetricUnit.Count, 1);
+    }
   };
 
   return lambdaHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>

@@ -65,11 +65,18 @@ function noticeOf(item: Record<string, unknown>): Notice {
  * Channels by recipient channel: SMS and e-mail through GOV.UK Notify when a key is configured (else the SNS
  * topic in AWS, the local outbox on a laptop), webhooks signed with the webhook key.
  */
-export function channelsFor(secrets: AlertSecrets, routing: RoutingConfig, env: NodeJS.ProcessEnv = process.env, onOutboxSent?: (entry: OutboxEntry) => void): Channels {
-  const fallback = env.ALERTS_TOPIC_ARN ? snsTopic(snsClient(), env.ALERTS_TOPIC_ARN) : env.OUTBOX_FILE ? localOutbox(env.OUTBOX_FILE, () => new Date(), onOutboxSent) : undefined;
+export function channelsFor(
+  secrets: AlertSecrets,
+  routing: RoutingConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  onOutboxSent?: (entry: OutboxEntry) => void,
+  clock: () => Date = () => new Date(),
+): Channels {
+  const fallback = env.ALERTS_TOPIC_ARN ? snsTopic(snsClient(), env.ALERTS_TOPIC_ARN) : env.OUTBOX_FILE ? localOutbox(env.OUTBOX_FILE, clock, onOutboxSent) : undefined;
   const notify = secrets.notifyApiKey ? notifyChannel(notifyClient(secrets.notifyApiKey, env.NOTIFY_BASE_URL || undefined, Number(env.NOTIFY_TIMEOUT_MS ?? 5000)), routing.notifyTemplates ?? { sms: {}, email: {} }) : fallback;
   if (!notify) throw new Error('no alert channel configured: set a Notify key, ALERTS_TOPIC_ARN (AWS) or OUTBOX_FILE (local)');
-  // Locally, webhooks land in the outbox like everything else unless WEBHOOKS_LIVE is set.
+  // Locally, webhooks land in the outbox like everything else unless WEBHOOKS_LIVE is set. A live webhook is
+  // signed at the wall clock (a transport timestamp the receiver checks against its own), never a story clock.
   const webhook = env.OUTBOX_FILE && !env.WEBHOOKS_LIVE ? fallback : secrets.webhookSigningKey ? webhookChannel(secrets.webhookSigningKey) : unconfigured('webhook', 'webhookSigningKey is not in the alert secrets');
   return { sms: notify, email: notify, webhook: webhook! };
 }

@@ -11,13 +11,23 @@ import { lambdaHandler, lazily } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
 import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
 import { dynamoDigestReader, dynamoScheduleReader } from '../adapters/dynamodb/sweep-sources';
-import { englandAndWales } from '../domain/calendar';
+import { bankHolidayCoverageWarning, englandAndWales, londonTime } from '../domain/calendar';
+import { bankHolidayMetrics } from '../commons/operations-metrics';
 import { sweep, type SweepDependencies, type SweepResult } from '../use-cases/sweep';
 
 export function sweeperHandler(deps: SweepDependencies) {
+  let warnedOn: string | undefined;
   return lambdaHandler(async (_event: unknown, _context: Context): Promise<SweepResult> => {
     const result = await sweep(deps);
     logger.info('sweep done', { ...result });
+    // From 90 days before the loaded bank holidays end: a metric every minute (alarmed), a warning once a day.
+    const today = londonTime(deps.clock()).date;
+    const coverage = bankHolidayCoverageWarning(deps.calendar, today);
+    if (coverage) {
+      metrics.addMetric(bankHolidayMetrics.coverageDaysLeft, MetricUnit.Count, coverage.daysLeft);
+      if (warnedOn !== today) logger.warn(coverage.message, { daysLeft: coverage.daysLeft });
+      warnedOn = today;
+    }
     if (result.escalated > 0) metrics.addMetric('AlertsEscalated', MetricUnit.Count, result.escalated);
     if (result.skipped > 0) metrics.addMetric('SweepChangesSkipped', MetricUnit.Count, result.skipped);
     return result;

@@ -86,6 +86,8 @@ export interface RecordResult {
   alertIds: string[];
   /** The event was too old to page anyone (recorded and counted all the same). */
   late?: boolean;
+  /** The case's day lies where no bank holidays are loaded (treated as possibly non-working): operators must refresh them. */
+  bankHolidaysUnknown?: boolean;
 }
 
 const maxAttempts = 8;
@@ -145,7 +147,15 @@ export async function recordCustodyEvent(event: RecordableEvent, source: string,
     });
 
     if (result === 'committed') {
-      return { outcome: 'recorded', transition: transition.outcome, eventId: event.eventId, ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}), alertIds: alerts.map((a) => a.alertId), ...(late ? { late: true } : {}) };
+      return {
+        outcome: 'recorded',
+        transition: transition.outcome,
+        eventId: event.eventId,
+        ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}),
+        alertIds: alerts.map((a) => a.alertId),
+        ...(transition.caseAfter?.classification.flags.bankHolidaysUnknown ? { bankHolidaysUnknown: true } : {}),
+        ...(late ? { late: true } : {}),
+      };
     }
     if (result === 'duplicate') return { outcome: 'duplicate', eventId: event.eventId, alertIds: [] };
     await pause(attempt);

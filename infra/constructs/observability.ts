@@ -18,6 +18,8 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages';
 import { GatehouseFunction } from './gatehouse-function';
+import { bankHolidayMetrics } from '../../functions/commons/operations-metrics';
+import { bankHolidayWarningDays } from '../../functions/domain/calendar';
 
 /** What an operator should do about each kind of alarm; the same words are in docs/operations.md. */
 export const runbook = {
@@ -26,6 +28,7 @@ export const runbook = {
   errors: 'A function failed. Failed records are retried and then parked in a dead-letter queue; check its logs (no personal data is logged: use the ids to look records up). See docs/operations.md#function-errors.',
   throttles: 'A function was throttled: records wait and are retried. Check account concurrency and reserved concurrency. See docs/operations.md#throttles.',
   undeliverable: 'Check the routing configuration and the on-call rota of the alert\'s area: a tier had nobody to page. See docs/operations.md#alert-delivery-failures.',
+  bankHolidays: 'Refresh the bank holidays: `npm run bank-holidays:refresh -- <bank-holidays.json downloaded from https://www.gov.uk/bank-holidays.json>`, commit, deploy. Until then releases on days outside the loaded years are treated as possibly non-working (CRITICAL when they need help). See docs/operations.md#bank-holidays.',
   deliveryFailures: 'An alert could not be delivered on a channel (GOV.UK Notify, webhook, SNS). The alert moves to its next escalation step; check the channel\'s status and credentials. See docs/operations.md#alert-delivery-failures.',
 } as const;
 
@@ -134,6 +137,21 @@ export class Observability extends Construct {
     alarm('AlertPagesUndeliverable', {
       alarmDescription: `A page reached nobody (no route, or every channel refused it); the alert moved to its next step. ${runbook.undeliverable}`,
       metric: dispatchMetric(deliveryMetrics.undeliverable),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
+    alarm('BankHolidaysEndingSoon', {
+      alarmDescription: `The loaded bank holidays end within ${bankHolidayWarningDays} days (the metric is the days left). ${runbook.bankHolidays}`,
+      metric: new Metric({ namespace: metricNamespace, metricName: bankHolidayMetrics.coverageDaysLeft, dimensionsMap: { service: 'gatehouse-sweeper' }, period: Duration.hours(1), statistic: 'Minimum' }),
+      threshold: bankHolidayWarningDays,
+      comparisonOperator: ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    alarm('ReleasesOutsideBankHolidays', {
+      alarmDescription: `A release was recorded on a day whose bank holidays are not loaded; it was treated as possibly non-working. ${runbook.bankHolidays}`,
+      metric: new Metric({ namespace: metricNamespace, metricName: bankHolidayMetrics.releasesOutsideCoverage, dimensionsMap: { service: 'gatehouse-custody-events' }, period: Duration.hours(1), statistic: 'Sum' }),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,

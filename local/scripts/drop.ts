@@ -25,21 +25,26 @@ const s3 = new S3Client({ endpoint: health.endpoints.s3, region: 'eu-west-2', cr
 const bucket = health.buckets[partnerDropsBucket.id]!;
 const name = basename(file);
 const key = `incoming/${partner}/${kind}/${name}`;
+const reportKey = destinations({ partnerId: partner, kind, name }, '').reportJson;
+/** The report now at reportKey, if any. Gatehouse's clock may not be this one (GATEHOUSE_CLOCK_START), so a new report is told by its content. */
+const currentReport = async (): Promise<string | undefined> => {
+  try {
+    return await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: reportKey }))).Body!.transformToString();
+  } catch (error) {
+    if ((error as Error).name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+};
+const earlier = await currentReport();
 await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(file) }));
 console.log(`put s3://${bucket}/${key}; waiting for its report…`);
 
-const reportKey = destinations({ partnerId: partner, kind, name }, '').reportJson;
 const started = Date.now();
 for (;;) {
-  try {
-    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: reportKey }));
-    const report = JSON.parse(await response.Body!.transformToString());
-    if (Date.parse(report.receivedAt) >= started - 2_000) {
-      console.log(JSON.stringify(report, null, 2));
-      break;
-    }
-  } catch (error) {
-    if ((error as Error).name !== 'NoSuchKey') throw error;
+  const report = await currentReport();
+  if (report !== undefined && report !== earlier) {
+    console.log(JSON.stringify(JSON.parse(report), null, 2));
+    break;
   }
   if (Date.now() - started > 60_000) {
     console.error(`no report at ${reportKey} after a minute: see GET ${api}/dead-letters`);

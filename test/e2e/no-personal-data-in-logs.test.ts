@@ -21,6 +21,8 @@ function personalValues(value: unknown, found = new Set<string>()): Set<string> 
 
 describe('logs of the whole demo scenario', () => {
   const lines: string[] = [];
+  /** What the demo printed (it plays here anyway): its times are checked below. */
+  const printed: string[] = [];
   let gatehouse: Awaited<ReturnType<typeof testGatehouse>>;
   const writes = { stdout: process.stdout.write.bind(process.stdout), stderr: process.stderr.write.bind(process.stderr) };
 
@@ -35,7 +37,7 @@ describe('logs of the whole demo scenario', () => {
     };
     process.stdout.write = capture as typeof process.stdout.write;
     process.stderr.write = capture as typeof process.stderr.write;
-    await playDemo(gatehouse, () => undefined);
+    await playDemo(gatehouse, (line = '') => printed.push(line));
     await gatehouse.settle();
   });
 
@@ -53,9 +55,18 @@ describe('logs of the whole demo scenario', () => {
   it('contain none of the names, dates of birth, phone numbers, e-mail addresses or prison numbers in the scenario', () => {
     // The released people (prison numbers), the on-call workers (names, phone numbers) and the services' addresses.
     const partnerFileRows = demoPartnerFile.csv.split('\r\n').slice(1).map((line) => ({ prisonNumber: line.split(',')[0] }));
-    const secrets = [...personalValues([demoWeek, demoMistake, demoRota(new Date()), localRouting, partnerFileRows])];
+    const secrets = [...personalValues([demoWeek, demoMistake, demoRota(), localRouting, partnerFileRows])];
     expect(secrets).toEqual(expect.arrayContaining(['A1234BC', 'F6789GH', 'Sam Okafor', '07700900112', 'housing-options@darlington.example.org']));
     const leaks = secrets.flatMap((secret) => lines.filter((line) => line.includes(secret)).map((line) => `${secret} in ${line.slice(0, 200)}`));
     expect(leaks).toEqual([]);
+  });
+
+  it('(and the demo itself) prints every time on the story clock, Monday 16 to Monday 23 November 2026', () => {
+    const stamps = printed.flatMap((line) => [...line.matchAll(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{1,2}) Nov (\d{2}:\d{2})\b/g)].map((m) => Number(m[2])));
+    expect(stamps.length).toBeGreaterThan(20);
+    expect(stamps.filter((day) => day < 16 || day > 23)).toEqual([]);
+    // The secondary acknowledges four minutes after the 16:56 sweep: the notice says the story's 17:00.
+    expect(printed.some((line) => line.includes('was acknowledged at 17:00 by Alex Reid'))).toBe(true);
+    expect(printed.some((line) => /slowest after 20 min/.test(line))).toBe(true);
   });
 });

@@ -57,6 +57,14 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
     expect(alarmsOn('AlertPagesUndeliverable')).toHaveLength(1);
   });
 
+  it('alarms from 90 days before the loaded bank holidays end, and on any release outside them, with the refresh command', () => {
+    const [endingSoon] = alarmsOn('BankHolidayCoverageDaysLeft');
+    expect(endingSoon?.Properties).toMatchObject({ Threshold: 90, ComparisonOperator: 'LessThanOrEqualToThreshold', Dimensions: [{ Name: 'service', Value: 'gatehouse-sweeper' }] });
+    expect(endingSoon?.Properties.AlarmDescription).toContain('npm run bank-holidays:refresh');
+    const [outside] = alarmsOn('ReleasesOutsideBankHolidayCoverage');
+    expect(outside?.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Dimensions: [{ Name: 'service', Value: 'gatehouse-custody-events' }] });
+  });
+
   it('sends every alarm, and its recovery, to the encrypted operations topic, with what to do', () => {
     const topic = Object.entries(template.findResources('AWS::SNS::Topic')).find(([, t]) => /operations/.test(t.Properties.DisplayName));
     expect(topic?.[1].Properties.KmsMasterKeyId).toBeDefined();

@@ -147,7 +147,26 @@ describe('the aggregates API on the demo week', () => {
     expect(shapes.body.invalid.map((e: { path: string }) => e.path).sort()).toEqual(['from', 'granularity', 'la', 'to']);
 
     const raw = await getJson(`${gatehouse.url}/aggregates?family=releases&la=${encodeURIComponent('E06000005#prison=DMI')}`);
-    expect(raw).toEqual({ status: 400, body: { error: 'la: expected a code of letters, digits, - or _, or * for all' } });
+    expect(raw).toEqual({ status: 400, body: { error: 'the figures cannot be read as asked', invalid: [{ path: 'la', expected: 'a code of letters, digits, - or _, or * for all' }] } });
+  });
+
+  it('answers an impossible or missing date with a 400 naming it on every figures route, never a 500', async () => {
+    const impossible = { path: 'from', expected: 'a real date (2026-02-31 is not a real date)' };
+    const named = await getJson(`${gatehouse.url}/aggregates?metric=releases.total&from=2026-02-31&to=2026-03-31`);
+    expect(named).toEqual({ status: 400, body: { error: 'the figures cannot be read as asked', invalid: [impossible] } });
+    const exported = await fetch(`${gatehouse.url}/aggregates/export.csv?from=2026-02-31&to=2026-03-31`);
+    expect(exported.status).toBe(400);
+    expect(((await exported.json()) as { invalid: unknown }).invalid).toEqual([impossible]);
+    const counters = await getJson(`${gatehouse.url}/aggregates?family=releases&from=2026-02-31`);
+    expect(counters).toEqual({ status: 400, body: { error: 'the figures cannot be read as asked', invalid: [impossible] } });
+    const missing = await getJson(`${gatehouse.url}/aggregates?metric=releases.total&from=2026-02-01`);
+    expect(missing.body.invalid).toEqual([{ path: 'to', expected: 'a date as YYYY-MM-DD (the field is required)' }]);
+  });
+
+  it('refuses a filter a family is not broken down by in the same words on every route', async () => {
+    const expected = (what: string) => ({ path: 'la', expected: `no la filter with ${what}, which is broken down by partner and kind only` });
+    expect((await getJson(`${gatehouse.url}/aggregates?family=files&la=E06000005`)).body.invalid).toEqual([expected('family files')]);
+    expect((await aggregates({ metric: 'files.received', la: 'E06000005' })).body.invalid).toEqual([expected('metric files.received')]);
   });
 });
 

@@ -26,7 +26,7 @@ describe('custody events, end to end on DynamoDB Local', () => {
       status: 'RELEASED',
       classification: {
         urgency: 'CRITICAL',
-        flags: { unplanned: true, lateWeek: true, lateDay: true, nonWorkingDay: false, noFixedAbode: true, noAftercarePlan: true },
+        flags: { unplanned: true, lateWeek: true, lateDay: true, nonWorkingDay: false, noFixedAbode: true, noAftercarePlan: true, bankHolidaysUnknown: false },
       },
     });
     expect(view.body.current.classification.reasons).toContain('Released late in the day (16:40), when housing and treatment services are closing');
@@ -37,6 +37,21 @@ describe('custody events, end to end on DynamoDB Local', () => {
     expect(alerts[0]!.text).toContain('CRITICAL');
     expect(alerts[0]!.text).toContain('Darlington');
     expect(alerts[0]!.text).not.toContain('F1000AA');
+  });
+
+  it('records, counts and alerts a release on a day whose bank holidays are not loaded, saying so', async () => {
+    // New Year's Day 2010: a bank holiday, but the shipped list starts in 2018.
+    const event = fridayRelease({ person: { prisonNumber: 'H1000AA' }, occurredAt: '2010-01-01T10:00:00Z', release: { releasedAt: '2010-01-01T10:00:00Z' } });
+    expect((await postJson(`${gatehouse.url}/custody-events`, event)).status).toBe(202);
+    await gatehouse.settle();
+
+    const current = (await getJson(`${gatehouse.url}/cases/H1000AA`)).body.current;
+    expect(current.classification).toMatchObject({ urgency: 'CRITICAL', flags: { bankHolidaysUnknown: true } });
+    expect(current.classification.reasons.join('\n')).toContain('bank holidays for 2010 are not loaded');
+    const figures = (await getJson(`${gatehouse.url}/aggregates?from=2010-01-01&to=2010-01-01&granularity=total`)).body.totals as Record<string, number>;
+    expect(figures).toMatchObject({ total: 1, bankHolidaysUnknown: 1 });
+    const pages = (await readOutbox(gatehouse.outboxFile)).filter((a) => a.text.includes(current.caseRef) && a.template === 'critical');
+    expect(pages).toHaveLength(1);
   });
 
   it('records an event delivered three times in sequence once: one case, counters +1, one alert', async () => {
@@ -113,7 +128,7 @@ describe('redriving the local dead-letter queue', () => {
     try {
       const event = fridayRelease({ person: { prisonNumber: 'R6000FF' } });
       // Parked as if it had failed three times while the store was down.
-      gatehouse.deadLetters.custody.add({ messageId: 'm1', body: JSON.stringify(event), reason: 'handler threw: store unavailable', receiveCount: 3, at: new Date().toISOString() });
+      gatehouse.deadLetters.custody.add({ messageId: 'm1', body: JSON.stringify(event), reason: 'handler threw: store unavailable', receiveCount: 3, at: gatehouse.clock().toISOString() });
       const response = await postJson(`${gatehouse.url}/dead-letters/custody-events/redrive`, {});
       expect(response).toEqual({ status: 200, body: { redriven: 1 } });
       await gatehouse.settle();

@@ -15,11 +15,21 @@ const templates = {
   email: { referral: '2c1a9d4e-0000-4000-8000-000000000011', critical: '2c1a9d4e-0000-4000-8000-000000000012' },
 };
 
-/** Each test releases to its own area (a fallback to Darlington's routing) so its rota is its own. */
-function onCall(localAuthority: string, primary: string, secondary: string): RotaEntry[] {
-  const entry = (tier: RotaEntry['tier'], address: string): RotaEntry => ({ localAuthority, tier, start: '2026-11-01T00:00:00Z', end: '2027-01-01T00:00:00Z', channel: 'sms', address, source: 'test' });
+/** Each test releases to its own area (a fallback to Darlington's routing) so its rota is its own; on call now, by the runtime's clock. */
+function onCall(now: Date, localAuthority: string, primary: string, secondary: string): RotaEntry[] {
+  const start = rotaStart(now);
+  const end = new Date(now.getTime() + 86_400_000).toISOString();
+  const entry = (tier: RotaEntry['tier'], address: string): RotaEntry => ({ localAuthority, tier, start, end, channel: 'sms', address, source: 'test' });
   return [entry('primary', primary), entry('secondary', secondary)];
 }
+
+/** The rota's start: the hour before `now`, in whole seconds, as a rota file gives it. */
+function rotaStart(now: Date): string {
+  return new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - 3_600_000).toISOString().replace('.000Z', 'Z');
+}
+
+/** The recipient id dispatch gives whoever is on the primary tier of a rota starting at `start` (functions/domain/routing.ts). */
+const primaryOnRota = (start: string) => `rota.primary.${start.replace(/[^0-9TZ]/g, '')}`;
 
 describe('alerts through GOV.UK Notify (the real client against a local Notify on 127.0.0.1)', () => {
   let notify: FakeNotify;
@@ -49,7 +59,7 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
   const smsTo = (phone: string) => notify.requests.filter((r) => r.body.phone_number === phone);
 
   it('sends the on-call SMS with the critical template and its personalisation, and e-mails the services the referral', async () => {
-    await gatehouse.saveRota(onCall('E06000001', '07700900501', '07700900502'));
+    await gatehouse.saveRota(onCall(gatehouse.clock(), 'E06000001', '07700900501', '07700900502'));
     const caseRef = await release('N1000AA', 'E06000001');
 
     const [sms] = smsTo('07700900501');
@@ -77,7 +87,8 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
   });
 
   it('retries 429 and 500 with backoff, and records every attempt beside the alert', async () => {
-    await gatehouse.saveRota(onCall('E06000002', '07700900601', '07700900602'));
+    const rota = onCall(gatehouse.clock(), 'E06000002', '07700900601', '07700900602');
+    await gatehouse.saveRota(rota);
     notify.failNext('07700900601', 429, 500);
     await release('N2000BB', 'E06000002');
 
@@ -85,7 +96,7 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
     expect(smsTo('07700900602')).toEqual([]);
     const alertId = smsTo('07700900601')[0]!.body.reference!.slice(0, 24);
     const { Item } = await dynamoDocuments().send(
-      new GetCommand({ TableName: gatehouse.names.tables.Records!, Key: deliveryKey(alertId, 'page.000', 'rota.primary.20261101T000000Z') }),
+      new GetCommand({ TableName: gatehouse.names.tables.Records!, Key: deliveryKey(alertId, 'page.000', primaryOnRota(rota[0]!.start)) }),
     );
     expect(Item).toMatchObject({ status: 'SENT', channel: 'govuk-notify' });
     expect(Item!.attempts.map((a: { outcome: string; attempt: number }) => [a.attempt, a.outcome])).toEqual([
@@ -97,7 +108,8 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
   });
 
   it('gives up on a Notify that does not answer after the timeout, and retries', async () => {
-    await gatehouse.saveRota(onCall('E06000004', '07700900801', '07700900802'));
+    const rota = onCall(gatehouse.clock(), 'E06000004', '07700900801', '07700900802');
+    await gatehouse.saveRota(rota);
     notify.failNext('07700900801', 0);
     await release('N4000DD', 'E06000004');
 
@@ -105,14 +117,14 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
     expect(smsTo('07700900802')).toEqual([]);
     const alertId = smsTo('07700900801')[0]!.body.reference!.slice(0, 24);
     const { Item } = await dynamoDocuments().send(
-      new GetCommand({ TableName: gatehouse.names.tables.Records!, Key: deliveryKey(alertId, 'page.000', 'rota.primary.20261101T000000Z') }),
+      new GetCommand({ TableName: gatehouse.names.tables.Records!, Key: deliveryKey(alertId, 'page.000', primaryOnRota(rota[0]!.start)) }),
     );
     expect(Item!.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['failed', 'sent']);
     expect(Item!.attempts[0].error).toMatch(/could not be reached: timeout of 300ms exceeded/);
   });
 
   it('moves the alert to the next step at once when Notify refuses the primary for good (400)', async () => {
-    await gatehouse.saveRota(onCall('E06000003', '07700900701', '07700900702'));
+    await gatehouse.saveRota(onCall(gatehouse.clock(), 'E06000003', '07700900701', '07700900702'));
     notify.refuse.add('07700900701');
     await release('N3000CC', 'E06000003');
 

@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import data from '../../../functions/domain/bank-holidays.json' with { type: 'json' };
 import {
   addDays,
+  bankHolidayCoverageWarning,
   englandAndWales as calendar,
+  missingBankHolidayYears,
   isLocalDate,
   isoWeek,
   londonInstant,
@@ -168,6 +170,17 @@ describe('bank holidays in 2025, 2026 and 2027', () => {
     expect(calendar.isBankHoliday('2026-12-26')).toBe(false);
     expect(calendar.isNonWorkingDay('2026-12-26')).toBe(true);
     expect(calendar.isWorkingDay('2026-12-29')).toBe(true);
+  });
+
+  it('names a fixed-date holiday that falls at the weekend, though the bank holiday is its substitute day', () => {
+    expect(calendar.bankHolidayName('2026-12-26')).toBe('Boxing Day');
+    expect(calendar.bankHolidayName('2026-12-28')).toBe('Boxing Day');
+    expect(calendar.bankHolidayName('2027-12-25')).toBe('Christmas Day');
+    expect(calendar.bankHolidayName('2027-12-26')).toBe('Boxing Day');
+    expect(calendar.bankHolidayName('2022-01-01')).toBe('New Year’s Day');
+    expect(calendar.bankHolidayName('2022-12-25')).toBe('Christmas Day');
+    expect(calendar.isBankHoliday('2022-12-25')).toBe(false);
+    expect(calendar.bankHolidayName('2026-12-27')).toBeUndefined();
   });
 
   it('gives Christmas 2027 (Saturday) and Boxing Day (Sunday) the Monday and Tuesday after', () => {
@@ -385,6 +398,28 @@ describe('counting working days', () => {
     expect(calendar.covers('2030-12-31')).toBe(true);
     expect(calendar.covers('2031-01-01')).toBe(false);
     expect(calendar.isWorkingDay('2031-12-25')).toBe(true);
+  });
+
+  it('says which years a day needs but are not loaded: the day itself, and the next weekday for late-week', () => {
+    expect(missingBankHolidayYears(calendar, '2030-12-30')).toEqual([]);
+    expect(missingBankHolidayYears(calendar, '2030-12-31')).toEqual([2031]);
+    expect(missingBankHolidayYears(calendar, '2031-04-17')).toEqual([2031]);
+    expect(missingBankHolidayYears(calendar, '2010-01-01')).toEqual([2010]);
+    expect(missingBankHolidayYears(calendar, '2017-12-29')).toEqual([2017]);
+    // A weekend day is non-working whatever the list says; a Friday's next day is a Saturday.
+    expect(missingBankHolidayYears(calendar, '2031-01-04')).toEqual([]);
+    expect(missingBankHolidayYears(calendar, '2017-12-31')).toEqual([]);
+  });
+
+  it('warns from 90 days before the loaded bank holidays end, and after, with the refresh command', () => {
+    expect(bankHolidayCoverageWarning(calendar, '2030-10-01')).toBeUndefined();
+    const soon = bankHolidayCoverageWarning(calendar, '2030-10-02')!;
+    expect(soon.daysLeft).toBe(90);
+    expect(soon.message).toContain('loaded only until 2030-12-31 (90 days from 2030-10-02)');
+    expect(soon.message).toContain('npm run bank-holidays:refresh');
+    const past = bankHolidayCoverageWarning(calendar, '2031-01-10')!;
+    expect(past.daysLeft).toBe(-10);
+    expect(past.message).toContain('10 days ago');
   });
 
   it('builds a calendar from any list of bank holidays', () => {

@@ -118,6 +118,21 @@ describe('rejects, each naming the field and what was expected', () => {
     expect(!parsed.ok && parsed.errors[0]).toEqual({ path: 'eventType', expected: expect.stringContaining('"release.scheduled"') });
   });
 
+  it('says that a date in the right form that does not exist is not a real date', () => {
+    const scheduled = JSON.parse(example('release-scheduled.json'));
+    const parsed = parseCustodyMessage(JSON.stringify({ ...scheduled, release: { ...scheduled.release, scheduledFor: '2026-02-31' } }));
+    expect(parsed).toEqual({ ok: false, errors: [{ path: 'release.scheduledFor', expected: 'a real date (2026-02-31 is not a real date)' }] });
+  });
+
+  it('says a date in another form is expected as YYYY-MM-DD, and a missing one is required', () => {
+    const scheduled = JSON.parse(example('release-scheduled.json'));
+    const wrongForm = parseCustodyMessage(JSON.stringify({ ...scheduled, release: { ...scheduled.release, scheduledFor: '31/01/2026' } }));
+    expect(!wrongForm.ok && wrongForm.errors).toEqual([{ path: 'release.scheduledFor', expected: 'a date as YYYY-MM-DD' }]);
+    const { scheduledFor: _, ...withoutDate } = scheduled.release;
+    const missing = parseCustodyMessage(JSON.stringify({ ...scheduled, release: withoutDate }));
+    expect(!missing.ok && missing.errors).toEqual([{ path: 'release.scheduledFor', expected: 'a date as YYYY-MM-DD (the field is required)' }]);
+  });
+
   it('names a field unknown to the contract instead of ignoring it', () => {
     const parsed = parseCustodyMessage(JSON.stringify({ ...JSON.parse(example('prisoner-received.json')), releaseDate: '2026-12-01' }));
     expect(parsed).toEqual({ ok: false, errors: [{ path: '', expected: "no field named 'releaseDate' (not part of the contract)" }] });
