@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOutbox } from '../../functions/adapters/channels/local-outbox';
 import { fridayRelease } from '../support/events';
+import { runningFrom } from '../support/clock';
 import { getJson, postJson, testGatehouse } from '../support/gatehouse';
 
 type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
@@ -40,18 +41,24 @@ describe('custody events, end to end on DynamoDB Local', () => {
   });
 
   it('records, counts and alerts a release on a day whose bank holidays are not loaded, saying so', async () => {
-    // New Year's Day 2010: a bank holiday, but the shipped list starts in 2018.
-    const event = fridayRelease({ person: { prisonNumber: 'H1000AA' }, occurredAt: '2010-01-01T10:00:00Z', release: { releasedAt: '2010-01-01T10:00:00Z' } });
-    expect((await postJson(`${gatehouse.url}/custody-events`, event)).status).toBe(202);
-    await gatehouse.settle();
+    // Thursday 17 April 2031, the day before Good Friday: the shipped list ends with 2030, so Gatehouse cannot know
+    // that the next day is a holiday. Its own Gatehouse runs on a clock of that day, so the release is fresh enough to page.
+    const later = await testGatehouse({ clock: runningFrom('2031-04-17T10:30:00+01:00') });
+    try {
+      const event = fridayRelease({ person: { prisonNumber: 'H1000AA' }, occurredAt: '2031-04-17T10:00:00+01:00', release: { releasedAt: '2031-04-17T10:00:00+01:00' } });
+      expect((await postJson(`${later.url}/custody-events`, event)).status).toBe(202);
+      await later.settle();
 
-    const current = (await getJson(`${gatehouse.url}/cases/H1000AA`)).body.current;
-    expect(current.classification).toMatchObject({ urgency: 'CRITICAL', flags: { bankHolidaysUnknown: true } });
-    expect(current.classification.reasons.join('\n')).toContain('bank holidays for 2010 are not loaded');
-    const figures = (await getJson(`${gatehouse.url}/aggregates?from=2010-01-01&to=2010-01-01&granularity=total`)).body.totals as Record<string, number>;
-    expect(figures).toMatchObject({ total: 1, bankHolidaysUnknown: 1 });
-    const pages = (await readOutbox(gatehouse.outboxFile)).filter((a) => a.text.includes(current.caseRef) && a.template === 'critical');
-    expect(pages).toHaveLength(1);
+      const current = (await getJson(`${later.url}/cases/H1000AA`)).body.current;
+      expect(current.classification).toMatchObject({ urgency: 'CRITICAL', flags: { bankHolidaysUnknown: true } });
+      expect(current.classification.reasons.join('\n')).toContain('bank holidays for 2031 are not loaded');
+      const figures = (await getJson(`${later.url}/aggregates?from=2031-04-17&to=2031-04-17&granularity=total`)).body.totals as Record<string, number>;
+      expect(figures).toMatchObject({ total: 1, bankHolidaysUnknown: 1 });
+      const pages = (await readOutbox(later.outboxFile)).filter((a) => a.text.includes(current.caseRef) && a.template === 'critical');
+      expect(pages).toHaveLength(1);
+    } finally {
+      await later.stop();
+    }
   });
 
   it('records an event delivered three times in sequence once: one case, counters +1, one alert', async () => {
