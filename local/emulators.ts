@@ -52,7 +52,16 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   const port = options.port ?? (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   // The package runs java from its own folder, so the data path must be absolute.
-  const child: ChildProcess = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe', ...(options.dataDir ? { path: resolve(options.dataDir) } : {}) });
+  // Under faketime (npm run test:any-date) the JVM must not inherit the faked clock: it hangs there. Only the JVM is
+  // spared; this process keeps the faked date, which is what proves the functions never read the wall clock.
+  const preload = process.env.LD_PRELOAD;
+  delete process.env.LD_PRELOAD;
+  let child: ChildProcess;
+  try {
+    child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe', ...(options.dataDir ? { path: resolve(options.dataDir) } : {}) });
+  } finally {
+    if (preload !== undefined) process.env.LD_PRELOAD = preload;
+  }
   let stderr = '';
   child.stdout?.resume();
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
