@@ -1,4 +1,7 @@
-/** Every Gatehouse Lambda entry is its adapter wrapped in the same Powertools middleware. */
+/**
+ * Every Gatehouse Lambda entry is its adapter wrapped in the same Powertools middleware. Traces never record
+ * the response (a case, an acknowledgement page with its token); POWERTOOLS_TRACER_CAPTURE_* say so on the template too.
+ */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
@@ -6,7 +9,7 @@ import type { Context } from 'aws-lambda';
 import { logger, metrics, tracer } from './powertools';
 
 export function lambdaHandler<E, R>(adapter: (event: E, context: Context) => Promise<R>) {
-  return middy(adapter).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger)).use(flushMetrics());
+  return middy(adapter).use(captureLambdaHandler(tracer, { captureResponse: false })).use(injectLambdaContext(logger)).use(flushMetrics());
 }
 
 /**
