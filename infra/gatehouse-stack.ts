@@ -1,7 +1,8 @@
 /** The whole of Gatehouse in one stack: one `cdk deploy` per stage. */
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config/stages';
 import { AlertDispatch } from './constructs/alert-dispatch';
@@ -28,6 +29,7 @@ export class GatehouseStack extends Stack {
   readonly dashboard: Dashboard;
   readonly alerting: Alerting;
   readonly observability: Observability;
+  readonly identifierKey: Secret;
 
   constructor(scope: Construct, id: string, props: GatehouseStackProps) {
     super(scope, id, props);
@@ -40,8 +42,15 @@ export class GatehouseStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    // CloudWatch Logs encrypts the functions' log groups with it.
-    this.key.grantEncryptDecrypt(new ServicePrincipal(`logs.${this.region}.amazonaws.com`));
+    // CloudWatch Logs encrypts the functions' log groups with it: for log groups of this account and region only.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${this.region}:${Aws.ACCOUNT_ID}:log-group:*` } },
+      }),
+    );
 
     this.data = new DataStores(this, 'Data', { config, key: this.key });
     this.custodyEvents = new CustodyEvents(this, 'CustodyEvents', { config, key: this.key, data: this.data });
@@ -62,6 +71,18 @@ export class GatehouseStack extends Stack {
       alertDispatch: this.alertDispatch,
       api: this.api,
     });
+    // Alert ids and HMPPS event ids are HMACs with this key: no prison number in them, and another deployment's ids
+    // differ. Read by the functions that raise alerts or record events, nobody else.
+    this.identifierKey = new Secret(this, 'IdentifierKey', {
+      description: 'Gatehouse: the key that alert ids and HMPPS event ids are derived with (never rotated: open alerts are found by it)',
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    for (const fn of [this.custodyEvents.handler, this.partnerDrops.handler, this.alerting.sweeper]) {
+      fn.addEnvironment('IDENTIFIER_KEY_SECRET_ARN', this.identifierKey.secretArn);
+      fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [this.identifierKey.secretArn] }));
+    }
     // Last: it watches every queue and function built above.
     this.observability = new Observability(this, 'Observability', { config, key: this.key });
   }

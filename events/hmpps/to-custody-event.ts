@@ -4,16 +4,17 @@
  * - prisoner.released, any other reason → a movement only: recorded and counted, no case, no alert; UNKNOWN is flagged for review;
  * - prisoner.received → `prisoner.received` (closes a case of someone released and now back), and counted;
  * - prisoner-offender-search.prisoner.released → counted as an unconfirmed release, never acted on.
- * HMPPS events carry no id: the idempotency key is derived from eventType + nomsNumber + occurredAt.
+ * HMPPS events carry no id: the idempotency key is derived from eventType + nomsNumber + occurredAt, keyed with the
+ * deployment's identifier key (so nobody can test a guessed prison number against an id).
  */
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { RecordableEvent } from '../custody-message';
 import { dischargeReasons, hmppsEventTypes, type HmppsDomainEvent } from './domain-event';
 
-export function fromHmpps(event: HmppsDomainEvent): RecordableEvent {
+export function fromHmpps(event: HmppsDomainEvent, idKey: string): RecordableEvent {
   const { nomsNumber, prisonId } = event.additionalInformation;
   const common = {
-    eventId: hmppsEventId(event.eventType, nomsNumber, event.occurredAt),
+    eventId: hmppsEventId(event.eventType, nomsNumber, event.occurredAt, idKey),
     occurredAt: event.occurredAt,
     prisonId,
     person: { prisonNumber: nomsNumber },
@@ -52,10 +53,11 @@ export function fromHmpps(event: HmppsDomainEvent): RecordableEvent {
 }
 
 /**
- * `hmpps-` and a hash: stable for the same movement whatever offset occurredAt was written with, and free of the
- * prison number, because event ids appear in logs.
+ * `hmpps-` and an HMAC: stable for the same movement whatever offset occurredAt was written with, and free of the
+ * prison number, because event ids appear in logs. Keyed, because an unkeyed hash of a prison number (about
+ * 1.8 × 10⁸ of them) is reversed by trying them all; another deployment's key gives another id.
  */
-export function hmppsEventId(eventType: string, nomsNumber: string, occurredAt: string): string {
+export function hmppsEventId(eventType: string, nomsNumber: string, occurredAt: string, idKey: string): string {
   const instant = new Date(occurredAt).toISOString();
-  return `hmpps-${createHash('sha256').update(`${eventType}|${nomsNumber}|${instant}`).digest('hex').slice(0, 32)}`;
+  return `hmpps-${createHmac('sha256', idKey).update(`${eventType}|${nomsNumber}|${instant}`).digest('hex').slice(0, 32)}`;
 }

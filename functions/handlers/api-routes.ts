@@ -10,10 +10,15 @@ import { metrics } from '../domain/metrics';
 import { isDimensionValue, metricsCsv, parseMetricQuery } from './metric-requests';
 import type { ReleaseStore } from '../use-cases/record-custody-event';
 import { acknowledgeAlert, type AcknowledgeDependencies } from '../use-cases/acknowledge-alert';
+import * as z from 'zod';
 import { alertPage } from './alert-pages';
+import { readsFigures, type Caller } from '../domain/access';
+import { readCase, type CaseReadAudit } from '../use-cases/read-case';
 
 export interface ApiDependencies {
   releases: Pick<ReleaseStore, 'loadPerson'>;
+  /** Every case read is recorded here before it is answered. */
+  audit: CaseReadAudit;
   aggregates: AggregateReader;
   /** Built on first use: the link key comes from Secrets Manager. */
   acknowledgements: () => Promise<AcknowledgeDependencies>;
@@ -25,6 +30,9 @@ export interface ApiRequest {
   query: URLSearchParams;
   headers: Record<string, string>;
   body: string;
+  /** The signed-in caller, from the verified token (none on the public acknowledgement routes). */
+  caller?: Caller;
+  requestId: string;
 }
 
 export type ApiResponse =
@@ -40,18 +48,19 @@ export interface Route {
 
 export function apiRoutes(deps: ApiDependencies): Route[] {
   return [
-    route('GET', '/cases/{prisonNumber}', async ({ params }) => {
+    route('GET', '/cases/{prisonNumber}', async ({ params, caller, requestId }) => {
       const prisonNumber = params.prisonNumber!.toUpperCase();
-      const person = await deps.releases.loadPerson(prisonNumber);
-      if (!person) return { status: 404, body: { error: `no release case for ${prisonNumber}` } };
+      const read = await readCase(prisonNumber, caller, requestId, { releases: deps.releases, audit: deps.audit, clock: deps.clock });
+      if (read.outcome === 'refused') return { status: 403, body: { error: read.why } };
+      if (read.outcome === 'not-found') return { status: 404, body: { error: `no release case for ${prisonNumber} in your areas` } };
       // HMPPS movements are shown with the cases; those with reason UNKNOWN are listed for someone to look at.
-      const movements = person.movements ?? [];
-      return { status: 200, body: { prisonNumber: person.prisonNumber, current: person.cases[0], cases: person.cases, movements, reviewNeeded: movements.filter((m) => m.reviewNeeded) } };
+      const movements = read.person.movements ?? [];
+      return { status: 200, body: { prisonNumber: read.person.prisonNumber, current: read.cases[0], cases: read.cases, movements, reviewNeeded: movements.filter((m) => m.reviewNeeded) } };
     }),
 
-    route('GET', '/metrics', async () => ({ status: 200, body: { metrics } })),
+    figures('GET', '/metrics', async () => ({ status: 200, body: { metrics } })),
 
-    route('GET', '/aggregates/export.csv', async ({ query }) => {
+    figures('GET', '/aggregates/export.csv', async ({ query }) => {
       const parsed = parseMetricQuery(query);
       if (!parsed.ok) return { status: 400, body: { error: 'the export cannot be made as asked', invalid: parsed.errors } };
       const result = await queryMetrics(parsed.query, deps.aggregates);
@@ -59,7 +68,7 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
       return { status: 200, text: metricsCsv(result), contentType: 'text/csv; charset=utf-8', headers: { 'content-disposition': `attachment; filename="${name}"` } };
     }),
 
-    route('GET', '/aggregates', async ({ query }) => {
+    figures('GET', '/aggregates', async ({ query }) => {
       // With `metric`: named figures from the catalogue (GET /metrics). Without: a family's raw counters.
       if (query.has('metric')) {
         const parsed = parseMetricQuery(query);
@@ -73,10 +82,10 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
       const dimensions = Object.fromEntries((families[family] as readonly string[]).flatMap((name) => (query.get(name) ? [[name, query.get(name)!]] : [])));
       const badDimension = Object.keys(dimensions).find((name) => !isDimensionValue(dimensions[name]!));
       if (badDimension) return { status: 400, body: { error: `${badDimension}: expected a code of letters, digits, - or _, or * for all` } };
-      const result = await queryAggregates(
-        { family, granularity, dimensions, ...(query.get('from') ? { from: query.get('from')! } : {}), ...(query.get('to') ? { to: query.get('to')! } : {}) },
-        deps.aggregates,
-      );
+      // Real calendar dates only: anything else would reach DynamoDB as a key condition (and echo in its error).
+      const range = rawRange.safeParse({ from: query.get('from') ?? undefined, to: query.get('to') ?? undefined });
+      if (!range.success) return { status: 400, body: { error: 'the counters cannot be read as asked', invalid: range.error.issues.map((i) => ({ path: i.path.join('.'), expected: i.message })) } };
+      const result = await queryAggregates({ family, granularity, dimensions, ...range.data }, deps.aggregates);
       return { status: 200, body: result };
     }),
 
@@ -90,6 +99,19 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
       ),
     ),
   ];
+}
+
+const localDate = z.iso.date({ error: 'a date that exists, as YYYY-MM-DD' });
+const rawRange = z
+  .object({ from: localDate.optional(), to: localDate.optional() })
+  .refine((r) => !r.from || !r.to || r.from <= r.to, { error: 'from on or before to', path: ['to'] })
+  .transform((r) => ({ ...(r.from ? { from: r.from } : {}), ...(r.to ? { to: r.to } : {}) }));
+
+/** A route of the figures: any Gatehouse reader (board, case worker, operator), refused to a token for nothing. */
+function figures(method: Route['method'], pattern: string, handle: Route['handle']): Route {
+  return route(method, pattern, async (request) =>
+    readsFigures(request.caller) ? handle(request) : { status: 403, body: { error: 'reading figures needs a Gatehouse group (board, case-workers-{area}, operators) and the gatehouse/figures.read scope' } },
+  );
 }
 
 /** A route whose `{name}` segments match one path segment each. */

@@ -8,12 +8,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseCustodyMessage } from '../../events/custody-message';
 import { describe } from '../../events/validation';
-import { dynamoDocuments, sqsClient } from '../commons/clients';
+import { dynamoDocuments, secretsClient, sqsClient } from '../commons/clients';
 import { routingFromEnvironment, runtimeConfig, type RuntimeConfig } from '../commons/config';
-import { lambdaHandler, lazily } from '../commons/lambda';
+import { lambdaHandler, lazilyAsync } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
 import { dynamoReleaseStore } from '../adapters/dynamodb/release-store';
 import { deadLetterQueue, type RejectedMessages } from '../adapters/rejected-messages';
+import { identifierKey } from '../adapters/secrets';
 import { englandAndWales } from '../domain/calendar';
 import { recordCustodyEvent, type RecordDependencies } from '../use-cases/record-custody-event';
 
@@ -26,7 +27,7 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
   const processor = new BatchProcessor(EventType.SQS);
 
   const recordMessage = async (message: SQSRecord): Promise<void> => {
-    const parsed = parseCustodyMessage(message.body);
+    const parsed = parseCustodyMessage(message.body, deps.record.idKey);
     if (!parsed.ok) {
       logger.warn('custody message rejected', { messageId: message.messageId, reason: describe(parsed.errors) });
       await deps.rejected.keep({ messageId: message.messageId, body: message.body, errors: parsed.errors });
@@ -57,22 +58,23 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
   );
 }
 
-export function recordDependencies(config: RuntimeConfig): RecordDependencies {
+export function recordDependencies(config: RuntimeConfig, idKey: string): RecordDependencies {
   return {
     store: dynamoReleaseStore(dynamoDocuments(), { records: config.recordsTable, aggregates: config.aggregatesTable }),
     rules: { calendar: englandAndWales, lateDayFrom: config.lateDayFrom },
     routing: routingFromEnvironment(),
     scheduleWindowDays: config.scheduleWindowDays,
     retentionDays: config.retentionDays,
+    idKey,
     clock: () => new Date(),
   };
 }
 
 /** Wiring for AWS: everything from the environment, built on the first invocation. */
-export function dependenciesFromEnvironment(): CustodyEventsDependencies {
+export async function dependenciesFromEnvironment(): Promise<CustodyEventsDependencies> {
   const config = runtimeConfig();
   if (!config.custodyDeadLetterQueueUrl) throw new Error('CUSTODY_DLQ_URL is not set: rejected messages would have nowhere to go');
-  return { record: recordDependencies(config), rejected: deadLetterQueue(sqsClient(), config.custodyDeadLetterQueueUrl, 'custody-events') };
+  return { record: recordDependencies(config, await identifierKey(process.env, secretsClient)), rejected: deadLetterQueue(sqsClient(), config.custodyDeadLetterQueueUrl, 'custody-events') };
 }
 
-export const handler = lazily(() => custodyEventsHandler(dependenciesFromEnvironment()));
+export const handler = lazilyAsync(async () => custodyEventsHandler(await dependenciesFromEnvironment()));

@@ -70,7 +70,8 @@ export function channelsFor(secrets: AlertSecrets, routing: RoutingConfig, env: 
   const notify = secrets.notifyApiKey ? notifyChannel(notifyClient(secrets.notifyApiKey, env.NOTIFY_BASE_URL || undefined, Number(env.NOTIFY_TIMEOUT_MS ?? 5000)), routing.notifyTemplates ?? { sms: {}, email: {} }) : fallback;
   if (!notify) throw new Error('no alert channel configured: set a Notify key, ALERTS_TOPIC_ARN (AWS) or OUTBOX_FILE (local)');
   // Locally, webhooks land in the outbox like everything else unless WEBHOOKS_LIVE is set.
-  const webhook = env.OUTBOX_FILE && !env.WEBHOOKS_LIVE ? fallback : secrets.webhookSigningKey ? webhookChannel(secrets.webhookSigningKey) : unconfigured('webhook', 'webhookSigningKey is not in the alert secrets');
+  // Each receiver has its own signing key, so no receiver can sign a message another would accept.
+  const webhook = env.OUTBOX_FILE && !env.WEBHOOKS_LIVE ? fallback : webhookChannel(secrets.webhookKeys);
   return { sms: notify, email: notify, webhook: webhook! };
 }
 
@@ -96,7 +97,7 @@ export async function dispatchDependencies(env: NodeJS.ProcessEnv = process.env)
     rota: dynamoRotaStore(client, config.recordsTable),
     routing,
     channels: channelsFor(secrets, routing, env),
-    links: { baseUrl: env.PUBLIC_BASE_URL, key: secrets.linkSigningKey },
+    links: { baseUrl: env.PUBLIC_BASE_URL, keys: secrets.linkKeys },
     retry: { attempts: 4, backoffMs: 500 },
     clock: () => new Date(),
   };

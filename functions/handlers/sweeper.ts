@@ -5,11 +5,12 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { dynamoDocuments } from '../commons/clients';
+import { dynamoDocuments, secretsClient } from '../commons/clients';
 import { routingFromEnvironment, runtimeConfig } from '../commons/config';
-import { lambdaHandler, lazily } from '../commons/lambda';
+import { lambdaHandler, lazilyAsync } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
 import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
+import { identifierKey } from '../adapters/secrets';
 import { dynamoDigestReader, dynamoScheduleReader } from '../adapters/dynamodb/sweep-sources';
 import { englandAndWales } from '../domain/calendar';
 import { sweep, type SweepDependencies, type SweepResult } from '../use-cases/sweep';
@@ -24,7 +25,7 @@ export function sweeperHandler(deps: SweepDependencies) {
   });
 }
 
-export function sweepDependencies(env: NodeJS.ProcessEnv = process.env): SweepDependencies {
+export function sweepDependencies(idKey: string, env: NodeJS.ProcessEnv = process.env): SweepDependencies {
   const config = runtimeConfig(env);
   const client = dynamoDocuments();
   return {
@@ -34,8 +35,9 @@ export function sweepDependencies(env: NodeJS.ProcessEnv = process.env): SweepDe
     routing: routingFromEnvironment(env),
     calendar: englandAndWales,
     retentionDays: config.retentionDays,
+    idKey,
     clock: () => new Date(),
   };
 }
 
-export const handler = lazily(() => sweeperHandler(sweepDependencies()));
+export const handler = lazilyAsync(async () => sweeperHandler(sweepDependencies(await identifierKey(process.env, secretsClient))));

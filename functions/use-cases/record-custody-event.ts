@@ -61,6 +61,8 @@ export interface RecordDependencies {
   routing: RoutingConfig;
   scheduleWindowDays: number;
   retentionDays: number;
+  /** The deployment's identifier key: alert ids are keyed with it. */
+  idKey: string;
   clock: () => Date;
 }
 
@@ -86,7 +88,7 @@ export async function recordCustodyEvent(event: RecordableEvent, source: string,
     });
     const { raised, repeated } = transition.caseAfter ? alertsForRelease(transition.caseAfter, event.person.prisonNumber, deps.routing) : { raised: [], repeated: [] };
     transition.caseAfter?.alertKeys.push(...raised.map((a) => a.dedupKey));
-    const alerts = raised.map((draft) => openAlert(draft, now, deps.routing));
+    const alerts = raised.map((draft) => openAlert(draft, now, deps.routing, deps.idKey));
     const digestEntry = transition.caseAfter && digestEntryFor(transition.caseAfter);
     const counters = [
       ...difference(personContribution(before, transition.retired), personContribution(transition.after)),
@@ -110,7 +112,7 @@ export async function recordCustodyEvent(event: RecordableEvent, source: string,
       expectedVersion: before?.version ?? 0,
       counters,
       alerts,
-      repeatedAlertIds: repeated.map((d) => alertIdFor(d.dedupKey)),
+      repeatedAlertIds: repeated.map((d) => alertIdFor(d.dedupKey, deps.idKey)),
       digestEntries: digestEntry ? [digestEntry] : [],
       expiresAt: expiry(after, now, deps.retentionDays),
     });

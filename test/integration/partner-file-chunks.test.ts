@@ -42,7 +42,7 @@ describe('ingesting a large partner file in chunks', () => {
   beforeAll(async () => {
     gatehouse = await testGatehouse(); // the shared S3 emulator: the test hands the use case its notification
     drops = partnerDrops(gatehouse);
-    deps = ingestDependencies(runtimeConfig());
+    deps = ingestDependencies(runtimeConfig(), gatehouse.identifierKey);
   });
   afterAll(async () => {
     drops.close();
