@@ -65,7 +65,13 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
       if (!parsed.ok) return { status: 400, body: { error: 'the export cannot be made as asked', invalid: parsed.errors } };
       const result = await queryMetrics(parsed.query, deps.aggregates);
       const name = `gatehouse-${result.from}-to-${result.to}-${result.granularity}.csv`;
-      return { status: 200, text: metricsCsv(result), contentType: 'text/csv; charset=utf-8', headers: { 'content-disposition': `attachment; filename="${name}"` } };
+      const text = metricsCsv(result);
+      // Lambda answers at most 6 MB: a bigger export would fail as an internal error, so it is refused with what to change.
+      const bytes = Buffer.byteLength(text);
+      if (bytes > maxExportBytes) {
+        return { status: 413, body: { error: `the export would be ${(bytes / 1e6).toFixed(1)} MB, over the ${maxExportBytes / 1e6} MB one response can carry: ask for fewer metrics, a shorter period or a coarser granularity (week or month)` } };
+      }
+      return { status: 200, text, contentType: 'text/csv; charset=utf-8', headers: { 'content-disposition': `attachment; filename="${name}"` } };
     }),
 
     figures('GET', '/aggregates', async ({ query }) => {
@@ -100,6 +106,9 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
     ),
   ];
 }
+
+/** Below Lambda's 6 MB response limit, with room for headers. */
+export const maxExportBytes = 5_000_000;
 
 const localDate = z.iso.date({ error: 'a date that exists, as YYYY-MM-DD' });
 const rawRange = z

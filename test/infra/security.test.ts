@@ -138,3 +138,20 @@ describe.each(['dev', 'prod'])('keys and contacts in the %s stack (5, 9, 12)', (
     expect(secrets).toEqual(expect.arrayContaining([expect.stringContaining('one per receiver'), expect.stringContaining('GOV.UK Notify API key'), expect.stringContaining('current and previous keys')]));
   });
 });
+
+describe.each(['dev', 'prod'])('partner roles of the %s stack (8)', (stage) => {
+  it("trust only the principals named for that partner, with the partner's external id", () => {
+    const template = Template.fromStack(buildApp(stage, appProps(stage, { context: withoutBundling })).stack);
+    const roles = Object.values(template.findResources('AWS::IAM::Role')).filter((r) => String(r.Properties.Description).startsWith('Gatehouse partner drops: '));
+    expect(roles.length).toBeGreaterThan(1);
+    for (const role of roles) {
+      const [trust] = role.Properties.AssumeRolePolicyDocument.Statement as Statement[];
+      const named = JSON.stringify(trust!.Condition!.ArnLike!['aws:PrincipalArn']);
+      const externalId = trust!.Condition!.StringEquals!['sts:ExternalId'] as string;
+      const partnerId = externalId.replace(`gatehouse-${stage}-`, '');
+      expect(named).toContain(`role/gatehouse-partner-${partnerId}-*`);
+      expect(named).toContain(`user/gatehouse-partner/${partnerId}/*`);
+      expect(named.match(/gatehouse-partner[-/]([a-z-]+?)[-/]\*/g)!.every((m) => m.includes(partnerId))).toBe(true);
+    }
+  });
+});

@@ -172,3 +172,30 @@ describe('raw counters (16)', () => {
     expect(written.join('')).not.toContain('A1234BC');
   });
 });
+
+describe('the CSV export (11)', () => {
+  const handler = apiHandler({
+    releases: { loadPerson: async () => undefined },
+    audit: { record: async () => undefined },
+    aggregates: { series: async () => [] },
+    acknowledgements: async () => {
+      throw new Error('not reached');
+    },
+    clock: () => at,
+  });
+  const board = { sub: 'b', 'cognito:groups': '[board]' };
+  const csvOf = async (query: string) =>
+    (await handler({ ...request('/aggregates/export.csv', board), rawQueryString: query } as APIGatewayProxyEventV2, lambdaContext('api'))) as { statusCode: number; body: string; headers: Record<string, string> };
+
+  it('refuses, with what to change, an export larger than one Lambda response can carry', async () => {
+    const big = await csvOf('from=2020-01-01&to=2024-12-31&granularity=day');
+    expect(big.statusCode).toBe(413);
+    expect(JSON.parse(big.body).error).toMatch(/over the 5 MB one response can carry: ask for fewer metrics, a shorter period or a coarser granularity/);
+  });
+
+  it('still answers the same five years by month', async () => {
+    const monthly = await csvOf('from=2020-01-01&to=2024-12-31&granularity=month');
+    expect(monthly.statusCode).toBe(200);
+    expect(monthly.headers['content-type']).toMatch(/^text\/csv/);
+  });
+});
