@@ -18,7 +18,8 @@ import type { Figure } from './figures';
 
 const header = 'prison_number,release_date,local_authority,night1,day7\n';
 const statuses = ['SETTLED', 'TEMPORARY', 'CAS3', 'NO_FIXED_ABODE'];
-const areas = ['E06000005', 'E06000047', 'E06000001', 'E06000004'];
+// The areas accommodation providers serve (a partner reports outcomes of its own areas only).
+const areas = ['E06000005', 'E06000047'];
 
 /** Row i of a synthetic accommodation-outcome file: a distinct person, a few areas and release dates. */
 function row(i: number, run: string): string {
@@ -51,9 +52,9 @@ export async function ingestBenchmarks(options: { quick: boolean }): Promise<Rec
 
     // A fresh DynamoDB Local is a cold JVM: whatever runs first pays for its warm-up. Warm it for both figures.
     await batchWriteCeiling(gatehouse, 5_000, 'W');
-    const small = await ingestInChild(gatehouse, 'incoming/durham-housing/accommodation-outcome/bench-100k.csv', await put('incoming/durham-housing/accommodation-outcome/bench-100k.csv', file(rows, 'A')));
+    const small = await ingestInChild(gatehouse, 'incoming/accommodation-providers/accommodation-outcome/bench-100k.csv', await put('incoming/accommodation-providers/accommodation-outcome/bench-100k.csv', file(rows, 'A')));
     const ceiling = await batchWriteCeiling(gatehouse, rows);
-    const big = await ingestInChild(gatehouse, 'incoming/durham-housing/accommodation-outcome/bench-1m.csv', await put('incoming/durham-housing/accommodation-outcome/bench-1m.csv', file(large, 'B')));
+    const big = await ingestInChild(gatehouse, 'incoming/accommodation-providers/accommodation-outcome/bench-1m.csv', await put('incoming/accommodation-providers/accommodation-outcome/bench-1m.csv', file(large, 'B')));
     s3.destroy();
 
     const rowsPerSecond = rows / (small.ms / 1000);
