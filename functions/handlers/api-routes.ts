@@ -12,7 +12,9 @@ import type { ReleaseStore } from '../use-cases/record-custody-event';
 import { acknowledgeAlert, type AcknowledgeDependencies } from '../use-cases/acknowledge-alert';
 import * as z from 'zod';
 import { alertPage } from './alert-pages';
-import { readsFigures, type Caller } from '../domain/access';
+import { readsExactFigures, readsFigures, type Caller } from '../domain/access';
+import { suppressCounters, suppressFigures, suppressionRule } from '../domain/disclosure';
+import type { MetricResult } from '../use-cases/query-metrics';
 import { readCase, type CaseReadAudit } from '../use-cases/read-case';
 
 export interface ApiDependencies {
@@ -58,12 +60,12 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
       return { status: 200, body: { prisonNumber: read.person.prisonNumber, current: read.cases[0], cases: read.cases, movements, reviewNeeded: movements.filter((m) => m.reviewNeeded) } };
     }),
 
-    figures('GET', '/metrics', async () => ({ status: 200, body: { metrics } })),
+    figures('GET', '/metrics', async () => ({ status: 200, body: { metrics, suppression: suppressionRule } })),
 
-    figures('GET', '/aggregates/export.csv', async ({ query }) => {
+    figures('GET', '/aggregates/export.csv', async ({ query, caller }) => {
       const parsed = parseMetricQuery(query);
       if (!parsed.ok) return { status: 400, body: { error: 'the export cannot be made as asked', invalid: parsed.errors } };
-      const result = await queryMetrics(parsed.query, deps.aggregates);
+      const result = published(await queryMetrics(parsed.query, deps.aggregates), caller);
       const name = `gatehouse-${result.from}-to-${result.to}-${result.granularity}.csv`;
       const text = metricsCsv(result);
       // Lambda answers at most 6 MB: a bigger export would fail as an internal error, so it is refused with what to change.
@@ -74,12 +76,12 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
       return { status: 200, text, contentType: 'text/csv; charset=utf-8', headers: { 'content-disposition': `attachment; filename="${name}"` } };
     }),
 
-    figures('GET', '/aggregates', async ({ query }) => {
+    figures('GET', '/aggregates', async ({ query, caller }) => {
       // With `metric`: named figures from the catalogue (GET /metrics). Without: a family's raw counters.
       if (query.has('metric')) {
         const parsed = parseMetricQuery(query);
         if (!parsed.ok) return { status: 400, body: { error: 'the figures cannot be read as asked', invalid: parsed.errors } };
-        return { status: 200, body: await queryMetrics(parsed.query, deps.aggregates) };
+        return { status: 200, body: published(await queryMetrics(parsed.query, deps.aggregates), caller) };
       }
       const granularity = (query.get('granularity') ?? 'total') as Granularity;
       if (!['day', 'week', 'month', 'total'].includes(granularity)) return { status: 400, body: { error: 'granularity: expected day, week, month or total' } };
@@ -92,7 +94,7 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
       const range = rawRange.safeParse({ from: query.get('from') ?? undefined, to: query.get('to') ?? undefined });
       if (!range.success) return { status: 400, body: { error: 'the counters cannot be read as asked', invalid: range.error.issues.map((i) => ({ path: i.path.join('.'), expected: i.message })) } };
       const result = await queryAggregates({ family, granularity, dimensions, ...range.data }, deps.aggregates);
-      return { status: 200, body: result };
+      return { status: 200, body: readsExactFigures(caller) ? result : { ...result, ...suppressCounters(result.periods, result.totals) } };
     }),
 
     // Signed links from alert messages (public: the token is the authorisation). GET shows, POST acts.
@@ -105,6 +107,11 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
       ),
     ),
   ];
+}
+
+/** What a caller is shown: operators the exact figures, everyone else with small cells suppressed. */
+function published(result: MetricResult, caller: Caller | undefined): MetricResult {
+  return readsExactFigures(caller) ? result : ({ ...result, ...suppressFigures(result, result.metrics) } as MetricResult);
 }
 
 /** Below Lambda's 6 MB response limit, with room for headers. */

@@ -10,6 +10,7 @@ import { dayNumber } from '../domain/calendar';
 import { csv } from '../domain/csv';
 import { dimensionsOf, metrics, selectMetrics, type Metric } from '../domain/metrics';
 import type { MetricQuery, MetricResult } from '../use-cases/query-metrics';
+import { suppressedText } from '../domain/disclosure';
 
 /** Five years of days at most in one answer. */
 const maxDays = 5 * 366;
@@ -77,7 +78,7 @@ export function metricsCsv(result: MetricResult): string {
         m.name,
         m.meaning,
         m.unit,
-        v.value,
+        'suppressed' in v ? suppressedText : v.value,
         v.numerator,
         v.denominator,
         ...used.map((name) => (dimensionsOf(m).includes(name) ? (result.dimensions[name] ?? 'all') : '')),
