@@ -75,6 +75,8 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const refused = refusal(request);
+    if (refused) return send(response, refused.status, { error: refused.error });
     const candidates = routes.filter(([, pattern]) => pattern.test(url.pathname));
     const route = candidates.find(([method]) => method === request.method);
     try {
@@ -121,6 +123,25 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * The local server answers this machine only. A web page elsewhere can still reach 127.0.0.1 from the browser:
+ * by DNS rebinding (its own name, resolved to 127.0.0.1: the Host is then that name) or by a cross-site form post
+ * (text/plain or form-encoded, with the page's Origin). Both are refused, so no page can read the outbox and its
+ * links, nor post events.
+ */
+function refusal(request: IncomingMessage): { status: number; error: string } | undefined {
+  const port = request.socket.localPort;
+  const local = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+  if (!local.has(String(request.headers.host ?? ''))) return { status: 421, error: 'this server answers requests to 127.0.0.1 or localhost only' };
+  const origin = request.headers.origin;
+  if (origin !== undefined && !local.has(origin.replace(/^http:\/\//, ''))) return { status: 403, error: 'cross-site requests are not accepted' };
+  // Local plumbing that takes JSON takes only JSON: a cross-site form cannot send application/json without CORS.
+  if (request.method === 'POST' && /^\/(custody-events|dead-letters\/)/.test(request.url ?? '') && !/^application\/json\b/.test(String(request.headers['content-type'] ?? ''))) {
+    return { status: 415, error: 'send application/json' };
+  }
+  return undefined;
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {

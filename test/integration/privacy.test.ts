@@ -3,12 +3,14 @@
  * what it carries differs between deployments.
  */
 import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOutbox } from '../../functions/adapters/channels/local-outbox';
 import { dynamoDocuments } from '../../functions/commons/clients';
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import { hmpps } from '../support/custody-events';
+import { partnerDrops } from '../support/partner-drops';
 import { fridayRelease } from '../support/events';
 import { getJson, postJson, testGatehouse } from '../support/gatehouse';
 
@@ -114,5 +116,98 @@ describe('a malformed path on the running system (10)', () => {
     const response = await fetch(`${gatehouse.url}/alerts/%E0%A4%A/ack`);
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: string }).error).toMatch(/percent-encoding/);
+  });
+});
+
+describe('partner outcome rows on the running system (7)', () => {
+  let gatehouse: Gatehouse;
+  let drops: ReturnType<typeof partnerDrops>;
+  beforeAll(async () => {
+    // Its own s3rver, whose put events the runtime hears (as S3 notifies the queue in AWS).
+    gatehouse = await testGatehouse({ s3Endpoint: undefined });
+    drops = partnerDrops(gatehouse);
+  });
+  afterAll(async () => {
+    drops.close();
+    await gatehouse.stop();
+  });
+
+  it("refuses accommodation outcomes for another council's area and referral outcomes for services the partner does not run, row by row ", async () => {
+    await drops.drop(
+      'incoming/durham-housing/accommodation-outcome/both-areas.csv',
+      'prison_number,release_date,local_authority,night1\nC2000AA,2026-11-20,E06000047,SETTLED\nC2000BB,2026-11-20,E06000005,NO_FIXED_ABODE\n',
+    );
+    const outcomes = await drops.report('durham-housing/accommodation-outcome/both-areas');
+    expect(outcomes).toMatchObject({ outcome: 'partiallyAccepted', rows: { total: 2, accepted: 1, rejected: 1 } });
+    expect(outcomes.rejections).toEqual([{ line: 3, column: 'local_authority', value: 'E06000005', reason: 'durham-housing may report accommodation outcomes only for E06000047' }]);
+
+    await drops.drop('incoming/treatment-services/referral-outcome/mixed.csv', 'referral_id,service,referral_date,outcome\nDA-9,DRUGS_AND_ALCOHOL,2026-11-16,ENGAGED\nFI-9,FINANCE_AND_ID,2026-11-16,DECLINED\n');
+    const referrals = await drops.report('treatment-services/referral-outcome/mixed');
+    expect(referrals).toMatchObject({ outcome: 'partiallyAccepted', rows: { total: 2, accepted: 1, rejected: 1 } });
+    expect(referrals.rejections).toEqual([{ line: 3, column: 'service', value: 'FINANCE_AND_ID', reason: 'treatment-services may report referral outcomes only for DRUGS_AND_ALCOHOL, HEALTH' }]);
+  });
+
+});
+
+describe('published figures on the running system (6)', () => {
+  let gatehouse: Gatehouse;
+  beforeAll(async () => {
+    gatehouse = await testGatehouse();
+    await postJson(`${gatehouse.url}/custody-events`, fridayRelease({ person: { prisonNumber: 'P1800DD' } }));
+    await gatehouse.settle();
+  });
+  afterAll(() => gatehouse.stop());
+
+  const board = { headers: { 'x-gatehouse-local-groups': 'board' } };
+  const query = 'metric=releases.total,releases.need.DRUGS_AND_ALCOHOL,releases.noFixedAbode.rate&from=2026-11-20&to=2026-11-20&granularity=day';
+
+  it('shows the board "fewer than 5" for the one release of the day, its need and its share', async () => {
+    const body = (await (await fetch(`${gatehouse.url}/aggregates?${query}`, board)).json()) as { totals: Record<string, unknown> };
+    expect(body.totals).toEqual({
+      'releases.total': { value: null, suppressed: 'fewer than 5' },
+      'releases.need.DRUGS_AND_ALCOHOL': { value: null, suppressed: 'fewer than 5' },
+      'releases.noFixedAbode.rate': { value: null, suppressed: 'fewer than 5' },
+    });
+    const raw = (await (await fetch(`${gatehouse.url}/aggregates?la=E06000005&from=2026-11-20&to=2026-11-20`, board)).json()) as { totals: Record<string, unknown> };
+    expect(raw.totals.total).toBe('fewer than 5');
+    const csv = await (await fetch(`${gatehouse.url}/aggregates/export.csv?${query}`, board)).text();
+    expect(csv).toContain('releases.total,Releases from custody,releases,fewer than 5');
+    expect(csv).not.toMatch(/,1,,/);
+  });
+
+  it('keeps the stored counters exact: an operator reads 1', async () => {
+    const body = (await (await fetch(`${gatehouse.url}/aggregates?${query}`, { headers: { 'x-gatehouse-local-groups': 'operators' } })).json()) as { totals: Record<string, { value: number }> };
+    expect(body.totals['releases.total']).toEqual({ value: 1 });
+  });
+});
+
+describe('the local server against other web pages (15)', () => {
+  let gatehouse: Gatehouse;
+  beforeAll(async () => {
+    gatehouse = await testGatehouse();
+  });
+  afterAll(() => gatehouse.stop());
+
+  /** A raw request, so the Host header can be what a DNS-rebinding page's would be. */
+  const raw = (path: string, headers: Record<string, string>, method = 'GET', body?: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${gatehouse.url}${path}`, { method, headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  it('refuses a request whose Host is not this machine (DNS rebinding), so no page can read the outbox', async () => {
+    expect(await raw('/alerts', { host: 'attacker.example:80' })).toBe(421);
+    expect(await raw('/alerts', {})).toBe(200);
+  });
+
+  it('refuses a cross-site post, and a post that is not application/json', async () => {
+    const event = JSON.stringify(fridayRelease({ person: { prisonNumber: 'P1900EE' } }));
+    expect(await raw('/custody-events', { origin: 'https://attacker.example', 'content-type': 'application/json' }, 'POST', event)).toBe(403);
+    expect(await raw('/custody-events', { 'content-type': 'text/plain' }, 'POST', event)).toBe(415);
+    expect(await raw('/custody-events', { 'content-type': 'application/json' }, 'POST', event)).toBe(202);
   });
 });
