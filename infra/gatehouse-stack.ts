@@ -1,5 +1,5 @@
 /** The whole of Gatehouse in one stack: one `cdk deploy` per stage. */
-import { Aws, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -30,6 +30,8 @@ export class GatehouseStack extends Stack {
   readonly alerting: Alerting;
   readonly observability: Observability;
   readonly identifierKey: Secret;
+  /** The alert routing (staff contacts): a secret read by the four functions that raise or send alerts, never by api. */
+  readonly routing: Secret;
 
   constructor(scope: Construct, id: string, props: GatehouseStackProps) {
     super(scope, id, props);
@@ -59,9 +61,17 @@ export class GatehouseStack extends Stack {
     this.api = new Api(this, 'Api', { config, key: this.key, data: this.data, dashboard: this.dashboard });
     this.dashboard.publish(this.api, this.key);
     this.partnerDrops = new PartnerDrops(this, 'PartnerDrops', { config, key: this.key, data: this.data });
-    const routing = routingJson(this.node.tryGetContext('routingFile'), config);
-    // Release schedules in partner files are recorded by the same use case as custody events, alerts and all.
-    this.partnerDrops.handler.addEnvironment('ROUTING_CONFIG', routing);
+    const routingFile = this.node.tryGetContext('routingFile') as string | undefined;
+    // Validated here either way; only the example routing (invented contacts) is ever written into the template.
+    // Real routing is put into the secret after the deploy (npm run routing:put), so it is in no template or asset.
+    const routing = routingJson(routingFile, config);
+    this.routing = new Secret(this, 'AlertRouting', {
+      secretName: `gatehouse-${config.stage}-alert-routing`,
+      description: 'Gatehouse alert routing: contacts, escalation, templates (infra/config/routing.example.json); put with npm run routing:put',
+      encryptionKey: this.key,
+      secretStringValue: SecretValue.unsafePlainText(routingFile ? JSON.stringify({ routingPending: `npm run routing:put -- --stage ${config.stage} ${routingFile}` }) : routing),
+      removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
     this.alerting = new Alerting(this, 'Alerting', {
       config,
       key: this.key,
@@ -79,6 +89,11 @@ export class GatehouseStack extends Stack {
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
       removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    // Release schedules in partner files are recorded by the same use case as custody events, alerts and all.
+    for (const fn of [this.custodyEvents.handler, this.partnerDrops.handler, this.alertDispatch.handler, this.alerting.sweeper]) {
+      fn.addEnvironment('ROUTING_SECRET_ARN', this.routing.secretArn);
+      fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [this.routing.secretArn] }));
+    }
     for (const fn of [this.custodyEvents.handler, this.partnerDrops.handler, this.alerting.sweeper]) {
       fn.addEnvironment('IDENTIFIER_KEY_SECRET_ARN', this.identifierKey.secretArn);
       fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [this.identifierKey.secretArn] }));

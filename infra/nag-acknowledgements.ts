@@ -40,6 +40,7 @@ export function acknowledgements(stack: GatehouseStack): [IConstruct, NagAcknowl
     const route = stack.api.httpApi.node.findChild(`${r.method}${r.path.replaceAll('/', '--')}`).node.defaultChild as IConstruct;
     ack(route, 'AwsSolutions-APIG4', 'Opened from an SMS or e-mail by an on-call worker with no account: the HMAC-signed, expiring token in the link is the authorisation, checked by the function before anything is read or changed.');
   }
+  ack(stack.routing, 'AwsSolutions-SMG4', 'The alert routing is configuration (who is paged), changed by an operator with npm run routing:put when contacts change; there is nothing to rotate.');
   ack(stack.identifierKey, 'AwsSolutions-SMG4', 'Alert ids and HMPPS event ids are derived with this key so that a repeat of a release finds its open alert; rotating it would split one alert into two and page someone twice.');
   ack(stack.alerting.linkSigningKeys, 'AwsSolutions-SMG4', 'Rotated by an operator (docs/operations.md): a new key id becomes current while the previous one still verifies the links already sent, then is removed after the longest alert lifetime; an automatic rotation would drop the previous key.');
   ack(stack.alerting.notifyApiKey, 'AwsSolutions-SMG4', 'The GOV.UK Notify API key is issued and revoked in Notify by an operator, then pasted here; Secrets Manager cannot rotate it.');

@@ -21,3 +21,15 @@ export async function identifierKey(env: NodeJS.ProcessEnv, secretsManager: () =
   if (!key || key.length < 32) throw new Error('IDENTIFIER_KEY is not set or shorter than 32 characters: alert and event ids would not be keyed');
   return key;
 }
+
+/**
+ * The alert routing (staff names, phone numbers, e-mail addresses) is a secret in AWS (ROUTING_SECRET_ARN), not an
+ * environment variable in the template: read once per container into this process's ROUTING_CONFIG, where the
+ * handlers look for it. Locally ROUTING_CONFIG is set already and nothing is read.
+ */
+export async function routingFromSecret(env: NodeJS.ProcessEnv, secretsManager: () => SecretsManagerClient): Promise<void> {
+  if (env.ROUTING_CONFIG || !env.ROUTING_SECRET_ARN) return;
+  const json = await secretString('ROUTING', env, secretsManager);
+  if (!json) throw new Error('the alert routing secret is empty: put the routing with npm run routing:put -- --stage <stage> <routing.json>');
+  env.ROUTING_CONFIG = json;
+}

@@ -14,7 +14,7 @@ import { lambdaHandler, lazilyAsync } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
 import { dynamoReleaseStore } from '../adapters/dynamodb/release-store';
 import { deadLetterQueue, type RejectedMessages } from '../adapters/rejected-messages';
-import { identifierKey } from '../adapters/secrets';
+import { identifierKey, routingFromSecret } from '../adapters/secrets';
 import { englandAndWales } from '../domain/calendar';
 import { recordCustodyEvent, type RecordDependencies } from '../use-cases/record-custody-event';
 
@@ -77,4 +77,7 @@ export async function dependenciesFromEnvironment(): Promise<CustodyEventsDepend
   return { record: recordDependencies(config, await identifierKey(process.env, secretsClient)), rejected: deadLetterQueue(sqsClient(), config.custodyDeadLetterQueueUrl, 'custody-events') };
 }
 
-export const handler = lazilyAsync(async () => custodyEventsHandler(await dependenciesFromEnvironment()));
+export const handler = lazilyAsync(async () => {
+  await routingFromSecret(process.env, secretsClient);
+  return custodyEventsHandler(await dependenciesFromEnvironment());
+});

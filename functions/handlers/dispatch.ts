@@ -14,6 +14,7 @@ import { entity } from '../commons/resources';
 import { lambdaHandler, lazilyAsync } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
 import { loadAlertSecrets, type AlertSecrets } from '../adapters/alert-secrets';
+import { routingFromSecret } from '../adapters/secrets';
 import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
 import { dynamoDeliveryStore } from '../adapters/dynamodb/delivery-store';
 import { dynamoRotaStore } from '../adapters/dynamodb/rota-store';
@@ -103,4 +104,7 @@ export async function dispatchDependencies(env: NodeJS.ProcessEnv = process.env)
   };
 }
 
-export const handler = lazilyAsync(async () => dispatchHandler(await dispatchDependencies()));
+export const handler = lazilyAsync(async () => {
+  await routingFromSecret(process.env, secretsClient);
+  return dispatchHandler(await dispatchDependencies());
+});

@@ -16,7 +16,7 @@ import { partnerDropsBucket } from '../commons/resources';
 import { dynamoPartnerFileLedger } from '../adapters/dynamodb/partner-file-ledger';
 import { deadLetterQueue, type RejectedMessages } from '../adapters/rejected-messages';
 import { s3PartnerDropBucket } from '../adapters/s3/partner-drop-bucket';
-import { identifierKey } from '../adapters/secrets';
+import { identifierKey, routingFromSecret } from '../adapters/secrets';
 import { ingestPartnerFile, type DroppedObject, type IngestDependencies } from '../use-cases/ingest-partner-file';
 import { recordCustodyEvent } from '../use-cases/record-custody-event';
 import { recordDependencies } from './custody-events';
@@ -124,4 +124,7 @@ export async function dependenciesFromEnvironment(): Promise<PartnerDropDependen
   return { ingest: ingestDependencies(config, await identifierKey(process.env, secretsClient)), rejected: deadLetterQueue(sqsClient(), dlq, 'partner-drop'), bucket: process.env[partnerDropsBucket.envVar]! };
 }
 
-export const handler = lazilyAsync(async () => partnerDropHandler(await dependenciesFromEnvironment()));
+export const handler = lazilyAsync(async () => {
+  await routingFromSecret(process.env, secretsClient);
+  return partnerDropHandler(await dependenciesFromEnvironment());
+});

@@ -10,7 +10,7 @@ import { routingFromEnvironment, runtimeConfig } from '../commons/config';
 import { lambdaHandler, lazilyAsync } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
 import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
-import { identifierKey } from '../adapters/secrets';
+import { identifierKey, routingFromSecret } from '../adapters/secrets';
 import { dynamoDigestReader, dynamoScheduleReader } from '../adapters/dynamodb/sweep-sources';
 import { englandAndWales } from '../domain/calendar';
 import { sweep, type SweepDependencies, type SweepResult } from '../use-cases/sweep';
@@ -40,4 +40,7 @@ export function sweepDependencies(idKey: string, env: NodeJS.ProcessEnv = proces
   };
 }
 
-export const handler = lazilyAsync(async () => sweeperHandler(sweepDependencies(await identifierKey(process.env, secretsClient))));
+export const handler = lazilyAsync(async () => {
+  await routingFromSecret(process.env, secretsClient);
+  return sweeperHandler(sweepDependencies(await identifierKey(process.env, secretsClient)));
+});

@@ -41,8 +41,9 @@ export class Alerting extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertingProps) {
     super(scope, id);
-    const { config, key, data, routingJson, custodyEvents, alertDispatch, api } = props;
-    const routing = { ROUTING_CONFIG: routingJson, RETENTION_DAYS: String(config.retentionDays) };
+    const { config, key, data, routingJson, alertDispatch, api } = props;
+    // The routing itself is a secret (GatehouseStack.routing): only the retention travels in the environment.
+    const routing = { RETENTION_DAYS: String(config.retentionDays) };
 
     const removalPolicy = config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     // The link keys are generated here as {"current": "1", "1": …}; rotation adds "2" and moves current (docs/operations.md).
@@ -68,8 +69,6 @@ export class Alerting extends Construct {
     const reads = (...secrets: Secret[]) => new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: secrets.map((s) => s.secretArn) });
     const indexes = (...names: string[]) => names.map((n) => `${data.records.tableArn}/index/${recordsTable.globalIndexes.find((i) => i.indexName === n)!.indexName}`);
 
-    // Raising: the custody-events function opens alerts with the area's escalation policy.
-    custodyEvents.handler.addEnvironment('ROUTING_CONFIG', routingJson);
 
     // Sending: dispatch reads the alert, its rota and deliveries, writes the next step when a page cannot be delivered.
     const dispatchSecrets = { LINK_SIGNING_KEYS_SECRET_ARN: this.linkSigningKeys.secretArn, NOTIFY_API_KEY_SECRET_ARN: this.notifyApiKey.secretArn, WEBHOOK_SIGNING_KEYS_SECRET_ARN: this.webhookSigningKeys.secretArn };

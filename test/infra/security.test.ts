@@ -155,3 +155,29 @@ describe.each(['dev', 'prod'])('partner roles of the %s stack (8)', (stage) => {
     }
   });
 });
+
+describe.each(['dev', 'prod'])('the alert routing of the %s stack (5)', (stage) => {
+  let template: Template;
+  beforeAll(() => {
+    template = Template.fromStack(buildApp(stage, appProps(stage, { context: withoutBundling })).stack);
+  });
+
+  it('is in no function environment, and only the four functions that raise or send alerts may read its secret', () => {
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME);
+    for (const [id, fn] of functions) expect(fn.Properties.Environment.Variables.ROUTING_CONFIG, id).toBeUndefined();
+    const [routingId] = Object.entries(template.findResources('AWS::SecretsManager::Secret')).find(([, s]) => s.Properties.Name === `gatehouse-${stage}-alert-routing`)!;
+    const readers = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([, p]) => (p.Properties.PolicyDocument.Statement as Statement[]).some((s) => JSON.stringify(s.Resource).includes(routingId)))
+      .map(([id]) => id.replace(/Function.*|Role.*/, ''))
+      .sort();
+    expect(readers).toEqual(['AlertDispatch', 'AlertingSweeper', 'CustodyEvents', 'PartnerDrops']);
+  });
+
+  it('keeps a routing file given at synth out of the template altogether', () => {
+    const text = JSON.stringify(template.toJSON());
+    const addresses = [...readFileSync('infra/config/routing.example.json', 'utf8').matchAll(/"address": "([^"]+)"/g)].map((m) => m[1]!);
+    expect(addresses.length).toBeGreaterThan(0);
+    // prod is built with -c routingFile (the example file, as an operator passes a real one); dev runs on the built-in example.
+    if (stage === 'prod') for (const address of addresses) expect(text).not.toContain(address);
+  });
+});
