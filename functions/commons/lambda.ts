@@ -40,3 +40,20 @@ export function lazilyAsync<E, R>(build: () => Promise<(event: E, context: Conte
     return (await built)(event, context);
   };
 }
+
+/**
+ * A batch record handler that says, in one log line, which record failed and why before the failure goes back to
+ * the queue or stream: the record's id and the error's name and code, never its message (a DynamoDB or SDK message
+ * can echo a key, and keys hold prison numbers).
+ */
+export function loggingFailures<T>(idOf: (record: T) => string, handle: (record: T) => Promise<void>): (record: T) => Promise<void> {
+  return async (record) => {
+    try {
+      await handle(record);
+    } catch (error) {
+      const e = error as { name?: unknown; code?: unknown };
+      logger.error('batch record failed; it goes back to be retried', { recordId: idOf(record), error: { name: typeof e?.name === 'string' ? e.name : 'Error', ...(typeof e?.code === 'string' ? { code: e.code } : {}) } });
+      throw error;
+    }
+  };
+}

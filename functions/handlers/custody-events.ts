@@ -10,7 +10,7 @@ import { parseCustodyMessage } from '../../events/custody-message';
 import { describe } from '../../events/validation';
 import { dynamoDocuments, secretsClient, sqsClient } from '../commons/clients';
 import { routingFromEnvironment, runtimeConfig, type RuntimeConfig } from '../commons/config';
-import { lambdaHandler, lazilyAsync } from '../commons/lambda';
+import { lambdaHandler, lazilyAsync, loggingFailures } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
 import { dynamoReleaseStore } from '../adapters/dynamodb/release-store';
 import { deadLetterQueue, type RejectedMessages } from '../adapters/rejected-messages';
@@ -54,7 +54,7 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
   };
 
   return lambdaHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, recordMessage, processor, { context }),
+    processPartialResponse(event, loggingFailures((m: SQSRecord) => m.messageId, recordMessage), processor, { context }),
   );
 }
 

@@ -10,7 +10,7 @@ import { isObject } from '../../events/custody-message';
 import type { FieldError } from '../../events/validation';
 import { dynamoDocuments, s3Client, secretsClient, sqsClient } from '../commons/clients';
 import { runtimeConfig, type RuntimeConfig } from '../commons/config';
-import { lambdaHandler, lazilyAsync } from '../commons/lambda';
+import { lambdaHandler, lazilyAsync, loggingFailures } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
 import { partnerDropsBucket } from '../commons/resources';
 import { dynamoPartnerFileLedger } from '../adapters/dynamodb/partner-file-ledger';
@@ -49,7 +49,7 @@ export function partnerDropHandler(deps: PartnerDropDependencies) {
   };
 
   return lambdaHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, ingestMessage, processor, { context }),
+    processPartialResponse(event, loggingFailures((m: SQSRecord) => m.messageId, ingestMessage), processor, { context }),
   );
 }
 
