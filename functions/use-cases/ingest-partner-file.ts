@@ -53,7 +53,8 @@ export interface PartnerDropBucket {
   open(object: DroppedObject): Promise<AsyncIterable<Uint8Array> | undefined>;
   writeReport(report: FileReport, paths: { json: string[]; csv: string }): Promise<void>;
   /** Moves an object; a source that is gone was moved before. */
-  move(from: string, to: string): Promise<void>;
+  /** Copies the object (the version given, when S3 named one) to `to`, then deletes that version from `from`. */
+  move(from: string, to: string, versionId?: string): Promise<void>;
 }
 
 export interface StoredOutcome extends OutcomeState {
@@ -137,7 +138,7 @@ export async function ingestPartnerFile(object: DroppedObject, deps: IngestDepen
   const dropId = `${object.key}#${object.versionId ?? object.sequencer ?? object.eTag ?? ''}`;
   const handled = await deps.ledger.handledDrop(dropId);
   if (handled) {
-    await deps.bucket.move(object.key, handled.movedTo); // finishes a move a crash interrupted
+    await deps.bucket.move(object.key, handled.movedTo, object.versionId); // finishes a move a crash interrupted
     return { outcome: 'redelivered' };
   }
 
@@ -435,6 +436,6 @@ async function complete(report: FileReport, file: IngestedFile | undefined, c: C
     const earlier = await deps.ledger.ingestedFile(file!.sha256);
     return complete(duplicateReport({ ...report, rows: { total: 0, accepted: 0, rejected: 0 }, warnings: [], rejections: [], rejectionsNotListed: 0 }, earlier!), undefined, c, deps);
   }
-  await deps.bucket.move(c.object.key, movedTo);
+  await deps.bucket.move(c.object.key, movedTo, c.object.versionId);
   return { outcome: report.outcome, report };
 }

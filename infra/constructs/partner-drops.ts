@@ -122,7 +122,7 @@ export class PartnerDrops extends Construct {
     this.handler.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
 
     const objects = (prefix: string) => `${this.bucket.bucketArn}/${prefix}*`;
-    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject'], resources: [objects(prefixes.incoming)] }));
+    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject', 's3:DeleteObjectVersion'], resources: [objects(prefixes.incoming)] }));
     this.handler.addToRolePolicy(
       new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject'], resources: [prefixes.reports, prefixes.quarantine, prefixes.archive].map(objects) }),
     );
