@@ -169,10 +169,13 @@ export async function ingestPartnerFile(object: DroppedObject, deps: IngestDepen
   if ('unreadable' in first) return finish({ ...base, outcome: 'quarantined', reason: first.unreadable });
   const { sha256, bytes } = first;
   const withDigest = { ...base, sha256, bytes };
-  const earlier = await deps.ledger.ingestedFile(sha256);
+  // The same bytes are a duplicate of the same partner's earlier file only: the ledger is per partner, so one
+  // partner's upload is never refused, nor its report told the name of, another partner's file.
+  const ledgerKey = `${location.partner.id}.${sha256}`;
+  const earlier = await deps.ledger.ingestedFile(ledgerKey);
   if (earlier) return finish(duplicateReport(withDigest, earlier));
-  const identity: FileIdentity = { sha256, partnerId: location.partner.id, kind: location.kind, file: object.key, receivedAt: object.receivedAt };
-  const record = (report: FileReport) => finish(report, { sha256, file: object.key, partnerId: identity.partnerId, kind: identity.kind, receivedAt: object.receivedAt, outcome: report.outcome, rows: report.rows });
+  const identity: FileIdentity = { sha256: ledgerKey, partnerId: location.partner.id, kind: location.kind, file: object.key, receivedAt: object.receivedAt };
+  const record = (report: FileReport) => finish(report, { sha256: ledgerKey, file: object.key, partnerId: identity.partnerId, kind: identity.kind, receivedAt: object.receivedAt, outcome: report.outcome, rows: report.rows });
 
   if (!first.header.ok) return record({ ...withDigest, warnings: first.header.warnings, reason: first.header.reason });
   if (first.rows === 0) return record({ ...withDigest, warnings: first.header.header.warnings, reason: 'the file has a header but no rows' });

@@ -147,6 +147,17 @@ describe('partner outcome rows on the running system (7)', () => {
     expect(referrals.rejections).toEqual([{ line: 3, column: 'service', value: 'FINANCE_AND_ID', reason: 'treatment-services may report referral outcomes only for DRUGS_AND_ALCOHOL, HEALTH' }]);
   });
 
+
+  it("finds duplicates within one partner's files only, and never names another partner's file (20)", async () => {
+    const csv = 'prison_number,release_date,local_authority,night1\nC2100AA,2025-02-03,E06000047,SETTLED\n';
+    await drops.drop('incoming/durham-housing/accommodation-outcome/feb.csv', csv);
+    await drops.drop('incoming/accommodation-providers/accommodation-outcome/same-bytes.csv', csv);
+    const other = await drops.report('accommodation-providers/accommodation-outcome/same-bytes');
+    expect(other).toMatchObject({ outcome: 'accepted', rows: { accepted: 1 } });
+    expect(JSON.stringify(other)).not.toContain('durham-housing');
+    await drops.drop('incoming/durham-housing/accommodation-outcome/feb again.csv', csv);
+    expect(await drops.report('durham-housing/accommodation-outcome/feb again')).toMatchObject({ outcome: 'duplicate', duplicateOf: { file: 'incoming/durham-housing/accommodation-outcome/feb.csv' } });
+  });
 });
 
 describe('published figures on the running system (6)', () => {
