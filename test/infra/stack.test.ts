@@ -186,6 +186,7 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
       { path: 'Api/Http/POST--alerts--{alertId}--ack/Resource', id: 'AwsSolutions-APIG4' },
       { path: 'Api/Http/GET--alerts--{alertId}--resolve/Resource', id: 'AwsSolutions-APIG4' },
       { path: 'Api/Http/POST--alerts--{alertId}--resolve/Resource', id: 'AwsSolutions-APIG4' },
+      { path: 'AlertRouting', id: 'AwsSolutions-SMG4' },
       { path: 'IdentifierKey', id: 'AwsSolutions-SMG4' },
       { path: 'Alerting/LinkSigningKeys', id: 'AwsSolutions-SMG4' },
       { path: 'Alerting/NotifyApiKey', id: 'AwsSolutions-SMG4' },
