@@ -29,15 +29,23 @@ export function lazily<E, R>(build: () => (event: E, context: Context) => Promis
   return (event: E, context: Context): Promise<R> => (built ??= build())(event, context);
 }
 
-/** Like `lazily`, for dependencies that need an awaited call (a secret); a failed build is tried again next time. */
-export function lazilyAsync<E, R>(build: () => Promise<(event: E, context: Context) => Promise<R>>) {
-  let built: Promise<(event: E, context: Context) => Promise<R>> | undefined;
+/**
+ * Like `lazily`, for dependencies that need an awaited call (a secret); a failed build is tried again next time.
+ * With `maxAgeMs` the dependencies are built again once they are that old, so a warm container picks up a rotated
+ * key (a bounded cache, not one for the container's life).
+ */
+export function lazilyAsync<E, R>(build: () => Promise<(event: E, context: Context) => Promise<R>>, options: { maxAgeMs?: number; now?: () => number } = {}) {
+  let built: { at: number; handler: Promise<(event: E, context: Context) => Promise<R>> } | undefined;
+  const now = options.now ?? Date.now;
   return async (event: E, context: Context): Promise<R> => {
-    built ??= build().catch((error: unknown) => {
-      built = undefined;
-      throw error;
-    });
-    return (await built)(event, context);
+    if (!built || (options.maxAgeMs !== undefined && now() - built.at > options.maxAgeMs)) {
+      const entry = { at: now(), handler: build() };
+      entry.handler.catch(() => {
+        if (built === entry) built = undefined;
+      });
+      built = entry;
+    }
+    return (await built.handler)(event, context);
   };
 }
 

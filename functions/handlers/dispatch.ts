@@ -104,7 +104,8 @@ export async function dispatchDependencies(env: NodeJS.ProcessEnv = process.env)
   };
 }
 
+// Rebuilt every five minutes, so a rotated or withdrawn link or webhook key reaches a warm container.
 export const handler = lazilyAsync(async () => {
   await routingFromSecret(process.env, secretsClient);
   return dispatchHandler(await dispatchDependencies());
-});
+}, { maxAgeMs: 5 * 60_000 });
