@@ -76,7 +76,7 @@ async function transactionFloor(gatehouse: Gatehouse, runs: number): Promise<num
       return 'committed';
     },
   };
-  const deps = { store: capture, rules: { calendar: englandAndWales, lateDayFrom: '15:00' }, routing: parseRoutingConfig(localRouting), scope: defaultScope, scheduleWindowDays: 2, retentionDays: 30, clock: benchClock };
+  const deps = { store: capture, rules: { calendar: englandAndWales, lateDayFrom: '15:00' }, routing: parseRoutingConfig(localRouting), scope: defaultScope, scheduleWindowDays: 2, retentionDays: 30, idKey: 'bench-identifier-key-not-a-secret-0000000', clock: benchClock };
   const warmUp = 10;
   for (let i = 0; i < runs + warmUp; i++) await recordCustodyEvent(fridayRelease(`floor-${i}`, prisonNumber(900_000 + i)), 'bench', deps);
   // DynamoDB Local runs on a JVM that is slow until warm: the first transactions are not the floor.

@@ -8,7 +8,8 @@ import { ingestDependencies } from '../functions/handlers/partner-drop';
 import { ingestPartnerFile } from '../functions/use-cases/ingest-partner-file';
 
 const [key, size] = process.argv.slice(2);
-const deps = ingestDependencies(runtimeConfig());
+// The parent passes the local stack's environment, IDENTIFIER_KEY included.
+const deps = ingestDependencies(runtimeConfig(), process.env.IDENTIFIER_KEY!);
 const started = performance.now();
 const result = await ingestPartnerFile({ key: key!, size: Number(size), sequencer: `bench-${Date.now()}`, receivedAt: new Date().toISOString() }, deps);
 const ms = performance.now() - started;

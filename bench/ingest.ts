@@ -20,7 +20,8 @@ import type { Figure } from './figures';
 
 const header = 'prison_number,release_date,local_authority,night1,day7\n';
 const statuses = ['SETTLED', 'TEMPORARY', 'CAS3', 'NO_FIXED_ABODE'];
-const areas = ['E06000005', 'E06000047', 'E06000001', 'E06000004'];
+// The areas accommodation providers serve (a partner reports outcomes of its own areas only).
+const areas = ['E06000005', 'E06000047'];
 
 /** Row i of a synthetic accommodation-outcome file: a distinct person, a few areas and release dates. */
 function row(i: number, run: string): string {
@@ -88,11 +89,11 @@ export async function ingestBenchmarks(options: IngestBenchOptions): Promise<Rec
     // The runtime's reference: 4 in flight while the local runtime (stream poller, sweeper) runs beside it.
     const beside = await batchWriteCeiling(dynamo.endpoint, table, rows, 4, 'R');
     progress(`ingest of ${rows} rows`);
-    const small = await ingestInChild(running, 'incoming/durham-housing/accommodation-outcome/bench-100k.csv', await put('incoming/durham-housing/accommodation-outcome/bench-100k.csv', file(rows, 'A')));
+    const small = await ingestInChild(running, 'incoming/accommodation-providers/accommodation-outcome/bench-100k.csv', await put('incoming/accommodation-providers/accommodation-outcome/bench-100k.csv', file(rows, 'A')));
     let big: { ms: number; maxRssMb: number } | undefined;
     if (!options.skipLarge) {
       progress(`ingest of ${large} rows (peak RSS)`);
-      big = await ingestInChild(running, 'incoming/durham-housing/accommodation-outcome/bench-1m.csv', await put('incoming/durham-housing/accommodation-outcome/bench-1m.csv', file(large, 'B')));
+      big = await ingestInChild(running, 'incoming/accommodation-providers/accommodation-outcome/bench-1m.csv', await put('incoming/accommodation-providers/accommodation-outcome/bench-1m.csv', file(large, 'B')));
     }
     s3.destroy();
     await running.stop();

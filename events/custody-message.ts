@@ -43,17 +43,18 @@ export type ParsedMessage =
   | { ok: true; event: RecordableEvent; source: string }
   | { ok: false; errors: FieldError[] };
 
-export function parseCustodyMessage(body: string): ParsedMessage {
+/** `idKey`: the deployment's identifier key, which derives the ids of HMPPS events (they carry none). */
+export function parseCustodyMessage(body: string, idKey: string): ParsedMessage {
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
     return { ok: false, errors: [{ path: '', expected: 'a JSON object (the message body is not valid JSON)' }] };
   }
-  return parseCustodyPayload(json);
+  return parseCustodyPayload(json, idKey);
 }
 
-export function parseCustodyPayload(json: unknown): ParsedMessage {
+export function parseCustodyPayload(json: unknown, idKey: string): ParsedMessage {
   const unwrapped = unwrapSns(json);
   if (!unwrapped.ok) return unwrapped;
   const via = unwrapped.via ? ` via ${unwrapped.via}` : '';
@@ -63,7 +64,7 @@ export function parseCustodyPayload(json: unknown): ParsedMessage {
   if (looksLikeHmpps(unwrapped.payload)) {
     const parsed = hmppsDomainEvent.safeParse(unwrapped.payload);
     if (!parsed.success) return { ok: false, errors: prefixed(fieldErrors(parsed.error), prefix) };
-    return { ok: true, event: fromHmpps(parsed.data), source: `hmpps:${parsed.data.eventType}${via}` };
+    return { ok: true, event: fromHmpps(parsed.data, idKey), source: `hmpps:${parsed.data.eventType}${via}` };
   }
   const parsed = custodyEventV1.safeParse(unwrapped.payload);
   if (!parsed.success) return { ok: false, errors: prefixed(fieldErrors(parsed.error), prefix) };

@@ -1,7 +1,8 @@
 /** The whole of Gatehouse in one stack: one `cdk deploy` per stage. */
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config/stages';
 import { AlertDispatch } from './constructs/alert-dispatch';
@@ -28,6 +29,9 @@ export class GatehouseStack extends Stack {
   readonly dashboard: Dashboard;
   readonly alerting: Alerting;
   readonly observability: Observability;
+  readonly identifierKey: Secret;
+  /** The alert routing (staff contacts): a secret read by the four functions that raise or send alerts, never by api. */
+  readonly routing: Secret;
 
   constructor(scope: Construct, id: string, props: GatehouseStackProps) {
     super(scope, id, props);
@@ -40,8 +44,15 @@ export class GatehouseStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    // CloudWatch Logs encrypts the functions' log groups with it.
-    this.key.grantEncryptDecrypt(new ServicePrincipal(`logs.${this.region}.amazonaws.com`));
+    // CloudWatch Logs encrypts the functions' log groups with it: for log groups of this account and region only.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${this.region}:${Aws.ACCOUNT_ID}:log-group:*` } },
+      }),
+    );
 
     this.data = new DataStores(this, 'Data', { config, key: this.key });
     this.custodyEvents = new CustodyEvents(this, 'CustodyEvents', { config, key: this.key, data: this.data });
@@ -50,9 +61,17 @@ export class GatehouseStack extends Stack {
     this.api = new Api(this, 'Api', { config, key: this.key, data: this.data, dashboard: this.dashboard });
     this.dashboard.publish(this.api, this.key);
     this.partnerDrops = new PartnerDrops(this, 'PartnerDrops', { config, key: this.key, data: this.data });
-    const routing = routingJson(this.node.tryGetContext('routingFile'), config);
-    // Release schedules in partner files are recorded by the same use case as custody events, alerts and all.
-    this.partnerDrops.handler.addEnvironment('ROUTING_CONFIG', routing);
+    const routingFile = this.node.tryGetContext('routingFile') as string | undefined;
+    // Validated here either way; only the example routing (invented contacts) is ever written into the template.
+    // Real routing is put into the secret after the deploy (npm run routing:put), so it is in no template or asset.
+    const routing = routingJson(routingFile, config);
+    this.routing = new Secret(this, 'AlertRouting', {
+      secretName: `gatehouse-${config.stage}-alert-routing`,
+      description: 'Gatehouse alert routing: contacts, escalation, templates (infra/config/routing.example.json); put with npm run routing:put',
+      encryptionKey: this.key,
+      secretStringValue: SecretValue.unsafePlainText(routingFile ? JSON.stringify({ routingPending: `npm run routing:put -- --stage ${config.stage} ${routingFile}` }) : routing),
+      removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
     this.alerting = new Alerting(this, 'Alerting', {
       config,
       key: this.key,
@@ -62,6 +81,23 @@ export class GatehouseStack extends Stack {
       alertDispatch: this.alertDispatch,
       api: this.api,
     });
+    // Alert ids and HMPPS event ids are HMACs with this key: no prison number in them, and another deployment's ids
+    // differ. Read by the functions that raise alerts or record events, nobody else.
+    this.identifierKey = new Secret(this, 'IdentifierKey', {
+      description: 'Gatehouse: the key that alert ids and HMPPS event ids are derived with (never rotated: open alerts are found by it)',
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    // Release schedules in partner files are recorded by the same use case as custody events, alerts and all.
+    for (const fn of [this.custodyEvents.handler, this.partnerDrops.handler, this.alertDispatch.handler, this.alerting.sweeper]) {
+      fn.addEnvironment('ROUTING_SECRET_ARN', this.routing.secretArn);
+      fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [this.routing.secretArn] }));
+    }
+    for (const fn of [this.custodyEvents.handler, this.partnerDrops.handler, this.alerting.sweeper]) {
+      fn.addEnvironment('IDENTIFIER_KEY_SECRET_ARN', this.identifierKey.secretArn);
+      fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [this.identifierKey.secretArn] }));
+    }
     // Last: it watches every queue and function built above.
     this.observability = new Observability(this, 'Observability', { config, key: this.key });
   }

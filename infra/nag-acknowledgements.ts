@@ -2,7 +2,7 @@
  * Every cdk-nag finding Gatehouse accepts, each on the resource it concerns and with the reason.
  * The infra tests compare this list with what synth reports, so a new acknowledgement cannot slip in unnoticed.
  */
-import { DefaultStackSynthesizer, Validations, type CfnElement } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Token, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { GatehouseStack } from './gatehouse-stack';
 import { GatehouseFunction } from './constructs/gatehouse-function';
@@ -40,7 +40,11 @@ export function acknowledgements(stack: GatehouseStack): [IConstruct, NagAcknowl
     const route = stack.api.httpApi.node.findChild(`${r.method}${r.path.replaceAll('/', '--')}`).node.defaultChild as IConstruct;
     ack(route, 'AwsSolutions-APIG4', 'Opened from an SMS or e-mail by an on-call worker with no account: the HMAC-signed, expiring token in the link is the authorisation, checked by the function before anything is read or changed.');
   }
-  ack(stack.alerting.secret, 'AwsSolutions-SMG4', 'Holds the GOV.UK Notify API key (rotated in Notify by an operator, then pasted here) and the link and webhook signing keys; rotating those on a schedule would break every outstanding acknowledge link and every receiver\'s check.');
+  ack(stack.routing, 'AwsSolutions-SMG4', 'The alert routing is configuration (who is paged), changed by an operator with npm run routing:put when contacts change; there is nothing to rotate.');
+  ack(stack.identifierKey, 'AwsSolutions-SMG4', 'Alert ids and HMPPS event ids are derived with this key so that a repeat of a release finds its open alert; rotating it would split one alert into two and page someone twice.');
+  ack(stack.alerting.linkSigningKeys, 'AwsSolutions-SMG4', 'Rotated by an operator (docs/operations.md): a new key id becomes current while the previous one still verifies the links already sent, then is removed after the longest alert lifetime; an automatic rotation would drop the previous key.');
+  ack(stack.alerting.notifyApiKey, 'AwsSolutions-SMG4', 'The GOV.UK Notify API key is issued and revoked in Notify by an operator, then pasted here; Secrets Manager cannot rotate it.');
+  ack(stack.alerting.webhookSigningKeys, 'AwsSolutions-SMG4', 'Each key is shared with one webhook receiver, which must install the new key at the same time; rotation is agreed with the receiver (docs/operations.md).');
   ack(stack.alerting.scheduleDeadLetterQueue, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue of the sweeper\'s EventBridge Scheduler target; a dead-letter queue needs none of its own.');
   const schedulerPolicy = stack.node.findAll().find((c) => c.node.id === 'DefaultPolicy' && c.node.scope?.node.id.startsWith('SchedulerRoleForTarget'))!;
   const sweeperId = stack.getLogicalId(stack.alerting.sweeper.node.defaultChild as CfnElement);
@@ -72,7 +76,9 @@ function acknowledgeDashboard(stack: GatehouseStack, ack: (construct: IConstruct
   ack(distribution, 'AwsSolutions-CFR2', 'A WAF web ACL for CloudFront must live in us-east-1 and this stack is in eu-west-2; the site is static files, restricted to GB, and every figure behind it needs a Cognito token at the API.');
   const policy = publishRole!.node.findChild('DefaultPolicy');
   const logsId = stack.getLogicalId(publishLogs!.node.defaultChild as CfnElement);
-  const assets = `arn:<AWS::Partition>:s3:::cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-<AWS::AccountId>-${stack.region}/*`;
+  // With @aws-cdk/core:enablePartitionLiterals the partition is written out when the region is known.
+  const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
+  const assets = `arn:${partition}:s3:::cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-<AWS::AccountId>-${stack.region}/*`;
   const siteId = stack.getLogicalId(site.node.defaultChild as CfnElement);
   const copy = 'Granted by CDK\'s BucketDeployment to copy the site from the CDK asset bucket into the site bucket and prune old files; limited to those two buckets.';
   ack(policy, `AwsSolutions-IAM5[Resource::<${logsId}.Arn>:*]`, 'Log streams of the deployment function\'s own log group: Lambda names them at run time, so they can only be matched under the group.');

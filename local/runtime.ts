@@ -5,7 +5,8 @@
  */
 import './environment';
 import { join, resolve } from 'node:path';
-import { rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -70,6 +71,8 @@ export interface Gatehouse {
   names: ResourceNames;
   endpoints: { dynamodb: string; s3: string };
   outboxFile: string;
+  /** This store's identifier key (alert and HMPPS event ids are keyed with it); new with every fresh start. */
+  identifierKey: string;
   custodyQueue: LocalQueue;
   /** The local queues by the name operators use (`npm run redrive -- <name> --local`). */
   queues: Record<string, { queue: LocalQueue; deadLetters: LocalDeadLetterQueue }>;
@@ -96,6 +99,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
   const stage = options.stage ?? 'local';
   const names = resourceNames(stage);
   const outboxFile = join(dataDir, 'outbox.jsonl');
+  const identifierKey = localIdentifierKey(dataDir);
 
   const owned: RunningEmulator[] = [];
   const stopAll = async () => {
@@ -118,7 +122,9 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       ROUTING_CONFIG: JSON.stringify(options.routing ?? localRouting),
       // Local-only keys: in AWS these come from Secrets Manager.
       LINK_SIGNING_KEY: 'local-only-link-signing-key-not-a-secret',
-      WEBHOOK_SIGNING_KEY: 'local-only-webhook-signing-key-not-a-secret',
+      IDENTIFIER_KEY: identifierKey,
+      // One key per webhook receiver, as in AWS.
+      WEBHOOK_SIGNING_KEYS: JSON.stringify(Object.fromEntries(webhookContacts(options.routing ?? localRouting).map((id) => [id, `local-only-webhook-key-for-${id}-not-a-secret`]))),
       ...hmpps?.env,
       ...names.env,
       ...options.env,
@@ -139,7 +145,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
 
     const outbox = new EventEmitter();
     let poller: StreamPoller | undefined;
-    const custody = custodyEventsHandler({ record: { ...recordDependencies(config), clock }, rejected: deadLetters.custody });
+    const custody = custodyEventsHandler({ record: { ...recordDependencies(config, identifierKey), clock }, rejected: deadLetters.custody });
     const custodyQueue = new LocalQueue({
       name: 'custody-events',
       handler: async (event) => {
@@ -156,12 +162,12 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     const tableNames = { records: config.recordsTable, aggregates: config.aggregatesTable };
     const rota = dynamoRotaStore(dynamoDocuments(), config.recordsTable);
     // The links point at the local server, whose port is known once it listens (below).
-    const links = { baseUrl: '', key: (await loadAlertSecrets(process.env, secretsClient)).linkSigningKey };
+    const links = { baseUrl: '', keys: (await loadAlertSecrets(process.env, secretsClient)).linkKeys };
 
     // Partner files: s3rver announces every put; like S3's notification on incoming/, it goes on a queue
     // in the SQS message shape S3 sends, and the very partner-drop handler ingests it.
     const dropsBucket = names.buckets[partnerDropsBucket.id]!;
-    const partnerDrop = partnerDropHandler({ ingest: ingestDependencies(config, process.env, clock), rejected: deadLetters.partnerDrops, bucket: dropsBucket });
+    const partnerDrop = partnerDropHandler({ ingest: ingestDependencies(config, identifierKey, process.env, clock), rejected: deadLetters.partnerDrops, bucket: dropsBucket });
     const partnerDropQueue = new LocalQueue({
       name: 'partner-drops',
       handler: (event) => partnerDrop(event, lambdaContext('partner-drop')),
@@ -186,7 +192,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       retry: { attempts: 4, backoffMs: options.sendBackoffMs ?? 200 },
       clock,
     });
-    const sweeper = sweeperHandler({ ...sweepDependencies(), clock });
+    const sweeper = sweeperHandler({ ...sweepDependencies(identifierKey), clock });
     const sweep = () => sweeper({}, lambdaContext('sweeper'));
     poller = new StreamPoller({
       dynamo,
@@ -220,6 +226,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       names,
       endpoints: { dynamodb: dynamoEndpoint, s3: s3Endpoint },
       outboxFile,
+      identifierKey,
       outbox,
       custodyQueue,
       partnerDropQueue,
@@ -253,6 +260,26 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * Like the stack's generated secret: one random key per store, kept beside the data so a restart finds the same
+ * alerts, and gone with `--fresh`, so two fresh starts never share ids.
+ */
+function localIdentifierKey(dataDir: string): string {
+  const file = join(dataDir, 'identifier.key');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const key = randomBytes(32).toString('base64url');
+    writeFileSync(file, `${key}\n`, { mode: 0o600 });
+    return key;
+  }
+}
+
+function webhookContacts(routing: RoutingConfigInput): string[] {
+  return Object.values(routing.areas).flatMap((area) => area.contacts.filter((c) => c.channel === 'webhook').map((c) => c.id));
 }
 
 async function own<T extends RunningEmulator>(owned: RunningEmulator[], starting: Promise<T>): Promise<T> {

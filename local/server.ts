@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { parseCustodyPayload } from '../events/custody-message';
 import { readOutbox } from '../functions/adapters/channels/local-outbox';
 import { apiDependencies, apiHandler } from '../functions/handlers/api';
@@ -21,6 +21,10 @@ export interface RunningServer {
 type Route = (request: IncomingMessage, url: URL, params: string[]) => Promise<{ status: number; body: unknown }>;
 
 const maxBodyBytes = 5 * 1024 * 1024;
+
+/** `x-gatehouse-local-groups: board` makes a local request as a board member would (space-separated groups). */
+export const localGroupsHeader = 'x-gatehouse-local-groups';
+const localDeveloperGroups = ['board', 'operators', 'case-workers-*'];
 
 export async function startServer(gatehouse: Gatehouse, port: number): Promise<RunningServer> {
   const api = apiHandler(apiDependencies(gatehouse.clock));
@@ -45,7 +49,7 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
       if (!body.ok) return { status: 400, body: { error: body.error } };
       const items = Array.isArray(body.value) ? body.value : [body.value];
       if (items.length === 0) return { status: 400, body: { error: 'expected a custody event or a non-empty array of them' } };
-      const parsed = items.map((item) => parseCustodyPayload(item));
+      const parsed = items.map((item) => parseCustodyPayload(item, gatehouse.identifierKey));
       const invalid = parsed.flatMap((p, index) => (p.ok ? [] : [{ index, errors: p.errors }]));
       if (invalid.length > 0) return { status: 400, body: { error: `${invalid.length} of ${items.length} events are not valid; none was accepted`, invalid } };
       await gatehouse.custodyQueue.send(items.map((item) => JSON.stringify(item)));
@@ -71,6 +75,8 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const refused = refusal(request);
+    if (refused) return send(response, refused.status, { error: refused.error });
     const candidates = routes.filter(([, pattern]) => pattern.test(url.pathname));
     const route = candidates.find(([method]) => method === request.method);
     try {
@@ -119,6 +125,25 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
   };
 }
 
+/**
+ * The local server answers this machine only. A web page elsewhere can still reach 127.0.0.1 from the browser:
+ * by DNS rebinding (its own name, resolved to 127.0.0.1: the Host is then that name) or by a cross-site form post
+ * (text/plain or form-encoded, with the page's Origin). Both are refused, so no page can read the outbox and its
+ * links, nor post events.
+ */
+function refusal(request: IncomingMessage): { status: number; error: string } | undefined {
+  const port = request.socket.localPort;
+  const local = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+  if (!local.has(String(request.headers.host ?? ''))) return { status: 421, error: 'this server answers requests to 127.0.0.1 or localhost only' };
+  const origin = request.headers.origin;
+  if (origin !== undefined && !local.has(origin.replace(/^http:\/\//, ''))) return { status: 403, error: 'cross-site requests are not accepted' };
+  // Local plumbing that takes JSON takes only JSON: a cross-site form cannot send application/json without CORS.
+  if (request.method === 'POST' && /^\/(custody-events|dead-letters\/)/.test(request.url ?? '') && !/^application\/json\b/.test(String(request.headers['content-type'] ?? ''))) {
+    return { status: 415, error: 'send application/json' };
+  }
+  return undefined;
+}
+
 function send(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   response.end(JSON.stringify(body, null, 2));
@@ -150,9 +175,9 @@ async function readJson(request: IncomingMessage): Promise<{ ok: true; value: un
 }
 
 /** The API Gateway HTTP API (payload 2.0) event for a local request. */
-function apiGatewayEvent(request: IncomingMessage, url: URL, body: string, now: Date): APIGatewayProxyEventV2 {
+function apiGatewayEvent(request: IncomingMessage, url: URL, body: string, now: Date): APIGatewayProxyEventV2WithJWTAuthorizer {
   const method = request.method ?? 'GET';
-  const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+  const { [localGroupsHeader]: asGroups, ...headers } = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
   return {
     version: '2.0',
     routeKey: '$default',
@@ -167,6 +192,9 @@ function apiGatewayEvent(request: IncomingMessage, url: URL, body: string, now: 
       domainPrefix: 'local',
       http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
       requestId: randomUUID(),
+      // What API Gateway's JWT authorizer would pass on: nobody signs in locally, so the caller is the local
+      // developer, in every group unless the request names its groups (tests play a board member that way).
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: { sub: 'local-developer', 'cognito:groups': `[${asGroups ?? localDeveloperGroups.join(' ')}]` }, scopes: [] } },
       routeKey: '$default',
       stage: '$default',
       time: now.toUTCString(),

@@ -5,17 +5,18 @@
  * - a reception → `prisoner.received` (closes a case of someone released and now back);
  * - anything else → a movement only, recorded and counted; a CLOSE movement (died, hospital, immigration) also
  *   closes a scheduled release.
- * HMPPS events carry no id: the idempotency key is derived from eventType + nomsNumber + occurredAt.
+ * HMPPS events carry no id: the idempotency key is derived from eventType + nomsNumber + occurredAt, keyed with the
+ * deployment's identifier key (so nobody can test a guessed prison number against an id).
  */
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { RecordableEvent } from '../custody-message';
 import { movementFor } from '../../functions/domain/movements';
 import { dischargeReasons, hmppsEventTypes, type HmppsDomainEvent } from './domain-event';
 
-export function fromHmpps(event: HmppsDomainEvent): RecordableEvent {
+export function fromHmpps(event: HmppsDomainEvent, idKey: string): RecordableEvent {
   const { nomsNumber, prisonId } = event.additionalInformation;
   const common = {
-    eventId: hmppsEventId(event.eventType, nomsNumber, event.occurredAt),
+    eventId: hmppsEventId(event.eventType, nomsNumber, event.occurredAt, idKey),
     occurredAt: event.occurredAt,
     prisonId,
     person: { prisonNumber: nomsNumber },
@@ -64,10 +65,11 @@ function meaningOf(meaning: ReturnType<typeof movementFor>) {
 }
 
 /**
- * `hmpps-` and a hash: stable for the same movement whatever offset occurredAt was written with, and free of the
- * prison number, because event ids appear in logs.
+ * `hmpps-` and an HMAC: stable for the same movement whatever offset occurredAt was written with, and free of the
+ * prison number, because event ids appear in logs. Keyed, because an unkeyed hash of a prison number (about
+ * 1.8 × 10⁸ of them) is reversed by trying them all; another deployment's key gives another id.
  */
-export function hmppsEventId(eventType: string, nomsNumber: string, occurredAt: string): string {
+export function hmppsEventId(eventType: string, nomsNumber: string, occurredAt: string, idKey: string): string {
   const instant = new Date(occurredAt).toISOString();
-  return `hmpps-${createHash('sha256').update(`${eventType}|${nomsNumber}|${instant}`).digest('hex').slice(0, 32)}`;
+  return `hmpps-${createHmac('sha256', idKey).update(`${eventType}|${nomsNumber}|${instant}`).digest('hex').slice(0, 32)}`;
 }

@@ -2,7 +2,9 @@
  * What a function learns from its environment, read once at cold start.
  * The domain never reads the environment: use cases receive these values.
  */
-import { aggregatesTable, recordsTable } from './resources';
+import { aggregatesTable, auditTable, recordsTable } from './resources';
+import * as z from 'zod';
+import type { AlertSettings } from '../domain/alerts';
 import { parseRoutingConfig, type RoutingConfig } from '../domain/routing';
 import { parseScope, type Scope } from '../domain/scope';
 
@@ -18,6 +20,9 @@ export interface RuntimeConfig {
   retentionDays: number;
   /** Watched prisons (WATCHED_PRISONS, default DMI) and the partnership's areas (PARTNERSHIP_AREAS): whose a release is. */
   scope: Scope;
+  /** The case-read audit (the api function only) and how long its entries are kept. */
+  auditTable?: string;
+  auditRetentionDays: number;
   /** Dead-letter queue for messages that can never be processed (set in AWS; the local runtime keeps its own). */
   custodyDeadLetterQueueUrl?: string;
 }
@@ -31,6 +36,8 @@ export function runtimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConf
     scheduleWindowDays: Number(env.SCHEDULE_WINDOW_DAYS ?? 2),
     retentionDays: Number(env.RETENTION_DAYS ?? 730),
     scope: parseScope(env.WATCHED_PRISONS, env.PARTNERSHIP_AREAS),
+    ...(env[auditTable.envVar] ? { auditTable: env[auditTable.envVar] } : {}),
+    auditRetentionDays: Number(env.AUDIT_RETENTION_DAYS ?? 2190),
     ...(env.CUSTODY_DLQ_URL ? { custodyDeadLetterQueueUrl: env.CUSTODY_DLQ_URL } : {}),
   };
 }
@@ -46,3 +53,15 @@ export function routingFromEnvironment(env: NodeJS.ProcessEnv = process.env): Ro
   if (!env.ROUTING_CONFIG) throw new Error('ROUTING_CONFIG is not set: alerts would have nobody to go to');
   return parseRoutingConfig(JSON.parse(env.ROUTING_CONFIG));
 }
+
+/**
+ * What acknowledging needs of the routing: the alert lifetimes, no contact. The api function gets these alone
+ * (ALERT_SETTINGS), so staff names, numbers and addresses never reach the internet-facing function.
+ */
+export function alertSettingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): AlertSettings {
+  if (env.ALERT_SETTINGS) return alertSettingsSchema.parse(JSON.parse(env.ALERT_SETTINGS));
+  const { reNotifyAcknowledgedAfterMinutes, alertLifetimeHours } = routingFromEnvironment(env);
+  return { reNotifyAcknowledgedAfterMinutes, alertLifetimeHours };
+}
+
+const alertSettingsSchema = z.object({ reNotifyAcknowledgedAfterMinutes: z.number().int().positive(), alertLifetimeHours: z.number().int().positive() });

@@ -13,14 +13,24 @@ export interface Partner {
   kinds: readonly PartnerFileKind[];
   /** Local authorities (ONS codes) whose on-call rota this partner may set: a council sets its own, no one else's. */
   rotaAreas?: readonly string[];
+  /** Local authorities whose people's accommodation outcomes this partner may report. */
+  outcomeAreas?: readonly string[];
+  /** The services (resettlement pathways) whose referral outcomes this partner may report. */
+  referralServices?: readonly string[];
 }
 
 export const partners: readonly Partner[] = [
-  { id: 'probation-durham', name: 'Probation Service, County Durham and Darlington delivery unit', kinds: ['release-schedule', 'referral-outcome'] },
-  { id: 'durham-housing', name: 'Durham County Council housing solutions', kinds: ['accommodation-outcome', 'on-call-rota'], rotaAreas: ['E06000047'] },
-  { id: 'darlington-housing', name: 'Darlington Borough Council housing options', kinds: ['accommodation-outcome', 'on-call-rota'], rotaAreas: ['E06000005'] },
-  { id: 'accommodation-providers', name: 'Accommodation providers (CAS3 and supported housing)', kinds: ['accommodation-outcome'] },
-  { id: 'treatment-services', name: 'Drug and alcohol and mental-health treatment services', kinds: ['referral-outcome'] },
+  {
+    id: 'probation-durham',
+    name: 'Probation Service, County Durham and Darlington delivery unit',
+    kinds: ['release-schedule', 'referral-outcome'],
+    // Probation's commissioned rehabilitative services; treatment outcomes come from the treatment services.
+    referralServices: ['ACCOMMODATION', 'ATTITUDES_THINKING_AND_BEHAVIOUR', 'CHILDREN_FAMILIES_AND_COMMUNITY', 'EDUCATION_SKILLS_AND_WORK', 'FINANCE_AND_ID'],
+  },
+  { id: 'durham-housing', name: 'Durham County Council housing solutions', kinds: ['accommodation-outcome', 'on-call-rota'], rotaAreas: ['E06000047'], outcomeAreas: ['E06000047'] },
+  { id: 'darlington-housing', name: 'Darlington Borough Council housing options', kinds: ['accommodation-outcome', 'on-call-rota'], rotaAreas: ['E06000005'], outcomeAreas: ['E06000005'] },
+  { id: 'accommodation-providers', name: 'Accommodation providers (CAS3 and supported housing)', kinds: ['accommodation-outcome'], outcomeAreas: ['E06000047', 'E06000005'] },
+  { id: 'treatment-services', name: 'Drug and alcohol and mental-health treatment services', kinds: ['referral-outcome'], referralServices: ['DRUGS_AND_ALCOHOL', 'HEALTH'] },
 ];
 
 export const partnerIdPattern = /^[a-z0-9][a-z0-9-]{1,40}$/;

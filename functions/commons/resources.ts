@@ -61,7 +61,22 @@ export const aggregatesTable: TableDefinition = {
   personalData: false,
 };
 
-export const tables = [recordsTable, aggregatesTable] as const;
+/**
+ * Audit of case reads: who read which person's cases, when, and what they were shown. Append-only: the api function
+ * may only put new items (conditionally), and the table's resource policy denies every principal item updates and
+ * deletes. Operators query it by person (pk) or by reader (byReader).
+ */
+export const auditTable: TableDefinition = {
+  id: 'Audit',
+  envVar: 'AUDIT_TABLE',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [{ indexName: 'byReader', partitionKey: { name: 'readerId', type: 'S' }, sortKey: { name: 'at', type: 'S' } }],
+  timeToLiveAttribute: 'expiresAt',
+  personalData: true,
+};
+
+export const tables = [recordsTable, aggregatesTable, auditTable] as const;
 
 export interface BucketDefinition {
   readonly id: string;

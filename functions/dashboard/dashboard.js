@@ -113,7 +113,7 @@ function render(result) {
     ['Releases', count(total('releases.total'))],
     ['Unplanned', share(total('releases.unplanned.rate'))],
     ...shares.map(([name, label]) => [label, share(total(name))]),
-    ['Alerts acknowledged', `${total('alerts.acknowledged').value} of ${total('alerts.raised').value}`, meanMinutes(total('alerts.ackMinutes.mean'))],
+    ['Alerts acknowledged', `${shown(total('alerts.acknowledged'))} of ${shown(total('alerts.raised'))}`, meanMinutes(total('alerts.ackMinutes.mean'))],
   ]);
 
   chart('releases', {
@@ -127,7 +127,7 @@ function render(result) {
     },
     options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'releases' } } } },
   }, table(`Releases by ${result.granularity}`, ['Period', 'Planned', 'Unplanned', 'Total'],
-    result.periods.map((p) => [p.period, p.values['releases.planned'].value, p.values['releases.unplanned'].value, p.values['releases.total'].value])));
+    result.periods.map((p) => [p.period, shown(p.values['releases.planned']), shown(p.values['releases.unplanned']), shown(p.values['releases.total'])])));
 
   chart('shares', {
     type: 'bar',
@@ -139,14 +139,14 @@ function render(result) {
   }, table(`Share of releases by ${result.granularity}`, ['Period', ...shares.map(([, label]) => label)],
     result.periods.map((p) => [p.period, ...shares.map(([name]) => shareWithCounts(p.values[name]))])));
 
-  const ack = ackBuckets.map(([bucket, label]) => [label, total(`alerts.ackWithin.${bucket}`).value]);
+  const ack = ackBuckets.map(([bucket, label]) => [label, shown(total(`alerts.ackWithin.${bucket}`))]);
   chart('ack', {
     type: 'bar',
     data: { labels: ack.map(([label]) => label), datasets: [{ label: 'Alerts acknowledged', data: ack.map(([, n]) => n), backgroundColor: colours[2] }] },
     options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'alerts' } } } },
   }, table('Alerts by time to acknowledge', ['Time to acknowledge', 'Alerts'], ack));
 
-  const needs = pathways.map(([code, label]) => [label, total(`releases.need.${code}`).value]);
+  const needs = pathways.map(([code, label]) => [label, shown(total(`releases.need.${code}`))]);
   chart('needs', {
     type: 'bar',
     data: { labels: needs.map(([label]) => label), datasets: [{ label: 'Releases with this need', data: needs.map(([, n]) => n), backgroundColor: colours[0] }] },
@@ -155,7 +155,7 @@ function render(result) {
 
   renderPairs(total);
 
-  const accommodation = checkpoints.map(([prefix, label]) => [label, ...statuses.map(([code]) => total(`${prefix}${code}`).value)]);
+  const accommodation = checkpoints.map(([prefix, label]) => [label, ...statuses.map(([code]) => shown(total(`${prefix}${code}`)))]);
   chart('accommodation', {
     type: 'bar',
     data: {
@@ -253,10 +253,12 @@ function headline(tiles) {
   }
 }
 
-const count = (v) => ({ text: String(v.value) });
-const share = (v) => ({ text: v.value === null ? '–' : `${v.value}%`, note: `${v.numerator} of ${v.denominator} releases` });
-const shareWithCounts = (v) => (v.value === null ? '– (0 of 0)' : `${v.value}% (${v.numerator} of ${v.denominator})`);
-const meanMinutes = (v) => (v.value === null ? 'none acknowledged yet' : `mean ${v.value} minutes to acknowledge`);
+// Small cells (1 to 4) arrive suppressed: the API says "fewer than 5" instead of the number (issue 15, 6).
+const shown = (v) => (v.suppressed ?? v.value);
+const count = (v) => ({ text: String(shown(v)) });
+const share = (v) => (v.suppressed ? { text: v.suppressed } : { text: v.value === null ? '–' : `${v.value}%`, note: `${v.numerator} of ${v.denominator} releases` });
+const shareWithCounts = (v) => (v.suppressed ? v.suppressed : v.value === null ? '– (0 of 0)' : `${v.value}% (${v.numerator} of ${v.denominator})`);
+const meanMinutes = (v) => (v.suppressed ? `mean time: ${v.suppressed} acknowledged` : v.value === null ? 'none acknowledged yet' : `mean ${v.value} minutes to acknowledge`);
 
 function mondayWeeksBefore(date, weeks) {
   const d = new Date(`${date}T00:00:00Z`);

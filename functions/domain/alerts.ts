@@ -7,7 +7,7 @@
  * Every change is a pure function from the alert and the time to the alert after it and the notice to send,
  * applied by the store only if the alert is still at the version it was decided on.
  */
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Pathway } from '../../events/custody-event';
 import type { LocalDate } from './calendar';
 import { londonTime } from './calendar';
@@ -89,9 +89,13 @@ export interface Notice {
   index: number;
 }
 
-/** A short, stable id from the deduplication key, so a repeat of the same alert lands on the same item. */
-export function alertIdFor(dedupKey: string): string {
-  return createHash('sha256').update(dedupKey).digest('hex').slice(0, 24);
+/**
+ * A short, stable id from the deduplication key, so a repeat of the same alert lands on the same item. The id is
+ * in every link, log line and Notify reference, and the key holds a prison number: an HMAC with the deployment's
+ * identifier key, never a plain hash (one can be reversed by trying every prison number).
+ */
+export function alertIdFor(dedupKey: string, idKey: string): string {
+  return createHmac('sha256', idKey).update(dedupKey).digest('hex').slice(0, 24);
 }
 
 /** Names a notice in delivery keys: `page.002`, `acknowledged.001`, `reminder.001`. */
@@ -99,14 +103,14 @@ export function noticeKey(notice: Pick<Notice, 'purpose' | 'index'>): string {
   return `${notice.purpose}.${String(notice.index).padStart(3, '0')}`;
 }
 
-export function openAlert(draft: AlertDraft, now: Date, settings: AlertSettings): Alert {
+export function openAlert(draft: AlertDraft, now: Date, settings: AlertSettings, idKey: string): Alert {
   const local = draft.releasedAt ? londonTime(draft.releasedAt) : undefined;
   const expiresAfter = new Date(now.getTime() + settings.alertLifetimeHours * 3_600_000).toISOString();
   // Only an escalating alert is ever due: its next step, then the end of its life.
   const due = draft.policy ? (nextStepDue(draft.policy, 0, now)?.toISOString() ?? expiresAfter) : undefined;
   return {
     ...draft,
-    alertId: alertIdFor(draft.dedupKey),
+    alertId: alertIdFor(draft.dedupKey, idKey),
     status: 'OPEN',
     ...(local ? { releaseLocal: { date: local.date, time: local.time } } : {}),
     raisedAt: now.toISOString(),

@@ -4,14 +4,16 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { dynamoDocuments, secretsClient } from '../commons/clients';
-import { routingFromEnvironment, runtimeConfig } from '../commons/config';
-import { loadAlertSecrets } from '../adapters/alert-secrets';
+import { alertSettingsFromEnvironment, runtimeConfig } from '../commons/config';
+import { loadLinkKeys } from '../adapters/alert-secrets';
 import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
 import type { AcknowledgeDependencies } from '../use-cases/acknowledge-alert';
 import { lambdaHandler, lazily } from '../commons/lambda';
 import { logger } from '../commons/powertools';
 import { dynamoAggregateReader } from '../adapters/dynamodb/aggregate-reader';
 import { dynamoReleaseStore } from '../adapters/dynamodb/release-store';
+import { dynamoCaseReadAudit } from '../adapters/dynamodb/audit-store';
+import type { Caller } from '../domain/access';
 import { apiRoutes, type ApiDependencies, type ApiRequest, type ApiResponse } from './api-routes';
 
 export function apiHandler(deps: ApiDependencies) {
@@ -19,7 +21,14 @@ export function apiHandler(deps: ApiDependencies) {
   return lambdaHandler(async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const method = event.requestContext.http.method;
     const path = event.rawPath;
-    const matching = routes.map((r) => ({ route: r, params: r.match(path) })).filter((m) => m.params !== undefined);
+    let matching: { route: (typeof routes)[number]; params: Record<string, string> | undefined }[];
+    try {
+      matching = routes.map((r) => ({ route: r, params: r.match(path) })).filter((m) => m.params !== undefined);
+    } catch (error) {
+      // A path segment that is not valid percent-encoding (`/alerts/%E0%A4%A/ack`) is the caller's mistake, not ours.
+      if (error instanceof URIError) return json(400, { error: 'the path is not valid percent-encoding' });
+      throw error;
+    }
     const found = matching.find((m) => m.route.method === method);
     if (!found) {
       return json(matching.length > 0 ? 405 : 404, { error: matching.length > 0 ? `${method} is not allowed on ${path}` : `no route for ${path}` });
@@ -29,14 +38,34 @@ export function apiHandler(deps: ApiDependencies) {
       query: new URLSearchParams(event.rawQueryString ?? ''),
       headers: lowerCased(event.headers ?? {}),
       body: event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '',
+      ...callerOf(event),
+      requestId: event.requestContext.requestId,
     };
     try {
       return toResult(await found.route.handle(request));
     } catch (error) {
-      logger.error('api route failed', { method, route: found.route.pattern, error: (error as Error).message });
+      // The name and code only: a message may echo the request (a path, a query value, a DynamoDB key).
+      logger.error('api route failed', { method, route: found.route.pattern, error: errorName(error) });
       return json(500, { error: 'internal error' });
     }
   });
+}
+
+/**
+ * The caller, from the claims API Gateway's JWT authorizer verified. HTTP API passes an array claim such as
+ * `cognito:groups` as the string "[a b]".
+ */
+export function callerOf(event: APIGatewayProxyEventV2): { caller?: Caller } {
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
+  if (!claims || typeof claims.sub !== 'string') return {};
+  const list = (value: unknown): string[] =>
+    Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean) : [];
+  return { caller: { id: claims.sub, groups: list(claims['cognito:groups']), ...(claims.scope !== undefined ? { scopes: list(claims.scope) } : {}) } };
+}
+
+export function errorName(error: unknown): { name: string; code?: string } {
+  const e = error as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: number } };
+  return { name: typeof e?.name === 'string' ? e.name : 'Error', ...(typeof e?.code === 'string' ? { code: e.code } : {}) };
 }
 
 function toResult(response: ApiResponse): APIGatewayProxyStructuredResultV2 {
@@ -55,22 +84,36 @@ function lowerCased(headers: Record<string, string | undefined>): Record<string,
 export function apiDependencies(clock: () => Date = () => new Date()): ApiDependencies {
   const config = runtimeConfig();
   const client = dynamoDocuments();
-  let acknowledgements: Promise<AcknowledgeDependencies> | undefined;
+  // Bounded: a warm container re-reads the link keys every few minutes, so a rotation reaches it.
+  let acknowledgements: { at: number; value: Promise<AcknowledgeDependencies> } | undefined;
+  const keysMaxAgeMs = 5 * 60_000;
   return {
     releases: dynamoReleaseStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }),
+    audit: dynamoCaseReadAudit(client, required(config.auditTable, 'AUDIT_TABLE'), config.auditRetentionDays),
     aggregates: dynamoAggregateReader(client, config.aggregatesTable),
-    acknowledgements: () =>
-      (acknowledgements ??= loadAlertSecrets(process.env, secretsClient).then((secrets) => ({
-        alerts: dynamoAlertStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }, config.retentionDays),
-        linkKey: secrets.linkSigningKey,
-        settings: routingFromEnvironment(),
-        clock,
-      })).catch((error: unknown) => {
-        acknowledgements = undefined;
-        throw error;
-      })),
+    acknowledgements: () => {
+      if (!acknowledgements || Date.now() - acknowledgements.at > keysMaxAgeMs) {
+        const value = loadLinkKeys(process.env, secretsClient).then((linkKeys) => ({
+          alerts: dynamoAlertStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }, config.retentionDays),
+          linkKeys,
+          settings: alertSettingsFromEnvironment(),
+          clock,
+        }));
+        const entry = { at: Date.now(), value };
+        value.catch(() => {
+          if (acknowledgements === entry) acknowledgements = undefined;
+        });
+        acknowledgements = entry;
+      }
+      return acknowledgements.value;
+    },
     clock,
   };
+}
+
+function required(value: string | undefined, name: string): string {
+  if (!value) throw new Error(`${name} is not set: case reads could not be audited, so none would be answered`);
+  return value;
 }
 
 export const handler = lazily(() => apiHandler(apiDependencies()));

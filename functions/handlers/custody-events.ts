@@ -8,12 +8,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseCustodyMessage } from '../../events/custody-message';
 import { describe } from '../../events/validation';
-import { dynamoDocuments, sqsClient } from '../commons/clients';
+import { dynamoDocuments, secretsClient, sqsClient } from '../commons/clients';
 import { routingFromEnvironment, runtimeConfig, type RuntimeConfig } from '../commons/config';
-import { lambdaHandler, lazily } from '../commons/lambda';
+import { lambdaHandler, lazilyAsync, loggingFailures } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
 import { dynamoReleaseStore } from '../adapters/dynamodb/release-store';
 import { deadLetterQueue, type RejectedMessages } from '../adapters/rejected-messages';
+import { identifierKey, routingFromSecret } from '../adapters/secrets';
 import { bankHolidaysRefreshCommand, englandAndWales } from '../domain/calendar';
 import { bankHolidayMetrics } from '../commons/operations-metrics';
 import { recordCustodyEvent, type RecordDependencies } from '../use-cases/record-custody-event';
@@ -27,7 +28,7 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
   const processor = new BatchProcessor(EventType.SQS);
 
   const recordMessage = async (message: SQSRecord): Promise<void> => {
-    const parsed = parseCustodyMessage(message.body);
+    const parsed = parseCustodyMessage(message.body, deps.record.idKey);
     if (!parsed.ok) {
       logger.warn('custody message rejected', { messageId: message.messageId, reason: describe(parsed.errors) });
       await deps.rejected.keep({ messageId: message.messageId, body: message.body, errors: parsed.errors });
@@ -61,11 +62,11 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
   };
 
   return lambdaHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, recordMessage, processor, { context }),
+    processPartialResponse(event, loggingFailures((m: SQSRecord) => m.messageId, recordMessage), processor, { context }),
   );
 }
 
-export function recordDependencies(config: RuntimeConfig): RecordDependencies {
+export function recordDependencies(config: RuntimeConfig, idKey: string): RecordDependencies {
   return {
     store: dynamoReleaseStore(dynamoDocuments(), { records: config.recordsTable, aggregates: config.aggregatesTable }),
     rules: { calendar: englandAndWales, lateDayFrom: config.lateDayFrom },
@@ -73,15 +74,19 @@ export function recordDependencies(config: RuntimeConfig): RecordDependencies {
     scope: config.scope,
     scheduleWindowDays: config.scheduleWindowDays,
     retentionDays: config.retentionDays,
+    idKey,
     clock: () => new Date(),
   };
 }
 
 /** Wiring for AWS: everything from the environment, built on the first invocation. */
-export function dependenciesFromEnvironment(): CustodyEventsDependencies {
+export async function dependenciesFromEnvironment(): Promise<CustodyEventsDependencies> {
   const config = runtimeConfig();
   if (!config.custodyDeadLetterQueueUrl) throw new Error('CUSTODY_DLQ_URL is not set: rejected messages would have nowhere to go');
-  return { record: recordDependencies(config), rejected: deadLetterQueue(sqsClient(), config.custodyDeadLetterQueueUrl, 'custody-events') };
+  return { record: recordDependencies(config, await identifierKey(process.env, secretsClient)), rejected: deadLetterQueue(sqsClient(), config.custodyDeadLetterQueueUrl, 'custody-events') };
 }
 
-export const handler = lazily(() => custodyEventsHandler(dependenciesFromEnvironment()));
+export const handler = lazilyAsync(async () => {
+  await routingFromSecret(process.env, secretsClient);
+  return custodyEventsHandler(await dependenciesFromEnvironment());
+});

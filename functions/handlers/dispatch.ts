@@ -14,6 +14,7 @@ import { entity } from '../commons/resources';
 import { lambdaHandler, lazilyAsync } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
 import { loadAlertSecrets, type AlertSecrets } from '../adapters/alert-secrets';
+import { routingFromSecret } from '../adapters/secrets';
 import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
 import { dynamoDeliveryStore } from '../adapters/dynamodb/delivery-store';
 import { dynamoRotaStore } from '../adapters/dynamodb/rota-store';
@@ -77,7 +78,8 @@ export function channelsFor(
   if (!notify) throw new Error('no alert channel configured: set a Notify key, ALERTS_TOPIC_ARN (AWS) or OUTBOX_FILE (local)');
   // Locally, webhooks land in the outbox like everything else unless WEBHOOKS_LIVE is set. A live webhook is
   // signed at the wall clock (a transport timestamp the receiver checks against its own), never a story clock.
-  const webhook = env.OUTBOX_FILE && !env.WEBHOOKS_LIVE ? fallback : secrets.webhookSigningKey ? webhookChannel(secrets.webhookSigningKey) : unconfigured('webhook', 'webhookSigningKey is not in the alert secrets');
+  // Each receiver has its own signing key, so no receiver can sign a message another would accept.
+  const webhook = env.OUTBOX_FILE && !env.WEBHOOKS_LIVE ? fallback : webhookChannel(secrets.webhookKeys);
   return { sms: notify, email: notify, webhook: webhook! };
 }
 
@@ -103,10 +105,14 @@ export async function dispatchDependencies(env: NodeJS.ProcessEnv = process.env)
     rota: dynamoRotaStore(client, config.recordsTable),
     routing,
     channels: channelsFor(secrets, routing, env),
-    links: { baseUrl: env.PUBLIC_BASE_URL, key: secrets.linkSigningKey },
+    links: { baseUrl: env.PUBLIC_BASE_URL, keys: secrets.linkKeys },
     retry: { attempts: 4, backoffMs: 500 },
     clock: () => new Date(),
   };
 }
 
-export const handler = lazilyAsync(async () => dispatchHandler(await dispatchDependencies()));
+// Rebuilt every five minutes, so a rotated or withdrawn link or webhook key reaches a warm container.
+export const handler = lazilyAsync(async () => {
+  await routingFromSecret(process.env, secretsClient);
+  return dispatchHandler(await dispatchDependencies());
+}, { maxAgeMs: 5 * 60_000 });

@@ -12,6 +12,7 @@ import { csv } from '../domain/csv';
 import { dimensionsOf, metrics, selectMetrics, type Metric } from '../domain/metrics';
 import type { MetricQuery, MetricResult } from '../use-cases/query-metrics';
 import type { AggregateQuery } from '../use-cases/query-aggregates';
+import { suppressedText } from '../domain/disclosure';
 
 /** Five years of days at most in one answer. */
 const maxDays = 5 * 366;
@@ -103,7 +104,7 @@ export function metricsCsv(result: MetricResult): string {
         m.name,
         m.meaning,
         m.unit,
-        v.value,
+        'suppressed' in v ? suppressedText : v.value,
         v.numerator,
         v.denominator,
         ...used.map((name) => (dimensionsOf(m).includes(name) ? (result.dimensions[name] ?? 'all') : '')),

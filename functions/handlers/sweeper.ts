@@ -5,11 +5,12 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { dynamoDocuments } from '../commons/clients';
+import { dynamoDocuments, secretsClient } from '../commons/clients';
 import { routingFromEnvironment, runtimeConfig } from '../commons/config';
-import { lambdaHandler, lazily } from '../commons/lambda';
+import { lambdaHandler, lazilyAsync } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
 import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
+import { identifierKey, routingFromSecret } from '../adapters/secrets';
 import { dynamoDigestReader, dynamoScheduleReader } from '../adapters/dynamodb/sweep-sources';
 import { bankHolidayCoverageWarning, englandAndWales, londonTime } from '../domain/calendar';
 import { bankHolidayMetrics } from '../commons/operations-metrics';
@@ -34,7 +35,7 @@ export function sweeperHandler(deps: SweepDependencies) {
   });
 }
 
-export function sweepDependencies(env: NodeJS.ProcessEnv = process.env): SweepDependencies {
+export function sweepDependencies(idKey: string, env: NodeJS.ProcessEnv = process.env): SweepDependencies {
   const config = runtimeConfig(env);
   const client = dynamoDocuments();
   return {
@@ -44,8 +45,12 @@ export function sweepDependencies(env: NodeJS.ProcessEnv = process.env): SweepDe
     routing: routingFromEnvironment(env),
     calendar: englandAndWales,
     retentionDays: config.retentionDays,
+    idKey,
     clock: () => new Date(),
   };
 }
 
-export const handler = lazily(() => sweeperHandler(sweepDependencies()));
+export const handler = lazilyAsync(async () => {
+  await routingFromSecret(process.env, secretsClient);
+  return sweeperHandler(sweepDependencies(await identifierKey(process.env, secretsClient)));
+});

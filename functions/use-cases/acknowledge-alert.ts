@@ -8,13 +8,14 @@
  * 4. Apply at the version read; when the alert moved on meanwhile (a sweep paged the next step), decide again.
  */
 import { acknowledge, resolve, type Alert } from '../domain/alerts';
-import { checkLink, type LinkAction } from '../domain/alert-link';
+import { checkLink, type LinkAction, type LinkKeys } from '../domain/alert-link';
 import type { AlertSettings } from '../domain/alerts';
 import type { AlertStore } from './alert-ports';
 
 export interface AcknowledgeDependencies {
   alerts: AlertStore;
-  linkKey: string;
+  /** The link-signing keys still held: the current one and the previous one. */
+  linkKeys: LinkKeys;
   settings: AlertSettings;
   clock: () => Date;
 }
@@ -32,7 +33,7 @@ export async function acknowledgeAlert(
   request: { alertId: string; token: string | null; action: LinkAction; confirm: boolean },
   deps: AcknowledgeDependencies,
 ): Promise<AcknowledgeResult> {
-  const link = checkLink(request.token, { alertId: request.alertId, action: request.action }, deps.linkKey, deps.clock());
+  const link = checkLink(request.token, { alertId: request.alertId, action: request.action }, deps.linkKeys, deps.clock());
   if (!link.ok) return { outcome: 'invalid-link', why: link.why };
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {

@@ -12,7 +12,10 @@
  *    at once. A send that kept failing for a passing reason is thrown, so the stream retries it.
  */
 import { escalate, noticeKey, type Alert, type Notice } from '../domain/alerts';
-import { linkUrl } from '../domain/alert-link';
+import { linkUrl, type LinkKeys } from '../domain/alert-link';
+
+/** How long a link works after its alert's life ends. */
+const linkGraceSeconds = 12 * 3600;
 import { messageFor, type AlertMessage } from '../domain/alert-message';
 import { escalationStep } from '../domain/escalation';
 import type { RotaChannel } from '../domain/rota';
@@ -80,7 +83,7 @@ export interface DispatchDependencies {
   routing: RoutingConfig;
   channels: Channels;
   /** Base URL of the HTTP API and the key that signs acknowledge links. */
-  links: { baseUrl: string; key: string };
+  links: { baseUrl: string; keys: LinkKeys };
   retry: { attempts: number; backoffMs: number };
   clock: () => Date;
   sleep?: (ms: number) => Promise<void>;
@@ -178,11 +181,11 @@ async function route(alert: Alert, notice: Notice, deps: DispatchDependencies): 
 }
 
 function linksFor(alert: Alert, notice: Notice, recipient: Recipient, deps: DispatchDependencies): { acknowledge?: string; resolve?: string } {
-  // The link outlives the alert by a week, so a late click is told what became of the alert rather than just "expired".
-  const expires = Math.floor(Date.parse(alert.expiresAfter) / 1000) + 7 * 86_400;
+  // The link outlives the alert by half a day, so a late click is told what became of the alert rather than just "expired".
+  const expires = Math.floor(Date.parse(alert.expiresAfter) / 1000) + linkGraceSeconds;
   const claims = { alertId: alert.alertId, recipient: recipient.id, expires };
-  if (notice.purpose === 'page') return { acknowledge: linkUrl(deps.links.baseUrl, { ...claims, action: 'ack' }, deps.links.key) };
-  if (notice.purpose === 'reminder') return { resolve: linkUrl(deps.links.baseUrl, { ...claims, action: 'resolve' }, deps.links.key) };
+  if (notice.purpose === 'page') return { acknowledge: linkUrl(deps.links.baseUrl, { ...claims, action: 'ack' }, deps.links.keys) };
+  if (notice.purpose === 'reminder') return { resolve: linkUrl(deps.links.baseUrl, { ...claims, action: 'resolve' }, deps.links.keys) };
   return {};
 }
 

@@ -53,7 +53,8 @@ export interface PartnerDropBucket {
   open(object: DroppedObject): Promise<AsyncIterable<Uint8Array> | undefined>;
   writeReport(report: FileReport, paths: { json: string[]; csv: string }): Promise<void>;
   /** Moves an object; a source that is gone was moved before. */
-  move(from: string, to: string): Promise<void>;
+  /** Copies the object (the version given, when S3 named one) to `to`, then deletes that version from `from`. */
+  move(from: string, to: string, versionId?: string): Promise<void>;
 }
 
 export interface StoredOutcome extends OutcomeState {
@@ -137,7 +138,7 @@ export async function ingestPartnerFile(object: DroppedObject, deps: IngestDepen
   const dropId = `${object.key}#${object.versionId ?? object.sequencer ?? object.eTag ?? ''}`;
   const handled = await deps.ledger.handledDrop(dropId);
   if (handled) {
-    await deps.bucket.move(object.key, handled.movedTo); // finishes a move a crash interrupted
+    await deps.bucket.move(object.key, handled.movedTo, object.versionId); // finishes a move a crash interrupted
     return { outcome: 'redelivered' };
   }
 
@@ -168,10 +169,13 @@ export async function ingestPartnerFile(object: DroppedObject, deps: IngestDepen
   if ('unreadable' in first) return finish({ ...base, outcome: 'quarantined', reason: first.unreadable });
   const { sha256, bytes } = first;
   const withDigest = { ...base, sha256, bytes };
-  const earlier = await deps.ledger.ingestedFile(sha256);
+  // The same bytes are a duplicate of the same partner's earlier file only: the ledger is per partner, so one
+  // partner's upload is never refused, nor its report told the name of, another partner's file.
+  const ledgerKey = `${location.partner.id}.${sha256}`;
+  const earlier = await deps.ledger.ingestedFile(ledgerKey);
   if (earlier) return finish(duplicateReport(withDigest, earlier));
-  const identity: FileIdentity = { sha256, partnerId: location.partner.id, kind: location.kind, file: object.key, receivedAt: object.receivedAt };
-  const record = (report: FileReport) => finish(report, { sha256, file: object.key, partnerId: identity.partnerId, kind: identity.kind, receivedAt: object.receivedAt, outcome: report.outcome, rows: report.rows });
+  const identity: FileIdentity = { sha256: ledgerKey, partnerId: location.partner.id, kind: location.kind, file: object.key, receivedAt: object.receivedAt };
+  const record = (report: FileReport) => finish(report, { sha256: ledgerKey, file: object.key, partnerId: identity.partnerId, kind: identity.kind, receivedAt: object.receivedAt, outcome: report.outcome, rows: report.rows });
 
   if (!first.header.ok) return record({ ...withDigest, warnings: first.header.warnings, reason: first.header.reason });
   if (first.rows === 0) return record({ ...withDigest, warnings: first.header.header.warnings, reason: 'the file has a header but no rows' });
@@ -435,6 +439,6 @@ async function complete(report: FileReport, file: IngestedFile | undefined, c: C
     const earlier = await deps.ledger.ingestedFile(file!.sha256);
     return complete(duplicateReport({ ...report, rows: { total: 0, accepted: 0, rejected: 0 }, warnings: [], rejections: [], rejectionsNotListed: 0 }, earlier!), undefined, c, deps);
   }
-  await deps.bucket.move(c.object.key, movedTo);
+  await deps.bucket.move(c.object.key, movedTo, c.object.versionId);
   return { outcome: report.outcome, report };
 }

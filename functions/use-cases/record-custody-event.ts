@@ -74,6 +74,8 @@ export interface RecordDependencies {
   scope: Scope;
   scheduleWindowDays: number;
   retentionDays: number;
+  /** The deployment's identifier key: alert ids are keyed with it. */
+  idKey: string;
   clock: () => Date;
 }
 
@@ -105,7 +107,7 @@ export async function recordCustodyEvent(event: RecordableEvent, source: string,
     const late = tooLateToAlert(event.occurredAt, transition.caseAfter?.releasedAt, now, deps.routing);
     const { raised, repeated } = transition.caseAfter && !late ? alertsForRelease(transition.caseAfter, event.person.prisonNumber, deps.routing) : { raised: [], repeated: [] };
     transition.caseAfter?.alertKeys.push(...raised.map((a) => a.dedupKey));
-    const alerts = raised.map((draft) => openAlert(draft, now, deps.routing));
+    const alerts = raised.map((draft) => openAlert(draft, now, deps.routing, deps.idKey));
     // The digest is by release date (yesterday's releases), so an old release never reaches one: no need to hold it back.
     const digestEntry = transition.caseAfter && digestEntryFor(transition.caseAfter, deps.routing);
     const counters = [
@@ -141,7 +143,7 @@ export async function recordCustodyEvent(event: RecordableEvent, source: string,
       expectedVersion: before?.version ?? 0,
       counters,
       alerts,
-      repeatedAlertIds: repeated.map((d) => alertIdFor(d.dedupKey)),
+      repeatedAlertIds: repeated.map((d) => alertIdFor(d.dedupKey, deps.idKey)),
       digestEntries: digestEntry ? [digestEntry] : [],
       expiresAt: expiry(after, now, deps.retentionDays),
     });

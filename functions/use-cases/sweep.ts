@@ -22,6 +22,8 @@ export interface SweepDependencies {
   routing: RoutingConfig;
   calendar: WorkingCalendar;
   retentionDays: number;
+  /** The deployment's identifier key: alert ids are keyed with it. */
+  idKey: string;
   clock: () => Date;
   /** Most due alerts handled per sweep; the rest wait for the next minute. */
   batchSize?: number;
@@ -57,7 +59,7 @@ export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
   const horizon = deps.calendar.addWorkingDays(today, deps.routing.preReleaseWarningWorkingDays);
   for (const person of await deps.schedules.scheduledBetween(today, horizon)) {
     const draft = preReleaseWarning(person, today, deps.calendar, deps.routing);
-    if (draft && (await raise(openAlert(draft, now, deps.routing), deps)) === 'raised') result.warnings += 1;
+    if (draft && (await raise(openAlert(draft, now, deps.routing, deps.idKey), deps)) === 'raised') result.warnings += 1;
   }
 
   if (londonTime(now).minutesOfDay >= minutesOf(deps.routing.digestAt)) {
@@ -65,7 +67,7 @@ export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
     for (const localAuthority of Object.keys(deps.routing.areas)) {
       const entries = await deps.digests.entries(localAuthority, yesterday);
       for (const draft of digestAlerts(yesterday, localAuthority, entries, deps.routing)) {
-        if ((await raise(openAlert(draft, now, deps.routing), deps)) === 'raised') result.digests += 1;
+        if ((await raise(openAlert(draft, now, deps.routing, deps.idKey), deps)) === 'raised') result.digests += 1;
       }
     }
   }

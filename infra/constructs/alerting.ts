@@ -31,40 +31,60 @@ export interface AlertingProps {
 }
 
 export class Alerting extends Construct {
-  readonly secret: Secret;
+  /** One secret per purpose: each function is granted only the ones it uses. */
+  readonly linkSigningKeys: Secret;
+  readonly notifyApiKey: Secret;
+  readonly webhookSigningKeys: Secret;
   readonly sweeper: GatehouseFunction;
   readonly schedule: Schedule;
   readonly scheduleDeadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: AlertingProps) {
     super(scope, id);
-    const { config, key, data, routingJson, custodyEvents, alertDispatch, api } = props;
-    const routing = { ROUTING_CONFIG: routingJson, RETENTION_DAYS: String(config.retentionDays) };
+    const { config, key, data, routingJson, alertDispatch, api } = props;
+    // The routing itself is a secret (GatehouseStack.routing): only the retention travels in the environment.
+    const routing = { RETENTION_DAYS: String(config.retentionDays) };
 
-    // The link key is generated here; operators add notifyApiKey (and webhookSigningKey, shared with receivers).
-    this.secret = new Secret(this, 'AlertSecrets', {
-      description: 'Gatehouse alerts: notifyApiKey (GOV.UK Notify), linkSigningKey (acknowledge links), webhookSigningKey',
+    const removalPolicy = config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    // The link keys are generated here as {"current": "1", "1": …}; rotation adds "2" and moves current (docs/operations.md).
+    this.linkSigningKeys = new Secret(this, 'LinkSigningKeys', {
+      description: 'Gatehouse acknowledge links: {"current": "<key id>", "<key id>": "<key>", …} (current and previous keys)',
       encryptionKey: key,
-      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'linkSigningKey', passwordLength: 48, excludePunctuation: true },
-      removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      generateSecretString: { secretStringTemplate: JSON.stringify({ current: '1' }), generateStringKey: '1', passwordLength: 48, excludePunctuation: true },
+      removalPolicy,
     });
-    const readSecret = new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [this.secret.secretArn] });
+    // Operators put the Notify key and the webhook receivers' keys; until then Notify is off and webhooks are refused.
+    this.notifyApiKey = new Secret(this, 'NotifyApiKey', {
+      description: 'Gatehouse GOV.UK Notify API key: {"apiKey": "<name>-<service id>-<secret>"}',
+      encryptionKey: key,
+      secretObjectValue: {},
+      removalPolicy,
+    });
+    this.webhookSigningKeys = new Secret(this, 'WebhookSigningKeys', {
+      description: 'Gatehouse webhook signing keys, one per receiver: {"<contact id>": "<key shared with that receiver only>"}',
+      encryptionKey: key,
+      secretObjectValue: {},
+      removalPolicy,
+    });
+    const reads = (...secrets: Secret[]) => new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: secrets.map((s) => s.secretArn) });
     const indexes = (...names: string[]) => names.map((n) => `${data.records.tableArn}/index/${recordsTable.globalIndexes.find((i) => i.indexName === n)!.indexName}`);
 
-    // Raising: the custody-events function opens alerts with the area's escalation policy.
-    custodyEvents.handler.addEnvironment('ROUTING_CONFIG', routingJson);
 
     // Sending: dispatch reads the alert, its rota and deliveries, writes the next step when a page cannot be delivered.
-    for (const [name, value] of Object.entries({ ...routing, ALERT_SECRETS_ARN: this.secret.secretArn, PUBLIC_BASE_URL: api.httpApi.apiEndpoint })) alertDispatch.handler.addEnvironment(name, value);
+    const dispatchSecrets = { LINK_SIGNING_KEYS_SECRET_ARN: this.linkSigningKeys.secretArn, NOTIFY_API_KEY_SECRET_ARN: this.notifyApiKey.secretArn, WEBHOOK_SIGNING_KEYS_SECRET_ARN: this.webhookSigningKeys.secretArn };
+    for (const [name, value] of Object.entries({ ...routing, ...dispatchSecrets, PUBLIC_BASE_URL: api.httpApi.apiEndpoint })) alertDispatch.handler.addEnvironment(name, value);
     alertDispatch.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [data.records.tableArn] }));
     alertDispatch.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:UpdateItem'], resources: [data.aggregates.tableArn] }));
-    alertDispatch.handler.addToRolePolicy(readSecret);
+    alertDispatch.handler.addToRolePolicy(reads(this.linkSigningKeys, this.notifyApiKey, this.webhookSigningKeys));
 
-    // Acknowledging: the api function checks the signed link and moves the alert on, with its counters.
-    for (const [name, value] of Object.entries({ ...routing, ALERT_SECRETS_ARN: this.secret.secretArn })) api.handler.addEnvironment(name, value);
+    // Acknowledging: the api function checks the signed link and moves the alert on, with its counters. It gets the
+    // link keys and the alert lifetimes, never the contacts nor the Notify or webhook keys.
+    const settings = JSON.parse(routingJson) as { reNotifyAcknowledgedAfterMinutes: number; alertLifetimeHours: number };
+    const alertSettings = { reNotifyAcknowledgedAfterMinutes: settings.reNotifyAcknowledgedAfterMinutes, alertLifetimeHours: settings.alertLifetimeHours };
+    for (const [name, value] of Object.entries({ ALERT_SETTINGS: JSON.stringify(alertSettings), RETENTION_DAYS: String(config.retentionDays), LINK_SIGNING_KEYS_SECRET_ARN: this.linkSigningKeys.secretArn })) api.handler.addEnvironment(name, value);
     api.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [data.records.tableArn] }));
     api.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:UpdateItem'], resources: [data.aggregates.tableArn] }));
-    api.handler.addToRolePolicy(readSecret);
+    api.handler.addToRolePolicy(reads(this.linkSigningKeys));
 
     // Sweeping: query due alerts and pending schedules by index (never a scan), move alerts on, raise warnings and digests.
     this.sweeper = new GatehouseFunction(this, 'Sweeper', { name: 'sweeper', config, key, timeout: Duration.seconds(50), environment: { ...data.environment, ...routing } });

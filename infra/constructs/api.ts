@@ -1,13 +1,15 @@
 /**
  * The HTTP API: API Gateway HTTP API in front of the `api` function. Board and case routes sit behind a
- * Cognito JWT authorizer; routes that must answer a signed link (an alert acknowledgement) opt out explicitly.
+ * Cognito JWT authorizer that also checks each route's OAuth scope (figures or cases; functions/domain/access.ts);
+ * routes that must answer a signed link (an alert acknowledgement) opt out explicitly.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, LogGroupLogDestination, type HttpRouteProps } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnRoute, CfnStage, CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, LogGroupLogDestination, type HttpRouteProps } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Aws } from 'aws-cdk-lib';
-import { AccountRecovery, FeaturePlan, Mfa, OAuthScope, UserPool, UserPoolClientIdentityProvider, type UserPoolClient, type UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
+import { AccountRecovery, CfnUserPoolGroup, FeaturePlan, Mfa, OAuthScope, ResourceServerScope, UserPool, UserPoolClientIdentityProvider, type UserPoolClient, type UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
+import { caseWorkerGroup, groups, partnershipAreas, resourceServer, scopes } from '../../functions/domain/access';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -16,12 +18,12 @@ import type { StageConfig } from '../config/stages';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
 
-/** Routes answered by the api function, with whether they need a signed-in user. */
-export const apiRoutes: { method: HttpMethod; path: string; public?: boolean }[] = [
-  { method: HttpMethod.GET, path: '/cases/{prisonNumber}' },
-  { method: HttpMethod.GET, path: '/aggregates' },
-  { method: HttpMethod.GET, path: '/aggregates/export.csv' },
-  { method: HttpMethod.GET, path: '/metrics' },
+/** Routes answered by the api function, with the OAuth scope each needs, or that it is public. */
+export const apiRoutes: { method: HttpMethod; path: string; public?: boolean; scope?: string }[] = [
+  { method: HttpMethod.GET, path: '/cases/{prisonNumber}', scope: scopes.cases },
+  { method: HttpMethod.GET, path: '/aggregates', scope: scopes.figures },
+  { method: HttpMethod.GET, path: '/aggregates/export.csv', scope: scopes.figures },
+  { method: HttpMethod.GET, path: '/metrics', scope: scopes.figures },
   // Acknowledge and resolve links from alert messages: the signed token in the link is the authorisation.
   { method: HttpMethod.GET, path: '/alerts/{alertId}/ack', public: true },
   { method: HttpMethod.POST, path: '/alerts/{alertId}/ack', public: true },
@@ -54,6 +56,17 @@ export class Api extends Construct {
       deletionProtection: config.protectData,
       removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    // Who reads what is a group (given by an administrator); the scope on each route is what the client asked for.
+    const figuresScope = new ResourceServerScope({ scopeName: scopes.figures.split('/')[1]!, scopeDescription: 'Read the published figures' });
+    const casesScope = new ResourceServerScope({ scopeName: scopes.cases.split('/')[1]!, scopeDescription: 'Read release cases of the areas one works in (audited)' });
+    const server = this.userPool.addResourceServer('Gatehouse', { identifier: resourceServer, scopes: [figuresScope, casesScope] });
+    for (const [name, description] of [
+      [groups.board, 'Board members: figures only'],
+      [groups.operators, 'Operators: exact figures'],
+      ...partnershipAreas.map((la) => [caseWorkerGroup(la), `Case workers of ${la}: that area's release cases, every read audited`]),
+    ] as const) {
+      new CfnUserPoolGroup(this, `Group-${name}`, { userPoolId: this.userPool.userPoolId, groupName: name, description });
+    }
     this.client = this.userPool.addClient('Dashboard', {
       authFlows: { userSrp: true },
       preventUserExistenceErrors: true,
@@ -62,7 +75,7 @@ export class Api extends Construct {
       // The dashboard is a public client: authorization code with PKCE through the hosted UI, no secret, no implicit flow.
       supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
       ...(dashboard
-        ? { oAuth: { flows: { authorizationCodeGrant: true }, scopes: [OAuthScope.OPENID, OAuthScope.EMAIL], callbackUrls: [dashboard.signInCallback], logoutUrls: [dashboard.signInCallback] } }
+        ? { oAuth: { flows: { authorizationCodeGrant: true }, scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.resourceServer(server, figuresScope), OAuthScope.resourceServer(server, casesScope)], callbackUrls: [dashboard.signInCallback], logoutUrls: [dashboard.signInCallback] } }
         : { oAuth: { flows: {} } }),
     });
     if (dashboard) {
@@ -70,9 +83,11 @@ export class Api extends Construct {
       this.signIn = this.userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix: `gatehouse-${config.stage}-${Aws.ACCOUNT_ID}` } });
     }
 
-    this.handler = new GatehouseFunction(this, 'Function', { name: 'api', config, key, environment: { ...data.environment } });
+    this.handler = new GatehouseFunction(this, 'Function', { name: 'api', config, key, environment: { ...data.environment, ...data.auditEnvironment } });
     this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:GetItem'], resources: [data.records.tableArn] }));
     this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:Query'], resources: [data.aggregates.tableArn] }));
+    // Every case read is recorded before it is answered: new entries only (the table's policy denies the rest).
+    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:PutItem'], resources: [data.audit.tableArn] }));
     this.handler.grantKeyUse(key);
 
     const authorizer = new HttpJwtAuthorizer('Cognito', this.userPool.userPoolProviderUrl, { jwtAudience: [this.client.userPoolClientId] });
@@ -88,7 +103,7 @@ export class Api extends Construct {
       encryptionKey: key,
       removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    this.httpApi.addStage('DefaultStage', {
+    const stage = this.httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
@@ -96,7 +111,14 @@ export class Api extends Construct {
     });
 
     const integration = new HttpLambdaIntegration('Api', this.handler);
-    for (const r of apiRoutes) this.addRoute({ path: r.path, methods: [r.method], integration, ...(r.public ? { authorizer: new HttpNoneAuthorizer() } : {}) });
+    const cfnStage = stage.node.defaultChild as CfnStage;
+    for (const r of apiRoutes) {
+      const [route] = this.httpApi.addRoutes({ path: r.path, methods: [r.method], integration, ...(r.public ? { authorizer: new HttpNoneAuthorizer() } : { authorizationScopes: [r.scope!] }) });
+      if (r.public) cfnStage.addDependency(route!.node.defaultChild as CfnRoute);
+    }
+    // The public acknowledgement routes need no sign-in, so they get a budget of their own: a flood of guessed links
+    // neither reaches the stage's whole limit nor starves the board. On-call workers click a handful an hour.
+    cfnStage.routeSettings = Object.fromEntries(apiRoutes.filter((r) => r.public).map((r) => [`${r.method} ${r.path}`, { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 }]));
   }
 
   addRoute(route: Omit<HttpRouteProps, 'httpApi' | 'routeKey'> & { path: string; methods: HttpMethod[] }): void {

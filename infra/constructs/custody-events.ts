@@ -3,14 +3,13 @@
  * Producers reach the queue three ways: the HMPPS domain-events SNS topic (a subscription filtered on
  * `eventType`), Gatehouse's own EventBridge bus (a rule for custody events v1), or SQS directly.
  */
-import { Duration } from 'aws-cdk-lib';
-import { EventBus, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
-import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { Aws, Duration } from 'aws-cdk-lib';
+import { EventBus, Rule, RuleTargetInput, type IRuleTarget, type RuleTargetConfig } from 'aws-cdk-lib/aws-events';
 import { Topic, SubscriptionFilter } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY } from 'aws-cdk-lib/cx-api';
 import { hmppsEventTypes } from '../../events/hmpps/domain-event';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -66,12 +65,17 @@ export class CustodyEvents extends Construct {
     }
 
     // Direct producers (HMP Durham's systems) publish to Gatehouse's bus; the rule hands the event itself to the queue.
-    this.bus = new EventBus(this, 'Bus', { eventBusName: `gatehouse-${config.stage}-custody` });
+    const busName = `gatehouse-${config.stage}-custody`;
+    this.bus = new EventBus(this, 'Bus', { eventBusName: busName });
+    // Named, so the queue and key policies can name the rule's ARN without a dependency cycle (key → rule → queue → key).
+    const ruleName = `gatehouse-${config.stage}-custody-events-v1`;
+    const ruleArn = `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/${busName}/${ruleName}`;
     new Rule(this, 'CustodyEventsV1', {
       eventBus: this.bus,
+      ruleName,
       description: 'Custody events v1 from direct producers to the custody queue',
       eventPattern: { detailType: ['custody-event.v1'] },
-      targets: [new SqsQueue(this.queue, { message: RuleTargetInput.fromEventPath('$.detail'), deadLetterQueue: this.deadLetterQueue, retryAttempts: 8, maxEventAge: Duration.hours(24) })],
+      targets: [queueTargetOfRule(this.queue, this.deadLetterQueue, key, ruleArn)],
     });
 
     // Least privilege: read the person, write ledger/person/alerts in one transaction, add to counters.
@@ -89,4 +93,28 @@ export class CustodyEvents extends Construct {
     this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }));
     this.handler.grantKeyUse(key);
   }
+}
+
+/**
+ * The rule's SQS target, with EventBridge's permissions on the queue, its dead-letter queue and the key limited to
+ * this one rule (aws:SourceArn). CDK's SqsQueue target leaves the condition off for a KMS-encrypted queue (at most
+ * aws:SourceAccount, with @aws-cdk/aws-events:eventsTargetQueueSameAccount), so any rule in the account could send.
+ */
+function queueTargetOfRule(queue: Queue, deadLetterQueue: Queue, key: IKey, ruleArn: string): IRuleTarget {
+  return {
+    bind(): RuleTargetConfig {
+      const events = new ServicePrincipal('events.amazonaws.com');
+      const fromTheRule = { ArnEquals: { 'aws:SourceArn': ruleArn } };
+      for (const q of [queue, deadLetterQueue]) {
+        q.addToResourcePolicy(new PolicyStatement({ principals: [events], actions: ['sqs:SendMessage'], resources: [q.queueArn], conditions: fromTheRule }));
+      }
+      key.addToResourcePolicy(new PolicyStatement({ principals: [events], actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: ['*'], conditions: fromTheRule }));
+      return {
+        arn: queue.queueArn,
+        input: RuleTargetInput.fromEventPath('$.detail'),
+        deadLetterConfig: { arn: deadLetterQueue.queueArn },
+        retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: Duration.hours(24).toSeconds() },
+      };
+    },
+  };
 }

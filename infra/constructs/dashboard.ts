@@ -6,6 +6,7 @@
  * Built in two steps because the API and the site need each other's addresses: the distribution first
  * (its URL is the sign-in callback and the API's CORS origin), then `publish` once the API exists.
  */
+import { scopes } from '../../functions/domain/access';
 import { readFileSync } from 'node:fs';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
@@ -108,7 +109,7 @@ export class Dashboard extends Construct {
     if (!api.signIn) throw new Error('the API has no sign-in domain: construct it with the dashboard');
     const config: DashboardConfig = {
       apiUrl: api.httpApi.apiEndpoint,
-      auth: { domain: api.signIn.baseUrl(), clientId: api.client.userPoolClientId, redirectUri: this.signInCallback, scopes: ['openid', 'email'] },
+      auth: { domain: api.signIn.baseUrl(), clientId: api.client.userPoolClientId, redirectUri: this.signInCallback, scopes: ['openid', 'email', scopes.figures] },
     };
     const logGroup = (this.publishLogs = new LogGroup(this, 'PublishLogs', {
       retention: this.config.logRetentionDays === 90 ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_MONTH,

@@ -51,6 +51,10 @@ export class GatehouseFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: `gatehouse-${props.name}`,
         POWERTOOLS_METRICS_NAMESPACE: 'Gatehouse',
         NODE_OPTIONS: '--enable-source-maps',
+        // Traces must not carry what a handler returns or throws: a case body, an acknowledgement page with its
+        // signed token, an error message that echoes input. Segments keep timings and annotations only.
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+        POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
         ...props.environment,
       },
       bundling: {

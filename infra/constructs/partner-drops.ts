@@ -19,6 +19,16 @@ import { scopeEnvironment, type StageConfig } from '../config/stages';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
 
+/** The IAM principals that may act for a partner: created by the account's administrators under these names. */
+export function partnerPrincipals(partnerId: string): string[] {
+  return [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/gatehouse-partner-${partnerId}-*`, `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:user/gatehouse-partner/${partnerId}/*`];
+}
+
+/** What a partner's uploader passes as ExternalId when it assumes the partner's role. */
+export function partnerExternalId(stage: string, partnerId: string): string {
+  return `gatehouse-${stage}-${partnerId}`;
+}
+
 export class PartnerDrops extends Construct {
   readonly bucket: Bucket;
   readonly accessLogs: Bucket;
@@ -113,7 +123,7 @@ export class PartnerDrops extends Construct {
     this.handler.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
 
     const objects = (prefix: string) => `${this.bucket.bucketArn}/${prefix}*`;
-    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject'], resources: [objects(prefixes.incoming)] }));
+    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject', 's3:DeleteObjectVersion'], resources: [objects(prefixes.incoming)] }));
     this.handler.addToRolePolicy(
       new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject'], resources: [prefixes.reports, prefixes.quarantine, prefixes.archive].map(objects) }),
     );
@@ -132,8 +142,13 @@ export class PartnerDrops extends Construct {
     const region = Stack.of(this).region;
     for (const partner of registry) {
       const role = new Role(this, `Partner-${partner.id}`, {
-        // Assumed by the people or systems this account's administrators let act for the partner.
-        assumedBy: new AccountPrincipal(Aws.ACCOUNT_ID),
+        // Not the whole account: only the principals named for this partner (roles gatehouse-partner-{id}-*, users
+        // under the path /gatehouse-partner/{id}/), and only with the partner's external id, so a principal allowed
+        // sts:AssumeRole on * elsewhere in the account cannot become a partner, nor one partner another.
+        assumedBy: new AccountPrincipal(Aws.ACCOUNT_ID).withConditions({
+          ArnLike: { 'aws:PrincipalArn': partnerPrincipals(partner.id) },
+          StringEquals: { 'sts:ExternalId': partnerExternalId(config.stage, partner.id) },
+        }),
         description: `Gatehouse partner drops: ${partner.name}`.slice(0, 1000),
         maxSessionDuration: Duration.hours(1),
       });

@@ -44,7 +44,7 @@ async function main(args: string[]): Promise<void> {
     process.exit(2);
   }
   if (values.local) {
-    const response = await fetch(`${values.local}/dead-letters/${queue}/redrive`, { method: 'POST' });
+    const response = await fetch(`${values.local}/dead-letters/${queue}/redrive`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     const body = (await response.json()) as { redriven?: number; error?: string };
     console.log(response.ok ? `re-enqueued ${body.redriven} message(s) from the local ${queue} dead-letter queue` : `failed: ${body.error}`);
     process.exit(response.ok ? 0 : 1);

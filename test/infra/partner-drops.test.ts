@@ -1,13 +1,14 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
+import { appProps } from './app-props';
 import { partners } from '../../functions/commons/partners';
 
 describe('the partner drops of the dev stack', () => {
   let template: Template;
   let bucketId: string;
   beforeAll(() => {
-    const { stack } = buildApp('dev');
+    const { stack } = buildApp('dev', appProps('dev'));
     template = Template.fromStack(stack);
     bucketId = stack.getLogicalId(stack.partnerDrops.bucket.node.defaultChild as never);
   });
@@ -46,7 +47,7 @@ describe('the partner drops of the dev stack', () => {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sqs:SendMessage', Principal: { Service: 's3.amazonaws.com' }, Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }) })]) },
     });
     template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Principal: { Service: 's3.amazonaws.com' } })]) },
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Principal: { Service: 's3.amazonaws.com' } })]) },
     });
     template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 3600, RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 3 } });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -65,7 +66,7 @@ describe('the partner drops of the dev stack', () => {
       expect(policy!.Properties.PolicyDocument.Statement).toEqual([
         { Effect: 'Allow', Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/incoming/${partner.id}/*`]] } },
         { Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/reports/${partner.id}/*`]] } },
-        { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DataKey/), 'Arn'] }, Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-2.amazonaws.com' } } },
+        { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DataKey/), 'Arn'] }, Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-2.amazonaws.com' } } },
       ]);
     }
   });

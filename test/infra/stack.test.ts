@@ -19,7 +19,7 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
   });
 
   it('has the records table (stream, TTL, indexes) and a separate aggregates table, both on the customer-managed key with PITR', () => {
-    template.resourceCountIs('AWS::DynamoDB::Table', 2);
+    template.resourceCountIs('AWS::DynamoDB::Table', 3);
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       TableName: `gatehouse-${stage}-records`,
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
@@ -73,12 +73,17 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
     expect(JSON.stringify(query.Resource)).toContain('/index/bySchedule');
   });
 
-  it('keeps the Notify key and signing keys in a Secrets Manager secret on the stack key, readable by dispatch and api only', () => {
-    template.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: Match.anyValue(), GenerateSecretString: Match.objectLike({ GenerateStringKey: 'linkSigningKey' }) });
-    const readers = Object.entries(template.findResources('AWS::IAM::Policy'))
-      .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'))
-      .map(([id]) => id.replace(/Function.*|Role.*/, ''));
-    expect(readers.sort()).toEqual(['AlertDispatch', 'Api']);
+  it('keeps the Notify key and signing keys in one secret each on the stack key, each readable only by the functions that use it', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: Match.anyValue(), GenerateSecretString: Match.objectLike({ GenerateStringKey: '1', SecretStringTemplate: '{"current":"1"}' }) });
+    const readersOf = (secret: string) =>
+      Object.entries(template.findResources('AWS::IAM::Policy'))
+        .filter(([, p]) => (p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]).some((st) => [st.Action].flat().includes('secretsmanager:GetSecretValue') && JSON.stringify(st.Resource).includes(secret)))
+        .map(([id]) => id.replace(/Function.*|Role.*/, ''))
+        .sort();
+    expect(readersOf('AlertingLinkSigningKeys')).toEqual(['AlertDispatch', 'Api']);
+    expect(readersOf('AlertingNotifyApiKey')).toEqual(['AlertDispatch']);
+    expect(readersOf('AlertingWebhookSigningKeys')).toEqual(['AlertDispatch']);
+    expect(readersOf('IdentifierKey')).toEqual(['AlertingSweeper', 'CustodyEvents', 'PartnerDrops']);
   });
 
   it('runs every function on Node.js 24, arm64, with tracing and its own encrypted log group', () => {
@@ -181,14 +186,18 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
       { path: 'Api/Http/POST--alerts--{alertId}--ack/Resource', id: 'AwsSolutions-APIG4' },
       { path: 'Api/Http/GET--alerts--{alertId}--resolve/Resource', id: 'AwsSolutions-APIG4' },
       { path: 'Api/Http/POST--alerts--{alertId}--resolve/Resource', id: 'AwsSolutions-APIG4' },
-      { path: 'Alerting/AlertSecrets', id: 'AwsSolutions-SMG4' },
+      { path: 'AlertRouting', id: 'AwsSolutions-SMG4' },
+      { path: 'IdentifierKey', id: 'AwsSolutions-SMG4' },
+      { path: 'Alerting/LinkSigningKeys', id: 'AwsSolutions-SMG4' },
+      { path: 'Alerting/NotifyApiKey', id: 'AwsSolutions-SMG4' },
+      { path: 'Alerting/WebhookSigningKeys', id: 'AwsSolutions-SMG4' },
       { path: 'Alerting/ScheduleDeadLetterQueue', id: 'AwsSolutions-SQS3' },
       { path: 'SchedulerRoleForTarget-1c2591/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },
       { path: 'Dashboard/Distribution', id: 'AwsSolutions-CFR4' },
       { path: 'Dashboard/Distribution', id: 'AwsSolutions-CFR2' },
       { path: 'Dashboard/PublishRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },
       ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({ path: 'Dashboard/PublishRole/DefaultPolicy', id: `AwsSolutions-IAM5[Action::${action}]` })),
-      { path: 'Dashboard/PublishRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::arn:<LogGroup>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-eu-west-2/*]' },
+      { path: 'Dashboard/PublishRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::arn:aws:s3:::cdk-hnb659fds-assets-<LogGroup>-eu-west-2/*]' },
       { path: 'Dashboard/PublishRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>/*]' },
       { path: 'Dashboard/PublishRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
       { path: expect.stringMatching(/^Custom::CDKBucketDeployment/), id: 'AwsSolutions-L1' },

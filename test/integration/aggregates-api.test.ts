@@ -94,6 +94,8 @@ describe('the aggregates API on the demo week', () => {
   it('lists the catalogue: name, meaning, unit and family of each metric, rates with their numerator and denominator', async () => {
     const { status, body } = await getJson(`${gatehouse.url}/metrics`);
     expect(status).toBe(200);
+    // The catalogue documents the small-cell suppression the board's figures get (issue 15, 6).
+    expect(body.suppression.primary).toContain('fewer than 5');
     const names = new Set(body.metrics.map((m: Metric) => m.name));
     for (const m of body.metrics as Metric[]) {
       expect(m).toMatchObject({ name: expect.any(String), meaning: expect.any(String), unit: expect.any(String), family: expect.any(String) });

@@ -103,7 +103,7 @@ describe('fuzz: random and mutated custody messages through the handler on Dynam
 
     const rejected: RejectedMessage[] = [];
     const config = runtimeConfig();
-    const handler = custodyEventsHandler({ record: recordDependencies(config), rejected: { keep: async (m) => void rejected.push(m) } });
+    const handler = custodyEventsHandler({ record: recordDependencies(config, gatehouse.identifierKey), rejected: { keep: async (m) => void rejected.push(m) } });
     const deadLetters = new LocalDeadLetterQueue('fuzz-dlq');
     const queue = new LocalQueue({ name: 'fuzz', handler: (event) => handler(event, lambdaContext('custody-events')), deadLetters, maxReceiveCount: 5, visibilityTimeoutMs: 10, concurrency: 8 });
     await queue.send(bodies);
@@ -120,9 +120,9 @@ describe('fuzz: random and mutated custody messages through the handler on Dynam
         expect(typeof e.path).toBe('string');
         expect(e.expected.length, `${r.body} → ${e.path}`).toBeGreaterThan(3);
       }
-      expect(parseCustodyMessage(r.body).ok).toBe(false);
+      expect(parseCustodyMessage(r.body, gatehouse.identifierKey).ok).toBe(false);
     }
-    const accepted = bodies.map(parseCustodyMessage).filter((p): p is { ok: true; event: RecordableEvent; source: string } => p.ok);
+    const accepted = bodies.map((body) => parseCustodyMessage(body, gatehouse.identifierKey)).filter((p): p is { ok: true; event: RecordableEvent; source: string } => p.ok);
     const acceptedIds = new Set(accepted.map((p) => p.event.eventId));
     expect(rejected.length + accepted.length).toBe(bodies.length);
 

@@ -17,7 +17,7 @@ describe('a custody event whose recording keeps failing', () => {
   afterAll(() => gatehouse.stop());
 
   it('goes back to the queue on each failure and lands in the dead-letter queue after the configured receives; the rest of its batch is recorded', async () => {
-    const deps = recordDependencies(runtimeConfig());
+    const deps = recordDependencies(runtimeConfig(), gatehouse.identifierKey);
     let commitsOfBroken = 0;
     // The real DynamoDB store, except that every commit for one person fails (as a throttled or broken table would).
     const store: ReleaseStore = {

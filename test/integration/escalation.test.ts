@@ -147,7 +147,7 @@ describe('escalation of a CRITICAL release alert, with a clock the test moves', 
       },
     };
     clock.advance(15);
-    const [a, b] = await Promise.all([sweep({ ...sweepDependencies(), alerts: racing, clock }), sweep({ ...sweepDependencies(), alerts: racing, clock })]);
+    const [a, b] = await Promise.all([sweep({ ...sweepDependencies(gatehouse.identifierKey), alerts: racing, clock }), sweep({ ...sweepDependencies(gatehouse.identifierKey), alerts: racing, clock })]);
     await gatehouse.settle();
     expect(a.skipped + b.skipped).toBeGreaterThanOrEqual(1);
     expect((await messages()).map((m) => m.notice)).toEqual(['page.000', 'page.001']);

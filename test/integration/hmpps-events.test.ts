@@ -44,7 +44,7 @@ describe('HMPPS domain events, SNS-wrapped and bare, through the queue and the l
     const event = hmpps('prison-offender-events.prisoner.released', '2026-11-23T10:00:00Z', { nomsNumber: 'H2000BB', reason: 'TEMPORARY_ABSENCE_RELEASE' });
     const before = (await movements())['kind.TEMPORARY_ABSENCE_OUT'] ?? 0;
     const response = await postJson(`${gatehouse.url}/custody-events`, event);
-    expect(response).toEqual({ status: 202, body: { accepted: [hmppsEventId('prison-offender-events.prisoner.released', 'H2000BB', '2026-11-23T10:00:00Z')] } });
+    expect(response).toEqual({ status: 202, body: { accepted: [hmppsEventId('prison-offender-events.prisoner.released', 'H2000BB', '2026-11-23T10:00:00Z', gatehouse.identifierKey)] } });
     await sendToQueue(snsWrapped(event), snsWrapped({ ...event, occurredAt: '2026-11-23T10:00:00+00:00' }));
 
     expect((await movements())['kind.TEMPORARY_ABSENCE_OUT']).toBe(before + 1);

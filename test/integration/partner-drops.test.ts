@@ -47,11 +47,11 @@ describe('partner file drops, end to end on s3rver and DynamoDB Local', () => {
       'C1000CC,2026-11-20,E06000047,,,,',
       'C1000DD,2026-11-20,E06000047,cas3,Temporary,,',
     ].join('\n');
-    await drops.drop('incoming/durham-housing/accommodation-outcome/outcomes.csv', csv);
-    const { receivedAt, sha256, bytes, summary, ...report } = await drops.report('durham-housing/accommodation-outcome/outcomes');
+    await drops.drop('incoming/accommodation-providers/accommodation-outcome/outcomes.csv', csv);
+    const { receivedAt, sha256, bytes, summary, ...report } = await drops.report('accommodation-providers/accommodation-outcome/outcomes');
     expect(report).toEqual({
-      file: 'incoming/durham-housing/accommodation-outcome/outcomes.csv',
-      partner: 'durham-housing',
+      file: 'incoming/accommodation-providers/accommodation-outcome/outcomes.csv',
+      partner: 'accommodation-providers',
       kind: 'accommodation-outcome',
       outcome: 'partiallyAccepted',
       rows: { total: 5, accepted: 2, rejected: 3 },
@@ -67,8 +67,8 @@ describe('partner file drops, end to end on s3rver and DynamoDB Local', () => {
     expect(summary).toBe('partially accepted: 2 of 5 rows accepted, 3 rejected');
     expect(await totals('family=accommodation&la=E06000005')).toEqual({ 'night1.NO_FIXED_ABODE': 1, 'night1.total': 1 });
     expect(await totals('family=accommodation&la=E06000047')).toEqual({ 'night1.CAS3': 1, 'night1.total': 1, 'day7.TEMPORARY': 1, 'day7.total': 1 });
-    expect(await files('durham-housing', 'accommodation-outcome')).toEqual({ received: 1, partiallyAccepted: 1, rowsAccepted: 2, rowsRejected: 3 });
-    const csvReport = await drops.text('reports/durham-housing/accommodation-outcome/outcomes.report.csv');
+    expect(await files('accommodation-providers', 'accommodation-outcome')).toEqual({ received: 1, partiallyAccepted: 1, rowsAccepted: 2, rowsRejected: 3 });
+    const csvReport = await drops.text('reports/accommodation-providers/accommodation-outcome/outcomes.report.csv');
     expect(csvReport?.split('\r\n').slice(0, 3)).toEqual([
       'type,line,column,value,message',
       'outcome,,,partiallyAccepted,"partially accepted: 2 of 5 rows accepted, 3 rejected"',
@@ -208,9 +208,9 @@ describe('partner file drops, end to end on s3rver and DynamoDB Local', () => {
   });
 
   it('moves the counts when a later file reports the same person or referral again, instead of adding to them', async () => {
-    await drops.drop('incoming/darlington-housing/accommodation-outcome/night1.csv', 'prison_number,release_date,local_authority,night1\nR1000AA,2026-12-04,E06000001,NO_FIXED_ABODE\n');
-    await drops.drop('incoming/accommodation-providers/accommodation-outcome/week1.csv', 'prison_number,release_date,local_authority,night1,day7\nR1000AA,2026-12-04,E06000001,TEMPORARY,CAS3\n');
-    expect(await totals('family=accommodation&la=E06000001')).toEqual({ 'night1.NO_FIXED_ABODE': 0, 'night1.TEMPORARY': 1, 'night1.total': 1, 'day7.CAS3': 1, 'day7.total': 1 });
+    await drops.drop('incoming/darlington-housing/accommodation-outcome/night1.csv', 'prison_number,release_date,local_authority,night1\nR1000AA,2026-12-04,E06000005,NO_FIXED_ABODE\n');
+    await drops.drop('incoming/accommodation-providers/accommodation-outcome/week1.csv', 'prison_number,release_date,local_authority,night1,day7\nR1000AA,2026-12-04,E06000005,TEMPORARY,CAS3\n');
+    expect(await totals('family=accommodation&la=E06000005&from=2026-12-04&to=2026-12-04')).toEqual({ 'night1.NO_FIXED_ABODE': 0, 'night1.TEMPORARY': 1, 'night1.total': 1, 'day7.CAS3': 1, 'day7.total': 1 });
 
     await drops.drop('incoming/treatment-services/referral-outcome/r1.csv', 'referral_id,service,referral_date,outcome\nR-77,HEALTH,2025-03-03,PENDING\n');
     await drops.drop('incoming/treatment-services/referral-outcome/r2.csv', 'referral_id,service,referral_date,outcome\nR-77,HEALTH,2025-03-03,ENGAGED\n');

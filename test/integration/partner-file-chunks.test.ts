@@ -42,7 +42,7 @@ describe('ingesting a large partner file in chunks', () => {
   beforeAll(async () => {
     gatehouse = await testGatehouse(); // the shared S3 emulator: the test hands the use case its notification
     drops = partnerDrops(gatehouse);
-    deps = ingestDependencies(runtimeConfig());
+    deps = ingestDependencies(runtimeConfig(), gatehouse.identifierKey);
   });
   afterAll(async () => {
     drops.close();
@@ -59,8 +59,8 @@ describe('ingesting a large partner file in chunks', () => {
 
   it('gives exact counts when the function dies after some chunks and the notification is retried', async () => {
     const people = Array.from({ length: 600 }, (_, i) => `P${String(1000 + i)}ZZ`);
-    const rows = people.map((p, i) => `${p},2026-12-04,E06000004,${i % 5 === 0 ? 'NO_FIXED_ABODE' : 'SETTLED'},`);
-    rows.splice(100, 0, 'BAD,2026-12-04,E06000004,SETTLED,'); // one refused row in the middle
+    const rows = people.map((p, i) => `${p},2026-12-04,E06000047,${i % 5 === 0 ? 'NO_FIXED_ABODE' : 'SETTLED'},`);
+    rows.splice(100, 0, 'BAD,2026-12-04,E06000047,SETTLED,'); // one refused row in the middle
     const object = await put('incoming/durham-housing/accommodation-outcome/backfill.csv', ['prison_number,release_date,local_authority,night1,day7', ...rows]);
 
     const crashing = crashingAfter(deps, 3);
@@ -68,17 +68,17 @@ describe('ingesting a large partner file in chunks', () => {
     // Chunks 0–2 (and any others already in flight) were applied; the counts appear when the whole file is in.
     expect(crashing.chunksCommitted()).toBeGreaterThanOrEqual(3);
     expect(crashing.chunksCommitted()).toBeLessThan(7);
-    expect(await totals('family=accommodation&la=E06000004')).toEqual({});
+    expect(await totals('family=accommodation&la=E06000047')).toEqual({});
 
     const retried = await ingestPartnerFile(object, deps);
     expect(retried.report).toMatchObject({ outcome: 'partiallyAccepted', rows: { total: 601, accepted: 600, rejected: 1 } });
     expect(retried.report!.rejections).toEqual([{ line: 102, column: 'prison_number', value: 'BAD', reason: 'expected a prison (NOMS) number such as A1234BC' }]);
-    expect(await totals('family=accommodation&la=E06000004')).toEqual({ 'night1.NO_FIXED_ABODE': 120, 'night1.SETTLED': 480, 'night1.total': 600 });
+    expect(await totals('family=accommodation&la=E06000047')).toEqual({ 'night1.NO_FIXED_ABODE': 120, 'night1.SETTLED': 480, 'night1.total': 600 });
     expect(await totals('family=files&partner=durham-housing&kind=accommodation-outcome')).toEqual({ received: 1, partiallyAccepted: 1, rowsAccepted: 600, rowsRejected: 1 });
 
     // And the notification once more: nothing changes.
     expect(await ingestPartnerFile(object, deps)).toEqual({ outcome: 'redelivered' });
-    expect(await totals('family=accommodation&la=E06000004')).toEqual({ 'night1.NO_FIXED_ABODE': 120, 'night1.SETTLED': 480, 'night1.total': 600 });
+    expect(await totals('family=accommodation&la=E06000047')).toEqual({ 'night1.NO_FIXED_ABODE': 120, 'night1.SETTLED': 480, 'night1.total': 600 });
   });
 
   it('records each release-schedule row once when a crash between chunks is retried', async () => {

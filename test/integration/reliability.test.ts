@@ -67,8 +67,8 @@ describe('reliability of custody events under injected faults', () => {
   it('recovers from DynamoDB throttling and transaction conflicts in the middle of a batch', async () => {
     const area = 'E06000001';
     const before = await totals(area);
-    const store = faulty(recordDependencies(runtimeConfig()).store, { 2: 'throttle', 3: 'conflict', 5: 'throttle', 6: 'conflict', 7: 'conflict', 9: 'throttle' });
-    const handler = custodyEventsHandler({ record: { ...recordDependencies(runtimeConfig()), store, clock: gatehouse.clock }, rejected: new LocalDeadLetterQueue('rejected') });
+    const store = faulty(recordDependencies(runtimeConfig(), gatehouse.identifierKey).store, { 2: 'throttle', 3: 'conflict', 5: 'throttle', 6: 'conflict', 7: 'conflict', 9: 'throttle' });
+    const handler = custodyEventsHandler({ record: { ...recordDependencies(runtimeConfig(), gatehouse.identifierKey), store, clock: gatehouse.clock }, rejected: new LocalDeadLetterQueue('rejected') });
     const { queue, deadLetters } = queueWith(async (event) => {
       const response = await handler(event, lambdaContext('custody-events'));
       return response;
@@ -85,7 +85,7 @@ describe('reliability of custody events under injected faults', () => {
   it('loses and doubles nothing when the function is killed half-way through a batch', async () => {
     const area = 'E06000002';
     const before = await totals(area);
-    const handler = custodyEventsHandler({ record: { ...recordDependencies(runtimeConfig()), clock: gatehouse.clock }, rejected: new LocalDeadLetterQueue('rejected') });
+    const handler = custodyEventsHandler({ record: { ...recordDependencies(runtimeConfig(), gatehouse.identifierKey), clock: gatehouse.clock }, rejected: new LocalDeadLetterQueue('rejected') });
     let killed = false;
     const { queue, deadLetters } = queueWith(async (event) => {
       if (killed) return handler(event, lambdaContext('custody-events'));

@@ -65,9 +65,12 @@ export function hmpps(
   };
 }
 
+/** An identifier key for tests that derive ids without a running Gatehouse (each running one has its own). */
+export const testIdentifierKey = 'test-identifier-key-not-a-secret-000000';
+
 /** The same, as Gatehouse records it. */
 export function hmppsRecordable(...args: Parameters<typeof hmpps>): RecordableEvent {
-  return fromHmpps(hmppsDomainEvent.parse(hmpps(...args)));
+  return fromHmpps(hmppsDomainEvent.parse(hmpps(...args)), testIdentifierKey);
 }
 
 /** An SNS notification carrying a payload, as SNS delivers it to an SQS queue without raw message delivery. */

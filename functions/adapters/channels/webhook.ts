@@ -2,7 +2,8 @@
  * Signed webhooks: a JSON POST to the recipient's https URL, signed with HMAC-SHA256 over
  * `{timestamp}.{body}` so the receiver can check it came from Gatehouse, unaltered and recently.
  * Headers: `Gatehouse-Timestamp` (Unix seconds), `Gatehouse-Signature` (`v1=` + hex digest),
- * `Gatehouse-Delivery` (the message reference). README.md shows how to verify one.
+ * `Gatehouse-Delivery` (the message reference). README.md shows how to verify one. Every receiver has its own key
+ * (by contact id), so one receiver cannot sign a message that another would accept.
  */
 import { createHmac } from 'node:crypto';
 import { DeliveryError, type Channel } from '../../use-cases/dispatch-alert';
@@ -11,10 +12,13 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-export function webhookChannel(secret: string, clock: () => Date = () => new Date(), timeoutMs = 5000): Channel {
+export function webhookChannel(keys: Record<string, string>, clock: () => Date = () => new Date(), timeoutMs = 5000): Channel {
   return {
     name: 'webhook',
     async send(message) {
+      const secret = keys[message.recipient.id];
+      // Permanent: a retry cannot find a key; the page moves on to the next step and the refusal is counted.
+      if (!secret) throw new DeliveryError(`webhook receiver ${message.recipient.id} has no signing key in WEBHOOK_SIGNING_KEYS`, true);
       const body = JSON.stringify({
         alertId: message.alertId,
         notice: message.notice,

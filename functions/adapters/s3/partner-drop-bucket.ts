@@ -26,14 +26,17 @@ export function s3PartnerDropBucket(s3: S3Client, bucket: string): PartnerDropBu
       ]);
     },
 
-    async move(from, to) {
+    // The version the notification named, not whatever is current: a partner may have put a newer file under the
+    // same key since, and that one has its own notification to come. Deleting that version leaves the newer one.
+    async move(from, to, versionId) {
+      const source = `${bucket}/${from.split('/').map(encodeURIComponent).join('/')}${versionId ? `?versionId=${encodeURIComponent(versionId)}` : ''}`;
       try {
-        await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: `${bucket}/${from.split('/').map(encodeURIComponent).join('/')}` }));
+        await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: source }));
       } catch (error) {
         if (isMissing(error)) return; // moved before
         throw error;
       }
-      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: from }));
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: from, ...(versionId ? { VersionId: versionId } : {}) }));
     },
   };
 }

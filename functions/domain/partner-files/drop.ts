@@ -24,9 +24,30 @@ export function locateDrop(key: string, registry?: readonly Partner[]): DropLoca
   const refuse = (reason: string): DropLocation => ({ ok: false, reason, partnerId: safeId, kind, name: name || kind });
   if (!partner) return refuse(`'${partnerId}' is not a registered partner`);
   if (!name) return refuse(`the key names no file: partners drop files as incoming/${partner.id}/{kind}/{name}.csv`);
+  const problem = nameProblem(name);
+  // The report and the quarantined copy go under a harmless version of the name: never a '..' segment or a control character.
+  if (problem) return { ok: false, reason: problem, partnerId: safeId, kind: isPartnerFileKind(kind) ? kind : '', name: harmless(name) };
   if (!isPartnerFileKind(kind)) return refuse(`'${kind}' is not a kind of partner file (expected one of ${partnerFileKinds.join(', ')})`);
   if (!partner.kinds.includes(kind)) return refuse(`${partner.name} does not send ${kind} files (registered kinds: ${partner.kinds.join(', ')})`);
   return { ok: true, partner, kind, name };
+}
+
+/**
+ * A name that could be read two ways is refused: a dot segment (`.` or `..`, which a file system or a later tool
+ * resolves), an empty segment, a control character, or a name not in Unicode NFC (two keys that look the same).
+ */
+export function nameProblem(name: string): string | undefined {
+  if (name.split('/').some((segment) => segment === '.' || segment === '..' || segment === '')) return "the file name has an empty, '.' or '..' path segment";
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) return 'the file name has a control character in it';
+  if (name.normalize('NFC') !== name) return 'the file name is not in Unicode normal form C (write it as NFC: the same letters can be stored two ways)';
+  return undefined;
+}
+
+function harmless(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = name.normalize('NFC').replace(/[\u0000-\u001f\u007f-\u009f]/g, '_').split('/').filter((s) => s !== '' && s !== '.' && s !== '..').join('/');
+  return cleaned || 'unnamed';
 }
 
 /** Where the report, the quarantined copy and the archived copy of a file go. */

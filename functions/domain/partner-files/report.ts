@@ -2,6 +2,8 @@
  * The report every partner file gets, as JSON and as CSV, in `reports/{partnerId}/`. The CSV is opened in
  * spreadsheets, so a value that a spreadsheet would run as a formula is escaped (OWASP "CSV injection").
  */
+import { csvCell } from '../csv';
+
 export type FileOutcome = 'accepted' | 'partiallyAccepted' | 'rejected' | 'quarantined' | 'duplicate';
 
 export interface RowRejection {
@@ -72,11 +74,4 @@ export function reportCsv(report: FileReport): string {
   return `${lines.map((cells) => cells.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
-/**
- * One CSV cell that a spreadsheet shows as text: a leading = + - @ tab or carriage return would start a
- * formula, so it is prefixed with a quote mark; then the usual CSV quoting.
- */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
+export { csvCell };

@@ -5,6 +5,8 @@ import { webhookChannel } from '../../../functions/adapters/channels/webhook';
 import { DeliveryError, type OutgoingMessage } from '../../../functions/use-cases/dispatch-alert';
 
 const secret = 'whsec-a-shared-secret-of-32-characters';
+/** Each receiver its own key: this one's, and another receiver's. */
+const keys = { 'durham-employment': secret, 'darlington-recovery': 'whsec-another-receivers-secret-32-chars' };
 
 /** The receiver's side, as README.md shows it: recompute the HMAC over `{timestamp}.{body}` and compare in constant time. */
 function verify(headers: IncomingHttpHeaders, body: string, now = Date.now()): boolean {
@@ -46,7 +48,7 @@ describe('signed webhooks', () => {
   });
 
   it('posts the message with a timestamp and an HMAC-SHA256 signature the receiver can verify', async () => {
-    await webhookChannel(secret).send(message());
+    await webhookChannel(keys).send(message());
     const [request] = received.splice(0);
     expect(request!.headers['gatehouse-delivery']).toBe('a1b2c3-page.000');
     expect(JSON.parse(request!.body)).toMatchObject({ alertId: 'a1b2c3', template: 'referral', fields: { case_ref: 'GH-ABCD-EFGH' } });
@@ -56,9 +58,24 @@ describe('signed webhooks', () => {
 
   it('reports 429 and 5xx as worth retrying and other refusals as permanent', async () => {
     answers.push(503, 410);
-    await expect(webhookChannel(secret).send(message())).rejects.toMatchObject({ permanent: false, status: 503 });
-    const refused = await webhookChannel(secret).send(message()).catch((e: unknown) => e);
+    await expect(webhookChannel(keys).send(message())).rejects.toMatchObject({ permanent: false, status: 503 });
+    const refused = await webhookChannel(keys).send(message()).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(DeliveryError);
     expect(refused).toMatchObject({ permanent: true, status: 410 });
+  });
+
+  it("signs each receiver's messages with that receiver's key only, so one receiver cannot forge another's (12)", async () => {
+    received.splice(0);
+    await webhookChannel(keys).send({ ...message(), recipient: { ...message().recipient, id: 'darlington-recovery' } });
+    const [request] = received.splice(0);
+    // The other receiver's message does not verify with this receiver's key.
+    expect(verify(request!.headers, request!.body)).toBe(false);
+  });
+
+  it('refuses, for good, to send to a receiver with no key of its own', async () => {
+    received.splice(0);
+    const refused = await webhookChannel(keys).send({ ...message(), recipient: { ...message().recipient, id: 'unknown-receiver' } }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ permanent: true, message: expect.stringContaining('unknown-receiver has no signing key') });
+    expect(received).toHaveLength(0);
   });
 });

@@ -1,3 +1,4 @@
+import { testIdentifierKey } from '../../support/custody-events';
 import { describe, expect, it } from 'vitest';
 import { digestAlerts, preReleaseWarning } from '../../../functions/domain/alert-policy';
 import { messageFor } from '../../../functions/domain/alert-message';
@@ -38,7 +39,7 @@ function alertWithPersonalData(overrides: Partial<AlertDraft> = {}): Alert {
     person: { name, dateOfBirth, prisonNumber: 'A1234BC' },
     ...overrides,
   } as AlertDraft;
-  return { ...openAlert(draft, new Date('2026-11-20T16:45:00Z'), routing), acknowledgedAt: '2026-11-20T16:52:00Z' };
+  return { ...openAlert(draft, new Date('2026-11-20T16:45:00Z'), routing, testIdentifierKey), acknowledgedAt: '2026-11-20T16:52:00Z' };
 }
 
 const context = { links: { acknowledge: 'https://gatehouse.example/alerts/x/ack?t=abc.def', resolve: 'https://gatehouse.example/alerts/x/resolve?t=abc.def' }, acknowledgedBy: 'Sam, primary on call' };
@@ -73,7 +74,7 @@ describe('what an SMS says', () => {
     const warning = preReleaseWarning(person, '2026-11-23', englandAndWales, routing)!;
     const [digest] = digestAlerts('2026-11-22', 'E06000005', [{ localAuthority: 'E06000005', caseRef: 'GH-DIGE-0001', prisonId: 'DMI', releaseLocal: { date: '2026-11-22', time: '10:00' }, needs: ['HEALTH'] }], routing);
     for (const draft of [warning, digest!]) {
-      const message = messageFor(openAlert({ ...draft, person: { name, dateOfBirth } } as AlertDraft, new Date('2026-11-23T08:00:00Z'), routing), 'page', context);
+      const message = messageFor(openAlert({ ...draft, person: { name, dateOfBirth } } as AlertDraft, new Date('2026-11-23T08:00:00Z'), routing, testIdentifierKey), 'page', context);
       const everything = [message.text, message.subject, ...Object.values(message.personalisation)].join('\n');
       for (const part of [name, ...name.split(' '), ...dobWritten, 'A1234BC']) expect(everything).not.toContain(part);
     }

@@ -1,3 +1,4 @@
+import { testIdentifierKey } from '../../support/custody-events';
 import { describe, expect, it } from 'vitest';
 import { ackBucket, acknowledge, dueChange, escalate, openAlert, resolve, type Alert, type AlertDraft } from '../../../functions/domain/alerts';
 import { defaultEscalationPolicy, escalationStep, totalSteps } from '../../../functions/domain/escalation';
@@ -52,7 +53,7 @@ describe('the escalation policy', () => {
   });
 
   it('pages the secondary at +15 and the manager at +30 when nobody acknowledges, then runs the list again', () => {
-    const { pages } = run(openAlert(draft, raisedAt, settings), everyMinute);
+    const { pages } = run(openAlert(draft, raisedAt, settings, testIdentifierKey), everyMinute);
     expect(pages).toEqual([
       [15, 1],
       [30, 2],
@@ -63,13 +64,13 @@ describe('the escalation policy', () => {
   });
 
   it('pages nobody more once the primary acknowledges at +10', () => {
-    const { pages, alert } = run(openAlert(draft, raisedAt, settings), everyMinute, 10);
+    const { pages, alert } = run(openAlert(draft, raisedAt, settings, testIdentifierKey), everyMinute, 10);
     expect(pages).toEqual([]);
     expect(alert).toMatchObject({ status: 'ACKNOWLEDGED', step: 0, acknowledgedBy: 'rota.primary' });
   });
 
   it('reminds whoever acknowledged every two hours until resolved, and closes the alert at the end of its life', () => {
-    let alert = openAlert(draft, raisedAt, settings);
+    let alert = openAlert(draft, raisedAt, settings, testIdentifierKey);
     const ack = acknowledge(alert, 'rota.primary', at(4), settings);
     if (ack.outcome !== 'acknowledged') throw new Error('expected an acknowledgement');
     expect(ack.change.counts).toEqual({ acknowledged: 1, 'acknowledged.CRITICAL_RELEASE': 1, 'ackMinutes.sum': 4, 'ackMinutes.count': 1, 'ackWithin.lt5': 1 });
@@ -83,7 +84,7 @@ describe('the escalation policy', () => {
   });
 
   it('changes nothing and says why when an alert is acknowledged twice, or after it was resolved or expired', () => {
-    const alert = openAlert(draft, raisedAt, settings);
+    const alert = openAlert(draft, raisedAt, settings, testIdentifierKey);
     const acked = (acknowledge(alert, 'rota.primary', at(3), settings) as { change: { after: Alert } }).change.after;
     expect(acknowledge(acked, 'rota.secondary', at(5), settings)).toEqual({ outcome: 'unchanged', why: 'already acknowledged at 16:48 (by someone else who was paged)' });
     const resolved = (resolve(acked, at(30)) as { change: { after: Alert } }).change.after;
@@ -92,7 +93,7 @@ describe('the escalation policy', () => {
   });
 
   it('moves straight to the next step when the current one could not be delivered', () => {
-    const change = escalate(openAlert(draft, raisedAt, settings), at(1))!;
+    const change = escalate(openAlert(draft, raisedAt, settings, testIdentifierKey), at(1))!;
     expect(change.notice).toMatchObject({ purpose: 'page', index: 1 });
     expect(change.after.dueAt).toBe(at(16).toISOString());
   });

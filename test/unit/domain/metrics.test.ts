@@ -59,7 +59,14 @@ describe('CSV for spreadsheets', () => {
     ['-2+3', "'-2+3"],
     ['@SUM(A1)', "'@SUM(A1)"],
     ['\tindent', "'\tindent"],
+    // Issue 15, 14: what the two old escaping functions let through.
+    [' =1+1', "' =1+1"],
+    ['\n=1+1', `"'\n=1+1"`],
+    ['\0=1+1', "'\0=1+1"],
+    ['＝1+1', "'＝1+1"],
+    ['\u3000＠SUM(A1)', "'\u3000＠SUM(A1)"],
     ['plain text', 'plain text'],
+    [' leading space, no formula', '" leading space, no formula"'],
     ['a, b', '"a, b"'],
   ])('writes %j as %s', (value, cell) => expect(csvCell(value)).toBe(cell));
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCustodyMessage } from '../../../events/custody-message';
 import { readmeWithMovementTable } from '../../../events/schemas';
 import { movementActions, movementEvents, movementFor, movementKinds, movementTable, releaseKindOf, type MovementEntry } from '../../../functions/domain/movements';
-import { hmpps, snsWrapped } from '../../support/custody-events';
+import { hmpps, snsWrapped, testIdentifierKey } from '../../support/custody-events';
 
 const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'events', 'README.md'), 'utf8');
 
@@ -26,7 +26,7 @@ describe('the movement table', () => {
       expect(meaning.entry).toBe(entry);
       if (entry.event === movementEvents.releasedUnconfirmed) return; // prisoner search sends no movement code
       const body = snsWrapped(hmpps(entry.event, '2025-03-14T10:00:00Z', { reason: entry.reason, nomisMovementReasonCode: code, details: `Movement reason code ${code}` }));
-      const parsed = parseCustodyMessage(JSON.stringify(body));
+      const parsed = parseCustodyMessage(JSON.stringify(body), testIdentifierKey);
       expect(parsed).toMatchObject({ ok: true, event: { eventType: expectedEventType(entry), movement: { kind: entry.kind, action: entry.action, reviewNeeded: entry.review, counted: true } } });
       if (parsed.ok && parsed.event.eventType === 'prisoner.released') expect(parsed.event.release.reason).toBe(entry.releaseKind);
     },

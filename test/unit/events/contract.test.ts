@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { testIdentifierKey } from '../../support/custody-events';
 import { describe, expect, it } from 'vitest';
 import { custodyEventTypes } from '../../../events/custody-event';
 import { parseCustodyMessage } from '../../../events/custody-message';
@@ -20,7 +21,7 @@ describe('the published contract', () => {
   });
 
   it.each(readdirSync(join(eventsDir, 'examples')).filter((f) => f.endsWith('.json')))('accepts the example %s', (name) => {
-    const parsed = parseCustodyMessage(example(name));
+    const parsed = parseCustodyMessage(example(name), testIdentifierKey);
     expect(parsed).toMatchObject({ ok: true, source: 'gatehouse.v1' });
   });
 });
@@ -59,7 +60,7 @@ const movementExamples = [
 
 describe('HMPPS examples, bare and SNS-wrapped', () => {
   it.each(mappedExamples)('maps hmpps/%s to %s, a movement of kind %s', (name, eventType, kind, source) => {
-    const parsed = parseCustodyMessage(example(`hmpps/${name}`));
+    const parsed = parseCustodyMessage(example(`hmpps/${name}`), testIdentifierKey);
     expect(parsed).toMatchObject({ ok: true, source, event: { eventType, movement: { kind, counted: true } } });
   });
 
@@ -71,7 +72,7 @@ describe('HMPPS examples, bare and SNS-wrapped', () => {
     const message = JSON.parse(sns.Message);
     expect(message.eventType).toBe(sns.MessageAttributes.eventType.Value);
     expect(Object.values(message.additionalInformation)).not.toContain(null);
-    expect(parseCustodyMessage(body)).toMatchObject({ ok: true, event: { eventType, movement: { kind, action, reviewNeeded, counted: true } } });
+    expect(parseCustodyMessage(body, testIdentifierKey)).toMatchObject({ ok: true, event: { eventType, movement: { kind, action, reviewNeeded, counted: true } } });
   });
 
   it('covers every HMPPS example in a test of its meaning', () => {
@@ -80,21 +81,21 @@ describe('HMPPS examples, bare and SNS-wrapped', () => {
   });
 
   it('derives the same id for the same movement whatever offset occurredAt is written with, and never includes the prison number', () => {
-    const a = hmppsEventId('prison-offender-events.prisoner.released', 'A1234BC', '2026-06-05T17:40:00+01:00');
-    expect(a).toBe(hmppsEventId('prison-offender-events.prisoner.released', 'A1234BC', '2026-06-05T16:40:00Z'));
-    expect(a).not.toBe(hmppsEventId('prison-offender-events.prisoner.received', 'A1234BC', '2026-06-05T16:40:00Z'));
+    const a = hmppsEventId('prison-offender-events.prisoner.released', 'A1234BC', '2026-06-05T17:40:00+01:00', testIdentifierKey);
+    expect(a).toBe(hmppsEventId('prison-offender-events.prisoner.released', 'A1234BC', '2026-06-05T16:40:00Z', testIdentifierKey));
+    expect(a).not.toBe(hmppsEventId('prison-offender-events.prisoner.received', 'A1234BC', '2026-06-05T16:40:00Z', testIdentifierKey));
     expect(a).toMatch(/^hmpps-[0-9a-f]{32}$/);
   });
 
   it('keeps the destination and accommodation out of an HMPPS release: HMPPS does not know them', () => {
-    const parsed = parseCustodyMessage(example('hmpps/prisoner-released.json'));
+    const parsed = parseCustodyMessage(example('hmpps/prisoner-released.json'), testIdentifierKey);
     expect(parsed.ok && parsed.event.eventType === 'prisoner.released' && parsed.event.release).toEqual({ releasedAt: '2026-11-20T16:40:00+00:00', reason: 'CONDITIONAL_RELEASE' });
   });
 
   it('tolerates fields HMPPS adds later, and still checks the fields Gatehouse reads', () => {
     const event = JSON.parse(example('hmpps/prisoner-released.json'));
-    expect(parseCustodyMessage(JSON.stringify({ ...event, newEnvelopeField: 1, additionalInformation: { ...event.additionalInformation, added: 'x' } })).ok).toBe(true);
-    expect(parseCustodyMessage(JSON.stringify({ ...event, additionalInformation: { ...event.additionalInformation, nomsNumber: 'a1234bc' } }))).toEqual({
+    expect(parseCustodyMessage(JSON.stringify({ ...event, newEnvelopeField: 1, additionalInformation: { ...event.additionalInformation, added: 'x' } }), testIdentifierKey).ok).toBe(true);
+    expect(parseCustodyMessage(JSON.stringify({ ...event, additionalInformation: { ...event.additionalInformation, nomsNumber: 'a1234bc' } }), testIdentifierKey)).toEqual({
       ok: false,
       errors: [{ path: 'additionalInformation.nomsNumber', expected: 'a prison (NOMS) number such as A1234BC' }],
     });
@@ -109,32 +110,32 @@ describe('rejects, each naming the field and what was expected', () => {
     ['{"Type":"Notification","Message":42}', [{ path: 'Message', expected: 'the SNS notification to carry the event as a JSON string' }]],
     ['{"Type":"Notification","Message":"\\"text\\""}', [{ path: 'Message', expected: 'a JSON object (a custody event or an HMPPS domain event)' }]],
   ])('%s', (body, errors) => {
-    expect(parseCustodyMessage(body)).toEqual({ ok: false, errors });
+    expect(parseCustodyMessage(body, testIdentifierKey)).toEqual({ ok: false, errors });
   });
 
   it('names an unknown event type with the types it accepts', () => {
-    const parsed = parseCustodyMessage(JSON.stringify({ ...JSON.parse(example('release-scheduled.json')), eventType: 'release.moved' }));
+    const parsed = parseCustodyMessage(JSON.stringify({ ...JSON.parse(example('release-scheduled.json')), eventType: 'release.moved' }), testIdentifierKey);
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.errors[0]).toEqual({ path: 'eventType', expected: expect.stringContaining('"release.scheduled"') });
   });
 
   it('says that a date in the right form that does not exist is not a real date', () => {
     const scheduled = JSON.parse(example('release-scheduled.json'));
-    const parsed = parseCustodyMessage(JSON.stringify({ ...scheduled, release: { ...scheduled.release, scheduledFor: '2026-02-31' } }));
+    const parsed = parseCustodyMessage(JSON.stringify({ ...scheduled, release: { ...scheduled.release, scheduledFor: '2026-02-31' } }), testIdentifierKey);
     expect(parsed).toEqual({ ok: false, errors: [{ path: 'release.scheduledFor', expected: 'a real date (2026-02-31 is not a real date)' }] });
   });
 
   it('says a date in another form is expected as YYYY-MM-DD, and a missing one is required', () => {
     const scheduled = JSON.parse(example('release-scheduled.json'));
-    const wrongForm = parseCustodyMessage(JSON.stringify({ ...scheduled, release: { ...scheduled.release, scheduledFor: '31/01/2026' } }));
+    const wrongForm = parseCustodyMessage(JSON.stringify({ ...scheduled, release: { ...scheduled.release, scheduledFor: '31/01/2026' } }), testIdentifierKey);
     expect(!wrongForm.ok && wrongForm.errors).toEqual([{ path: 'release.scheduledFor', expected: 'a date as YYYY-MM-DD' }]);
     const { scheduledFor: _, ...withoutDate } = scheduled.release;
-    const missing = parseCustodyMessage(JSON.stringify({ ...scheduled, release: withoutDate }));
+    const missing = parseCustodyMessage(JSON.stringify({ ...scheduled, release: withoutDate }), testIdentifierKey);
     expect(!missing.ok && missing.errors).toEqual([{ path: 'release.scheduledFor', expected: 'a date as YYYY-MM-DD (the field is required)' }]);
   });
 
   it('names a field unknown to the contract instead of ignoring it', () => {
-    const parsed = parseCustodyMessage(JSON.stringify({ ...JSON.parse(example('prisoner-received.json')), releaseDate: '2026-12-01' }));
+    const parsed = parseCustodyMessage(JSON.stringify({ ...JSON.parse(example('prisoner-received.json')), releaseDate: '2026-12-01' }), testIdentifierKey);
     expect(parsed).toEqual({ ok: false, errors: [{ path: '', expected: "no field named 'releaseDate' (not part of the contract)" }] });
   });
 });

@@ -4,6 +4,7 @@ import { destinations, locateDrop } from '../../../../functions/domain/partner-f
 import { accommodationOutcome } from '../../../../functions/domain/partner-files/effects';
 import { matchHeader, readRow } from '../../../../functions/domain/partner-files/header';
 import { csvCell, reportCsv, type FileReport } from '../../../../functions/domain/partner-files/report';
+import { csvCell as exportCsvCell } from '../../../../functions/domain/csv';
 import { accommodationOutcomeRow } from '../../../../functions/domain/partner-files/rows';
 import { parseS3Notification, encodeS3EventKey } from '../../../../functions/handlers/partner-drop';
 
@@ -78,6 +79,24 @@ describe('where a dropped file belongs', () => {
     });
   });
 
+  it.each([
+    ['incoming/durham-housing/on-call-rota/../../reports/probation-durham/x.csv', "'..' path segment"],
+    ['incoming/durham-housing/on-call-rota/./rota.csv', "'.' or '..' path segment"],
+    ['incoming/durham-housing/on-call-rota/a//rota.csv', 'empty'],
+    ['incoming/durham-housing/on-call-rota/rota\u0000.csv', 'control character'],
+    ['incoming/durham-housing/on-call-rota/rota\n.csv', 'control character'],
+    ['incoming/durham-housing/on-call-rota/Cafe\u0301.csv', 'normal form C'],
+  ])('refuses the partner key %j, and files its report under a harmless name (21)', (key, reason) => {
+    const location = locateDrop(key);
+    expect(location).toMatchObject({ ok: false, partnerId: 'durham-housing', reason: expect.stringContaining(reason) });
+    const { reportJson, quarantine } = destinations(location as { partnerId: string; kind: string; name: string }, '2026-11-20');
+    for (const path of [reportJson, quarantine]) {
+      expect(path.split('/')).not.toContain('..');
+      expect(path).not.toMatch(/[\u0000-\u001f]/);
+      expect(path.normalize('NFC')).toBe(path);
+    }
+  });
+
   it('files reports of a partner id that is not a safe name under _unknown', () => {
     expect(locateDrop('incoming/../etc/x.csv')).toMatchObject({ ok: false, partnerId: '_unknown', reason: "'..' is not a registered partner" });
   });
@@ -97,6 +116,8 @@ describe('the CSV report', () => {
     expect(['=HYPERLINK("x")', '+447700900123', '-2+3', '@SUM(A1)', '\tx', '\rx', 'plain', 'a,b'].map(csvCell)).toEqual([
       `"'=HYPERLINK(""x"")"`, "'+447700900123", "'-2+3", "'@SUM(A1)", "'\tx", `"'\rx"`, 'plain', '"a,b"',
     ]);
+    // One escaping function for reports and exports alike (issue 15, 14).
+    expect(csvCell).toBe(exportCsvCell);
   });
 
   it('has a line for the outcome, each warning and each refused cell', () => {
