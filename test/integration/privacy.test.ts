@@ -182,7 +182,7 @@ describe('published figures on the running system (6)', () => {
     const raw = (await (await fetch(`${gatehouse.url}/aggregates?la=E06000005&from=2026-11-20&to=2026-11-20`, board)).json()) as { totals: Record<string, unknown> };
     expect(raw.totals.total).toBe('fewer than 5');
     const csv = await (await fetch(`${gatehouse.url}/aggregates/export.csv?${query}`, board)).text();
-    expect(csv).toContain('releases.total,Releases from custody,releases,fewer than 5');
+    expect(csv).toMatch(/\n[^,\n]*,releases\.total,[^\n]*,releases,fewer than 5,/);
     expect(csv).not.toMatch(/,1,,/);
   });
 
