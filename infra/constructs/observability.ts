@@ -11,6 +11,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Dashboard, GraphWidget, MathExpression, Metric, TextWidget, TreatMissingData, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -43,7 +44,21 @@ export class Observability extends Construct {
     const { config, key } = props;
     const stack = Stack.of(this);
 
-    this.topic = new Topic(this, 'OperationsTopic', { masterKey: key, enforceSSL: true, displayName: `Gatehouse ${config.stage} operations` });
+    // Named, so the key policy below can name its ARN without a reference cycle between key and topic.
+    const topicName = `gatehouse-${config.stage}-operations`;
+    this.topic = new Topic(this, 'OperationsTopic', { topicName, masterKey: key, enforceSSL: true, displayName: `Gatehouse ${config.stage} operations` });
+    // CloudWatch publishes alarms to the topic through SNS, which needs the topic's key on CloudWatch's behalf;
+    // without this statement every alarm action fails silently. Scoped to this topic by SNS's encryption context.
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToOperationsTopic',
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': stack.formatArn({ service: 'sns', resource: topicName }) } },
+      }),
+    );
     for (const email of config.operationsEmails) this.topic.addSubscription(new EmailSubscription(email));
     const action = new SnsAction(this.topic);
     const alarm = (alarmId: string, props: ConstructorParameters<typeof Alarm>[2]) => {

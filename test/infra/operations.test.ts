@@ -68,6 +68,20 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
+  it('lets CloudWatch use the data key to publish alarms to the operations topic, and only to that topic', () => {
+    const [topicId] = Object.entries(template.findResources('AWS::SNS::Topic')).find(([, t]) => /operations/.test(t.Properties.DisplayName))!;
+    const [key] = Object.values(template.findResources('AWS::KMS::Key'));
+    const statements = key!.Properties.KeyPolicy.Statement as { Principal?: { Service?: unknown }; Action: string | string[]; Condition?: unknown }[];
+    const forCloudWatch = statements.filter((s) => JSON.stringify(s.Principal?.Service ?? '').includes('cloudwatch.amazonaws.com'));
+    expect(forCloudWatch).toHaveLength(1);
+    expect([forCloudWatch[0]!.Action].flat().sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+    const topicName = template.findResources('AWS::SNS::Topic')[topicId]!.Properties.TopicName as string;
+    expect(topicName).toBe(`gatehouse-${stage}-operations`);
+    const condition = JSON.stringify(forCloudWatch[0]!.Condition);
+    expect(condition).toContain('"StringEquals":{"kms:EncryptionContext:aws:sns:topicArn"');
+    expect(condition).toContain(`:${topicName}`);
+  });
+
   it('subscribes the stage\'s operations contacts', () => {
     template.resourceCountIs('AWS::SNS::Subscription', stageConfig(stage).operationsEmails.length);
   });
