@@ -13,7 +13,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { alertStreamFilter, partnerDropsBucket, recordsTable } from '../functions/commons/resources';
 import { dynamoDocuments } from '../functions/commons/clients';
 import { custodyEventsHandler, recordDependencies } from '../functions/handlers/custody-events';
-import { channelsFor, dispatchHandler } from '../functions/handlers/dispatch';
+import { channelsFor, dispatchHandler, notifyTimeoutMs } from '../functions/handlers/dispatch';
+import type { DispatchDependencies } from '../functions/use-cases/dispatch-alert';
+import { dynamoNoticeOutbox } from '../functions/adapters/dynamodb/notice-outbox';
 import { sweeperHandler, sweepDependencies } from '../functions/handlers/sweeper';
 import { dynamoAlertStore } from '../functions/adapters/dynamodb/alert-store';
 import { ingestDependencies, partnerDropHandler } from '../functions/handlers/partner-drop';
@@ -168,17 +170,19 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       if (body) void partnerDropQueue.send([body]);
     });
 
-    const dispatch = dispatchHandler({
+    const dispatchDeps: DispatchDependencies = {
       alerts: dynamoAlertStore(dynamoDocuments(), tableNames, config.retentionDays),
       deliveries: dynamoDeliveryStore(dynamoDocuments(), config.recordsTable, config.retentionDays),
+      outbox: dynamoNoticeOutbox(dynamoDocuments(), config.recordsTable),
       rota,
       routing,
       channels: channelsFor(await loadAlertSecrets(process.env, secretsClient), routing, process.env, (entry) => outbox.emit('sent', entry)),
       links,
-      retry: { attempts: 4, backoffMs: options.sendBackoffMs ?? 200 },
+      retry: { attempts: 4, backoffMs: options.sendBackoffMs ?? 200, attemptTimeoutMs: notifyTimeoutMs() + 500 },
       clock,
-    });
-    const sweeper = sweeperHandler({ ...sweepDependencies(), clock });
+    };
+    const dispatch = dispatchHandler(dispatchDeps);
+    const sweeper = sweeperHandler({ ...sweepDependencies(), clock, resend: { outbox: dispatchDeps.outbox, dispatch: dispatchDeps } });
     const sweep = () => sweeper({}, lambdaContext('sweeper'));
     poller = new StreamPoller({
       dynamo,

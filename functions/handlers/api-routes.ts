@@ -11,6 +11,7 @@ import { isDimensionValue, metricsCsv, parseMetricQuery } from './metric-request
 import type { ReleaseStore } from '../use-cases/record-custody-event';
 import { acknowledgeAlert, type AcknowledgeDependencies } from '../use-cases/acknowledge-alert';
 import { alertPage } from './alert-pages';
+import { alertTimeline, type TimelineReader } from '../use-cases/alert-timeline';
 
 export interface ApiDependencies {
   releases: Pick<ReleaseStore, 'loadPerson'>;
@@ -18,6 +19,8 @@ export interface ApiDependencies {
   /** Built on first use: the link key comes from Secrets Manager. */
   acknowledgements: () => Promise<AcknowledgeDependencies>;
   clock: () => Date;
+  /** Alert timelines (notices, recipients by role, attempts, delivery statuses), for operators. */
+  timelines: TimelineReader;
 }
 
 export interface ApiRequest {
@@ -78,6 +81,11 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
         deps.aggregates,
       );
       return { status: 200, body: result };
+    }),
+
+    route('GET', '/alerts/{alertId}', async ({ params }) => {
+      const timeline = await alertTimeline(params.alertId!, deps.timelines);
+      return timeline ? { status: 200, body: timeline } : { status: 404, body: { error: `no alert ${params.alertId}` } };
     }),
 
     // Signed links from alert messages (public: the token is the authorisation). GET shows, POST acts.

@@ -12,6 +12,7 @@ import { lambdaHandler, lazily } from '../commons/lambda';
 import { logger } from '../commons/powertools';
 import { dynamoAggregateReader } from '../adapters/dynamodb/aggregate-reader';
 import { dynamoReleaseStore } from '../adapters/dynamodb/release-store';
+import { dynamoTimelineReader } from '../adapters/dynamodb/alert-timeline';
 import { apiRoutes, type ApiDependencies, type ApiRequest, type ApiResponse } from './api-routes';
 
 export function apiHandler(deps: ApiDependencies) {
@@ -70,6 +71,7 @@ export function apiDependencies(clock: () => Date = () => new Date()): ApiDepend
         throw error;
       })),
     clock,
+    timelines: dynamoTimelineReader(client, config.recordsTable),
   };
 }
 

@@ -1,13 +1,14 @@
 /**
  * λ sweeper: every minute (EventBridge Scheduler) → escalate due alerts, remind, close, raise pre-release
- * warnings and digests. A failed sweep throws: the schedule's retry policy tries again, and the next minute
+ * warnings and digests, and send whatever the notice outbox still holds past its stream grace. A failed sweep throws: the schedule's retry policy tries again, and the next minute
  * picks up whatever is still due, so nothing is lost.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { dynamoDocuments } from '../commons/clients';
 import { routingFromEnvironment, runtimeConfig } from '../commons/config';
-import { lambdaHandler, lazily } from '../commons/lambda';
+import { lambdaHandler, lazilyAsync } from '../commons/lambda';
+import { dispatchDependencies } from './dispatch';
 import { logger, metrics } from '../commons/powertools';
 import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
 import { dynamoDigestReader, dynamoScheduleReader } from '../adapters/dynamodb/sweep-sources';
@@ -15,14 +16,23 @@ import { englandAndWales } from '../domain/calendar';
 import { sweep, type SweepDependencies, type SweepResult } from '../use-cases/sweep';
 
 export function sweeperHandler(deps: SweepDependencies) {
-  return lambdaHandler(async (_event: unknown, _context: Context): Promise<SweepResult> => {
-    const result = await sweep(deps);
-    logger.info('sweep done', { ...result });
+  return lambdaHandler(async (_event: unknown, context: Context): Promise<SweepResult> => {
+    const result = await sweep({ ...deps, deadline: deps.clock().getTime() + context.getRemainingTimeInMillis() - deadlineMarginMs });
+    const { resendErrors, ...figures } = result;
+    logger.info('sweep done', figures);
+    // Each is tried again by the next sweep; the alarm on NoticesResendFailed says it keeps failing.
+    for (const why of resendErrors) logger.warn('a notice could not be sent from the outbox; it stays there', { why });
     if (result.escalated > 0) metrics.addMetric('AlertsEscalated', MetricUnit.Count, result.escalated);
     if (result.skipped > 0) metrics.addMetric('SweepChangesSkipped', MetricUnit.Count, result.skipped);
+    if (result.resent > 0) metrics.addMetric('NoticesResent', MetricUnit.Count, result.resent);
+    if (resendErrors.length > 0) metrics.addMetric('NoticesResendFailed', MetricUnit.Count, resendErrors.length);
+    if (result.expired > 0) metrics.addMetric('NoticesExpired', MetricUnit.Count, result.expired);
     return result;
   });
 }
+
+/** Time kept back from the function's timeout for writing the last outcome. */
+const deadlineMarginMs = 5000;
 
 export function sweepDependencies(env: NodeJS.ProcessEnv = process.env): SweepDependencies {
   const config = runtimeConfig(env);
@@ -38,4 +48,10 @@ export function sweepDependencies(env: NodeJS.ProcessEnv = process.env): SweepDe
   };
 }
 
-export const handler = lazily(() => sweeperHandler(sweepDependencies()));
+/** The sweeper sends from the outbox with dispatch's own dependencies (channels, secrets, links). */
+export const handler = lazilyAsync(async () => sweeperHandler({ ...sweepDependencies(), resend: await resendDependencies() }));
+
+export async function resendDependencies(env: NodeJS.ProcessEnv = process.env): Promise<NonNullable<SweepDependencies['resend']>> {
+  const dispatch = await dispatchDependencies(env);
+  return { outbox: dispatch.outbox, dispatch };
+}

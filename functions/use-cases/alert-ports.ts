@@ -4,7 +4,7 @@
  * so two sweeps, a sweep and an acknowledgement, or two clicks on a link can never both act.
  */
 import type { DigestEntry } from '../domain/alert-policy';
-import type { Alert, AlertChange } from '../domain/alerts';
+import type { Alert, AlertChange, Notice, NoticeStatus, PendingNotice } from '../domain/alerts';
 import type { LocalDate } from '../domain/calendar';
 import type { PersonReleases } from '../domain/release-case';
 import type { RotaEntry } from '../domain/rota';
@@ -21,6 +21,16 @@ export interface AlertStore {
   count(alert: Alert, counts: Record<string, number>, at: Date): Promise<void>;
   /** Raises ackMinutes.max to `minutes` where it is lower: idempotent, so safe to repeat. */
   recordAckMinutesMax(alert: Alert, minutes: number): Promise<void>;
+}
+
+/** The notices nobody has finished sending (see domain/alerts.ts, "the notice outbox"). */
+export interface NoticeOutbox {
+  /** Pending notices whose stream grace (or last try) is over at `now`, oldest first (the byDue index). */
+  pending(now: Date, limit: number): Promise<PendingNotice[]>;
+  /** Takes a notice out of the outbox for good (true the first time, false when it was settled before): DONE (each recipient's delivery is final or awaits only its receipt), STALE (no longer needed) or EXPIRED. */
+  settle(notice: Notice, status: Exclude<NoticeStatus, 'PENDING'>, at: Date, reason?: string): Promise<boolean>;
+  /** Counts a try and sets when the sweeper tries again. */
+  postpone(notice: Notice, dueAt: string, at: Date): Promise<void>;
 }
 
 export interface RotaStore {

@@ -10,6 +10,9 @@
  *    with backoff on throttling and server errors; record every attempt beside the alert.
  * 4. A page nobody could receive (a permanent failure, or no one routed) moves the alert to its next step
  *    at once. A send that kept failing for a passing reason is thrown, so the stream retries it.
+ * 5. Settle the notice in the outbox once every recipient's delivery is final (or awaits only its receipt).
+ *    Until then it stays there, and the sweeper sends whatever the stream could not (a claim held by a
+ *    dispatcher that died, a recipient left for lack of time, a stream that gave up).
  */
 import { escalate, noticeKey, type Alert, type Notice } from '../domain/alerts';
 import { linkUrl } from '../domain/alert-link';
@@ -17,7 +20,7 @@ import { messageFor, type AlertMessage } from '../domain/alert-message';
 import { escalationStep } from '../domain/escalation';
 import type { RotaChannel } from '../domain/rota';
 import { contactById, areaRouting, recipientForTarget, servicesFor, type Recipient, type RoutingConfig } from '../domain/routing';
-import type { AlertStore, RotaStore } from './alert-ports';
+import type { AlertStore, NoticeOutbox, RotaStore } from './alert-ports';
 
 export interface OutgoingMessage extends AlertMessage {
   alertId: string;
@@ -29,8 +32,11 @@ export interface OutgoingMessage extends AlertMessage {
 
 export interface Channel {
   readonly name: string;
-  /** Throws a DeliveryError saying whether trying again could help. */
-  send(message: OutgoingMessage): Promise<{ providerRef?: string }>;
+  /**
+   * Throws a DeliveryError saying whether trying again could help. `confirmed` when acceptance is delivery
+   * (a webhook's 2xx, the local outbox); otherwise (GOV.UK Notify) a delivery receipt is to follow.
+   */
+  send(message: OutgoingMessage): Promise<{ providerRef?: string; confirmed?: boolean }>;
 }
 
 /** A failed send: `permanent` when trying again cannot help (a bad number, a rejected request). */
@@ -54,6 +60,9 @@ export interface DeliveryClaim {
   channel: string;
 }
 
+/** SENDING and FAILED are on the way; SENT awaits its receipt; DELIVERED, REJECTED and EXPIRED are final. */
+export type DeliveryStatus = 'SENDING' | 'FAILED' | 'SENT' | 'DELIVERED' | 'REJECTED' | 'EXPIRED';
+
 export interface DeliveryAttempt {
   alertId: string;
   notice: string;
@@ -61,14 +70,21 @@ export interface DeliveryAttempt {
   attempt: number;
   at: string;
   outcome: 'sent' | 'failed' | 'rejected';
+  /** The delivery's status after this attempt. */
+  status: DeliveryStatus;
   providerRef?: string;
   error?: string;
 }
 
 export interface DeliveryStore {
-  /** True when this caller now owns the delivery; false when it was sent (or is being sent, or was refused for good) already. */
-  claim(claim: DeliveryClaim, now: Date): Promise<boolean>;
+  /**
+   * 'claimed' when this caller now owns the delivery; 'done' when it was sent or refused for good already;
+   * 'busy' when another dispatcher holds a live claim (it may yet die: the notice stays in the outbox).
+   */
+  claim(claim: DeliveryClaim, now: Date): Promise<'claimed' | 'done' | 'busy'>;
   record(attempt: DeliveryAttempt): Promise<void>;
+  /** Marks every delivery of a notice that is not final (and not being sent right now) EXPIRED, with the reason; returns how many. */
+  expire(alertId: string, notice: string, at: Date, reason: string): Promise<number>;
   /** Everyone an alert reached, once each, in the order first reached. */
   reached(alertId: string): Promise<Recipient[]>;
 }
@@ -76,18 +92,26 @@ export interface DeliveryStore {
 export interface DispatchDependencies {
   alerts: AlertStore;
   deliveries: DeliveryStore;
+  outbox: NoticeOutbox;
   rota: RotaStore;
   routing: RoutingConfig;
   channels: Channels;
   /** Base URL of the HTTP API and the key that signs acknowledge links. */
   links: { baseUrl: string; key: string };
-  retry: { attempts: number; backoffMs: number };
+  /** `attemptTimeoutMs`: the longest one send can take (the channel's own timeout), for the time budget. */
+  retry: { attempts: number; backoffMs: number; attemptTimeoutMs: number };
   clock: () => Date;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * When (on `clock`) this invocation must have stopped: no attempt or backoff is started that could run past it,
+   * so a slow provider leaves a delivery FAILED for the sweeper instead of SENDING under a killed function.
+   */
+  deadline?: number;
 }
 
 export interface DispatchResult {
-  outcome: 'sent' | 'already-sent' | 'stale' | 'undeliverable';
+  /** 'deferred': some recipient is left for the sweeper (a live claim elsewhere, or out of time); the notice stays in the outbox. */
+  outcome: 'sent' | 'already-sent' | 'stale' | 'undeliverable' | 'deferred';
   sent: number;
   rejected: number;
   /** True when the alert was moved to its next step because nobody could receive this page. */
@@ -96,19 +120,28 @@ export interface DispatchResult {
 
 export async function dispatchNotice(notice: Notice, deps: DispatchDependencies): Promise<DispatchResult> {
   const alert = await deps.alerts.load(notice.alertId);
-  if (!alert) throw new Error(`alert ${notice.alertId} not found: it is written before its notices, so this is retried`);
+  if (!alert) throw new Error(`alert ${notice.alertId} not found: it is written with its first notice, so this is retried`);
   const nothing = { sent: 0, rejected: 0, escalated: false };
-  if (isStale(alert, notice)) return { outcome: 'stale', ...nothing };
+  if (isStale(alert, notice)) {
+    await deps.outbox.settle(notice, 'STALE', deps.clock(), notice.purpose === 'page' ? `the alert was ${alert.status.toLowerCase()} before this page was sent` : `the alert was ${alert.status.toLowerCase()}`);
+    return { outcome: 'stale', ...nothing };
+  }
 
   const { recipients, acknowledgedBy } = await route(alert, notice, deps);
   const key = noticeKey(notice);
   let sent = 0;
   let rejected = 0;
   let claimed = 0;
+  let deferred = 0;
   let retryLater: Error | undefined;
   for (const recipient of recipients) {
     const now = deps.clock();
-    if (!(await deps.deliveries.claim({ alertId: alert.alertId, notice: key, recipient, channel: deps.channels[recipient.channel].name }, now))) continue;
+    const claim = await deps.deliveries.claim({ alertId: alert.alertId, notice: key, recipient, channel: deps.channels[recipient.channel].name }, now);
+    if (claim === 'done') continue;
+    if (claim === 'busy') {
+      deferred += 1;
+      continue;
+    }
     claimed += 1;
     const message: OutgoingMessage = {
       ...messageFor(alert, notice.purpose, { links: linksFor(alert, notice, recipient, deps), ...(acknowledgedBy ? { acknowledgedBy } : {}) }),
@@ -120,18 +153,23 @@ export async function dispatchNotice(notice: Notice, deps: DispatchDependencies)
     const outcome = await sendWithRetries(message, deps);
     if (outcome === 'sent') sent += 1;
     else if (outcome === 'rejected') rejected += 1;
+    else if (outcome === 'deferred') deferred += 1;
     else retryLater = outcome;
   }
   if (rejected > 0) await deps.alerts.count(alert, { deliveryFailed: rejected }, deps.clock());
+  // The notice stays in the outbox: the stream retries a passing failure; the sweeper takes over the rest.
   if (retryLater) throw retryLater;
+  if (deferred > 0) return { outcome: 'deferred', sent, rejected, escalated: false };
 
   // A page nobody could receive must not wait out its step: the next person is paged now.
   const undeliverable = notice.purpose === 'page' && sent === 0 && (recipients.length === 0 || (claimed > 0 && rejected === claimed));
+  let escalated = false;
   if (undeliverable) {
     const change = escalate(alert, deps.clock());
-    const escalated = change?.notice !== undefined && (await deps.alerts.apply(change, deps.clock())) === 'applied';
-    return { outcome: 'undeliverable', sent, rejected, escalated };
+    escalated = change?.notice !== undefined && (await deps.alerts.apply(change, deps.clock())) === 'applied';
   }
+  await deps.outbox.settle(notice, 'DONE', deps.clock(), recipients.length === 0 ? 'nobody to send it to' : undefined);
+  if (undeliverable) return { outcome: 'undeliverable', sent, rejected, escalated };
   return { outcome: claimed === 0 ? 'already-sent' : 'sent', sent, rejected, escalated: false };
 }
 
@@ -186,22 +224,33 @@ function linksFor(alert: Alert, notice: Notice, recipient: Recipient, deps: Disp
   return {};
 }
 
-/** Sends, retrying throttling and server errors with exponential backoff; every attempt is recorded. */
-async function sendWithRetries(message: OutgoingMessage, deps: DispatchDependencies): Promise<'sent' | 'rejected' | Error> {
+/**
+ * Sends, retrying throttling and server errors with exponential backoff; every attempt is recorded. No attempt
+ * (and no backoff before one) is started that could run past the deadline: the delivery is left FAILED, so the
+ * sweeper can claim it at once, instead of SENDING under a function that was killed.
+ */
+async function sendWithRetries(message: OutgoingMessage, deps: DispatchDependencies): Promise<'sent' | 'rejected' | 'deferred' | Error> {
   const channel = deps.channels[message.recipient.channel];
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const base = { alertId: message.alertId, notice: message.notice, recipientId: message.recipient.id };
+  const timeLeft = () => (deps.deadline === undefined ? Infinity : deps.deadline - deps.clock().getTime());
   for (let attempt = 1; ; attempt++) {
+    if (timeLeft() < deps.retry.attemptTimeoutMs) {
+      await deps.deliveries.record({ ...base, attempt, at: deps.clock().toISOString(), outcome: 'failed', status: 'FAILED', error: 'not attempted: too little time left in this invocation; the sweeper sends it' });
+      return 'deferred';
+    }
     try {
-      const { providerRef } = await channel.send(message);
-      await deps.deliveries.record({ ...base, attempt, at: deps.clock().toISOString(), outcome: 'sent', ...(providerRef ? { providerRef } : {}) });
+      const { providerRef, confirmed } = await channel.send(message);
+      await deps.deliveries.record({ ...base, attempt, at: deps.clock().toISOString(), outcome: 'sent', status: confirmed ? 'DELIVERED' : 'SENT', ...(providerRef ? { providerRef } : {}) });
       return 'sent';
     } catch (error) {
       const permanent = error instanceof DeliveryError && error.permanent;
-      await deps.deliveries.record({ ...base, attempt, at: deps.clock().toISOString(), outcome: permanent ? 'rejected' : 'failed', error: (error as Error).message });
+      await deps.deliveries.record({ ...base, attempt, at: deps.clock().toISOString(), outcome: permanent ? 'rejected' : 'failed', status: permanent ? 'REJECTED' : 'FAILED', error: (error as Error).message });
       if (permanent) return 'rejected';
       if (attempt >= deps.retry.attempts) return error as Error;
-      await sleep(deps.retry.backoffMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2));
+      const backoff = deps.retry.backoffMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2);
+      if (timeLeft() < backoff + deps.retry.attemptTimeoutMs) return 'deferred';
+      await sleep(backoff);
     }
   }
 }

@@ -6,14 +6,18 @@
  *    the alert's version, so when two sweeps (or a sweep and an acknowledgement) race, one acts, the other skips.
  * 2. Pre-release warnings: scheduled releases within the warning window with no accommodation (bySchedule).
  * 3. From the digest hour: yesterday's ROUTINE releases, one digest per service.
- * The sweep sends nothing itself: it writes notices and alerts, and the stream hands them to dispatch.
+ * 4. The notice outbox: every notice the stream has not settled within its grace (a dispatcher died mid-send,
+ *    the stream gave up after its retries, Notify was down) is sent from here, through the same dispatch; one
+ *    that could not be sent within its time (domain/alerts.ts, sendWithinMinutes) is EXPIRED and counted.
+ * Notices of steps 1–3 are written, not sent: the stream hands them to dispatch.
  */
 import { digestAlerts, preReleaseWarning } from '../domain/alert-policy';
-import { dueChange, openAlert, type Alert } from '../domain/alerts';
+import { dueChange, nextTryAt, noticeKey, openAlert, type Alert, type PendingNotice } from '../domain/alerts';
 import { addDays, londonTime, type WorkingCalendar } from '../domain/calendar';
 import { minutesOf } from '../domain/classification';
 import type { RoutingConfig } from '../domain/routing';
-import type { AlertStore, DigestReader, ScheduleReader } from './alert-ports';
+import type { AlertStore, DigestReader, NoticeOutbox, ScheduleReader } from './alert-ports';
+import { dispatchNotice, type DispatchDependencies } from './dispatch-alert';
 
 export interface SweepDependencies {
   alerts: AlertStore;
@@ -25,6 +29,10 @@ export interface SweepDependencies {
   clock: () => Date;
   /** Most due alerts handled per sweep; the rest wait for the next minute. */
   batchSize?: number;
+  /** The notice outbox and how to send from it; without it the sweep leaves the outbox alone. */
+  resend?: { outbox: NoticeOutbox; dispatch: DispatchDependencies };
+  /** When (on `clock`) this sweep must have stopped sending. */
+  deadline?: number;
 }
 
 export interface SweepResult {
@@ -35,11 +43,17 @@ export interface SweepResult {
   skipped: number;
   warnings: number;
   digests: number;
+  /** Notices sent (or settled) from the outbox, ones left for a later sweep, and ones that expired unsent. */
+  resent: number;
+  resendsPostponed: number;
+  expired: number;
+  /** Why each postponed resend failed (no personal data: channel errors name statuses, not recipients). */
+  resendErrors: string[];
 }
 
 export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
   const now = deps.clock();
-  const result: SweepResult = { escalated: 0, reminded: 0, closed: 0, skipped: 0, warnings: 0, digests: 0 };
+  const result: SweepResult = { escalated: 0, reminded: 0, closed: 0, skipped: 0, warnings: 0, digests: 0, resent: 0, resendsPostponed: 0, expired: 0, resendErrors: [] };
 
   for (const alert of await deps.alerts.due(now, deps.batchSize ?? 200)) {
     const change = dueChange(alert, now, deps.routing);
@@ -69,7 +83,41 @@ export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
       }
     }
   }
+  if (deps.resend) await resendPending(deps, deps.resend, now, result);
   return result;
+}
+
+async function resendPending(deps: SweepDependencies, resend: NonNullable<SweepDependencies['resend']>, now: Date, result: SweepResult): Promise<void> {
+  const { outbox, dispatch } = resend;
+  for (const pending of await outbox.pending(now, deps.batchSize ?? 200)) {
+    if (pending.sendUntil <= now.toISOString()) {
+      if (await expireNotice(pending, dispatch, now)) result.expired += 1;
+      continue;
+    }
+    if (deps.deadline !== undefined && deps.deadline - deps.clock().getTime() < dispatch.retry.attemptTimeoutMs) break;
+    try {
+      const sent = await dispatchNotice(pending, { ...dispatch, clock: deps.clock, ...(deps.deadline !== undefined ? { deadline: deps.deadline } : {}) });
+      if (sent.outcome === 'deferred') {
+        await outbox.postpone(pending, nextTryAt(pending.tries + 1, deps.clock()), deps.clock());
+        result.resendsPostponed += 1;
+      } else result.resent += 1;
+    } catch (error) {
+      // Not lost: it stays in the outbox and is tried again; the sweeper reports it, and the alarm counts it.
+      await outbox.postpone(pending, nextTryAt(pending.tries + 1, deps.clock()), deps.clock());
+      result.resendsPostponed += 1;
+      result.resendErrors.push(`${pending.alertId} ${noticeKey(pending)}: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** A notice that could not be sent in its time: its unfinished deliveries and the notice itself end EXPIRED, counted on the alert's figures. */
+async function expireNotice(pending: PendingNotice, dispatch: DispatchDependencies, now: Date): Promise<boolean> {
+  const reason = `not delivered by ${pending.sendUntil}, after ${pending.tries} tries from the outbox`;
+  await dispatch.deliveries.expire(pending.alertId, noticeKey(pending), now, reason);
+  const alert = await dispatch.alerts.load(pending.alertId);
+  const first = await dispatch.outbox.settle(pending, 'EXPIRED', now, reason);
+  if (alert && first) await dispatch.alerts.count(alert, { deliveryExpired: 1 }, now);
+  return first;
 }
 
 function raise(alert: Alert, deps: SweepDependencies) {

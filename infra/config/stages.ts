@@ -23,6 +23,11 @@ export interface StageConfig {
    * Unset in dev: a new account's concurrency quota may be too small to reserve any.
    */
   dispatchReservedConcurrency?: number;
+  /**
+   * Whether the stage pages real people. Its dispatch and sweeper refuse to start without a GOV.UK Notify key,
+   * so a page waits in the outbox (and the functions' error alarms fire) instead of going nowhere.
+   */
+  pagesPeople: boolean;
   /** Whether the stage may deploy with the example alert routing when no `-c routingFile` is given. */
   exampleRoutingAllowed: boolean;
   /**
@@ -44,6 +49,7 @@ const stages: Record<StageConfig['stage'], StageConfig> = {
     lateDayFrom: '15:00',
     operationsEmails: [],
     oldestMessageAlarmMinutes: 15,
+    pagesPeople: false,
     exampleRoutingAllowed: true,
   },
   prod: {
@@ -58,6 +64,7 @@ const stages: Record<StageConfig['stage'], StageConfig> = {
     operationsEmails: ['gatehouse-operations@durham-pcc.example'],
     oldestMessageAlarmMinutes: 5,
     dispatchReservedConcurrency: 5,
+    pagesPeople: true,
     exampleRoutingAllowed: false,
   },
 };

@@ -54,7 +54,7 @@ export class Alerting extends Construct {
     // Raising: the custody-events function opens alerts with the area's escalation policy.
     custodyEvents.handler.addEnvironment('ROUTING_CONFIG', routingJson);
 
-    // Sending: dispatch reads the alert, its rota and deliveries, writes the next step when a page cannot be delivered.
+    // Sending: dispatch reads the alert, its rota and deliveries, settles the notice, writes the next step when a page cannot be delivered.
     for (const [name, value] of Object.entries({ ...routing, ALERT_SECRETS_ARN: this.secret.secretArn, PUBLIC_BASE_URL: api.httpApi.apiEndpoint })) alertDispatch.handler.addEnvironment(name, value);
     alertDispatch.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [data.records.tableArn] }));
     alertDispatch.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:UpdateItem'], resources: [data.aggregates.tableArn] }));
@@ -67,7 +67,10 @@ export class Alerting extends Construct {
     api.handler.addToRolePolicy(readSecret);
 
     // Sweeping: query due alerts and pending schedules by index (never a scan), move alerts on, raise warnings and digests.
-    this.sweeper = new GatehouseFunction(this, 'Sweeper', { name: 'sweeper', config, key, timeout: Duration.seconds(50), environment: { ...data.environment, ...routing } });
+    // The sweeper also sends from the notice outbox what the stream could not, so it needs what dispatch needs to send.
+    const sending = { ALERT_SECRETS_ARN: this.secret.secretArn, PUBLIC_BASE_URL: api.httpApi.apiEndpoint, ...(config.pagesPeople ? { NOTIFY_REQUIRED: 'true' } : {}) };
+    this.sweeper = new GatehouseFunction(this, 'Sweeper', { name: 'sweeper', config, key, timeout: Duration.seconds(50), environment: { ...data.environment, ...routing, ...sending } });
+    this.sweeper.addToRolePolicy(readSecret);
     this.sweeper.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:Query'], resources: [data.records.tableArn, ...indexes('byDue', 'bySchedule')] }));
     this.sweeper.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], resources: [data.records.tableArn] }));
     this.sweeper.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:UpdateItem'], resources: [data.aggregates.tableArn] }));

@@ -22,6 +22,8 @@ export const apiRoutes: { method: HttpMethod; path: string; public?: boolean }[]
   { method: HttpMethod.GET, path: '/aggregates' },
   { method: HttpMethod.GET, path: '/aggregates/export.csv' },
   { method: HttpMethod.GET, path: '/metrics' },
+  // An alert's timeline (notices, recipients by role, delivery statuses): signed-in operators.
+  { method: HttpMethod.GET, path: '/alerts/{alertId}' },
   // Acknowledge and resolve links from alert messages: the signed token in the link is the authorisation.
   { method: HttpMethod.GET, path: '/alerts/{alertId}/ack', public: true },
   { method: HttpMethod.POST, path: '/alerts/{alertId}/ack', public: true },
@@ -71,7 +73,7 @@ export class Api extends Construct {
     }
 
     this.handler = new GatehouseFunction(this, 'Function', { name: 'api', config, key, environment: { ...data.environment } });
-    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:GetItem'], resources: [data.records.tableArn] }));
+    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [data.records.tableArn] }));
     this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:Query'], resources: [data.aggregates.tableArn] }));
     this.handler.grantKeyUse(key);
 

@@ -27,12 +27,16 @@ export const runbook = {
   errors: 'A function failed. Failed records are retried and then parked in a dead-letter queue; check its logs (no personal data is logged: use the ids to look records up). See docs/operations.md#function-errors.',
   throttles: 'A function was throttled: records wait and are retried. Check account concurrency and reserved concurrency. See docs/operations.md#throttles.',
   undeliverable: 'Check the routing configuration and the on-call rota of the alert\'s area: a tier had nobody to page. See docs/operations.md#alert-delivery-failures.',
+  outbox: 'A notice stayed unsent past the stream\'s grace and the sweeper could not send it either (it keeps trying), or one expired unsent. Check the channel (GOV.UK Notify\'s status, the key in the alert secrets) and the sweeper\'s logs. See docs/operations.md#the-notice-outbox.',
   deliveryFailures: 'An alert could not be delivered on a channel (GOV.UK Notify, webhook, SNS). The alert moves to its next escalation step; check the channel\'s status and credentials. See docs/operations.md#alert-delivery-failures.',
 } as const;
 
 export const metricNamespace = 'Gatehouse';
 /** Emitted by dispatch: a send that failed after its retries, a message a channel refused, a page that reached nobody. */
 export const deliveryMetrics = { failed: 'AlertDeliveryFailed', rejected: 'AlertMessagesRejected', undeliverable: 'AlertPagesUndeliverable', sent: 'AlertMessagesSent' } as const;
+
+/** Emitted by the sweeper about the notice outbox. */
+export const outboxMetrics = { resent: 'NoticesResent', resendFailed: 'NoticesResendFailed', expired: 'NoticesExpired' } as const;
 
 export class Observability extends Construct {
   readonly topic: Topic;
@@ -149,6 +153,21 @@ export class Observability extends Construct {
     alarm('AlertPagesUndeliverable', {
       alarmDescription: `A page reached nobody (no route, or every channel refused it); the alert moved to its next step. ${runbook.undeliverable}`,
       metric: dispatchMetric(deliveryMetrics.undeliverable),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
+    const sweeperMetric = (metricName: string) =>
+      new Metric({ namespace: metricNamespace, metricName, dimensionsMap: { service: 'gatehouse-sweeper' }, period: Duration.minutes(5), statistic: 'Sum' });
+    alarm('NoticesNotSent', {
+      alarmDescription: `Notices could not be sent from the outbox, or expired unsent. ${runbook.outbox}`,
+      metric: new MathExpression({
+        label: 'notices the sweeper could not send, or that expired',
+        expression: 'FILL(resendFailed, 0) + FILL(expired, 0)',
+        usingMetrics: { resendFailed: sweeperMetric(outboxMetrics.resendFailed), expired: sweeperMetric(outboxMetrics.expired) },
+        period: Duration.minutes(5),
+      }),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,

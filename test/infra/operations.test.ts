@@ -17,6 +17,7 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
     template = Template.fromStack(built.stack);
   });
 
+  const fn = (service: string) => Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === service);
   const alarmsOn = (metricName: string) =>
     Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === metricName);
 
@@ -55,6 +56,9 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
     expect(deliveryAlarms).toHaveLength(1);
     expect(JSON.stringify(deliveryAlarms[0]!.Properties.Metrics)).toContain('AlertMessagesRejected');
     expect(alarmsOn('AlertPagesUndeliverable')).toHaveLength(1);
+    const outboxAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => JSON.stringify(a.Properties.Metrics ?? []).includes('NoticesResendFailed'));
+    expect(outboxAlarms).toHaveLength(1);
+    expect(JSON.stringify(outboxAlarms[0]!.Properties.Metrics)).toContain('NoticesExpired');
   });
 
   it('sends every alarm, and its recovery, to the encrypted operations topic, with what to do', () => {
@@ -93,8 +97,19 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
   });
 
   it('reserves concurrency for dispatch in prod only, to stay within GOV.UK Notify\'s rate limit', () => {
-    const dispatch = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment.Variables.ALERTS_TOPIC_ARN);
-    expect(dispatch?.Properties.ReservedConcurrentExecutions).toBe(stage === 'prod' ? 5 : undefined);
+    expect(fn('gatehouse-dispatch')?.Properties.ReservedConcurrentExecutions).toBe(stage === 'prod' ? 5 : undefined);
+  });
+
+  it(stage === 'prod' ? 'refuses to run dispatch or the sweeper without a GOV.UK Notify key, since prod pages people' : 'lets dev run without a Notify key (sends to SMS and e-mail are then refused, escalated and alarmed)', () => {
+    for (const name of ['gatehouse-dispatch', 'gatehouse-sweeper']) {
+      expect(fn(name)?.Properties.Environment.Variables.NOTIFY_REQUIRED, name).toBe(stage === 'prod' ? 'true' : undefined);
+      expect(fn(name)?.Properties.Environment.Variables.ALERT_SECRETS_ARN, name).toBeDefined();
+    }
+  });
+
+  it('sends alerts only through channels that reach a person: no SNS topic without subscribers', () => {
+    const topics = Object.values(template.findResources('AWS::SNS::Topic')).map((t) => t.Properties.DisplayName);
+    expect(topics).toEqual([`Gatehouse ${stage} operations`]);
   });
 
   it('caps on-demand throughput of both tables', () => {

@@ -49,7 +49,7 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
     });
   });
 
-  it('feeds dispatch from the records stream, filtered to newly inserted alerts, with an on-failure queue', () => {
+  it('feeds dispatch from the records stream, filtered to newly inserted notices, with an on-failure queue', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('DataRecords'), 'StreamArn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -73,12 +73,12 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
     expect(JSON.stringify(query.Resource)).toContain('/index/bySchedule');
   });
 
-  it('keeps the Notify key and signing keys in a Secrets Manager secret on the stack key, readable by dispatch and api only', () => {
+  it('keeps the Notify key and signing keys in a Secrets Manager secret on the stack key, readable by dispatch, the sweeper (which sends from the outbox) and api only', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: Match.anyValue(), GenerateSecretString: Match.objectLike({ GenerateStringKey: 'linkSigningKey' }) });
     const readers = Object.entries(template.findResources('AWS::IAM::Policy'))
       .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'))
       .map(([id]) => id.replace(/Function.*|Role.*/, ''));
-    expect(readers.sort()).toEqual(['AlertDispatch', 'Api']);
+    expect(readers.sort()).toEqual(['AlertDispatch', 'AlertingSweeper', 'Api']);
   });
 
   it('runs every function on Node.js 24, arm64, with tracing and its own encrypted log group', () => {
