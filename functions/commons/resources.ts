@@ -85,6 +85,8 @@ export const entity = {
   alert: 'alert',
   alertNotice: 'alertNotice',
   delivery: 'delivery',
+  /** An on-call page by SMS under the recipient's keyed number, for replies (domain/replies.ts). */
+  pagedNumber: 'pagedNumber',
   digestEntry: 'digestEntry',
   // Partner file drops (issue 4).
   partnerFile: 'partnerFile',

@@ -12,6 +12,7 @@ import type { ReleaseStore } from '../use-cases/record-custody-event';
 import { acknowledgeAlert, type AcknowledgeDependencies } from '../use-cases/acknowledge-alert';
 import { alertPage } from './alert-pages';
 import { alertTimeline, type TimelineReader } from '../use-cases/alert-timeline';
+import { deliveryStatusCallback, inboundSmsCallback, type CallbackDependencies } from './notify-callbacks';
 
 export interface ApiDependencies {
   releases: Pick<ReleaseStore, 'loadPerson'>;
@@ -21,6 +22,8 @@ export interface ApiDependencies {
   clock: () => Date;
   /** Alert timelines (notices, recipients by role, attempts, delivery statuses), for operators. */
   timelines: TimelineReader;
+  /** GOV.UK Notify's callbacks; built on first use (the callback token comes from Secrets Manager). */
+  callbacks: () => Promise<CallbackDependencies>;
 }
 
 export interface ApiRequest {
@@ -87,6 +90,10 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
       const timeline = await alertTimeline(params.alertId!, deps.timelines);
       return timeline ? { status: 200, body: timeline } : { status: 404, body: { error: `no alert ${params.alertId}` } };
     }),
+
+    // GOV.UK Notify's callbacks (public: Notify's bearer token is the authorisation).
+    route('POST', '/notify/delivery-status', async (request) => deliveryStatusCallback(request, await deps.callbacks())),
+    route('POST', '/notify/inbound-sms', async (request) => inboundSmsCallback(request, await deps.callbacks())),
 
     // Signed links from alert messages (public: the token is the authorisation). GET shows, POST acts.
     ...(['ack', 'resolve'] as const).flatMap((action) =>

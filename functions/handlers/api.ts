@@ -13,6 +13,9 @@ import { logger } from '../commons/powertools';
 import { dynamoAggregateReader } from '../adapters/dynamodb/aggregate-reader';
 import { dynamoReleaseStore } from '../adapters/dynamodb/release-store';
 import { dynamoTimelineReader } from '../adapters/dynamodb/alert-timeline';
+import { dynamoDeliveryStore } from '../adapters/dynamodb/delivery-store';
+import type { CallbackDependencies } from './notify-callbacks';
+import { channelsFor } from './dispatch';
 import { apiRoutes, type ApiDependencies, type ApiRequest, type ApiResponse } from './api-routes';
 
 export function apiHandler(deps: ApiDependencies) {
@@ -57,6 +60,8 @@ export function apiDependencies(clock: () => Date = () => new Date()): ApiDepend
   const config = runtimeConfig();
   const client = dynamoDocuments();
   let acknowledgements: Promise<AcknowledgeDependencies> | undefined;
+  let callbacks: Promise<CallbackDependencies> | undefined;
+  const alerts = () => dynamoAlertStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }, config.retentionDays);
   return {
     releases: dynamoReleaseStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }),
     aggregates: dynamoAggregateReader(client, config.aggregatesTable),
@@ -72,6 +77,22 @@ export function apiDependencies(clock: () => Date = () => new Date()): ApiDepend
       })),
     clock,
     timelines: dynamoTimelineReader(client, config.recordsTable),
+    callbacks: () =>
+      (callbacks ??= loadAlertSecrets(process.env, secretsClient).then((secrets) => ({
+        ...(secrets.notifyCallbackToken ? { token: secrets.notifyCallbackToken } : {}),
+        receipts: { alerts: alerts(), deliveries: dynamoDeliveryStore(client, config.recordsTable, config.retentionDays), clock },
+        replies: {
+          alerts: alerts(),
+          deliveries: dynamoDeliveryStore(client, config.recordsTable, config.retentionDays),
+          numberKey: secrets.linkSigningKey,
+          settings: routingFromEnvironment(),
+          channels: channelsFor(secrets, routingFromEnvironment()),
+          clock,
+        },
+      })).catch((error: unknown) => {
+        callbacks = undefined;
+        throw error;
+      })),
   };
 }
 

@@ -18,6 +18,7 @@ import { escalate, noticeKey, type Alert, type Notice } from '../domain/alerts';
 import { linkUrl } from '../domain/alert-link';
 import { messageFor, type AlertMessage } from '../domain/alert-message';
 import { escalationStep } from '../domain/escalation';
+import { replyKey } from '../domain/replies';
 import type { RotaChannel } from '../domain/rota';
 import { contactById, areaRouting, recipientForTarget, servicesFor, type Recipient, type RoutingConfig } from '../domain/routing';
 import type { AlertStore, NoticeOutbox, RotaStore } from './alert-ports';
@@ -87,6 +88,38 @@ export interface DeliveryStore {
   expire(alertId: string, notice: string, at: Date, reason: string): Promise<number>;
   /** Everyone an alert reached, once each, in the order first reached. */
   reached(alertId: string): Promise<Recipient[]>;
+  /**
+   * Records a provider's delivery receipt: DELIVERED over anything but DELIVERED, REJECTED (with the reason) only
+   * over SENT, so a duplicate or a late receipt changes nothing. `changed` is true only for the write that moved it.
+   */
+  receipt(key: { alertId: string; notice: string; recipientId: string }, outcome: ReceiptOutcome): Promise<{ changed: boolean; delivery?: DeliveryState }>;
+  /** Remembers that a page went to a number (by its keyed hash: see domain/replies.ts). Repeating it is harmless. */
+  rememberPage(numberKey: string, page: PagedNumber): Promise<void>;
+  /** The pages sent to a number, newest first. */
+  pagesTo(numberKey: string): Promise<PagedNumber[]>;
+}
+
+/** An on-call page sent by SMS, remembered under the recipient's keyed number so a reply can find it. */
+export interface PagedNumber {
+  alertId: string;
+  notice: string;
+  recipient: Recipient;
+  pagedAt: string;
+}
+
+export interface ReceiptOutcome {
+  status: 'DELIVERED' | 'REJECTED';
+  /** The provider's own word for it (delivered, temporary-failure …) and when it happened. */
+  providerStatus: string;
+  at: string;
+  providerRef: string;
+  reason?: string;
+}
+
+export interface DeliveryState {
+  status: DeliveryStatus;
+  recipient: Recipient;
+  firstClaimedAt?: string;
 }
 
 export interface DispatchDependencies {
@@ -148,9 +181,13 @@ export async function dispatchNotice(notice: Notice, deps: DispatchDependencies)
       alertId: alert.alertId,
       notice: key,
       recipient,
-      reference: `${alert.alertId}-${key}`,
+      reference: messageReference(alert.alertId, key, recipient.id),
     };
     const outcome = await sendWithRetries(message, deps);
+    // An on-call page by SMS can be taken by replying: remember which number it went to.
+    if (outcome === 'sent' && notice.purpose === 'page' && alert.kind === 'CRITICAL_RELEASE' && recipient.channel === 'sms') {
+      await deps.deliveries.rememberPage(replyKey(recipient.address, deps.links.key), { alertId: alert.alertId, notice: key, recipient, pagedAt: deps.clock().toISOString() });
+    }
     if (outcome === 'sent') sent += 1;
     else if (outcome === 'rejected') rejected += 1;
     else if (outcome === 'deferred') deferred += 1;
@@ -171,6 +208,19 @@ export async function dispatchNotice(notice: Notice, deps: DispatchDependencies)
   await deps.outbox.settle(notice, 'DONE', deps.clock(), recipients.length === 0 ? 'nobody to send it to' : undefined);
   if (undeliverable) return { outcome: 'undeliverable', sent, rejected, escalated };
   return { outcome: claimed === 0 ? 'already-sent' : 'sent', sent, rejected, escalated: false };
+}
+
+/**
+ * The reference a provider keeps with a message and sends back in its delivery receipt: alert, notice and
+ * recipient id (none of them personal data), so a receipt finds its delivery without an index.
+ */
+export function messageReference(alertId: string, notice: string, recipientId: string): string {
+  return `${alertId}-${notice}-${recipientId}`;
+}
+
+export function parseMessageReference(reference: string): { alertId: string; notice: string; recipientId: string } | undefined {
+  const m = /^(.+?)-((?:page|acknowledged|reminder)\.\d{3})-(.+)$/.exec(reference);
+  return m ? { alertId: m[1]!, notice: m[2]!, recipientId: m[3]! } : undefined;
 }
 
 /** A page for an alert someone already acknowledged, or a reminder for one since resolved, is not sent. */

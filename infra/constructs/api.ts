@@ -29,6 +29,9 @@ export const apiRoutes: { method: HttpMethod; path: string; public?: boolean }[]
   { method: HttpMethod.POST, path: '/alerts/{alertId}/ack', public: true },
   { method: HttpMethod.GET, path: '/alerts/{alertId}/resolve', public: true },
   { method: HttpMethod.POST, path: '/alerts/{alertId}/resolve', public: true },
+  // GOV.UK Notify's callbacks: the bearer token Notify sends is the authorisation (checked by the function).
+  { method: HttpMethod.POST, path: '/notify/delivery-status', public: true },
+  { method: HttpMethod.POST, path: '/notify/inbound-sms', public: true },
 ];
 
 export class Api extends Construct {

@@ -7,10 +7,10 @@
  * Statuses: SENDING (claimed), FAILED (for a passing reason: claimable again), SENT (the provider accepted it;
  * a receipt is to come), and the final DELIVERED, REJECTED (with the reason) and EXPIRED.
  */
-import { GetCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { entity } from '../../commons/resources';
 import type { Recipient } from '../../domain/routing';
-import type { DeliveryStatus, DeliveryStore } from '../../use-cases/dispatch-alert';
+import type { DeliveryState, DeliveryStatus, DeliveryStore, PagedNumber } from '../../use-cases/dispatch-alert';
 
 /**
  * A claim older than this is taken to belong to a dispatcher that died mid-send. Longer than any dispatcher
@@ -119,6 +119,53 @@ export function dynamoDeliveryStore(client: DynamoDBDocumentClient, recordsTable
         }
       }
       return expired;
+    },
+
+    async receipt(key, outcome) {
+      const delivered = outcome.status === 'DELIVERED';
+      try {
+        const { Attributes } = await client.send(
+          new UpdateCommand({
+            TableName: recordsTable,
+            Key: deliveryKey(key.alertId, key.notice, key.recipientId),
+            UpdateExpression: `SET #status = :status, receipt = :receipt, updatedAt = :at${delivered ? ', deliveredAt = :at' : ', reason = :reason'}`,
+            // A delivered receipt wins over any other state (the phone came back on); a failure only over a message still awaiting its receipt.
+            ConditionExpression: delivered ? 'attribute_exists(pk) AND #status <> :delivered' : 'attribute_exists(pk) AND #status = :sent',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':status': outcome.status,
+              ':receipt': { status: outcome.providerStatus, at: outcome.at, providerRef: outcome.providerRef },
+              ':at': outcome.at,
+              ...(delivered ? { ':delivered': 'DELIVERED' } : { ':sent': 'SENT', ':reason': outcome.reason ?? outcome.providerStatus }),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { changed: true, delivery: Attributes as DeliveryState };
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        const { Item } = await client.send(new GetCommand({ TableName: recordsTable, Key: deliveryKey(key.alertId, key.notice, key.recipientId), ConsistentRead: true }));
+        return { changed: false, ...(Item ? { delivery: Item as DeliveryState } : {}) };
+      }
+    },
+
+    async rememberPage(numberKey, page) {
+      await client.send(
+        new PutCommand({
+          TableName: recordsTable,
+          Item: { pk: `REPLY#${numberKey}`, sk: `PAGE#${page.pagedAt}#${page.alertId}#${page.notice}`, entity: entity.pagedNumber, ...page, expiresAt: Math.floor(Date.parse(page.pagedAt) / 1000) + retentionDays * 86_400 },
+        }),
+      );
+    },
+
+    async pagesTo(numberKey) {
+      const pages: PagedNumber[] = [];
+      const query = paginateQuery(
+        { client },
+        { TableName: recordsTable, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :page)', ExpressionAttributeValues: { ':pk': `REPLY#${numberKey}`, ':page': 'PAGE#' }, ScanIndexForward: false, ConsistentRead: true },
+      );
+      for await (const page of query) for (const item of page.Items ?? []) pages.push({ alertId: item.alertId, notice: item.notice, recipient: item.recipient, pagedAt: item.pagedAt });
+      return pages;
     },
 
     async reached(alertId) {
