@@ -35,10 +35,16 @@ export function acknowledgements(stack: GatehouseStack): [IConstruct, NagAcknowl
   }
   ack(stack.alertDispatch.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is itself the on-failure destination of the dispatch stream event source; a dead-letter queue needs none of its own.');
 
-  // Alerting: acknowledge links, the alert secret, the sweeper's schedule.
+  // Alerting: acknowledge links, Notify's callbacks, the alert secret, the sweeper's schedule.
   for (const r of apiRoutes.filter((r) => r.public)) {
     const route = stack.api.httpApi.node.findChild(`${r.method}${r.path.replaceAll('/', '--')}`).node.defaultChild as IConstruct;
-    ack(route, 'AwsSolutions-APIG4', 'Opened from an SMS or e-mail by an on-call worker with no account: the HMAC-signed, expiring token in the link is the authorisation, checked by the function before anything is read or changed.');
+    ack(
+      route,
+      'AwsSolutions-APIG4',
+      r.path.startsWith('/notify/')
+        ? "Called by GOV.UK Notify, which cannot sign in: the bearer token registered with Notify's callback is the authorisation, compared in constant time by the function before anything is read or changed."
+        : 'Opened from an SMS or e-mail by an on-call worker with no account: the HMAC-signed, expiring token in the link is the authorisation, checked by the function before anything is read or changed.',
+    );
   }
   ack(stack.alerting.secret, 'AwsSolutions-SMG4', 'Holds the GOV.UK Notify API key (rotated in Notify by an operator, then pasted here) and the link and webhook signing keys; rotating those on a schedule would break every outstanding acknowledge link and every receiver\'s check.');
   ack(stack.alerting.scheduleDeadLetterQueue, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue of the sweeper\'s EventBridge Scheduler target; a dead-letter queue needs none of its own.');

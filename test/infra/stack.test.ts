@@ -98,9 +98,9 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AccessLogSettings: { DestinationArn: Match.anyValue() } });
     template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
     for (const route of Object.values(template.findResources('AWS::ApiGatewayV2::Route'))) {
-      // Only the acknowledge and resolve links are open: they carry their own signed token.
-      const signedLink = /^(GET|POST) \/alerts\/\{alertId\}\/(ack|resolve)$/.test(route.Properties.RouteKey);
-      expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe(signedLink ? 'NONE' : 'JWT');
+      // Only the acknowledge and resolve links (a signed token) and Notify's callbacks (Notify's bearer token) are open.
+      const ownToken = /^((GET|POST) \/alerts\/\{alertId\}\/(ack|resolve)|POST \/notify\/(delivery-status|inbound-sms))$/.test(route.Properties.RouteKey);
+      expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe(ownToken ? 'NONE' : 'JWT');
     }
   });
 
@@ -181,6 +181,8 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
       { path: 'Api/Http/POST--alerts--{alertId}--ack/Resource', id: 'AwsSolutions-APIG4' },
       { path: 'Api/Http/GET--alerts--{alertId}--resolve/Resource', id: 'AwsSolutions-APIG4' },
       { path: 'Api/Http/POST--alerts--{alertId}--resolve/Resource', id: 'AwsSolutions-APIG4' },
+      { path: 'Api/Http/POST--notify--delivery-status/Resource', id: 'AwsSolutions-APIG4' },
+      { path: 'Api/Http/POST--notify--inbound-sms/Resource', id: 'AwsSolutions-APIG4' },
       { path: 'Alerting/AlertSecrets', id: 'AwsSolutions-SMG4' },
       { path: 'Alerting/ScheduleDeadLetterQueue', id: 'AwsSolutions-SQS3' },
       { path: 'SchedulerRoleForTarget-1c2591/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },
