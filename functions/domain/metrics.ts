@@ -154,6 +154,7 @@ function alertMetrics(): Metric[] {
     c('deliveryFailed', 'Alert deliveries that failed (the channel refused or did not answer)'),
     c('deliveryFailed.receipt', 'Alert deliveries GOV.UK Notify accepted but could not deliver (phone off, no such number, technical failure)'),
     c('deliveryExpired', 'Notices that could not be sent within their time and expired'),
+    c('uncovered', 'On-call pages that fell to the configured contact because nobody on the rota covered the tier at the time'),
     pagesDelivered,
     deliveredSum,
     { name: 'alerts.deliveredMinutes.mean', meaning: 'Mean time from sending an on-call page to its delivery receipt, in minutes', unit: 'minutes', family: 'alerts', kind: 'mean', numerator: [deliveredSum.name], denominator: ['alerts.deliveredMinutes.count'] },

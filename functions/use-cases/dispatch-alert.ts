@@ -160,7 +160,7 @@ export async function dispatchNotice(notice: Notice, deps: DispatchDependencies)
     return { outcome: 'stale', ...nothing };
   }
 
-  const { recipients, acknowledgedBy } = await route(alert, notice, deps);
+  const { recipients, acknowledgedBy, uncovered } = await route(alert, notice, deps);
   const key = noticeKey(notice);
   let sent = 0;
   let rejected = 0;
@@ -188,6 +188,8 @@ export async function dispatchNotice(notice: Notice, deps: DispatchDependencies)
     if (outcome === 'sent' && notice.purpose === 'page' && alert.kind === 'CRITICAL_RELEASE' && recipient.channel === 'sms') {
       await deps.deliveries.rememberPage(replyKey(recipient.address, deps.links.key), { alertId: alert.alertId, notice: key, recipient, pagedAt: deps.clock().toISOString() });
     }
+    // Counted once: a delivery is sent once.
+    if (outcome === 'sent' && uncovered) await deps.alerts.count(alert, { uncovered: 1 }, deps.clock());
     if (outcome === 'sent') sent += 1;
     else if (outcome === 'rejected') rejected += 1;
     else if (outcome === 'deferred') deferred += 1;
@@ -230,7 +232,7 @@ function isStale(alert: Alert, notice: Notice): boolean {
   return false;
 }
 
-async function route(alert: Alert, notice: Notice, deps: DispatchDependencies): Promise<{ recipients: Recipient[]; acknowledgedBy?: string }> {
+async function route(alert: Alert, notice: Notice, deps: DispatchDependencies): Promise<{ recipients: Recipient[]; acknowledgedBy?: string; uncovered?: boolean }> {
   if (notice.purpose !== 'page') {
     const reached = await deps.deliveries.reached(alert.alertId);
     const acker = reached.find((r) => r.id === alert.acknowledgedBy);
@@ -245,7 +247,9 @@ async function route(alert: Alert, notice: Notice, deps: DispatchDependencies): 
       if (!step) return { recipients: [] };
       const rota = 'tier' in step.target ? await deps.rota.entries(alert.localAuthority) : [];
       const recipient = recipientForTarget(routing, alert.localAuthority, step.target, rota, deps.clock());
-      return { recipients: recipient ? [recipient] : [] };
+      // Nobody on the rota at this tier now: the page falls to the configured contact, and that is counted.
+      const uncovered = 'tier' in step.target && recipient !== undefined && !recipient.id.startsWith('rota.');
+      return { recipients: recipient ? [recipient] : [], ...(uncovered ? { uncovered } : {}) };
     }
     case 'REFERRAL':
     case 'PRE_RELEASE_WARNING': {

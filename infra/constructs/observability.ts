@@ -27,6 +27,7 @@ export const runbook = {
   errors: 'A function failed. Failed records are retried and then parked in a dead-letter queue; check its logs (no personal data is logged: use the ids to look records up). See docs/operations.md#function-errors.',
   throttles: 'A function was throttled: records wait and are retried. Check account concurrency and reserved concurrency. See docs/operations.md#throttles.',
   undeliverable: 'Check the routing configuration and the on-call rota of the alert\'s area: a tier had nobody to page. See docs/operations.md#alert-delivery-failures.',
+  sweeperSilent: 'Check the EveryMinute schedule (EventBridge Scheduler), its dead-letter queue and the sweeper\'s errors. See docs/operations.md#the-sweeper-is-silent.',
   outbox: 'A notice stayed unsent past the stream\'s grace and the sweeper could not send it either (it keeps trying), or one expired unsent. Check the channel (GOV.UK Notify\'s status, the key in the alert secrets) and the sweeper\'s logs. See docs/operations.md#the-notice-outbox.',
   deliveryFailures: 'An alert could not be delivered on a channel (GOV.UK Notify, webhook, SNS). The alert moves to its next escalation step; check the channel\'s status and credentials. See docs/operations.md#alert-delivery-failures.',
 } as const;
@@ -172,6 +173,20 @@ export class Observability extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
     });
+
+    // Silence matters here: a sweeper that stops running escalates nothing and sends nothing from the outbox,
+    // so missing data is breaching.
+    const sweeper = functions.find((fn) => fn.node.path.endsWith('/Sweeper'));
+    if (sweeper) {
+      alarm('SweeperSilent', {
+        alarmDescription: `The sweeper has not run for 5 minutes: no escalations, reminders or re-sends from the outbox. ${runbook.sweeperSilent}`,
+        metric: sweeper.metricInvocations({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.BREACHING,
+      });
+    }
 
     const business = (metricName: string, service: string) =>
       new Metric({ namespace: metricNamespace, metricName, dimensionsMap: { service }, period: Duration.hours(1), statistic: 'Sum' });

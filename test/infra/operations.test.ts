@@ -86,6 +86,12 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
     expect(condition).toContain(`:${topicName}`);
   });
 
+  it('alarms when the sweeper stops running, treating its silence as breaching', () => {
+    const [silent] = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.includes('SweeperSilent'));
+    expect(silent?.[1].Properties).toMatchObject({ MetricName: 'Invocations', ComparisonOperator: 'LessThanThreshold', Threshold: 1, TreatMissingData: 'breaching' });
+    expect(JSON.stringify(silent![1].Properties.Dimensions)).toContain('AlertingSweeper');
+  });
+
   it('subscribes the stage\'s operations contacts', () => {
     template.resourceCountIs('AWS::SNS::Subscription', stageConfig(stage).operationsEmails.length);
   });

@@ -148,6 +148,9 @@ describe('a stream that gives up', () => {
     for (const secret of ['O1000AA', '@', '07700', 'prisonNumber', 'address']) expect(text).not.toContain(secret);
     expect((await getJson(`${gatehouse.url}/alerts/000000000000000000000000`)).status).toBe(404);
 
+    // Nobody is on Darlington's rota: the first page and the escalation an hour later fell to configured contacts, each counted so.
+    expect((await getJson(`${gatehouse.url}/aggregates?family=alerts&la=E06000005`)).body.totals).toMatchObject({ uncovered: 2, 'escalated.CRITICAL_RELEASE': 1 });
+
     // The on-call page went out once, on the first try.
     expect(notify.requests.filter((r) => r.body.phone_number && r.body.reference?.includes('-page.000-')).map((r) => r.answeredWith)).toEqual([201]);
   });
