@@ -182,7 +182,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       clock,
     };
     const dispatch = dispatchHandler(dispatchDeps);
-    const sweeper = sweeperHandler({ ...sweepDependencies(), clock, resend: { outbox: dispatchDeps.outbox, dispatch: dispatchDeps } });
+    const sweeper = sweeperHandler({ ...sweepDependencies(), clock, resend: { outbox: dispatchDeps.outbox, dispatch: dispatchDeps }, rota });
     const sweep = () => sweeper({}, lambdaContext('sweeper'));
     poller = new StreamPoller({
       dynamo,

@@ -13,13 +13,17 @@ import { logger, metrics } from '../commons/powertools';
 import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
 import { dynamoDigestReader, dynamoScheduleReader } from '../adapters/dynamodb/sweep-sources';
 import { englandAndWales } from '../domain/calendar';
+import { gapInWords } from '../domain/rota-coverage';
 import { sweep, type SweepDependencies, type SweepResult } from '../use-cases/sweep';
 
 export function sweeperHandler(deps: SweepDependencies) {
   return lambdaHandler(async (_event: unknown, context: Context): Promise<SweepResult> => {
     const result = await sweep({ ...deps, deadline: deps.clock().getTime() + context.getRemainingTimeInMillis() - deadlineMarginMs });
-    const { resendErrors, ...figures } = result;
-    logger.info('sweep done', figures);
+    const { resendErrors, rotaGaps, ...figures } = result;
+    logger.info('sweep done', { ...figures, rotaGaps: rotaGaps.length });
+    // Area, tier and times only: who is (not) on the rota is not logged.
+    for (const gap of rotaGaps) logger.warn('the on-call rota has a gap before the weekend or bank holiday', { ...gap, inWords: gapInWords(gap) });
+    metrics.addMetric('RotaGaps', MetricUnit.Count, rotaGaps.length);
     // Each is tried again by the next sweep; the alarm on NoticesResendFailed says it keeps failing.
     for (const why of resendErrors) logger.warn('a notice could not be sent from the outbox; it stays there', { why });
     if (result.escalated > 0) metrics.addMetric('AlertsEscalated', MetricUnit.Count, result.escalated);
@@ -49,7 +53,10 @@ export function sweepDependencies(env: NodeJS.ProcessEnv = process.env): SweepDe
 }
 
 /** The sweeper sends from the outbox with dispatch's own dependencies (channels, secrets, links). */
-export const handler = lazilyAsync(async () => sweeperHandler({ ...sweepDependencies(), resend: await resendDependencies() }));
+export const handler = lazilyAsync(async () => {
+  const resend = await resendDependencies();
+  return sweeperHandler({ ...sweepDependencies(), resend, rota: resend.dispatch.rota });
+});
 
 export async function resendDependencies(env: NodeJS.ProcessEnv = process.env): Promise<NonNullable<SweepDependencies['resend']>> {
   const dispatch = await dispatchDependencies(env);

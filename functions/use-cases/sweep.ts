@@ -9,6 +9,8 @@
  * 4. The notice outbox: every notice the stream has not settled within its grace (a dispatcher died mid-send,
  *    the stream gave up after its retries, Notify was down) is sent from here, through the same dispatch; one
  *    that could not be sent within its time (domain/alerts.ts, sendWithinMinutes) is EXPIRED and counted.
+ * 5. On Thursdays and the last working day before a bank holiday, from 12:00: the rota's gaps until 09:00 on the
+ *    next working day, per area and tier (reported and alarmed; warning the rota's owner by Notify is not built yet).
  * Notices of steps 1–3 are written, not sent: the stream hands them to dispatch.
  */
 import { digestAlerts, preReleaseWarning } from '../domain/alert-policy';
@@ -16,7 +18,8 @@ import { dueChange, nextTryAt, noticeKey, openAlert, type Alert, type PendingNot
 import { addDays, londonTime, type WorkingCalendar } from '../domain/calendar';
 import { minutesOf } from '../domain/classification';
 import type { RoutingConfig } from '../domain/routing';
-import type { AlertStore, DigestReader, NoticeOutbox, ScheduleReader } from './alert-ports';
+import { coverageCheckAt, coverageCheckDay, coverageGaps, coverageWindow, type CoverageGap } from '../domain/rota-coverage';
+import type { AlertStore, DigestReader, NoticeOutbox, RotaStore, ScheduleReader } from './alert-ports';
 import { dispatchNotice, type DispatchDependencies } from './dispatch-alert';
 
 export interface SweepDependencies {
@@ -33,6 +36,8 @@ export interface SweepDependencies {
   resend?: { outbox: NoticeOutbox; dispatch: DispatchDependencies };
   /** When (on `clock`) this sweep must have stopped sending. */
   deadline?: number;
+  /** The on-call rota, for the coverage check before weekends and bank holidays; without it the check is skipped. */
+  rota?: RotaStore;
 }
 
 export interface SweepResult {
@@ -49,11 +54,13 @@ export interface SweepResult {
   expired: number;
   /** Why each postponed resend failed (no personal data: channel errors name statuses, not recipients). */
   resendErrors: string[];
+  /** On a coverage-check day from 12:00: every area and tier not covered until 09:00 on the next working day. */
+  rotaGaps: CoverageGap[];
 }
 
 export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
   const now = deps.clock();
-  const result: SweepResult = { escalated: 0, reminded: 0, closed: 0, skipped: 0, warnings: 0, digests: 0, resent: 0, resendsPostponed: 0, expired: 0, resendErrors: [] };
+  const result: SweepResult = { escalated: 0, reminded: 0, closed: 0, skipped: 0, warnings: 0, digests: 0, resent: 0, resendsPostponed: 0, expired: 0, resendErrors: [], rotaGaps: [] };
 
   for (const alert of await deps.alerts.due(now, deps.batchSize ?? 200)) {
     const change = dueChange(alert, now, deps.routing);
@@ -84,6 +91,14 @@ export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
     }
   }
   if (deps.resend) await resendPending(deps, deps.resend, now, result);
+
+  // 5. Before a weekend or a bank holiday: is the rota covered until the service opens again?
+  if (deps.rota && coverageCheckDay(today, deps.calendar) && londonTime(now).minutesOfDay >= minutesOf(coverageCheckAt)) {
+    const window = coverageWindow(today, deps.calendar);
+    const areas = Object.keys(deps.routing.areas);
+    const entries = (await Promise.all(areas.map((la) => deps.rota!.entries(la)))).flat();
+    result.rotaGaps = coverageGaps(entries, areas, { from: now > window.from ? now : window.from, until: window.until });
+  }
   return result;
 }
 

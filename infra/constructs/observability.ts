@@ -27,6 +27,7 @@ export const runbook = {
   errors: 'A function failed. Failed records are retried and then parked in a dead-letter queue; check its logs (no personal data is logged: use the ids to look records up). See docs/operations.md#function-errors.',
   throttles: 'A function was throttled: records wait and are retried. Check account concurrency and reserved concurrency. See docs/operations.md#throttles.',
   undeliverable: 'Check the routing configuration and the on-call rota of the alert\'s area: a tier had nobody to page. See docs/operations.md#alert-delivery-failures.',
+  rotaGap: 'The sweeper\'s log line "the on-call rota has a gap" names the area, tier and times. Ask the area to send a corrected on-call-rota file; until then a page in the gap goes to the configured contact (counted as uncovered). See docs/operations.md#rota-gaps.',
   sweeperSilent: 'Check the EveryMinute schedule (EventBridge Scheduler), its dead-letter queue and the sweeper\'s errors. See docs/operations.md#the-sweeper-is-silent.',
   outbox: 'A notice stayed unsent past the stream\'s grace and the sweeper could not send it either (it keeps trying), or one expired unsent. Check the channel (GOV.UK Notify\'s status, the key in the alert secrets) and the sweeper\'s logs. See docs/operations.md#the-notice-outbox.',
   deliveryFailures: 'An alert could not be delivered on a channel (GOV.UK Notify, webhook, SNS). The alert moves to its next escalation step; check the channel\'s status and credentials. See docs/operations.md#alert-delivery-failures.',
@@ -188,6 +189,14 @@ export class Observability extends Construct {
       });
     }
 
+    alarm('RotaGapAhead', {
+      alarmDescription: `The on-call rota has a gap before the coming weekend or bank holiday (checked Thursdays and the last working day before a bank holiday, from 12:00). ${runbook.rotaGap}`,
+      metric: sweeperMetric('RotaGaps').with({ statistic: 'Maximum' }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
     const business = (metricName: string, service: string) =>
       new Metric({ namespace: metricNamespace, metricName, dimensionsMap: { service }, period: Duration.hours(1), statistic: 'Sum' });
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `gatehouse-${config.stage}` });
@@ -205,6 +214,14 @@ export class Observability extends Construct {
         title: 'Partner files',
         left: [business('PartnerFilesAccepted', 'gatehouse-partner-drop'), business('PartnerFilesPartiallyAccepted', 'gatehouse-partner-drop'), business('PartnerFilesRejected', 'gatehouse-partner-drop'), business('PartnerFilesQuarantined', 'gatehouse-partner-drop')],
         right: [business('PartnerRowsRejected', 'gatehouse-partner-drop')],
+        width: 24,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Notices and the on-call rota',
+        left: [business(outboxMetrics.resent, 'gatehouse-sweeper'), business(outboxMetrics.resendFailed, 'gatehouse-sweeper'), business(outboxMetrics.expired, 'gatehouse-sweeper')],
+        right: [sweeperMetric('RotaGaps').with({ statistic: 'Maximum', period: Duration.hours(1) })],
         width: 24,
       }),
     );

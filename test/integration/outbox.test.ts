@@ -179,3 +179,18 @@ describe('without a GOV.UK Notify key', () => {
     expect(await world.notice(alert.alertId, 'page.000')).toMatchObject({ status: 'DONE' });
   });
 });
+
+describe('the rota coverage check', () => {
+  it('reports, from Thursday noon, each area and tier the rota leaves uncovered until 09:00 on Monday', async () => {
+    const world = await outboxWorld('2025-06-12T10:55:00Z'); // Thursday 11:55 in London
+    const entry = (tier: 'primary' | 'secondary' | 'manager', start: string, end: string) => ({ localAuthority: 'E06000005', tier, start, end, channel: 'sms' as const, address: '07700900700', source: 'test' });
+    await world.rota.save([entry('primary', '2025-06-12T08:00:00Z', '2025-06-14T16:00:00Z'), entry('secondary', '2025-06-01T00:00:00Z', '2025-07-01T00:00:00Z'), entry('manager', '2025-06-01T00:00:00Z', '2025-07-01T00:00:00Z')]);
+    expect((await world.sweep()).rotaGaps).toEqual([]);
+
+    world.clock.advance(10);
+    const { rotaGaps } = await world.sweep();
+    expect(rotaGaps.filter((g) => g.localAuthority === 'E06000005')).toEqual([{ localAuthority: 'E06000005', tier: 'primary', from: '2025-06-14T16:00:00.000Z', until: '2025-06-16T08:00:00.000Z' }]);
+    expect(rotaGaps.filter((g) => g.localAuthority === 'E06000047').map((g) => g.tier)).toEqual(['primary', 'secondary', 'manager']);
+    expect(JSON.stringify(rotaGaps)).not.toContain('07700');
+  });
+});

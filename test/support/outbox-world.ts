@@ -107,6 +107,7 @@ export async function outboxWorld(start: string) {
       retentionDays: 30,
       clock,
       resend: { outbox: dispatch.outbox, dispatch },
+      rota: dispatch.rota,
       ...(deadline !== undefined ? { deadline } : {}),
     });
 
@@ -116,6 +117,7 @@ export async function outboxWorld(start: string) {
     dispatch,
     routing,
     sweep: sweepNow,
+    rota: dynamoRotaStore(client, records),
     async raise(draft: AlertDraft): Promise<Alert> {
       const alert = openAlert(draft, clock(), routing);
       await dispatch.alerts.raise(alert, Math.floor(clock().getTime() / 1000) + 86_400);
