@@ -16,6 +16,8 @@ import { custodyEventsHandler, recordDependencies } from '../functions/handlers/
 import { channelsFor, dispatchHandler, notifyTimeoutMs } from '../functions/handlers/dispatch';
 import type { DispatchDependencies } from '../functions/use-cases/dispatch-alert';
 import { dynamoNoticeOutbox } from '../functions/adapters/dynamodb/notice-outbox';
+import { dynamoHeartbeats } from '../functions/adapters/dynamodb/heartbeats';
+import type { FeedExpectation } from '../functions/domain/heartbeats';
 import { sweeperHandler, sweepDependencies } from '../functions/handlers/sweeper';
 import { dynamoAlertStore } from '../functions/adapters/dynamodb/alert-store';
 import { ingestDependencies, partnerDropHandler } from '../functions/handlers/partner-drop';
@@ -61,6 +63,8 @@ export interface GatehouseOptions {
   routing?: RoutingConfigInput;
   /** Retry backoff of alert sends; tests make it short. */
   sendBackoffMs?: number;
+  /** Feed expectations the sweeper checks (domain/heartbeats.ts); off unless given. */
+  heartbeats?: FeedExpectation[];
 }
 
 export interface Gatehouse {
@@ -133,7 +137,8 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     const outbox = new EventEmitter();
     let poller: StreamPoller | undefined;
     const clock = options.clock ?? (() => new Date());
-    const custody = custodyEventsHandler({ record: { ...recordDependencies(config), clock }, rejected: deadLetters.custody });
+    const heartbeats = dynamoHeartbeats(dynamoDocuments(), config.recordsTable);
+    const custody = custodyEventsHandler({ record: { ...recordDependencies(config), clock }, rejected: deadLetters.custody, heartbeats });
     const custodyQueue = new LocalQueue({
       name: 'custody-events',
       handler: async (event) => {
@@ -155,7 +160,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     // Partner files: s3rver announces every put; like S3's notification on incoming/, it goes on a queue
     // in the SQS message shape S3 sends, and the very partner-drop handler ingests it.
     const dropsBucket = names.buckets[partnerDropsBucket.id]!;
-    const partnerDrop = partnerDropHandler({ ingest: ingestDependencies(config, process.env, clock), rejected: deadLetters.partnerDrops, bucket: dropsBucket });
+    const partnerDrop = partnerDropHandler({ ingest: ingestDependencies(config, process.env, clock), rejected: deadLetters.partnerDrops, bucket: dropsBucket, heartbeats });
     const partnerDropQueue = new LocalQueue({
       name: 'partner-drops',
       handler: (event) => partnerDrop(event, lambdaContext('partner-drop')),
@@ -182,7 +187,9 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       clock,
     };
     const dispatch = dispatchHandler(dispatchDeps);
-    const sweeper = sweeperHandler({ ...sweepDependencies(), clock, resend: { outbox: dispatchDeps.outbox, dispatch: dispatchDeps }, rota });
+    // Heartbeats are opt-in locally: a demo week on a fast clock would otherwise warn of silent feeds every sweep.
+    const { heartbeats: _awsHeartbeats, ...sweepDeps } = sweepDependencies();
+    const sweeper = sweeperHandler({ ...sweepDeps, clock, resend: { outbox: dispatchDeps.outbox, dispatch: dispatchDeps }, rota, ...(options.heartbeats ? { heartbeats: { store: heartbeats, expectations: options.heartbeats } } : {}) });
     const sweep = () => sweeper({}, lambdaContext('sweeper'));
     poller = new StreamPoller({
       dynamo,

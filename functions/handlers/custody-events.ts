@@ -16,10 +16,14 @@ import { dynamoReleaseStore } from '../adapters/dynamodb/release-store';
 import { deadLetterQueue, type RejectedMessages } from '../adapters/rejected-messages';
 import { englandAndWales } from '../domain/calendar';
 import { recordCustodyEvent, type RecordDependencies } from '../use-cases/record-custody-event';
+import type { HeartbeatStore } from '../use-cases/alert-ports';
+import { dynamoHeartbeats } from '../adapters/dynamodb/heartbeats';
 
 export interface CustodyEventsDependencies {
   record: RecordDependencies;
   rejected: RejectedMessages;
+  /** Records that HMPPS events arrive (domain/heartbeats.ts); the sweeper notices when they stop. */
+  heartbeats?: HeartbeatStore;
 }
 
 export function custodyEventsHandler(deps: CustodyEventsDependencies) {
@@ -34,6 +38,7 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
       return;
     }
     const result = await recordCustodyEvent(parsed.event, parsed.source, deps.record);
+    if (parsed.source.startsWith('hmpps:')) await deps.heartbeats?.seen('hmpps-events', deps.record.clock().toISOString());
     logger.info('custody event recorded', {
       eventId: result.eventId,
       eventType: parsed.event.eventType,
@@ -72,7 +77,7 @@ export function recordDependencies(config: RuntimeConfig): RecordDependencies {
 export function dependenciesFromEnvironment(): CustodyEventsDependencies {
   const config = runtimeConfig();
   if (!config.custodyDeadLetterQueueUrl) throw new Error('CUSTODY_DLQ_URL is not set: rejected messages would have nowhere to go');
-  return { record: recordDependencies(config), rejected: deadLetterQueue(sqsClient(), config.custodyDeadLetterQueueUrl, 'custody-events') };
+  return { record: recordDependencies(config), rejected: deadLetterQueue(sqsClient(), config.custodyDeadLetterQueueUrl, 'custody-events'), heartbeats: dynamoHeartbeats(dynamoDocuments(), config.recordsTable) };
 }
 
 export const handler = lazily(() => custodyEventsHandler(dependenciesFromEnvironment()));

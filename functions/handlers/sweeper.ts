@@ -14,16 +14,21 @@ import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
 import { dynamoDigestReader, dynamoScheduleReader } from '../adapters/dynamodb/sweep-sources';
 import { englandAndWales } from '../domain/calendar';
 import { gapInWords } from '../domain/rota-coverage';
+import * as z from 'zod';
+import { defaultExpectations, feedExpectationSchema, type FeedExpectation } from '../domain/heartbeats';
+import { dynamoHeartbeats } from '../adapters/dynamodb/heartbeats';
 import { sweep, type SweepDependencies, type SweepResult } from '../use-cases/sweep';
 
 export function sweeperHandler(deps: SweepDependencies) {
   return lambdaHandler(async (_event: unknown, context: Context): Promise<SweepResult> => {
     const result = await sweep({ ...deps, deadline: deps.clock().getTime() + context.getRemainingTimeInMillis() - deadlineMarginMs });
-    const { resendErrors, rotaGaps, ...figures } = result;
-    logger.info('sweep done', { ...figures, rotaGaps: rotaGaps.length });
+    const { resendErrors, rotaGaps, overdueFeeds, ...figures } = result;
+    logger.info('sweep done', { ...figures, rotaGaps: rotaGaps.length, overdueFeeds: overdueFeeds.length });
     // Area, tier and times only: who is (not) on the rota is not logged.
     for (const gap of rotaGaps) logger.warn('the on-call rota has a gap before the weekend or bank holiday', { ...gap, inWords: gapInWords(gap) });
     metrics.addMetric('RotaGaps', MetricUnit.Count, rotaGaps.length);
+    for (const feed of result.overdueFeeds) logger.warn('a feed Gatehouse depends on has gone silent', { ...feed });
+    metrics.addMetric('FeedsOverdue', MetricUnit.Count, result.overdueFeeds.length);
     // Each is tried again by the next sweep; the alarm on NoticesResendFailed says it keeps failing.
     for (const why of resendErrors) logger.warn('a notice could not be sent from the outbox; it stays there', { why });
     if (result.escalated > 0) metrics.addMetric('AlertsEscalated', MetricUnit.Count, result.escalated);
@@ -49,7 +54,16 @@ export function sweepDependencies(env: NodeJS.ProcessEnv = process.env): SweepDe
     calendar: englandAndWales,
     retentionDays: config.retentionDays,
     clock: () => new Date(),
+    heartbeats: { store: dynamoHeartbeats(client, config.recordsTable), expectations: heartbeatExpectations(env) },
   };
+}
+
+/** HEARTBEATS: a JSON list of feed expectations (domain/heartbeats.ts); HMPPS events in working hours by default. */
+export function heartbeatExpectations(env: NodeJS.ProcessEnv = process.env): FeedExpectation[] {
+  if (!env.HEARTBEATS) return defaultExpectations;
+  const parsed = z.array(feedExpectationSchema).safeParse(JSON.parse(env.HEARTBEATS));
+  if (!parsed.success) throw new Error(`HEARTBEATS is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
 }
 
 /** The sweeper sends from the outbox with dispatch's own dependencies (channels, secrets, links). */

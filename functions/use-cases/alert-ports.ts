@@ -47,3 +47,10 @@ export interface DigestReader {
   /** ROUTINE releases of an area on a local day. */
   entries(localAuthority: string, date: LocalDate): Promise<DigestEntry[]>;
 }
+
+/** When each feed last delivered something (domain/heartbeats.ts). */
+export interface HeartbeatStore {
+  /** Records an arrival; an earlier time than the one stored changes nothing. */
+  seen(feed: string, at: string): Promise<void>;
+  lastSeen(feeds: string[]): Promise<Record<string, string | undefined>>;
+}

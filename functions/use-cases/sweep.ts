@@ -11,6 +11,7 @@
  *    that could not be sent within its time (domain/alerts.ts, sendWithinMinutes) is EXPIRED and counted.
  * 5. On Thursdays and the last working day before a bank holiday, from 12:00: the rota's gaps until 09:00 on the
  *    next working day, per area and tier (reported and alarmed; warning the rota's owner by Notify is not built yet).
+ * 6. Heartbeats: every feed that missed its expectation (domain/heartbeats.ts) is reported and alarmed.
  * Notices of steps 1–3 are written, not sent: the stream hands them to dispatch.
  */
 import { digestAlerts, preReleaseWarning } from '../domain/alert-policy';
@@ -19,7 +20,8 @@ import { addDays, londonTime, type WorkingCalendar } from '../domain/calendar';
 import { minutesOf } from '../domain/classification';
 import type { RoutingConfig } from '../domain/routing';
 import { coverageCheckAt, coverageCheckDay, coverageGaps, coverageWindow, type CoverageGap } from '../domain/rota-coverage';
-import type { AlertStore, DigestReader, NoticeOutbox, RotaStore, ScheduleReader } from './alert-ports';
+import { overdueFeeds, type FeedExpectation, type OverdueFeed } from '../domain/heartbeats';
+import type { AlertStore, DigestReader, HeartbeatStore, NoticeOutbox, RotaStore, ScheduleReader } from './alert-ports';
 import { dispatchNotice, type DispatchDependencies } from './dispatch-alert';
 
 export interface SweepDependencies {
@@ -38,6 +40,8 @@ export interface SweepDependencies {
   deadline?: number;
   /** The on-call rota, for the coverage check before weekends and bank holidays; without it the check is skipped. */
   rota?: RotaStore;
+  /** Feeds that must not fall silent, and when each last delivered; without them the check is skipped. */
+  heartbeats?: { store: HeartbeatStore; expectations: FeedExpectation[] };
 }
 
 export interface SweepResult {
@@ -56,11 +60,13 @@ export interface SweepResult {
   resendErrors: string[];
   /** On a coverage-check day from 12:00: every area and tier not covered until 09:00 on the next working day. */
   rotaGaps: CoverageGap[];
+  /** Feeds that missed their expectation (HMPPS events in working hours, a partner's regular file). */
+  overdueFeeds: OverdueFeed[];
 }
 
 export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
   const now = deps.clock();
-  const result: SweepResult = { escalated: 0, reminded: 0, closed: 0, skipped: 0, warnings: 0, digests: 0, resent: 0, resendsPostponed: 0, expired: 0, resendErrors: [], rotaGaps: [] };
+  const result: SweepResult = { escalated: 0, reminded: 0, closed: 0, skipped: 0, warnings: 0, digests: 0, resent: 0, resendsPostponed: 0, expired: 0, resendErrors: [], rotaGaps: [], overdueFeeds: [] };
 
   for (const alert of await deps.alerts.due(now, deps.batchSize ?? 200)) {
     const change = dueChange(alert, now, deps.routing);
@@ -98,6 +104,12 @@ export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
     const areas = Object.keys(deps.routing.areas);
     const entries = (await Promise.all(areas.map((la) => deps.rota!.entries(la)))).flat();
     result.rotaGaps = coverageGaps(entries, areas, { from: now > window.from ? now : window.from, until: window.until });
+  }
+
+  // 6. Heartbeats: silence is a signal.
+  if (deps.heartbeats) {
+    const { store, expectations } = deps.heartbeats;
+    result.overdueFeeds = overdueFeeds(expectations, await store.lastSeen(expectations.map((e) => e.feed)), now, deps.calendar);
   }
   return result;
 }

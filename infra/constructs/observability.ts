@@ -27,6 +27,7 @@ export const runbook = {
   errors: 'A function failed. Failed records are retried and then parked in a dead-letter queue; check its logs (no personal data is logged: use the ids to look records up). See docs/operations.md#function-errors.',
   throttles: 'A function was throttled: records wait and are retried. Check account concurrency and reserved concurrency. See docs/operations.md#throttles.',
   undeliverable: 'Check the routing configuration and the on-call rota of the alert\'s area: a tier had nobody to page. See docs/operations.md#alert-delivery-failures.',
+  feedOverdue: 'The sweeper\'s log line "a feed Gatehouse depends on has gone silent" names the feed and since when. Check the HMPPS subscription (the custody queue\'s SNS subscription) or ask the partner for the file. See docs/operations.md#a-feed-has-gone-silent.',
   rotaGap: 'The sweeper\'s log line "the on-call rota has a gap" names the area, tier and times. Ask the area to send a corrected on-call-rota file; until then a page in the gap goes to the configured contact (counted as uncovered). See docs/operations.md#rota-gaps.',
   sweeperSilent: 'Check the EveryMinute schedule (EventBridge Scheduler), its dead-letter queue and the sweeper\'s errors. See docs/operations.md#the-sweeper-is-silent.',
   outbox: 'A notice stayed unsent past the stream\'s grace and the sweeper could not send it either (it keeps trying), or one expired unsent. Check the channel (GOV.UK Notify\'s status, the key in the alert secrets) and the sweeper\'s logs. See docs/operations.md#the-notice-outbox.',
@@ -189,6 +190,14 @@ export class Observability extends Construct {
       });
     }
 
+    // Silence matters: a feed that stops is reported by the sweeper; if the sweeper stops, SweeperSilent fires.
+    alarm('FeedOverdue', {
+      alarmDescription: `A feed Gatehouse depends on has gone silent: HMPPS events in working hours, or a partner's regular file. ${runbook.feedOverdue}`,
+      metric: sweeperMetric('FeedsOverdue').with({ statistic: 'Maximum' }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
     alarm('RotaGapAhead', {
       alarmDescription: `The on-call rota has a gap before the coming weekend or bank holiday (checked Thursdays and the last working day before a bank holiday, from 12:00). ${runbook.rotaGap}`,
       metric: sweeperMetric('RotaGaps').with({ statistic: 'Maximum' }),
@@ -219,9 +228,9 @@ export class Observability extends Construct {
     );
     this.dashboard.addWidgets(
       new GraphWidget({
-        title: 'Notices and the on-call rota',
+        title: 'Notices, rota gaps and silent feeds',
         left: [business(outboxMetrics.resent, 'gatehouse-sweeper'), business(outboxMetrics.resendFailed, 'gatehouse-sweeper'), business(outboxMetrics.expired, 'gatehouse-sweeper')],
-        right: [sweeperMetric('RotaGaps').with({ statistic: 'Maximum', period: Duration.hours(1) })],
+        right: [sweeperMetric('RotaGaps').with({ statistic: 'Maximum', period: Duration.hours(1) }), sweeperMetric('FeedsOverdue').with({ statistic: 'Maximum', period: Duration.hours(1) })],
         width: 24,
       }),
     );

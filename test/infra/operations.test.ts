@@ -86,6 +86,14 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
     expect(condition).toContain(`:${topicName}`);
   });
 
+  it('alarms when a feed goes silent (the sweeper reports it) and when the rota has a gap ahead', () => {
+    for (const metric of ['FeedsOverdue', 'RotaGaps']) {
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === metric);
+      expect(alarms, metric).toHaveLength(1);
+      expect(alarms[0]!.Properties).toMatchObject({ Statistic: 'Maximum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    }
+  });
+
   it('alarms when the sweeper stops running, treating its silence as breaching', () => {
     const [silent] = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.includes('SweeperSilent'));
     expect(silent?.[1].Properties).toMatchObject({ MetricName: 'Invocations', ComparisonOperator: 'LessThanThreshold', Threshold: 1, TreatMissingData: 'breaching' });

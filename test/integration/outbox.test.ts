@@ -8,7 +8,9 @@ import { noticeKey } from '../../functions/domain/alerts';
 import { escalationPolicyFor, parseRoutingConfig } from '../../functions/domain/routing';
 import { channelsFor } from '../../functions/handlers/dispatch';
 import { dispatchNotice } from '../../functions/use-cases/dispatch-alert';
+import { defaultExpectations } from '../../functions/domain/heartbeats';
 import { localRouting } from '../../local/routing';
+import { hmpps, snsWrapped } from '../support/custody-events';
 import { manualClock } from '../support/clock';
 import { fridayRelease } from '../support/events';
 import { startFakeNotify, type FakeNotify } from '../support/fake-notify';
@@ -192,5 +194,25 @@ describe('the rota coverage check', () => {
     expect(rotaGaps.filter((g) => g.localAuthority === 'E06000005')).toEqual([{ localAuthority: 'E06000005', tier: 'primary', from: '2025-06-14T16:00:00.000Z', until: '2025-06-16T08:00:00.000Z' }]);
     expect(rotaGaps.filter((g) => g.localAuthority === 'E06000047').map((g) => g.tier)).toEqual(['primary', 'secondary', 'manager']);
     expect(JSON.stringify(rotaGaps)).not.toContain('07700');
+  });
+});
+
+describe('heartbeats', () => {
+  let gatehouse: Awaited<ReturnType<typeof testGatehouse>>;
+  const clock = manualClock('2025-06-11T06:30:00Z'); // Wednesday 07:30 in London
+  const rota = { kind: 'cadence' as const, feed: 'file:darlington-housing:on-call-rota', label: 'Darlington on-call rota', everyDays: 7, graceHours: 0 };
+  beforeAll(async () => {
+    gatehouse = await testGatehouse({ clock, sweepEveryMs: 0, heartbeats: [...defaultExpectations, rota] });
+  });
+  afterAll(() => gatehouse.stop());
+
+  it('reports HMPPS events silent for two hours of the working day and a partner file never received, until they arrive', async () => {
+    expect((await gatehouse.sweep()).overdueFeeds.map((f) => f.feed)).toEqual([rota.feed]);
+    clock.advance(91);
+    expect((await gatehouse.sweep()).overdueFeeds.map((f) => f.feed)).toEqual(['hmpps-events', rota.feed]);
+
+    await gatehouse.custodyQueue.send([JSON.stringify(snsWrapped(hmpps('prison-offender-events.prisoner.received', '2025-06-11T08:00:00+01:00', { nomsNumber: 'H9000ZZ', reason: 'ADMISSION' })))]);
+    await gatehouse.settle();
+    expect((await gatehouse.sweep()).overdueFeeds.map((f) => f.feed)).toEqual([rota.feed]);
   });
 });
