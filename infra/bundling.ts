@@ -13,6 +13,7 @@ export const entries = {
   api: join(functionsRoot, 'api.ts'),
   sweeper: join(functionsRoot, 'sweeper.ts'),
   'partner-drop': join(functionsRoot, 'partner-drop.ts'),
+  'notify-callbacks': join(functionsRoot, 'notify-callbacks.ts'),
 } as const;
 
 export type FunctionName = keyof typeof entries;

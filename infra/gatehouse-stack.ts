@@ -90,11 +90,13 @@ export class GatehouseStack extends Stack {
       removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     // Release schedules in partner files are recorded by the same use case as custody events, alerts and all.
-    for (const fn of [this.custodyEvents.handler, this.partnerDrops.handler, this.alertDispatch.handler, this.alerting.sweeper]) {
+    // Notify's callbacks answer replies (the contacts and templates) and escalate failed pages.
+    for (const fn of [this.custodyEvents.handler, this.partnerDrops.handler, this.alertDispatch.handler, this.alerting.sweeper, this.api.notifyCallbacks]) {
       fn.addEnvironment('ROUTING_SECRET_ARN', this.routing.secretArn);
       fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [this.routing.secretArn] }));
     }
-    for (const fn of [this.custodyEvents.handler, this.partnerDrops.handler, this.alerting.sweeper]) {
+    // Dispatch and the callbacks also key the paged phone numbers with it, so a reply finds its page.
+    for (const fn of [this.custodyEvents.handler, this.partnerDrops.handler, this.alerting.sweeper, this.alertDispatch.handler, this.api.notifyCallbacks]) {
       fn.addEnvironment('IDENTIFIER_KEY_SECRET_ARN', this.identifierKey.secretArn);
       fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [this.identifierKey.secretArn] }));
     }

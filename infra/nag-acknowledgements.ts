@@ -35,15 +35,22 @@ export function acknowledgements(stack: GatehouseStack): [IConstruct, NagAcknowl
   }
   ack(stack.alertDispatch.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is itself the on-failure destination of the dispatch stream event source; a dead-letter queue needs none of its own.');
 
-  // Alerting: acknowledge links, the alert secret, the sweeper's schedule.
+  // Alerting: acknowledge links, Notify's callbacks, the alert secret, the sweeper's schedule.
   for (const r of apiRoutes.filter((r) => r.public)) {
     const route = stack.api.httpApi.node.findChild(`${r.method}${r.path.replaceAll('/', '--')}`).node.defaultChild as IConstruct;
-    ack(route, 'AwsSolutions-APIG4', 'Opened from an SMS or e-mail by an on-call worker with no account: the HMAC-signed, expiring token in the link is the authorisation, checked by the function before anything is read or changed.');
+    ack(
+      route,
+      'AwsSolutions-APIG4',
+      r.path.startsWith('/notify/')
+        ? "Called by GOV.UK Notify, which cannot sign in: the bearer token registered with Notify's callback is the authorisation, compared in constant time by the function before anything is read or changed."
+        : 'Opened from an SMS or e-mail by an on-call worker with no account: the HMAC-signed, expiring token in the link is the authorisation, checked by the function before anything is read or changed.',
+    );
   }
   ack(stack.routing, 'AwsSolutions-SMG4', 'The alert routing is configuration (who is paged), changed by an operator with npm run routing:put when contacts change; there is nothing to rotate.');
   ack(stack.identifierKey, 'AwsSolutions-SMG4', 'Alert ids and HMPPS event ids are derived with this key so that a repeat of a release finds its open alert; rotating it would split one alert into two and page someone twice.');
   ack(stack.alerting.linkSigningKeys, 'AwsSolutions-SMG4', 'Rotated by an operator (docs/operations.md): a new key id becomes current while the previous one still verifies the links already sent, then is removed after the longest alert lifetime; an automatic rotation would drop the previous key.');
   ack(stack.alerting.notifyApiKey, 'AwsSolutions-SMG4', 'The GOV.UK Notify API key is issued and revoked in Notify by an operator, then pasted here; Secrets Manager cannot rotate it.');
+  ack(stack.alerting.notifyCallbackToken, 'AwsSolutions-SMG4', 'The token is registered in GOV.UK Notify by an operator; rotating it means registering the new one in Notify at the same time (docs/operations.md), which Secrets Manager cannot do.');
   ack(stack.alerting.webhookSigningKeys, 'AwsSolutions-SMG4', 'Each key is shared with one webhook receiver, which must install the new key at the same time; rotation is agreed with the receiver (docs/operations.md).');
   ack(stack.alerting.scheduleDeadLetterQueue, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue of the sweeper\'s EventBridge Scheduler target; a dead-letter queue needs none of its own.');
   const schedulerPolicy = stack.node.findAll().find((c) => c.node.id === 'DefaultPolicy' && c.node.scope?.node.id.startsWith('SchedulerRoleForTarget'))!;

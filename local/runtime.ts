@@ -14,7 +14,11 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { alertStreamFilter, partnerDropsBucket, recordsTable } from '../functions/commons/resources';
 import { dynamoDocuments } from '../functions/commons/clients';
 import { custodyEventsHandler, recordDependencies } from '../functions/handlers/custody-events';
-import { channelsFor, dispatchHandler } from '../functions/handlers/dispatch';
+import { channelsFor, dispatchHandler, notifyTimeoutMs } from '../functions/handlers/dispatch';
+import type { DispatchDependencies } from '../functions/use-cases/dispatch-alert';
+import { dynamoNoticeOutbox } from '../functions/adapters/dynamodb/notice-outbox';
+import { dynamoHeartbeats } from '../functions/adapters/dynamodb/heartbeats';
+import type { FeedExpectation } from '../functions/domain/heartbeats';
 import { sweeperHandler, sweepDependencies } from '../functions/handlers/sweeper';
 import { dynamoAlertStore } from '../functions/adapters/dynamodb/alert-store';
 import { ingestDependencies, partnerDropHandler } from '../functions/handlers/partner-drop';
@@ -64,6 +68,8 @@ export interface GatehouseOptions {
   sendBackoffMs?: number;
   /** Local stand-ins for HMPPS Auth and the HMPPS APIs (local/stand-ins/hmpps); on unless false. */
   hmppsStandIns?: boolean;
+  /** Feed expectations the sweeper checks (domain/heartbeats.ts); off unless given. */
+  heartbeats?: FeedExpectation[];
 }
 
 export interface Gatehouse {
@@ -145,7 +151,8 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
 
     const outbox = new EventEmitter();
     let poller: StreamPoller | undefined;
-    const custody = custodyEventsHandler({ record: { ...recordDependencies(config, identifierKey), clock }, rejected: deadLetters.custody });
+    const heartbeats = dynamoHeartbeats(dynamoDocuments(), config.recordsTable);
+    const custody = custodyEventsHandler({ record: { ...recordDependencies(config, identifierKey), clock }, rejected: deadLetters.custody, heartbeats });
     const custodyQueue = new LocalQueue({
       name: 'custody-events',
       handler: async (event) => {
@@ -167,7 +174,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     // Partner files: s3rver announces every put; like S3's notification on incoming/, it goes on a queue
     // in the SQS message shape S3 sends, and the very partner-drop handler ingests it.
     const dropsBucket = names.buckets[partnerDropsBucket.id]!;
-    const partnerDrop = partnerDropHandler({ ingest: ingestDependencies(config, identifierKey, process.env, clock), rejected: deadLetters.partnerDrops, bucket: dropsBucket });
+    const partnerDrop = partnerDropHandler({ ingest: ingestDependencies(config, identifierKey, process.env, clock), rejected: deadLetters.partnerDrops, bucket: dropsBucket, heartbeats });
     const partnerDropQueue = new LocalQueue({
       name: 'partner-drops',
       handler: (event) => partnerDrop(event, lambdaContext('partner-drop')),
@@ -182,17 +189,22 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       if (body) void partnerDropQueue.send([body]);
     });
 
-    const dispatch = dispatchHandler({
+    const dispatchDeps: DispatchDependencies = {
       alerts: dynamoAlertStore(dynamoDocuments(), tableNames, config.retentionDays),
       deliveries: dynamoDeliveryStore(dynamoDocuments(), config.recordsTable, config.retentionDays),
+      outbox: dynamoNoticeOutbox(dynamoDocuments(), config.recordsTable),
       rota,
       routing,
       channels: channelsFor(await loadAlertSecrets(process.env, secretsClient), routing, process.env, (entry) => outbox.emit('sent', entry), clock),
       links,
-      retry: { attempts: 4, backoffMs: options.sendBackoffMs ?? 200 },
+      numberKey: identifierKey,
+      retry: { attempts: 4, backoffMs: options.sendBackoffMs ?? 200, attemptTimeoutMs: notifyTimeoutMs() + 500 },
       clock,
-    });
-    const sweeper = sweeperHandler({ ...sweepDependencies(identifierKey), clock });
+    };
+    const dispatch = dispatchHandler(dispatchDeps);
+    // Heartbeats are opt-in locally: a demo week on a fast clock would otherwise warn of silent feeds every sweep.
+    const { heartbeats: _awsHeartbeats, ...sweepDeps } = sweepDependencies(identifierKey);
+    const sweeper = sweeperHandler({ ...sweepDeps, clock, resend: { outbox: dispatchDeps.outbox, dispatch: dispatchDeps }, rota, ...(options.heartbeats ? { heartbeats: { store: heartbeats, expectations: options.heartbeats } } : {}) });
     const sweep = () => sweeper({}, lambdaContext('sweeper'));
     poller = new StreamPoller({
       dynamo,

@@ -8,7 +8,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { parseCustodyPayload } from '../events/custody-message';
 import { readOutbox } from '../functions/adapters/channels/local-outbox';
-import { apiDependencies, apiHandler } from '../functions/handlers/api';
+import { apiDependencies, apiHandler, httpHandler } from '../functions/handlers/api';
+import { notifyCallbackRoutes, notifyCallbacksDependencies } from '../functions/handlers/notify-callbacks';
 import { localDashboardConfig, securityHeaders, siteFiles } from '../functions/dashboard/site';
 import { lambdaContext } from './lambda-context';
 import type { Gatehouse } from './runtime';
@@ -28,6 +29,8 @@ const localDeveloperGroups = ['board', 'operators', 'case-workers-*'];
 
 export async function startServer(gatehouse: Gatehouse, port: number): Promise<RunningServer> {
   const api = apiHandler(apiDependencies(gatehouse.clock));
+  // GOV.UK Notify's callbacks go to their own function, as in AWS (it holds the routing and the Notify key; api does not).
+  const notifyCallbacks = httpHandler(notifyCallbackRoutes(notifyCallbacksDependencies(gatehouse.clock)));
 
   const routes: [string, RegExp, Route][] = [
     ['GET', /^\/health$/, async () => ({
@@ -104,7 +107,8 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
 
   async function forwardToApi(request: IncomingMessage, url: URL, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
-    const result = await api(apiGatewayEvent(request, url, body, gatehouse.clock()), lambdaContext('api'));
+    const event = apiGatewayEvent(request, url, body, gatehouse.clock());
+    const result = url.pathname.startsWith('/notify/') ? await notifyCallbacks(event, lambdaContext('notify-callbacks')) : await api(event, lambdaContext('api'));
     response.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
     response.end(result.body ?? '');
   }

@@ -50,6 +50,17 @@ export async function loadNotifyApiKey(env: NodeJS.ProcessEnv, secretsManager: S
   return parsed('NOTIFY_API_KEY', notifySchema, await secretString('NOTIFY_API_KEY', env, secretsManager)).apiKey;
 }
 
+const callbackTokenSchema = z.object({
+  /** The bearer token registered with GOV.UK Notify's callbacks (delivery receipts, replies); at least 10 characters, as Notify requires. */
+  token: z.string().min(10),
+});
+
+/** `{"token": "..."}`: the bearer token GOV.UK Notify sends with its callbacks; locally NOTIFY_CALLBACK_TOKEN. Undefined: every callback is refused. */
+export async function loadNotifyCallbackToken(env: NodeJS.ProcessEnv, secretsManager: Secrets): Promise<string | undefined> {
+  if (!env.NOTIFY_CALLBACK_TOKEN_SECRET_ARN) return env.NOTIFY_CALLBACK_TOKEN || undefined;
+  return parsed('NOTIFY_CALLBACK_TOKEN', callbackTokenSchema, await secretString('NOTIFY_CALLBACK_TOKEN', env, secretsManager)).token;
+}
+
 /** Everything dispatch needs. */
 export async function loadAlertSecrets(env: NodeJS.ProcessEnv, secretsManager: Secrets): Promise<AlertSecrets> {
   const [notifyApiKey, linkKeys, webhookKeys] = await Promise.all([loadNotifyApiKey(env, secretsManager), loadLinkKeys(env, secretsManager), loadWebhookKeys(env, secretsManager)]);

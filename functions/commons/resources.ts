@@ -100,6 +100,8 @@ export const entity = {
   alert: 'alert',
   alertNotice: 'alertNotice',
   delivery: 'delivery',
+  /** An on-call page by SMS under the recipient's keyed number, for replies (domain/replies.ts). */
+  pagedNumber: 'pagedNumber',
   digestEntry: 'digestEntry',
   // Partner file drops (issue 4).
   partnerFile: 'partnerFile',
@@ -111,14 +113,14 @@ export const entity = {
 } as const;
 
 /**
- * The stream hands `dispatch` only newly inserted alerts (their first page) and alert notices (a later
- * page, an acknowledgement to pass on, a reminder): an update to an existing alert (a repeat of the same
- * release, an escalation's bookkeeping) must not page anyone again.
+ * The stream hands `dispatch` only newly inserted notices (an alert's first page, written with it; a later
+ * page, an acknowledgement to pass on, a reminder): an update to an alert (a repeat of the same release, an
+ * escalation's bookkeeping) or to a notice (settled, postponed) must not page anyone again.
  * Written as a Lambda event-filter pattern; the local stream poller evaluates the same pattern.
  */
 export const alertStreamFilter = {
   eventName: ['INSERT'],
-  dynamodb: { NewImage: { entity: { S: [entity.alert, entity.alertNotice] } } },
+  dynamodb: { NewImage: { entity: { S: [entity.alertNotice] } } },
 } as const;
 
 /** The real name of a resource in one deployment: `gatehouse-{stage}-{id}` lower-cased. */

@@ -11,7 +11,7 @@ import type { Alert, NoticePurpose } from './alerts';
 import { londonTime, weekdayName, type LocalDate } from './calendar';
 import { localAuthorityName, prisonName } from './places';
 
-export const templateNames = ['critical', 'referral', 'warning', 'digest', 'acknowledged', 'reminder'] as const;
+export const templateNames = ['critical', 'referral', 'warning', 'digest', 'acknowledged', 'reminder', 'reply'] as const;
 export type TemplateName = (typeof templateNames)[number];
 
 export interface AlertMessage {
@@ -48,6 +48,15 @@ export function needsInWords(needs: readonly string[]): string {
   return needs.map((n) => n.toLowerCase().replaceAll('_', ' ')).join(', ');
 }
 
+/** What an on-call page asks of whoever can take the case: reply with this, or use the link. */
+export const replyToTake = 'Reply 1 to take this case';
+
+/** The answer to a text-message reply that changed nothing (a second reply, a reply after the alert closed): why. */
+export function replyAnswer(alert: Pick<Alert, 'caseRef' | 'localAuthority'>, why: string): AlertMessage {
+  const p = { case_ref: alert.caseRef ?? '', area: localAuthorityName(alert.localAuthority), why };
+  return { template: 'reply', subject: `Gatehouse: case ${p.case_ref}`, personalisation: p, text: `Gatehouse: your reply about case ${p.case_ref} (${p.area}) changed nothing: ${why}.` };
+}
+
 export function templateFor(alert: Alert, purpose: NoticePurpose): TemplateName {
   if (purpose !== 'page') return purpose;
   return ({ CRITICAL_RELEASE: 'critical', REFERRAL: 'referral', PRE_RELEASE_WARNING: 'warning', DIGEST: 'digest' } as const)[alert.kind];
@@ -61,13 +70,14 @@ export function messageFor(alert: Alert, purpose: NoticePurpose, ctx: MessageCon
   switch (template) {
     case 'critical':
     case 'referral': {
-      const p = { case_ref: alert.caseRef ?? '', urgency: alert.urgency, released: released(alert), prison, area, flags: capitalise(flagsInWords(alert.flags).join(', ')), needs: needsInWords(alert.needs) || 'none recorded', reasons: alert.reasons.map((r) => `* ${r}`).join('\n'), ack_link: ack };
+      const reply = template === 'critical' && ack ? replyToTake : '';
+      const p = { case_ref: alert.caseRef ?? '', urgency: alert.urgency, released: released(alert), prison, area, flags: capitalise(flagsInWords(alert.flags).join(', ')), needs: needsInWords(alert.needs) || 'none recorded', reasons: alert.reasons.map((r) => `* ${r}`).join('\n'), ack_link: ack, ...(reply ? { reply_hint: reply } : {}) };
       const lead = template === 'critical' ? `Gatehouse ${alert.urgency}` : `Gatehouse referral (${alert.urgency})`;
       return {
         template,
         subject: `${lead}: case ${p.case_ref} released to ${area}`,
         personalisation: p,
-        text: join([`${lead}: case ${p.case_ref} released ${p.released} from ${prison} to ${area}.`, `${p.flags}.`, alert.needs.length > 0 ? `Needs: ${p.needs}.` : '', ack ? `Acknowledge: ${ack}` : '']),
+        text: join([`${lead}: case ${p.case_ref} released ${p.released} from ${prison} to ${area}.`, `${p.flags}.`, alert.needs.length > 0 ? `Needs: ${p.needs}.` : '', reply ? `${reply}. Acknowledge: ${ack}` : ack ? `Acknowledge: ${ack}` : '']),
       };
     }
     case 'warning': {
@@ -109,6 +119,8 @@ export function messageFor(alert: Alert, purpose: NoticePurpose, ctx: MessageCon
         text: join([`Gatehouse reminder: you acknowledged case ${p.case_ref} (${area}) at ${at} and it is not resolved yet.`, p.resolve_link ? `Resolve: ${p.resolve_link}` : '']),
       };
     }
+    case 'reply':
+      return replyAnswer(alert, 'nothing to do');
   }
 }
 

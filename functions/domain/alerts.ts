@@ -90,6 +90,48 @@ export interface Notice {
 }
 
 /**
+ * The notice outbox. Every notice is an item written in the same transaction as the change that sends it
+ * (the first page with the alert itself), and it sits in the byDue index under `SEND` until it is settled:
+ * the stream hands it to dispatch at once; if that has not settled it by `dueAt` (a dispatcher died, the
+ * stream gave up, Notify was down), the sweeper sends it. Past `sendUntil` it is EXPIRED and counted.
+ */
+export const sendPartition = 'SEND';
+export type NoticeStatus = 'PENDING' | 'DONE' | 'STALE' | 'EXPIRED';
+
+/** A notice the stream has not settled yet, as the sweeper reads it from the outbox. */
+export interface PendingNotice extends Notice {
+  dueAt: string;
+  sendUntil: string;
+  /** How many times the sweeper has tried it. */
+  tries: number;
+}
+
+/** How long the stream has before the sweeper takes a notice over: longer than a dispatcher can hold a claim. */
+export const streamGraceMinutes = 3;
+
+/** A page, an "acknowledged" notice or a reminder is worth sending for an hour; a referral, warning or digest for a day. */
+export function sendWithinMinutes(purpose: NoticePurpose, kind: AlertKind): number {
+  return purpose === 'page' && kind !== 'CRITICAL_RELEASE' ? 24 * 60 : 60;
+}
+
+export function outboxTimes(purpose: NoticePurpose, kind: AlertKind, createdAt: Date): { dueAt: string; sendUntil: string } {
+  return {
+    dueAt: new Date(createdAt.getTime() + streamGraceMinutes * 60_000).toISOString(),
+    sendUntil: new Date(createdAt.getTime() + sendWithinMinutes(purpose, kind) * 60_000).toISOString(),
+  };
+}
+
+/** When the sweeper tries a notice again after its `tries`-th attempt: 1, 2, 4, 8, then every 15 minutes. */
+export function nextTryAt(tries: number, now: Date): string {
+  return new Date(now.getTime() + Math.min(15, 2 ** Math.max(0, tries - 1)) * 60_000).toISOString();
+}
+
+/** The first page of an alert: written with the alert, it is what dispatch sends when the alert is raised. */
+export function firstNotice(alert: Pick<Alert, 'alertId'>): Notice {
+  return { alertId: alert.alertId, purpose: 'page', index: 0 };
+}
+
+/**
  * A short, stable id from the deduplication key, so a repeat of the same alert lands on the same item. The id is
  * in every link, log line and Notify reference, and the key holds a prison number: an HMAC with the deployment's
  * identifier key, never a plain hash (one can be reversed by trying every prison number).

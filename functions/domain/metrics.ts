@@ -164,6 +164,8 @@ function alertMetrics(): Metric[] {
   const escalated = c('escalated', 'Alerts escalated because nobody acknowledged them in time');
   const ackSum = count('alerts', 'ackMinutes.sum', 'minutes', 'Minutes from raising to acknowledgement, summed over acknowledged alerts');
   const ackCount = c('ackMinutes.count', 'Acknowledged alerts with a measured time to acknowledge');
+  const pagesDelivered = count('alerts', 'pagesDelivered', 'alerts', 'On-call pages (alerts paged at a step) that GOV.UK Notify reported delivered to the phone or inbox');
+  const deliveredSum = count('alerts', 'deliveredMinutes.sum', 'minutes', 'Minutes from sending an on-call page to its delivery receipt, summed over delivered pages');
   return [
     raised,
     ...alertKinds.map((k) => c(`raised.${k}`, `Alerts raised: ${words(k)}`)),
@@ -177,6 +179,13 @@ function alertMetrics(): Metric[] {
     { name: 'alerts.ackMinutes.mean', meaning: 'Mean time to acknowledge an alert, in minutes', unit: 'minutes', family: 'alerts', kind: 'mean', numerator: [ackSum.name], denominator: [ackCount.name] },
     ...ackBuckets.map(([bucket, label]) => c(`ackWithin.${bucket}`, `Alerts acknowledged ${label} after they were raised`)),
     c('deliveryFailed', 'Alert deliveries that failed (the channel refused or did not answer)'),
+    c('deliveryFailed.receipt', 'Alert deliveries GOV.UK Notify accepted but could not deliver (phone off, no such number, technical failure)'),
+    c('deliveryExpired', 'Notices that could not be sent within their time and expired'),
+    c('uncovered', 'On-call pages that fell to the configured contact because nobody on the rota covered the tier at the time'),
+    pagesDelivered,
+    deliveredSum,
+    { name: 'alerts.deliveredMinutes.mean', meaning: 'Mean time from sending an on-call page to its delivery receipt, in minutes', unit: 'minutes', family: 'alerts', kind: 'mean', numerator: [deliveredSum.name], denominator: ['alerts.deliveredMinutes.count'] },
+    c('deliveredMinutes.count', 'On-call pages with a measured time to delivered'),
     rate(acknowledged, [raised.name], 'Share of raised alerts that were acknowledged'),
     rate(escalated, [raised.name], 'Share of raised alerts that were escalated'),
   ];

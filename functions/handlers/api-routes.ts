@@ -15,6 +15,7 @@ import { readsExactFigures, readsFigures, type Caller } from '../domain/access';
 import { suppressCounters, suppressFigures, suppressionRule } from '../domain/disclosure';
 import type { MetricResult } from '../use-cases/query-metrics';
 import { readCase, type CaseReadAudit } from '../use-cases/read-case';
+import { alertTimeline, type TimelineReader } from '../use-cases/alert-timeline';
 
 export interface ApiDependencies {
   releases: Pick<ReleaseStore, 'loadPerson'>;
@@ -24,6 +25,8 @@ export interface ApiDependencies {
   /** Built on first use: the link key comes from Secrets Manager. */
   acknowledgements: () => Promise<AcknowledgeDependencies>;
   clock: () => Date;
+  /** Alert timelines (notices, recipients by role, attempts, delivery statuses), for operators. */
+  timelines: TimelineReader;
 }
 
 export interface ApiRequest {
@@ -86,6 +89,13 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
       if (!parsed.ok) return { status: 400, body: { error: 'the figures cannot be read as asked', invalid: parsed.errors } };
       const result = await queryAggregates(parsed.query, deps.aggregates);
       return { status: 200, body: readsExactFigures(caller) ? result : { ...result, ...suppressCounters(result.periods, result.totals) } };
+    }),
+
+    // An alert's timeline (recipients by role, never a name or number): operators only, like the exact figures.
+    figures('GET', '/alerts/{alertId}', async ({ params, caller }) => {
+      if (!readsExactFigures(caller)) return { status: 403, body: { error: 'an alert\'s timeline is for operators' } };
+      const timeline = await alertTimeline(params.alertId!, deps.timelines);
+      return timeline ? { status: 200, body: timeline } : { status: 404, body: { error: `no alert ${params.alertId}` } };
     }),
 
     // Signed links from alert messages (public: the token is the authorisation). GET shows, POST acts.

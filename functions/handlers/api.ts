@@ -14,10 +14,15 @@ import { dynamoAggregateReader } from '../adapters/dynamodb/aggregate-reader';
 import { dynamoReleaseStore } from '../adapters/dynamodb/release-store';
 import { dynamoCaseReadAudit } from '../adapters/dynamodb/audit-store';
 import type { Caller } from '../domain/access';
-import { apiRoutes, type ApiDependencies, type ApiRequest, type ApiResponse } from './api-routes';
+import { dynamoTimelineReader } from '../adapters/dynamodb/alert-timeline';
+import { apiRoutes, type ApiDependencies, type ApiRequest, type ApiResponse, type Route } from './api-routes';
 
 export function apiHandler(deps: ApiDependencies) {
-  const routes = apiRoutes(deps);
+  return httpHandler(apiRoutes(deps));
+}
+
+/** API Gateway HTTP API events to routes and back: the api function's and the Notify callbacks function's. */
+export function httpHandler(routes: Route[]) {
   return lambdaHandler(async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const method = event.requestContext.http.method;
     const path = event.rawPath;
@@ -108,6 +113,7 @@ export function apiDependencies(clock: () => Date = () => new Date()): ApiDepend
       return acknowledgements.value;
     },
     clock,
+    timelines: dynamoTimelineReader(client, config.recordsTable),
   };
 }
 

@@ -18,10 +18,14 @@ import { identifierKey, routingFromSecret } from '../adapters/secrets';
 import { bankHolidaysRefreshCommand, englandAndWales } from '../domain/calendar';
 import { bankHolidayMetrics } from '../commons/operations-metrics';
 import { recordCustodyEvent, type RecordDependencies } from '../use-cases/record-custody-event';
+import type { HeartbeatStore } from '../use-cases/alert-ports';
+import { dynamoHeartbeats } from '../adapters/dynamodb/heartbeats';
 
 export interface CustodyEventsDependencies {
   record: RecordDependencies;
   rejected: RejectedMessages;
+  /** Records that HMPPS events arrive (domain/heartbeats.ts); the sweeper notices when they stop. */
+  heartbeats?: HeartbeatStore;
 }
 
 export function custodyEventsHandler(deps: CustodyEventsDependencies) {
@@ -36,6 +40,7 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
       return;
     }
     const result = await recordCustodyEvent(parsed.event, parsed.source, deps.record);
+    if (parsed.source.startsWith('hmpps:')) await deps.heartbeats?.seen('hmpps-events', deps.record.clock().toISOString());
     logger.info('custody event recorded', {
       eventId: result.eventId,
       eventType: parsed.event.eventType,
@@ -83,7 +88,11 @@ export function recordDependencies(config: RuntimeConfig, idKey: string): Record
 export async function dependenciesFromEnvironment(): Promise<CustodyEventsDependencies> {
   const config = runtimeConfig();
   if (!config.custodyDeadLetterQueueUrl) throw new Error('CUSTODY_DLQ_URL is not set: rejected messages would have nowhere to go');
-  return { record: recordDependencies(config, await identifierKey(process.env, secretsClient)), rejected: deadLetterQueue(sqsClient(), config.custodyDeadLetterQueueUrl, 'custody-events') };
+  return {
+    record: recordDependencies(config, await identifierKey(process.env, secretsClient)),
+    rejected: deadLetterQueue(sqsClient(), config.custodyDeadLetterQueueUrl, 'custody-events'),
+    heartbeats: dynamoHeartbeats(dynamoDocuments(), config.recordsTable),
+  };
 }
 
 export const handler = lazilyAsync(async () => {

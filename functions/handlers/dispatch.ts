@@ -8,19 +8,18 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { dynamoDocuments, secretsClient, snsClient } from '../commons/clients';
+import { dynamoDocuments, secretsClient } from '../commons/clients';
 import { routingFromEnvironment, runtimeConfig } from '../commons/config';
-import { entity } from '../commons/resources';
 import { lambdaHandler, lazilyAsync } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
 import { loadAlertSecrets, type AlertSecrets } from '../adapters/alert-secrets';
-import { routingFromSecret } from '../adapters/secrets';
+import { identifierKey, routingFromSecret } from '../adapters/secrets';
 import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
 import { dynamoDeliveryStore } from '../adapters/dynamodb/delivery-store';
+import { dynamoNoticeOutbox } from '../adapters/dynamodb/notice-outbox';
 import { dynamoRotaStore } from '../adapters/dynamodb/rota-store';
 import { localOutbox, type OutboxEntry } from '../adapters/channels/local-outbox';
 import { notifyChannel, notifyClient } from '../adapters/channels/notify';
-import { snsTopic } from '../adapters/channels/sns-topic';
 import { webhookChannel } from '../adapters/channels/webhook';
 import type { Notice } from '../domain/alerts';
 import type { RoutingConfig } from '../domain/routing';
@@ -29,13 +28,14 @@ import { DeliveryError, dispatchNotice, type Channel, type Channels, type Dispat
 export function dispatchHandler(deps: DispatchDependencies) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
+  let context!: Context;
   const dispatchRecord = async (record: DynamoDBRecord): Promise<void> => {
     const image = record.dynamodb?.NewImage;
     if (!image) throw new Error(`stream record ${record.eventID} has no new image: the stream must send NEW_IMAGE`);
     const notice = noticeOf(unmarshall(image as Record<string, AttributeValue>));
     let result;
     try {
-      result = await dispatchNotice(notice, deps);
+      result = await dispatchNotice(notice, { ...deps, deadline: deps.clock().getTime() + context.getRemainingTimeInMillis() - deadlineMarginMs });
     } catch (error) {
       // Every attempt is recorded on the alert by the use case; counted here for the alarm; thrown so the record is retried.
       metrics.addMetric('AlertDeliveryFailed', MetricUnit.Count, 1);
@@ -44,6 +44,7 @@ export function dispatchHandler(deps: DispatchDependencies) {
     logger.info('alert notice dispatched', { alertId: notice.alertId, purpose: notice.purpose, index: notice.index, ...result });
     if (result.sent > 0) metrics.addMetric('AlertMessagesSent', MetricUnit.Count, result.sent);
     if (result.rejected > 0) metrics.addMetric('AlertMessagesRejected', MetricUnit.Count, result.rejected);
+    if (result.outcome === 'deferred') metrics.addMetric('AlertNoticesDeferred', MetricUnit.Count, 1);
     if (result.outcome === 'undeliverable') {
       // Not thrown: a retry cannot route it, and a failed record would hold up every alert behind it in the shard.
       logger.error('a page reached nobody; the alert moved to its next step', { alertId: notice.alertId, index: notice.index, escalated: result.escalated });
@@ -51,20 +52,25 @@ export function dispatchHandler(deps: DispatchDependencies) {
     }
   };
 
-  return lambdaHandler(async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
-    processPartialResponse(event, dispatchRecord, processor, { context }),
-  );
+  return lambdaHandler(async (event: DynamoDBStreamEvent, invocation: Context): Promise<DynamoDBBatchResponse> => {
+    context = invocation;
+    return processPartialResponse(event, dispatchRecord, processor, { context });
+  });
 }
 
-/** A new alert is its own first page; a notice item names what to send. */
+/** Time kept back from the function's timeout for recording the last attempt and answering the batch. */
+const deadlineMarginMs = 3000;
+
+/** A notice item names what to send (an alert's first page is a notice written with it). */
 function noticeOf(item: Record<string, unknown>): Notice {
-  if (item.entity === entity.alert) return { alertId: item.alertId as string, purpose: 'page', index: 0 };
   return { alertId: item.alertId as string, purpose: item.purpose as Notice['purpose'], index: item.index as number };
 }
 
 /**
- * Channels by recipient channel: SMS and e-mail through GOV.UK Notify when a key is configured (else the SNS
- * topic in AWS, the local outbox on a laptop), webhooks signed with the webhook key.
+ * Channels by recipient channel: SMS and e-mail through GOV.UK Notify when a key is configured (the local outbox on
+ * a laptop), webhooks signed with the webhook key. Without a Notify key SMS and e-mail are refused for good, with
+ * the reason: each page then moves to its next step at once and the delivery alarm fires, instead of a message
+ * recorded as sent into nothing. A stage that pages people (NOTIFY_REQUIRED) refuses to start without the key.
  */
 export function channelsFor(
   secrets: AlertSecrets,
@@ -73,14 +79,23 @@ export function channelsFor(
   onOutboxSent?: (entry: OutboxEntry) => void,
   clock: () => Date = () => new Date(),
 ): Channels {
-  const fallback = env.ALERTS_TOPIC_ARN ? snsTopic(snsClient(), env.ALERTS_TOPIC_ARN) : env.OUTBOX_FILE ? localOutbox(env.OUTBOX_FILE, clock, onOutboxSent) : undefined;
-  const notify = secrets.notifyApiKey ? notifyChannel(notifyClient(secrets.notifyApiKey, env.NOTIFY_BASE_URL || undefined, Number(env.NOTIFY_TIMEOUT_MS ?? 5000)), routing.notifyTemplates ?? { sms: {}, email: {} }) : fallback;
-  if (!notify) throw new Error('no alert channel configured: set a Notify key, ALERTS_TOPIC_ARN (AWS) or OUTBOX_FILE (local)');
-  // Locally, webhooks land in the outbox like everything else unless WEBHOOKS_LIVE is set. A live webhook is
-  // signed at the wall clock (a transport timestamp the receiver checks against its own), never a story clock.
-  // Each receiver has its own signing key, so no receiver can sign a message another would accept.
-  const webhook = env.OUTBOX_FILE && !env.WEBHOOKS_LIVE ? fallback : webhookChannel(secrets.webhookKeys);
-  return { sms: notify, email: notify, webhook: webhook! };
+  const outbox = env.OUTBOX_FILE ? localOutbox(env.OUTBOX_FILE, clock, onOutboxSent) : undefined;
+  if (!secrets.notifyApiKey && env.NOTIFY_REQUIRED === 'true') {
+    throw new Error(`stage ${env.STAGE ?? '?'} pages people and has no GOV.UK Notify key: put {"apiKey": ...} in the NotifyApiKey secret (docs/operations.md#gov-uk-notify-key); nothing is sent until then, and pending notices wait in the outbox`);
+  }
+  const notify = secrets.notifyApiKey
+    ? notifyChannel(notifyClient(secrets.notifyApiKey, env.NOTIFY_BASE_URL || undefined, notifyTimeoutMs(env)), routing.notifyTemplates ?? { sms: {}, email: {} })
+    : (outbox ?? unconfigured('govuk-notify', 'no GOV.UK Notify key in the alert secrets'));
+  // Locally, webhooks land in the outbox like everything else unless WEBHOOKS_LIVE is set.
+  // A live webhook is signed at the wall clock (a transport timestamp the receiver checks against its own), never a
+  // story clock. Each receiver has its own signing key (a receiver without one is refused for good, with the reason),
+  // so no receiver can sign a message another would accept.
+  const webhook = outbox && !env.WEBHOOKS_LIVE ? outbox : webhookChannel(secrets.webhookKeys);
+  return { sms: notify, email: notify, webhook };
+}
+
+export function notifyTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  return Number(env.NOTIFY_TIMEOUT_MS ?? 5000);
 }
 
 /** A channel that refuses every message for good, with the reason: the alert moves on and the failure is counted. */
@@ -96,17 +111,19 @@ function unconfigured(name: string, why: string): Channel {
 export async function dispatchDependencies(env: NodeJS.ProcessEnv = process.env): Promise<DispatchDependencies> {
   const config = runtimeConfig(env);
   const routing = routingFromEnvironment(env);
-  const secrets = await loadAlertSecrets(env, secretsClient);
+  const [secrets, numberKey] = await Promise.all([loadAlertSecrets(env, secretsClient), identifierKey(env, secretsClient)]);
   const client = dynamoDocuments();
   if (!env.PUBLIC_BASE_URL) throw new Error('PUBLIC_BASE_URL is not set: acknowledge links would point nowhere');
   return {
     alerts: dynamoAlertStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }, config.retentionDays),
     deliveries: dynamoDeliveryStore(client, config.recordsTable, config.retentionDays),
+    outbox: dynamoNoticeOutbox(client, config.recordsTable),
     rota: dynamoRotaStore(client, config.recordsTable),
     routing,
     channels: channelsFor(secrets, routing, env),
     links: { baseUrl: env.PUBLIC_BASE_URL, keys: secrets.linkKeys },
-    retry: { attempts: 4, backoffMs: 500 },
+    numberKey,
+    retry: { attempts: 4, backoffMs: 500, attemptTimeoutMs: notifyTimeoutMs(env) + 500 },
     clock: () => new Date(),
   };
 }

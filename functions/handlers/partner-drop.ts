@@ -20,12 +20,17 @@ import { identifierKey, routingFromSecret } from '../adapters/secrets';
 import { ingestPartnerFile, type DroppedObject, type IngestDependencies } from '../use-cases/ingest-partner-file';
 import { recordCustodyEvent } from '../use-cases/record-custody-event';
 import { recordDependencies } from './custody-events';
+import type { HeartbeatStore } from '../use-cases/alert-ports';
+import { dynamoHeartbeats } from '../adapters/dynamodb/heartbeats';
+import { partnerFileFeed } from '../domain/heartbeats';
 
 export interface PartnerDropDependencies {
   ingest: IngestDependencies;
   rejected: RejectedMessages;
   /** The bucket notifications are expected from. */
   bucket: string;
+  /** Records that each partner's file kind arrives (domain/heartbeats.ts). */
+  heartbeats?: HeartbeatStore;
 }
 
 export function partnerDropHandler(deps: PartnerDropDependencies) {
@@ -40,6 +45,8 @@ export function partnerDropHandler(deps: PartnerDropDependencies) {
     }
     for (const object of parsed.objects) {
       const result = await ingestPartnerFile(object, deps.ingest);
+      const [, partnerId, kind] = object.key.split('/');
+      if (partnerId && kind) await deps.heartbeats?.seen(partnerFileFeed(partnerId, kind), object.receivedAt);
       const report = result.report;
       // File names and counts only: a report's rows may hold personal data, so they stay in the report.
       logger.info('partner file handled', { file: object.key, outcome: result.outcome, sha256: report?.sha256, rows: report?.rows, reason: report?.reason });
@@ -121,7 +128,12 @@ export async function dependenciesFromEnvironment(): Promise<PartnerDropDependen
   const config = runtimeConfig();
   const dlq = process.env.PARTNER_DROPS_DLQ_URL;
   if (!dlq) throw new Error('PARTNER_DROPS_DLQ_URL is not set: rejected messages would have nowhere to go');
-  return { ingest: ingestDependencies(config, await identifierKey(process.env, secretsClient)), rejected: deadLetterQueue(sqsClient(), dlq, 'partner-drop'), bucket: process.env[partnerDropsBucket.envVar]! };
+  return {
+    ingest: ingestDependencies(config, await identifierKey(process.env, secretsClient)),
+    rejected: deadLetterQueue(sqsClient(), dlq, 'partner-drop'),
+    bucket: process.env[partnerDropsBucket.envVar]!,
+    heartbeats: dynamoHeartbeats(dynamoDocuments(), config.recordsTable),
+  };
 }
 
 export const handler = lazilyAsync(async () => {

@@ -1,6 +1,6 @@
 /**
  * λ sweeper: every minute (EventBridge Scheduler) → escalate due alerts, remind, close, raise pre-release
- * warnings and digests. A failed sweep throws: the schedule's retry policy tries again, and the next minute
+ * warnings and digests, and send whatever the notice outbox still holds past its stream grace. A failed sweep throws: the schedule's retry policy tries again, and the next minute
  * picks up whatever is still due, so nothing is lost.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -8,19 +8,32 @@ import type { Context } from 'aws-lambda';
 import { dynamoDocuments, secretsClient } from '../commons/clients';
 import { routingFromEnvironment, runtimeConfig } from '../commons/config';
 import { lambdaHandler, lazilyAsync } from '../commons/lambda';
+import { dispatchDependencies } from './dispatch';
 import { logger, metrics } from '../commons/powertools';
 import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
 import { identifierKey, routingFromSecret } from '../adapters/secrets';
 import { dynamoDigestReader, dynamoScheduleReader } from '../adapters/dynamodb/sweep-sources';
 import { bankHolidayCoverageWarning, englandAndWales, londonTime } from '../domain/calendar';
 import { bankHolidayMetrics } from '../commons/operations-metrics';
+import { gapInWords } from '../domain/rota-coverage';
+import * as z from 'zod';
+import { defaultExpectations, feedExpectationSchema, type FeedExpectation } from '../domain/heartbeats';
+import { dynamoHeartbeats } from '../adapters/dynamodb/heartbeats';
 import { sweep, type SweepDependencies, type SweepResult } from '../use-cases/sweep';
 
 export function sweeperHandler(deps: SweepDependencies) {
   let warnedOn: string | undefined;
-  return lambdaHandler(async (_event: unknown, _context: Context): Promise<SweepResult> => {
-    const result = await sweep(deps);
-    logger.info('sweep done', { ...result });
+  return lambdaHandler(async (_event: unknown, context: Context): Promise<SweepResult> => {
+    const result = await sweep({ ...deps, deadline: deps.clock().getTime() + context.getRemainingTimeInMillis() - deadlineMarginMs });
+    const { resendErrors, rotaGaps, overdueFeeds, ...figures } = result;
+    logger.info('sweep done', { ...figures, rotaGaps: rotaGaps.length, overdueFeeds: overdueFeeds.length });
+    // Area, tier and times only: who is (not) on the rota is not logged.
+    for (const gap of rotaGaps) logger.warn('the on-call rota has a gap before the weekend or bank holiday', { ...gap, inWords: gapInWords(gap) });
+    metrics.addMetric('RotaGaps', MetricUnit.Count, rotaGaps.length);
+    for (const feed of result.overdueFeeds) logger.warn('a feed Gatehouse depends on has gone silent', { ...feed });
+    metrics.addMetric('FeedsOverdue', MetricUnit.Count, result.overdueFeeds.length);
+    // Each is tried again by the next sweep; the alarm on NoticesResendFailed says it keeps failing.
+    for (const why of resendErrors) logger.warn('a notice could not be sent from the outbox; it stays there', { why });
     // From 90 days before the loaded bank holidays end: a metric every minute (alarmed), a warning once a day.
     const today = londonTime(deps.clock()).date;
     const coverage = bankHolidayCoverageWarning(deps.calendar, today);
@@ -31,9 +44,15 @@ export function sweeperHandler(deps: SweepDependencies) {
     }
     if (result.escalated > 0) metrics.addMetric('AlertsEscalated', MetricUnit.Count, result.escalated);
     if (result.skipped > 0) metrics.addMetric('SweepChangesSkipped', MetricUnit.Count, result.skipped);
+    if (result.resent > 0) metrics.addMetric('NoticesResent', MetricUnit.Count, result.resent);
+    if (resendErrors.length > 0) metrics.addMetric('NoticesResendFailed', MetricUnit.Count, resendErrors.length);
+    if (result.expired > 0) metrics.addMetric('NoticesExpired', MetricUnit.Count, result.expired);
     return result;
   });
 }
+
+/** Time kept back from the function's timeout for writing the last outcome. */
+const deadlineMarginMs = 5000;
 
 export function sweepDependencies(idKey: string, env: NodeJS.ProcessEnv = process.env): SweepDependencies {
   const config = runtimeConfig(env);
@@ -47,10 +66,26 @@ export function sweepDependencies(idKey: string, env: NodeJS.ProcessEnv = proces
     retentionDays: config.retentionDays,
     idKey,
     clock: () => new Date(),
+    heartbeats: { store: dynamoHeartbeats(client, config.recordsTable), expectations: heartbeatExpectations(env) },
   };
 }
 
+/** HEARTBEATS: a JSON list of feed expectations (domain/heartbeats.ts); HMPPS events in working hours by default. */
+export function heartbeatExpectations(env: NodeJS.ProcessEnv = process.env): FeedExpectation[] {
+  if (!env.HEARTBEATS) return defaultExpectations;
+  const parsed = z.array(feedExpectationSchema).safeParse(JSON.parse(env.HEARTBEATS));
+  if (!parsed.success) throw new Error(`HEARTBEATS is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+/** The sweeper sends from the outbox with dispatch's own dependencies (channels, secrets, links). */
 export const handler = lazilyAsync(async () => {
   await routingFromSecret(process.env, secretsClient);
-  return sweeperHandler(sweepDependencies(await identifierKey(process.env, secretsClient)));
+  const resend = await resendDependencies();
+  return sweeperHandler({ ...sweepDependencies(await identifierKey(process.env, secretsClient)), resend, rota: resend.dispatch.rota });
 });
+
+export async function resendDependencies(env: NodeJS.ProcessEnv = process.env): Promise<NonNullable<SweepDependencies['resend']>> {
+  const dispatch = await dispatchDependencies(env);
+  return { outbox: dispatch.outbox, dispatch };
+}

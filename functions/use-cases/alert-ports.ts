@@ -4,7 +4,7 @@
  * so two sweeps, a sweep and an acknowledgement, or two clicks on a link can never both act.
  */
 import type { DigestEntry } from '../domain/alert-policy';
-import type { Alert, AlertChange } from '../domain/alerts';
+import type { Alert, AlertChange, Notice, NoticeStatus, PendingNotice } from '../domain/alerts';
 import type { LocalDate } from '../domain/calendar';
 import type { PersonReleases } from '../domain/release-case';
 import type { RotaEntry } from '../domain/rota';
@@ -23,6 +23,16 @@ export interface AlertStore {
   recordAckMinutesMax(alert: Alert, minutes: number): Promise<void>;
 }
 
+/** The notices nobody has finished sending (see domain/alerts.ts, "the notice outbox"). */
+export interface NoticeOutbox {
+  /** Pending notices whose stream grace (or last try) is over at `now`, oldest first (the byDue index). */
+  pending(now: Date, limit: number): Promise<PendingNotice[]>;
+  /** Takes a notice out of the outbox for good (true the first time, false when it was settled before): DONE (each recipient's delivery is final or awaits only its receipt), STALE (no longer needed) or EXPIRED. */
+  settle(notice: Notice, status: Exclude<NoticeStatus, 'PENDING'>, at: Date, reason?: string): Promise<boolean>;
+  /** Counts a try and sets when the sweeper tries again. */
+  postpone(notice: Notice, dueAt: string, at: Date): Promise<void>;
+}
+
 export interface RotaStore {
   /** Rota entries of an area (Query pk = ROTA#{la}). */
   entries(localAuthority: string): Promise<RotaEntry[]>;
@@ -36,4 +46,11 @@ export interface ScheduleReader {
 export interface DigestReader {
   /** ROUTINE releases of an area on a local day. */
   entries(localAuthority: string, date: LocalDate): Promise<DigestEntry[]>;
+}
+
+/** When each feed last delivered something (domain/heartbeats.ts). */
+export interface HeartbeatStore {
+  /** Records an arrival; an earlier time than the one stored changes nothing. */
+  seen(feed: string, at: string): Promise<void>;
+  lastSeen(feeds: string[]): Promise<Record<string, string | undefined>>;
 }

@@ -10,6 +10,9 @@
  *    with backoff on throttling and server errors; record every attempt beside the alert.
  * 4. A page nobody could receive (a permanent failure, or no one routed) moves the alert to its next step
  *    at once. A send that kept failing for a passing reason is thrown, so the stream retries it.
+ * 5. Settle the notice in the outbox once every recipient's delivery is final (or awaits only its receipt).
+ *    Until then it stays there, and the sweeper sends whatever the stream could not (a claim held by a
+ *    dispatcher that died, a recipient left for lack of time, a stream that gave up).
  */
 import { escalate, noticeKey, type Alert, type Notice } from '../domain/alerts';
 import { linkUrl, type LinkKeys } from '../domain/alert-link';
@@ -18,9 +21,10 @@ import { linkUrl, type LinkKeys } from '../domain/alert-link';
 const linkGraceSeconds = 12 * 3600;
 import { messageFor, type AlertMessage } from '../domain/alert-message';
 import { escalationStep } from '../domain/escalation';
+import { replyKey } from '../domain/replies';
 import type { RotaChannel } from '../domain/rota';
 import { contactById, areaRouting, recipientForTarget, servicesFor, type Recipient, type RoutingConfig } from '../domain/routing';
-import type { AlertStore, RotaStore } from './alert-ports';
+import type { AlertStore, NoticeOutbox, RotaStore } from './alert-ports';
 
 export interface OutgoingMessage extends AlertMessage {
   alertId: string;
@@ -32,8 +36,11 @@ export interface OutgoingMessage extends AlertMessage {
 
 export interface Channel {
   readonly name: string;
-  /** Throws a DeliveryError saying whether trying again could help. */
-  send(message: OutgoingMessage): Promise<{ providerRef?: string }>;
+  /**
+   * Throws a DeliveryError saying whether trying again could help. `confirmed` when acceptance is delivery
+   * (a webhook's 2xx, the local outbox); otherwise (GOV.UK Notify) a delivery receipt is to follow.
+   */
+  send(message: OutgoingMessage): Promise<{ providerRef?: string; confirmed?: boolean }>;
 }
 
 /** A failed send: `permanent` when trying again cannot help (a bad number, a rejected request). */
@@ -57,6 +64,9 @@ export interface DeliveryClaim {
   channel: string;
 }
 
+/** SENDING and FAILED are on the way; SENT awaits its receipt; DELIVERED, REJECTED and EXPIRED are final. */
+export type DeliveryStatus = 'SENDING' | 'FAILED' | 'SENT' | 'DELIVERED' | 'REJECTED' | 'EXPIRED';
+
 export interface DeliveryAttempt {
   alertId: string;
   notice: string;
@@ -64,33 +74,82 @@ export interface DeliveryAttempt {
   attempt: number;
   at: string;
   outcome: 'sent' | 'failed' | 'rejected';
+  /** The delivery's status after this attempt. */
+  status: DeliveryStatus;
   providerRef?: string;
   error?: string;
 }
 
 export interface DeliveryStore {
-  /** True when this caller now owns the delivery; false when it was sent (or is being sent, or was refused for good) already. */
-  claim(claim: DeliveryClaim, now: Date): Promise<boolean>;
+  /**
+   * 'claimed' when this caller now owns the delivery; 'done' when it was sent or refused for good already;
+   * 'busy' when another dispatcher holds a live claim (it may yet die: the notice stays in the outbox).
+   */
+  claim(claim: DeliveryClaim, now: Date): Promise<'claimed' | 'done' | 'busy'>;
   record(attempt: DeliveryAttempt): Promise<void>;
+  /** Marks every delivery of a notice that is not final (and not being sent right now) EXPIRED, with the reason; returns how many. */
+  expire(alertId: string, notice: string, at: Date, reason: string): Promise<number>;
   /** Everyone an alert reached, once each, in the order first reached. */
   reached(alertId: string): Promise<Recipient[]>;
+  /**
+   * Records a provider's delivery receipt: DELIVERED over anything but DELIVERED, REJECTED (with the reason) only
+   * over SENT, so a duplicate or a late receipt changes nothing. `changed` is true only for the write that moved it.
+   */
+  receipt(key: { alertId: string; notice: string; recipientId: string }, outcome: ReceiptOutcome): Promise<{ changed: boolean; delivery?: DeliveryState }>;
+  /** Remembers that a page went to a number (by its keyed hash: see domain/replies.ts). Repeating it is harmless. */
+  rememberPage(numberKey: string, page: PagedNumber): Promise<void>;
+  /** The pages sent to a number, newest first. */
+  pagesTo(numberKey: string): Promise<PagedNumber[]>;
+}
+
+/** An on-call page sent by SMS, remembered under the recipient's keyed number so a reply can find it. */
+export interface PagedNumber {
+  alertId: string;
+  notice: string;
+  recipient: Recipient;
+  pagedAt: string;
+}
+
+export interface ReceiptOutcome {
+  status: 'DELIVERED' | 'REJECTED';
+  /** The provider's own word for it (delivered, temporary-failure …) and when it happened. */
+  providerStatus: string;
+  at: string;
+  providerRef: string;
+  reason?: string;
+}
+
+export interface DeliveryState {
+  status: DeliveryStatus;
+  recipient: Recipient;
+  firstClaimedAt?: string;
 }
 
 export interface DispatchDependencies {
   alerts: AlertStore;
   deliveries: DeliveryStore;
+  outbox: NoticeOutbox;
   rota: RotaStore;
   routing: RoutingConfig;
   channels: Channels;
   /** Base URL of the HTTP API and the key that signs acknowledge links. */
   links: { baseUrl: string; keys: LinkKeys };
-  retry: { attempts: number; backoffMs: number };
+  /** The deployment's identifier key: SMS pages are remembered under an HMAC of the number with it, for replies. */
+  numberKey: string;
+  /** `attemptTimeoutMs`: the longest one send can take (the channel's own timeout), for the time budget. */
+  retry: { attempts: number; backoffMs: number; attemptTimeoutMs: number };
   clock: () => Date;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * When (on `clock`) this invocation must have stopped: no attempt or backoff is started that could run past it,
+   * so a slow provider leaves a delivery FAILED for the sweeper instead of SENDING under a killed function.
+   */
+  deadline?: number;
 }
 
 export interface DispatchResult {
-  outcome: 'sent' | 'already-sent' | 'stale' | 'undeliverable';
+  /** 'deferred': some recipient is left for the sweeper (a live claim elsewhere, or out of time); the notice stays in the outbox. */
+  outcome: 'sent' | 'already-sent' | 'stale' | 'undeliverable' | 'deferred';
   sent: number;
   rejected: number;
   /** True when the alert was moved to its next step because nobody could receive this page. */
@@ -99,43 +158,76 @@ export interface DispatchResult {
 
 export async function dispatchNotice(notice: Notice, deps: DispatchDependencies): Promise<DispatchResult> {
   const alert = await deps.alerts.load(notice.alertId);
-  if (!alert) throw new Error(`alert ${notice.alertId} not found: it is written before its notices, so this is retried`);
+  if (!alert) throw new Error(`alert ${notice.alertId} not found: it is written with its first notice, so this is retried`);
   const nothing = { sent: 0, rejected: 0, escalated: false };
-  if (isStale(alert, notice)) return { outcome: 'stale', ...nothing };
+  if (isStale(alert, notice)) {
+    await deps.outbox.settle(notice, 'STALE', deps.clock(), notice.purpose === 'page' ? `the alert was ${alert.status.toLowerCase()} before this page was sent` : `the alert was ${alert.status.toLowerCase()}`);
+    return { outcome: 'stale', ...nothing };
+  }
 
-  const { recipients, acknowledgedBy } = await route(alert, notice, deps);
+  const { recipients, acknowledgedBy, uncovered } = await route(alert, notice, deps);
   const key = noticeKey(notice);
   let sent = 0;
   let rejected = 0;
   let claimed = 0;
+  let deferred = 0;
   let retryLater: Error | undefined;
   for (const recipient of recipients) {
     const now = deps.clock();
-    if (!(await deps.deliveries.claim({ alertId: alert.alertId, notice: key, recipient, channel: deps.channels[recipient.channel].name }, now))) continue;
+    const claim = await deps.deliveries.claim({ alertId: alert.alertId, notice: key, recipient, channel: deps.channels[recipient.channel].name }, now);
+    if (claim === 'done') continue;
+    if (claim === 'busy') {
+      deferred += 1;
+      continue;
+    }
     claimed += 1;
     const message: OutgoingMessage = {
       ...messageFor(alert, notice.purpose, { links: linksFor(alert, notice, recipient, deps), ...(acknowledgedBy ? { acknowledgedBy } : {}) }),
       alertId: alert.alertId,
       notice: key,
       recipient,
-      reference: `${alert.alertId}-${key}`,
+      reference: messageReference(alert.alertId, key, recipient.id),
     };
     const outcome = await sendWithRetries(message, deps);
+    // An on-call page by SMS can be taken by replying: remember which number it went to.
+    if (outcome === 'sent' && notice.purpose === 'page' && alert.kind === 'CRITICAL_RELEASE' && recipient.channel === 'sms') {
+      await deps.deliveries.rememberPage(replyKey(recipient.address, deps.numberKey), { alertId: alert.alertId, notice: key, recipient, pagedAt: deps.clock().toISOString() });
+    }
+    // Counted once: a delivery is sent once.
+    if (outcome === 'sent' && uncovered) await deps.alerts.count(alert, { uncovered: 1 }, deps.clock());
     if (outcome === 'sent') sent += 1;
     else if (outcome === 'rejected') rejected += 1;
+    else if (outcome === 'deferred') deferred += 1;
     else retryLater = outcome;
   }
   if (rejected > 0) await deps.alerts.count(alert, { deliveryFailed: rejected }, deps.clock());
+  // The notice stays in the outbox: the stream retries a passing failure; the sweeper takes over the rest.
   if (retryLater) throw retryLater;
+  if (deferred > 0) return { outcome: 'deferred', sent, rejected, escalated: false };
 
   // A page nobody could receive must not wait out its step: the next person is paged now.
   const undeliverable = notice.purpose === 'page' && sent === 0 && (recipients.length === 0 || (claimed > 0 && rejected === claimed));
+  let escalated = false;
   if (undeliverable) {
     const change = escalate(alert, deps.clock());
-    const escalated = change?.notice !== undefined && (await deps.alerts.apply(change, deps.clock())) === 'applied';
-    return { outcome: 'undeliverable', sent, rejected, escalated };
+    escalated = change?.notice !== undefined && (await deps.alerts.apply(change, deps.clock())) === 'applied';
   }
+  await deps.outbox.settle(notice, 'DONE', deps.clock(), recipients.length === 0 ? 'nobody to send it to' : undefined);
+  if (undeliverable) return { outcome: 'undeliverable', sent, rejected, escalated };
   return { outcome: claimed === 0 ? 'already-sent' : 'sent', sent, rejected, escalated: false };
+}
+
+/**
+ * The reference a provider keeps with a message and sends back in its delivery receipt: alert, notice and
+ * recipient id (none of them personal data), so a receipt finds its delivery without an index.
+ */
+export function messageReference(alertId: string, notice: string, recipientId: string): string {
+  return `${alertId}-${notice}-${recipientId}`;
+}
+
+export function parseMessageReference(reference: string): { alertId: string; notice: string; recipientId: string } | undefined {
+  const m = /^(.+?)-((?:page|acknowledged|reminder)\.\d{3})-(.+)$/.exec(reference);
+  return m ? { alertId: m[1]!, notice: m[2]!, recipientId: m[3]! } : undefined;
 }
 
 /** A page for an alert someone already acknowledged, or a reminder for one since resolved, is not sent. */
@@ -145,7 +237,7 @@ function isStale(alert: Alert, notice: Notice): boolean {
   return false;
 }
 
-async function route(alert: Alert, notice: Notice, deps: DispatchDependencies): Promise<{ recipients: Recipient[]; acknowledgedBy?: string }> {
+async function route(alert: Alert, notice: Notice, deps: DispatchDependencies): Promise<{ recipients: Recipient[]; acknowledgedBy?: string; uncovered?: boolean }> {
   if (notice.purpose !== 'page') {
     const reached = await deps.deliveries.reached(alert.alertId);
     const acker = reached.find((r) => r.id === alert.acknowledgedBy);
@@ -160,7 +252,9 @@ async function route(alert: Alert, notice: Notice, deps: DispatchDependencies): 
       if (!step) return { recipients: [] };
       const rota = 'tier' in step.target ? await deps.rota.entries(alert.localAuthority) : [];
       const recipient = recipientForTarget(routing, alert.localAuthority, step.target, rota, deps.clock());
-      return { recipients: recipient ? [recipient] : [] };
+      // Nobody on the rota at this tier now: the page falls to the configured contact, and that is counted.
+      const uncovered = 'tier' in step.target && recipient !== undefined && !recipient.id.startsWith('rota.');
+      return { recipients: recipient ? [recipient] : [], ...(uncovered ? { uncovered } : {}) };
     }
     case 'REFERRAL':
     case 'PRE_RELEASE_WARNING': {
@@ -189,22 +283,33 @@ function linksFor(alert: Alert, notice: Notice, recipient: Recipient, deps: Disp
   return {};
 }
 
-/** Sends, retrying throttling and server errors with exponential backoff; every attempt is recorded. */
-async function sendWithRetries(message: OutgoingMessage, deps: DispatchDependencies): Promise<'sent' | 'rejected' | Error> {
+/**
+ * Sends, retrying throttling and server errors with exponential backoff; every attempt is recorded. No attempt
+ * (and no backoff before one) is started that could run past the deadline: the delivery is left FAILED, so the
+ * sweeper can claim it at once, instead of SENDING under a function that was killed.
+ */
+async function sendWithRetries(message: OutgoingMessage, deps: DispatchDependencies): Promise<'sent' | 'rejected' | 'deferred' | Error> {
   const channel = deps.channels[message.recipient.channel];
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const base = { alertId: message.alertId, notice: message.notice, recipientId: message.recipient.id };
+  const timeLeft = () => (deps.deadline === undefined ? Infinity : deps.deadline - deps.clock().getTime());
   for (let attempt = 1; ; attempt++) {
+    if (timeLeft() < deps.retry.attemptTimeoutMs) {
+      await deps.deliveries.record({ ...base, attempt, at: deps.clock().toISOString(), outcome: 'failed', status: 'FAILED', error: 'not attempted: too little time left in this invocation; the sweeper sends it' });
+      return 'deferred';
+    }
     try {
-      const { providerRef } = await channel.send(message);
-      await deps.deliveries.record({ ...base, attempt, at: deps.clock().toISOString(), outcome: 'sent', ...(providerRef ? { providerRef } : {}) });
+      const { providerRef, confirmed } = await channel.send(message);
+      await deps.deliveries.record({ ...base, attempt, at: deps.clock().toISOString(), outcome: 'sent', status: confirmed ? 'DELIVERED' : 'SENT', ...(providerRef ? { providerRef } : {}) });
       return 'sent';
     } catch (error) {
       const permanent = error instanceof DeliveryError && error.permanent;
-      await deps.deliveries.record({ ...base, attempt, at: deps.clock().toISOString(), outcome: permanent ? 'rejected' : 'failed', error: (error as Error).message });
+      await deps.deliveries.record({ ...base, attempt, at: deps.clock().toISOString(), outcome: permanent ? 'rejected' : 'failed', status: permanent ? 'REJECTED' : 'FAILED', error: (error as Error).message });
       if (permanent) return 'rejected';
       if (attempt >= deps.retry.attempts) return error as Error;
-      await sleep(deps.retry.backoffMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2));
+      const backoff = deps.retry.backoffMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2);
+      if (timeLeft() < backoff + deps.retry.attemptTimeoutMs) return 'deferred';
+      await sleep(backoff);
     }
   }
 }

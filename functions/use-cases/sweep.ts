@@ -6,14 +6,23 @@
  *    the alert's version, so when two sweeps (or a sweep and an acknowledgement) race, one acts, the other skips.
  * 2. Pre-release warnings: scheduled releases within the warning window with no accommodation (bySchedule).
  * 3. From the digest hour: yesterday's ROUTINE releases, one digest per service.
- * The sweep sends nothing itself: it writes notices and alerts, and the stream hands them to dispatch.
+ * 4. The notice outbox: every notice the stream has not settled within its grace (a dispatcher died mid-send,
+ *    the stream gave up after its retries, Notify was down) is sent from here, through the same dispatch; one
+ *    that could not be sent within its time (domain/alerts.ts, sendWithinMinutes) is EXPIRED and counted.
+ * 5. On Thursdays and the last working day before a bank holiday, from 12:00: the rota's gaps until 09:00 on the
+ *    next working day, per area and tier (reported and alarmed; warning the rota's owner by Notify is not built yet).
+ * 6. Heartbeats: every feed that missed its expectation (domain/heartbeats.ts) is reported and alarmed.
+ * Notices of steps 1–3 are written, not sent: the stream hands them to dispatch.
  */
 import { digestAlerts, preReleaseWarning } from '../domain/alert-policy';
-import { dueChange, openAlert, type Alert } from '../domain/alerts';
+import { dueChange, nextTryAt, noticeKey, openAlert, type Alert, type PendingNotice } from '../domain/alerts';
 import { addDays, londonTime, type WorkingCalendar } from '../domain/calendar';
 import { minutesOf } from '../domain/classification';
 import type { RoutingConfig } from '../domain/routing';
-import type { AlertStore, DigestReader, ScheduleReader } from './alert-ports';
+import { coverageCheckAt, coverageCheckDay, coverageGaps, coverageWindow, type CoverageGap } from '../domain/rota-coverage';
+import { overdueFeeds, type FeedExpectation, type OverdueFeed } from '../domain/heartbeats';
+import type { AlertStore, DigestReader, HeartbeatStore, NoticeOutbox, RotaStore, ScheduleReader } from './alert-ports';
+import { dispatchNotice, type DispatchDependencies } from './dispatch-alert';
 
 export interface SweepDependencies {
   alerts: AlertStore;
@@ -27,6 +36,14 @@ export interface SweepDependencies {
   clock: () => Date;
   /** Most due alerts handled per sweep; the rest wait for the next minute. */
   batchSize?: number;
+  /** The notice outbox and how to send from it; without it the sweep leaves the outbox alone. */
+  resend?: { outbox: NoticeOutbox; dispatch: DispatchDependencies };
+  /** When (on `clock`) this sweep must have stopped sending. */
+  deadline?: number;
+  /** The on-call rota, for the coverage check before weekends and bank holidays; without it the check is skipped. */
+  rota?: RotaStore;
+  /** Feeds that must not fall silent, and when each last delivered; without them the check is skipped. */
+  heartbeats?: { store: HeartbeatStore; expectations: FeedExpectation[] };
 }
 
 export interface SweepResult {
@@ -37,11 +54,21 @@ export interface SweepResult {
   skipped: number;
   warnings: number;
   digests: number;
+  /** Notices sent (or settled) from the outbox, ones left for a later sweep, and ones that expired unsent. */
+  resent: number;
+  resendsPostponed: number;
+  expired: number;
+  /** Why each postponed resend failed (no personal data: channel errors name statuses, not recipients). */
+  resendErrors: string[];
+  /** On a coverage-check day from 12:00: every area and tier not covered until 09:00 on the next working day. */
+  rotaGaps: CoverageGap[];
+  /** Feeds that missed their expectation (HMPPS events in working hours, a partner's regular file). */
+  overdueFeeds: OverdueFeed[];
 }
 
 export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
   const now = deps.clock();
-  const result: SweepResult = { escalated: 0, reminded: 0, closed: 0, skipped: 0, warnings: 0, digests: 0 };
+  const result: SweepResult = { escalated: 0, reminded: 0, closed: 0, skipped: 0, warnings: 0, digests: 0, resent: 0, resendsPostponed: 0, expired: 0, resendErrors: [], rotaGaps: [], overdueFeeds: [] };
 
   for (const alert of await deps.alerts.due(now, deps.batchSize ?? 200)) {
     const change = dueChange(alert, now, deps.routing);
@@ -71,7 +98,55 @@ export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
       }
     }
   }
+  if (deps.resend) await resendPending(deps, deps.resend, now, result);
+
+  // 5. Before a weekend or a bank holiday: is the rota covered until the service opens again?
+  if (deps.rota && coverageCheckDay(today, deps.calendar) && londonTime(now).minutesOfDay >= minutesOf(coverageCheckAt)) {
+    const window = coverageWindow(today, deps.calendar);
+    const areas = Object.keys(deps.routing.areas);
+    const entries = (await Promise.all(areas.map((la) => deps.rota!.entries(la)))).flat();
+    result.rotaGaps = coverageGaps(entries, areas, { from: now > window.from ? now : window.from, until: window.until });
+  }
+
+  // 6. Heartbeats: silence is a signal.
+  if (deps.heartbeats) {
+    const { store, expectations } = deps.heartbeats;
+    result.overdueFeeds = overdueFeeds(expectations, await store.lastSeen(expectations.map((e) => e.feed)), now, deps.calendar);
+  }
   return result;
+}
+
+async function resendPending(deps: SweepDependencies, resend: NonNullable<SweepDependencies['resend']>, now: Date, result: SweepResult): Promise<void> {
+  const { outbox, dispatch } = resend;
+  for (const pending of await outbox.pending(now, deps.batchSize ?? 200)) {
+    if (pending.sendUntil <= now.toISOString()) {
+      if (await expireNotice(pending, dispatch, now)) result.expired += 1;
+      continue;
+    }
+    if (deps.deadline !== undefined && deps.deadline - deps.clock().getTime() < dispatch.retry.attemptTimeoutMs) break;
+    try {
+      const sent = await dispatchNotice(pending, { ...dispatch, clock: deps.clock, ...(deps.deadline !== undefined ? { deadline: deps.deadline } : {}) });
+      if (sent.outcome === 'deferred') {
+        await outbox.postpone(pending, nextTryAt(pending.tries + 1, deps.clock()), deps.clock());
+        result.resendsPostponed += 1;
+      } else result.resent += 1;
+    } catch (error) {
+      // Not lost: it stays in the outbox and is tried again; the sweeper reports it, and the alarm counts it.
+      await outbox.postpone(pending, nextTryAt(pending.tries + 1, deps.clock()), deps.clock());
+      result.resendsPostponed += 1;
+      result.resendErrors.push(`${pending.alertId} ${noticeKey(pending)}: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** A notice that could not be sent in its time: its unfinished deliveries and the notice itself end EXPIRED, counted on the alert's figures. */
+async function expireNotice(pending: PendingNotice, dispatch: DispatchDependencies, now: Date): Promise<boolean> {
+  const reason = `not delivered by ${pending.sendUntil}, after ${pending.tries} tries from the outbox`;
+  await dispatch.deliveries.expire(pending.alertId, noticeKey(pending), now, reason);
+  const alert = await dispatch.alerts.load(pending.alertId);
+  const first = await dispatch.outbox.settle(pending, 'EXPIRED', now, reason);
+  if (alert && first) await dispatch.alerts.count(alert, { deliveryExpired: 1 }, now);
+  return first;
 }
 
 function raise(alert: Alert, deps: SweepDependencies) {

@@ -30,6 +30,11 @@ export interface StageConfig {
    * Unset in dev: a new account's concurrency quota may be too small to reserve any.
    */
   dispatchReservedConcurrency?: number;
+  /**
+   * Whether the stage pages real people. Its dispatch and sweeper refuse to start without a GOV.UK Notify key,
+   * so a page waits in the outbox (and the functions' error alarms fire) instead of going nowhere.
+   */
+  pagesPeople: boolean;
   /** Whether the stage may deploy with the example alert routing when no `-c routingFile` is given. */
   exampleRoutingAllowed: boolean;
   /**
@@ -53,6 +58,7 @@ const stages: Record<StageConfig['stage'], StageConfig> = {
     partnershipAreas: ['E06000047', 'E06000005'],
     operationsEmails: [],
     oldestMessageAlarmMinutes: 15,
+    pagesPeople: false,
     exampleRoutingAllowed: true,
   },
   prod: {
@@ -69,6 +75,7 @@ const stages: Record<StageConfig['stage'], StageConfig> = {
     operationsEmails: ['gatehouse-operations@durham-pcc.example'],
     oldestMessageAlarmMinutes: 5,
     dispatchReservedConcurrency: 5,
+    pagesPeople: true,
     exampleRoutingAllowed: false,
   },
 };

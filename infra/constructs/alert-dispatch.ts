@@ -6,7 +6,6 @@ import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { deadLetterQueue } from './queues';
 import { Construct } from 'constructs';
@@ -16,7 +15,6 @@ import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
 
 export class AlertDispatch extends Construct {
-  readonly topic: Topic;
   readonly deadLetterQueue: Queue;
   readonly handler: GatehouseFunction;
 
@@ -24,14 +22,14 @@ export class AlertDispatch extends Construct {
     super(scope, id);
     const { config, key, data } = props;
 
-    this.topic = new Topic(this, 'AlertsTopic', { masterKey: key, enforceSSL: true, displayName: 'Gatehouse alerts' });
     this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue', { stage: config.stage, name: 'dispatch', key });
 
     this.handler = new GatehouseFunction(this, 'Function', {
       name: 'dispatch',
       config,
       key,
-      environment: { ...data.environment, ALERTS_TOPIC_ARN: this.topic.topicArn },
+      // A stage that pages people must not start dispatch without a GOV.UK Notify key (functions/handlers/dispatch.ts).
+      environment: { ...data.environment, ...(config.pagesPeople ? { NOTIFY_REQUIRED: 'true' } : {}) },
       ...(config.dispatchReservedConcurrency ? { reservedConcurrentExecutions: config.dispatchReservedConcurrency } : {}),
     });
     this.handler.addEventSource(
@@ -50,7 +48,6 @@ export class AlertDispatch extends Construct {
     this.handler.addToRolePolicy(
       new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [data.records.tableArn] }),
     );
-    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
     this.handler.grantKeyUse(key);
   }
 }

@@ -35,6 +35,8 @@ export class Alerting extends Construct {
   readonly linkSigningKeys: Secret;
   readonly notifyApiKey: Secret;
   readonly webhookSigningKeys: Secret;
+  /** The bearer token registered with GOV.UK Notify's callbacks: {"token": "..."}. */
+  readonly notifyCallbackToken: Secret;
   readonly sweeper: GatehouseFunction;
   readonly schedule: Schedule;
   readonly scheduleDeadLetterQueue: Queue;
@@ -66,12 +68,20 @@ export class Alerting extends Construct {
       secretObjectValue: {},
       removalPolicy,
     });
+    // Generated here; an operator registers it with Notify's callbacks (docs/operations.md).
+    this.notifyCallbackToken = new Secret(this, 'NotifyCallbackToken', {
+      description: 'Gatehouse GOV.UK Notify callbacks bearer token: {"token": "<registered with Notify>"}',
+      encryptionKey: key,
+      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'token', passwordLength: 48, excludePunctuation: true },
+      removalPolicy,
+    });
     const reads = (...secrets: Secret[]) => new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: secrets.map((s) => s.secretArn) });
     const indexes = (...names: string[]) => names.map((n) => `${data.records.tableArn}/index/${recordsTable.globalIndexes.find((i) => i.indexName === n)!.indexName}`);
 
 
-    // Sending: dispatch reads the alert, its rota and deliveries, writes the next step when a page cannot be delivered.
+    // Sending: dispatch reads the alert, its rota and deliveries, settles the notice, writes the next step when a page cannot be delivered.
     const dispatchSecrets = { LINK_SIGNING_KEYS_SECRET_ARN: this.linkSigningKeys.secretArn, NOTIFY_API_KEY_SECRET_ARN: this.notifyApiKey.secretArn, WEBHOOK_SIGNING_KEYS_SECRET_ARN: this.webhookSigningKeys.secretArn };
+    const notifyRequired: Record<string, string> = config.pagesPeople ? { NOTIFY_REQUIRED: 'true' } : {};
     for (const [name, value] of Object.entries({ ...routing, ...dispatchSecrets, PUBLIC_BASE_URL: api.httpApi.apiEndpoint })) alertDispatch.handler.addEnvironment(name, value);
     alertDispatch.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [data.records.tableArn] }));
     alertDispatch.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:UpdateItem'], resources: [data.aggregates.tableArn] }));
@@ -86,10 +96,20 @@ export class Alerting extends Construct {
     api.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:UpdateItem'], resources: [data.aggregates.tableArn] }));
     api.handler.addToRolePolicy(reads(this.linkSigningKeys));
 
+    // GOV.UK Notify's callbacks: record receipts, escalate a failed page, take a case by reply and answer the sender.
+    const callbacks = api.notifyCallbacks;
+    for (const [name, value] of Object.entries({ ...routing, ...dispatchSecrets, NOTIFY_CALLBACK_TOKEN_SECRET_ARN: this.notifyCallbackToken.secretArn })) callbacks.addEnvironment(name, value);
+    callbacks.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], resources: [data.records.tableArn] }));
+    callbacks.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:UpdateItem'], resources: [data.aggregates.tableArn] }));
+    callbacks.addToRolePolicy(reads(this.linkSigningKeys, this.notifyApiKey, this.webhookSigningKeys, this.notifyCallbackToken));
+
     // Sweeping: query due alerts and pending schedules by index (never a scan), move alerts on, raise warnings and digests.
-    this.sweeper = new GatehouseFunction(this, 'Sweeper', { name: 'sweeper', config, key, timeout: Duration.seconds(50), environment: { ...data.environment, ...routing } });
+    // The sweeper also sends from the notice outbox what the stream could not, so it needs what dispatch needs to send.
+    const sending = { ...dispatchSecrets, PUBLIC_BASE_URL: api.httpApi.apiEndpoint, ...notifyRequired };
+    this.sweeper = new GatehouseFunction(this, 'Sweeper', { name: 'sweeper', config, key, timeout: Duration.seconds(50), environment: { ...data.environment, ...routing, ...sending } });
+    this.sweeper.addToRolePolicy(reads(this.linkSigningKeys, this.notifyApiKey, this.webhookSigningKeys));
     this.sweeper.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:Query'], resources: [data.records.tableArn, ...indexes('byDue', 'bySchedule')] }));
-    this.sweeper.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], resources: [data.records.tableArn] }));
+    this.sweeper.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], resources: [data.records.tableArn] }));
     this.sweeper.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:UpdateItem'], resources: [data.aggregates.tableArn] }));
     this.sweeper.grantKeyUse(key);
 

@@ -18,17 +18,26 @@ import type { StageConfig } from '../config/stages';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
 
-/** Routes answered by the api function, with the OAuth scope each needs, or that it is public. */
-export const apiRoutes: { method: HttpMethod; path: string; public?: boolean; scope?: string }[] = [
+/**
+ * Routes of the HTTP API, with the OAuth scope each needs, or that it is public. All are answered by the api function
+ * except GOV.UK Notify's callbacks, which go to the notify-callbacks function (it holds the routing and the Notify
+ * key, which the api function must not).
+ */
+export const apiRoutes: { method: HttpMethod; path: string; public?: boolean; scope?: string; fn?: 'notify-callbacks' }[] = [
   { method: HttpMethod.GET, path: '/cases/{prisonNumber}', scope: scopes.cases },
   { method: HttpMethod.GET, path: '/aggregates', scope: scopes.figures },
   { method: HttpMethod.GET, path: '/aggregates/export.csv', scope: scopes.figures },
   { method: HttpMethod.GET, path: '/metrics', scope: scopes.figures },
+  // An alert's timeline (notices, recipients by role, delivery statuses): the operators group (checked by the function).
+  { method: HttpMethod.GET, path: '/alerts/{alertId}', scope: scopes.figures },
   // Acknowledge and resolve links from alert messages: the signed token in the link is the authorisation.
   { method: HttpMethod.GET, path: '/alerts/{alertId}/ack', public: true },
   { method: HttpMethod.POST, path: '/alerts/{alertId}/ack', public: true },
   { method: HttpMethod.GET, path: '/alerts/{alertId}/resolve', public: true },
   { method: HttpMethod.POST, path: '/alerts/{alertId}/resolve', public: true },
+  // GOV.UK Notify's callbacks: the bearer token Notify sends is the authorisation (checked by the function).
+  { method: HttpMethod.POST, path: '/notify/delivery-status', public: true, fn: 'notify-callbacks' },
+  { method: HttpMethod.POST, path: '/notify/inbound-sms', public: true, fn: 'notify-callbacks' },
 ];
 
 export class Api extends Construct {
@@ -36,6 +45,8 @@ export class Api extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
   readonly handler: GatehouseFunction;
+  /** GOV.UK Notify's delivery receipts and text-message replies (its grants: infra/constructs/alerting.ts). */
+  readonly notifyCallbacks: GatehouseFunction;
   /** The Cognito hosted UI the dashboard signs in with. */
   readonly signIn?: UserPoolDomain;
 
@@ -84,7 +95,7 @@ export class Api extends Construct {
     }
 
     this.handler = new GatehouseFunction(this, 'Function', { name: 'api', config, key, environment: { ...data.environment, ...data.auditEnvironment } });
-    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:GetItem'], resources: [data.records.tableArn] }));
+    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [data.records.tableArn] }));
     this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:Query'], resources: [data.aggregates.tableArn] }));
     // Every case read is recorded before it is answered: new entries only (the table's policy denies the rest).
     this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:PutItem'], resources: [data.audit.tableArn] }));
@@ -110,15 +121,22 @@ export class Api extends Construct {
       throttle: { rateLimit: 50, burstLimit: 100 },
     });
 
+    this.notifyCallbacks = new GatehouseFunction(this, 'NotifyCallbacks', { name: 'notify-callbacks', config, key, environment: { ...data.environment } });
+    this.notifyCallbacks.grantKeyUse(key);
+
     const integration = new HttpLambdaIntegration('Api', this.handler);
+    const callbacksIntegration = new HttpLambdaIntegration('NotifyCallbacks', this.notifyCallbacks);
     const cfnStage = stage.node.defaultChild as CfnStage;
     for (const r of apiRoutes) {
-      const [route] = this.httpApi.addRoutes({ path: r.path, methods: [r.method], integration, ...(r.public ? { authorizer: new HttpNoneAuthorizer() } : { authorizationScopes: [r.scope!] }) });
+      const [route] = this.httpApi.addRoutes({ path: r.path, methods: [r.method], integration: r.fn === 'notify-callbacks' ? callbacksIntegration : integration, ...(r.public ? { authorizer: new HttpNoneAuthorizer() } : { authorizationScopes: [r.scope!] }) });
       if (r.public) cfnStage.addDependency(route!.node.defaultChild as CfnRoute);
     }
     // The public acknowledgement routes need no sign-in, so they get a budget of their own: a flood of guessed links
     // neither reaches the stage's whole limit nor starves the board. On-call workers click a handful an hour.
-    cfnStage.routeSettings = Object.fromEntries(apiRoutes.filter((r) => r.public).map((r) => [`${r.method} ${r.path}`, { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 }]));
+    // Notify's callbacks come one per message sent (a receipt each), so they get more, still below the stage's limit.
+    cfnStage.routeSettings = Object.fromEntries(
+      apiRoutes.filter((r) => r.public).map((r) => [`${r.method} ${r.path}`, r.fn === 'notify-callbacks' ? { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 } : { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 }]),
+    );
   }
 
   addRoute(route: Omit<HttpRouteProps, 'httpApi' | 'routeKey'> & { path: string; methods: HttpMethod[] }): void {

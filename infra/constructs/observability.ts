@@ -11,6 +11,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Dashboard, GraphWidget, MathExpression, Metric, TextWidget, TreatMissingData, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -29,12 +30,19 @@ export const runbook = {
   throttles: 'A function was throttled: records wait and are retried. Check account concurrency and reserved concurrency. See docs/operations.md#throttles.',
   undeliverable: 'Check the routing configuration and the on-call rota of the alert\'s area: a tier had nobody to page. See docs/operations.md#alert-delivery-failures.',
   bankHolidays: 'Refresh the bank holidays: `npm run bank-holidays:refresh -- <bank-holidays.json downloaded from https://www.gov.uk/bank-holidays.json>`, commit, deploy. Until then releases on days outside the loaded years are treated as possibly non-working (CRITICAL when they need help). See docs/operations.md#bank-holidays.',
+  feedOverdue: 'The sweeper\'s log line "a feed Gatehouse depends on has gone silent" names the feed and since when. Check the HMPPS subscription (the custody queue\'s SNS subscription) or ask the partner for the file. See docs/operations.md#a-feed-has-gone-silent.',
+  rotaGap: 'The sweeper\'s log line "the on-call rota has a gap" names the area, tier and times. Ask the area to send a corrected on-call-rota file; until then a page in the gap goes to the configured contact (counted as uncovered). See docs/operations.md#rota-gaps.',
+  sweeperSilent: 'Check the EveryMinute schedule (EventBridge Scheduler), its dead-letter queue and the sweeper\'s errors. See docs/operations.md#the-sweeper-is-silent.',
+  outbox: 'A notice stayed unsent past the stream\'s grace and the sweeper could not send it either (it keeps trying), or one expired unsent. Check the channel (GOV.UK Notify\'s status, the key in the alert secrets) and the sweeper\'s logs. See docs/operations.md#the-notice-outbox.',
   deliveryFailures: 'An alert could not be delivered on a channel (GOV.UK Notify, webhook, SNS). The alert moves to its next escalation step; check the channel\'s status and credentials. See docs/operations.md#alert-delivery-failures.',
 } as const;
 
 export const metricNamespace = 'Gatehouse';
 /** Emitted by dispatch: a send that failed after its retries, a message a channel refused, a page that reached nobody. */
 export const deliveryMetrics = { failed: 'AlertDeliveryFailed', rejected: 'AlertMessagesRejected', undeliverable: 'AlertPagesUndeliverable', sent: 'AlertMessagesSent' } as const;
+
+/** Emitted by the sweeper about the notice outbox. */
+export const outboxMetrics = { resent: 'NoticesResent', resendFailed: 'NoticesResendFailed', expired: 'NoticesExpired' } as const;
 
 export class Observability extends Construct {
   readonly topic: Topic;
@@ -46,7 +54,21 @@ export class Observability extends Construct {
     const { config, key } = props;
     const stack = Stack.of(this);
 
-    this.topic = new Topic(this, 'OperationsTopic', { masterKey: key, enforceSSL: true, displayName: `Gatehouse ${config.stage} operations` });
+    // Named, so the key policy below can name its ARN without a reference cycle between key and topic.
+    const topicName = `gatehouse-${config.stage}-operations`;
+    this.topic = new Topic(this, 'OperationsTopic', { topicName, masterKey: key, enforceSSL: true, displayName: `Gatehouse ${config.stage} operations` });
+    // CloudWatch publishes alarms to the topic through SNS, which needs the topic's key on CloudWatch's behalf;
+    // without this statement every alarm action fails silently. Scoped to this topic by SNS's encryption context.
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToOperationsTopic',
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': stack.formatArn({ service: 'sns', resource: topicName }) } },
+      }),
+    );
     for (const email of config.operationsEmails) this.topic.addSubscription(new EmailSubscription(email));
     const action = new SnsAction(this.topic);
     const alarm = (alarmId: string, props: ConstructorParameters<typeof Alarm>[2]) => {
@@ -156,6 +178,50 @@ export class Observability extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
     });
+    const sweeperMetric = (metricName: string) =>
+      new Metric({ namespace: metricNamespace, metricName, dimensionsMap: { service: 'gatehouse-sweeper' }, period: Duration.minutes(5), statistic: 'Sum' });
+    alarm('NoticesNotSent', {
+      alarmDescription: `Notices could not be sent from the outbox, or expired unsent. ${runbook.outbox}`,
+      metric: new MathExpression({
+        label: 'notices the sweeper could not send, or that expired',
+        expression: 'FILL(resendFailed, 0) + FILL(expired, 0)',
+        usingMetrics: { resendFailed: sweeperMetric(outboxMetrics.resendFailed), expired: sweeperMetric(outboxMetrics.expired) },
+        period: Duration.minutes(5),
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
+    // Silence matters here: a sweeper that stops running escalates nothing and sends nothing from the outbox,
+    // so missing data is breaching.
+    const sweeper = functions.find((fn) => fn.node.path.endsWith('/Sweeper'));
+    if (sweeper) {
+      alarm('SweeperSilent', {
+        alarmDescription: `The sweeper has not run for 5 minutes: no escalations, reminders or re-sends from the outbox. ${runbook.sweeperSilent}`,
+        metric: sweeper.metricInvocations({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.BREACHING,
+      });
+    }
+
+    // Silence matters: a feed that stops is reported by the sweeper; if the sweeper stops, SweeperSilent fires.
+    alarm('FeedOverdue', {
+      alarmDescription: `A feed Gatehouse depends on has gone silent: HMPPS events in working hours, or a partner's regular file. ${runbook.feedOverdue}`,
+      metric: sweeperMetric('FeedsOverdue').with({ statistic: 'Maximum' }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    alarm('RotaGapAhead', {
+      alarmDescription: `The on-call rota has a gap before the coming weekend or bank holiday (checked Thursdays and the last working day before a bank holiday, from 12:00). ${runbook.rotaGap}`,
+      metric: sweeperMetric('RotaGaps').with({ statistic: 'Maximum' }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
 
     const business = (metricName: string, service: string) =>
       new Metric({ namespace: metricNamespace, metricName, dimensionsMap: { service }, period: Duration.hours(1), statistic: 'Sum' });
@@ -174,6 +240,14 @@ export class Observability extends Construct {
         title: 'Partner files',
         left: [business('PartnerFilesAccepted', 'gatehouse-partner-drop'), business('PartnerFilesPartiallyAccepted', 'gatehouse-partner-drop'), business('PartnerFilesRejected', 'gatehouse-partner-drop'), business('PartnerFilesQuarantined', 'gatehouse-partner-drop')],
         right: [business('PartnerRowsRejected', 'gatehouse-partner-drop')],
+        width: 24,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Notices, rota gaps and silent feeds',
+        left: [business(outboxMetrics.resent, 'gatehouse-sweeper'), business(outboxMetrics.resendFailed, 'gatehouse-sweeper'), business(outboxMetrics.expired, 'gatehouse-sweeper')],
+        right: [sweeperMetric('RotaGaps').with({ statistic: 'Maximum', period: Duration.hours(1) }), sweeperMetric('FeedsOverdue').with({ statistic: 'Maximum', period: Duration.hours(1) })],
         width: 24,
       }),
     );

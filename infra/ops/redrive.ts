@@ -15,7 +15,14 @@ export interface RedriveResult {
   taskHandle?: string;
 }
 
+/** Dead-letter queues that hold pointers rather than messages: redriving them cannot work, so it is refused with what to do instead. */
+export const notRedrivable: Record<string, string> = {
+  dispatch:
+    "the dispatch dead-letter queue holds the stream's failure records (shard pointers that expire after 24 hours), not notices. Nothing needs redriving: the sweeper sends every notice the stream could not from the notice outbox (docs/operations.md#the-notice-outbox).",
+};
+
 export async function redrive(sqs: SQSClient, stage: string, queue: string): Promise<RedriveResult> {
+  if (notRedrivable[queue]) throw new Error(notRedrivable[queue]);
   const deadLetterQueue = queueName(stage, queue, 'dlq');
   const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: deadLetterQueue }));
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages'] }));
@@ -40,7 +47,7 @@ async function main(args: string[]): Promise<void> {
   });
   const queue = positionals[0];
   if (!queue) {
-    console.error('usage: npm run redrive -- <queue> [--stage dev|prod] [--local http://127.0.0.1:3000]   (queues: custody-events, partner-drops)');
+    console.error('usage: npm run redrive -- <queue> [--stage dev|prod] [--local http://127.0.0.1:3000]   (queues: custody-events, partner-drops; dispatch needs no redrive: see docs/operations.md#the-notice-outbox)');
     process.exit(2);
   }
   if (values.local) {

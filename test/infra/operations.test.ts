@@ -17,6 +17,7 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
     template = Template.fromStack(built.stack);
   });
 
+  const fn = (service: string) => Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === service);
   const alarmsOn = (metricName: string) =>
     Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === metricName);
 
@@ -55,6 +56,9 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
     expect(deliveryAlarms).toHaveLength(1);
     expect(JSON.stringify(deliveryAlarms[0]!.Properties.Metrics)).toContain('AlertMessagesRejected');
     expect(alarmsOn('AlertPagesUndeliverable')).toHaveLength(1);
+    const outboxAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => JSON.stringify(a.Properties.Metrics ?? []).includes('NoticesResendFailed'));
+    expect(outboxAlarms).toHaveLength(1);
+    expect(JSON.stringify(outboxAlarms[0]!.Properties.Metrics)).toContain('NoticesExpired');
   });
 
   it('alarms from 90 days before the loaded bank holidays end, and on any release outside them, with the refresh command', () => {
@@ -76,6 +80,34 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
+  it('lets CloudWatch use the data key to publish alarms to the operations topic, and only to that topic', () => {
+    const [topicId] = Object.entries(template.findResources('AWS::SNS::Topic')).find(([, t]) => /operations/.test(t.Properties.DisplayName))!;
+    const [key] = Object.values(template.findResources('AWS::KMS::Key'));
+    const statements = key!.Properties.KeyPolicy.Statement as { Principal?: { Service?: unknown }; Action: string | string[]; Condition?: unknown }[];
+    const forCloudWatch = statements.filter((s) => JSON.stringify(s.Principal?.Service ?? '').includes('cloudwatch.amazonaws.com'));
+    expect(forCloudWatch).toHaveLength(1);
+    expect([forCloudWatch[0]!.Action].flat().sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+    const topicName = template.findResources('AWS::SNS::Topic')[topicId]!.Properties.TopicName as string;
+    expect(topicName).toBe(`gatehouse-${stage}-operations`);
+    const condition = JSON.stringify(forCloudWatch[0]!.Condition);
+    expect(condition).toContain('"StringEquals":{"kms:EncryptionContext:aws:sns:topicArn"');
+    expect(condition).toContain(`:${topicName}`);
+  });
+
+  it('alarms when a feed goes silent (the sweeper reports it) and when the rota has a gap ahead', () => {
+    for (const metric of ['FeedsOverdue', 'RotaGaps']) {
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === metric);
+      expect(alarms, metric).toHaveLength(1);
+      expect(alarms[0]!.Properties).toMatchObject({ Statistic: 'Maximum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    }
+  });
+
+  it('alarms when the sweeper stops running, treating its silence as breaching', () => {
+    const [silent] = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.includes('SweeperSilent'));
+    expect(silent?.[1].Properties).toMatchObject({ MetricName: 'Invocations', ComparisonOperator: 'LessThanThreshold', Threshold: 1, TreatMissingData: 'breaching' });
+    expect(JSON.stringify(silent![1].Properties.Dimensions)).toContain('AlertingSweeper');
+  });
+
   it('subscribes the stage\'s operations contacts', () => {
     template.resourceCountIs('AWS::SNS::Subscription', stageConfig(stage).operationsEmails.length);
   });
@@ -87,8 +119,19 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
   });
 
   it('reserves concurrency for dispatch in prod only, to stay within GOV.UK Notify\'s rate limit', () => {
-    const dispatch = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment.Variables.ALERTS_TOPIC_ARN);
-    expect(dispatch?.Properties.ReservedConcurrentExecutions).toBe(stage === 'prod' ? 5 : undefined);
+    expect(fn('gatehouse-dispatch')?.Properties.ReservedConcurrentExecutions).toBe(stage === 'prod' ? 5 : undefined);
+  });
+
+  it(stage === 'prod' ? 'refuses to run dispatch or the sweeper without a GOV.UK Notify key, since prod pages people' : 'lets dev run without a Notify key (sends to SMS and e-mail are then refused, escalated and alarmed)', () => {
+    for (const name of ['gatehouse-dispatch', 'gatehouse-sweeper']) {
+      expect(fn(name)?.Properties.Environment.Variables.NOTIFY_REQUIRED, name).toBe(stage === 'prod' ? 'true' : undefined);
+      expect(fn(name)?.Properties.Environment.Variables.NOTIFY_API_KEY_SECRET_ARN, name).toBeDefined();
+    }
+  });
+
+  it('sends alerts only through channels that reach a person: no SNS topic without subscribers', () => {
+    const topics = Object.values(template.findResources('AWS::SNS::Topic')).map((t) => t.Properties.DisplayName);
+    expect(topics).toEqual([`Gatehouse ${stage} operations`]);
   });
 
   it('caps on-demand throughput of both tables', () => {

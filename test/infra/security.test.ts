@@ -24,7 +24,7 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
 
   describe('traces (4)', () => {
     it('record neither responses nor errors of any function', () => {
-      expect(functions()).toHaveLength(5);
+      expect(functions()).toHaveLength(6);
       for (const [id, fn] of functions()) {
         expect(fn.Properties.Environment.Variables, id).toMatchObject({ POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false', POWERTOOLS_TRACER_CAPTURE_ERROR: 'false' });
       }
@@ -65,7 +65,8 @@ describe.each(['dev', 'prod'])('the identifier key of the %s stack (1)', (stage)
     const template = Template.fromStack(buildApp(stage, appProps(stage, { context: withoutBundling })).stack);
     template.hasResourceProperties('AWS::SecretsManager::Secret', { Description: Match.stringLikeRegexp('alert ids and HMPPS event ids'), KmsKeyId: Match.anyValue(), GenerateSecretString: Match.objectLike({ PasswordLength: 48 }) });
     const withKey = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([, fn]) => fn.Properties.Environment?.Variables?.IDENTIFIER_KEY_SECRET_ARN).map(([id]) => id.replace(/[0-9A-F]{8}$/, ''));
-    expect(withKey.sort()).toEqual(['AlertingSweeper', 'CustodyEventsFunction', 'PartnerDropsFunction']);
+    // Dispatch and Notify's callbacks key the paged phone numbers with it (a reply finds its page by that HMAC).
+    expect(withKey.sort()).toEqual(['AlertDispatchFunction', 'AlertingSweeper', 'ApiNotifyCallbacks', 'CustodyEventsFunction', 'PartnerDropsFunction']);
   });
 });
 
@@ -106,7 +107,7 @@ describe.each(['dev', 'prod'])('the public acknowledgement routes of the %s stac
     const template = Template.fromStack(buildApp(stage, appProps(stage, { context: withoutBundling })).stack);
     const [cfnStage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
     const settings = cfnStage!.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
-    expect(Object.keys(settings).sort()).toEqual(['GET /alerts/{alertId}/ack', 'GET /alerts/{alertId}/resolve', 'POST /alerts/{alertId}/ack', 'POST /alerts/{alertId}/resolve']);
+    expect(Object.keys(settings).sort()).toEqual(['GET /alerts/{alertId}/ack', 'GET /alerts/{alertId}/resolve', 'POST /alerts/{alertId}/ack', 'POST /alerts/{alertId}/resolve', 'POST /notify/delivery-status', 'POST /notify/inbound-sms']);
     for (const limit of Object.values(settings)) expect(limit.ThrottlingRateLimit).toBeLessThan(cfnStage!.Properties.DefaultRouteSettings.ThrottlingRateLimit);
   });
 });
@@ -162,7 +163,7 @@ describe.each(['dev', 'prod'])('the alert routing of the %s stack (5)', (stage) 
     template = Template.fromStack(buildApp(stage, appProps(stage, { context: withoutBundling })).stack);
   });
 
-  it('is in no function environment, and only the four functions that raise or send alerts may read its secret', () => {
+  it('is in no function environment, and only the functions that raise or send alerts (and Notify\'s callbacks, which answer replies) may read its secret', () => {
     const functions = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME);
     for (const [id, fn] of functions) expect(fn.Properties.Environment.Variables.ROUTING_CONFIG, id).toBeUndefined();
     const [routingId] = Object.entries(template.findResources('AWS::SecretsManager::Secret')).find(([, s]) => s.Properties.Name === `gatehouse-${stage}-alert-routing`)!;
@@ -170,7 +171,7 @@ describe.each(['dev', 'prod'])('the alert routing of the %s stack (5)', (stage) 
       .filter(([, p]) => (p.Properties.PolicyDocument.Statement as Statement[]).some((s) => JSON.stringify(s.Resource).includes(routingId)))
       .map(([id]) => id.replace(/Function.*|Role.*/, ''))
       .sort();
-    expect(readers).toEqual(['AlertDispatch', 'AlertingSweeper', 'CustodyEvents', 'PartnerDrops']);
+    expect(readers).toEqual(['AlertDispatch', 'AlertingSweeper', 'ApiNotifyCallbacks', 'CustodyEvents', 'PartnerDrops']);
   });
 
   it('keeps a routing file given at synth out of the template altogether', () => {

@@ -49,7 +49,7 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
     });
   });
 
-  it('feeds dispatch from the records stream, filtered to newly inserted alerts, with an on-failure queue', () => {
+  it('feeds dispatch from the records stream, filtered to newly inserted notices, with an on-failure queue', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('DataRecords'), 'StreamArn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -78,12 +78,14 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
     const readersOf = (secret: string) =>
       Object.entries(template.findResources('AWS::IAM::Policy'))
         .filter(([, p]) => (p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]).some((st) => [st.Action].flat().includes('secretsmanager:GetSecretValue') && JSON.stringify(st.Resource).includes(secret)))
-        .map(([id]) => id.replace(/Function.*|Role.*/, ''))
+        .map(([id]) => id.replace(/Function.*|ServiceRole.*|Role.*/, ''))
         .sort();
-    expect(readersOf('AlertingLinkSigningKeys')).toEqual(['AlertDispatch', 'Api']);
-    expect(readersOf('AlertingNotifyApiKey')).toEqual(['AlertDispatch']);
-    expect(readersOf('AlertingWebhookSigningKeys')).toEqual(['AlertDispatch']);
-    expect(readersOf('IdentifierKey')).toEqual(['AlertingSweeper', 'CustodyEvents', 'PartnerDrops']);
+    // The sweeper sends from the outbox, so it holds what dispatch holds; Notify's callbacks answer replies and escalate.
+    expect(readersOf('AlertingLinkSigningKeys')).toEqual(['AlertDispatch', 'AlertingSweeper', 'Api', 'ApiNotifyCallbacks']);
+    expect(readersOf('AlertingNotifyApiKey')).toEqual(['AlertDispatch', 'AlertingSweeper', 'ApiNotifyCallbacks']);
+    expect(readersOf('AlertingWebhookSigningKeys')).toEqual(['AlertDispatch', 'AlertingSweeper', 'ApiNotifyCallbacks']);
+    expect(readersOf('AlertingNotifyCallbackToken')).toEqual(['ApiNotifyCallbacks']);
+    expect(readersOf('IdentifierKey')).toEqual(['AlertDispatch', 'AlertingSweeper', 'ApiNotifyCallbacks', 'CustodyEvents', 'PartnerDrops']);
   });
 
   it('runs every function on Node.js 24, arm64, with tracing and its own encrypted log group', () => {
@@ -91,7 +93,7 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
     const functions = Object.fromEntries(
       Object.entries(template.findResources('AWS::Lambda::Function')).filter(([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME),
     );
-    expect(Object.keys(functions)).toHaveLength(5);
+    expect(Object.keys(functions)).toHaveLength(6);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogFormat: 'JSON' } });
     }
@@ -103,9 +105,9 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AccessLogSettings: { DestinationArn: Match.anyValue() } });
     template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
     for (const route of Object.values(template.findResources('AWS::ApiGatewayV2::Route'))) {
-      // Only the acknowledge and resolve links are open: they carry their own signed token.
-      const signedLink = /^(GET|POST) \/alerts\/\{alertId\}\/(ack|resolve)$/.test(route.Properties.RouteKey);
-      expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe(signedLink ? 'NONE' : 'JWT');
+      // Only the acknowledge and resolve links (a signed token) and Notify's callbacks (Notify's bearer token) are open.
+      const ownToken = /^((GET|POST) \/alerts\/\{alertId\}\/(ack|resolve)|POST \/notify\/(delivery-status|inbound-sms))$/.test(route.Properties.RouteKey);
+      expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe(ownToken ? 'NONE' : 'JWT');
     }
   });
 
@@ -175,6 +177,8 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
       { path: 'AlertDispatch/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
       { path: 'Api/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },
       { path: 'Api/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
+      { path: 'Api/NotifyCallbacksRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },
+      { path: 'Api/NotifyCallbacksRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
       { path: 'PartnerDrops/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },
       { path: 'PartnerDrops/FunctionRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
       { path: 'Alerting/SweeperRole/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },
@@ -186,10 +190,13 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
       { path: 'Api/Http/POST--alerts--{alertId}--ack/Resource', id: 'AwsSolutions-APIG4' },
       { path: 'Api/Http/GET--alerts--{alertId}--resolve/Resource', id: 'AwsSolutions-APIG4' },
       { path: 'Api/Http/POST--alerts--{alertId}--resolve/Resource', id: 'AwsSolutions-APIG4' },
+      { path: 'Api/Http/POST--notify--delivery-status/Resource', id: 'AwsSolutions-APIG4' },
+      { path: 'Api/Http/POST--notify--inbound-sms/Resource', id: 'AwsSolutions-APIG4' },
       { path: 'AlertRouting', id: 'AwsSolutions-SMG4' },
       { path: 'IdentifierKey', id: 'AwsSolutions-SMG4' },
       { path: 'Alerting/LinkSigningKeys', id: 'AwsSolutions-SMG4' },
       { path: 'Alerting/NotifyApiKey', id: 'AwsSolutions-SMG4' },
+      { path: 'Alerting/NotifyCallbackToken', id: 'AwsSolutions-SMG4' },
       { path: 'Alerting/WebhookSigningKeys', id: 'AwsSolutions-SMG4' },
       { path: 'Alerting/ScheduleDeadLetterQueue', id: 'AwsSolutions-SQS3' },
       { path: 'SchedulerRoleForTarget-1c2591/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },

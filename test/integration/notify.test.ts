@@ -75,8 +75,9 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
       needs: 'drugs and alcohol',
       reasons: expect.stringContaining('* Unplanned release'),
       ack_link: expect.stringMatching(new RegExp(`^${gatehouse.url}/alerts/[0-9a-f]{24}/ack\\?t=[\\w-]+\\.[\\w-]+$`)),
+      reply_hint: 'Reply 1 to take this case',
     });
-    expect(sms!.body.reference).toMatch(/^[0-9a-f]{24}-page\.000$/);
+    expect(sms!.body.reference).toMatch(/^[0-9a-f]{24}-page\.000-rota\.primary\.\d{8}T\d{6}Z$/);
 
     const emails = notify.requests.filter((r) => r.body.email_address && r.body.personalisation?.case_ref === caseRef);
     expect(emails.map((r) => [r.body.email_address, r.body.template_id]).sort()).toEqual([
@@ -131,7 +132,7 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
     expect(smsTo('07700900701').map((r) => r.answeredWith)).toEqual([400]);
     const [secondary] = smsTo('07700900702');
     expect(secondary).toMatchObject({ answeredWith: 201, body: { template_id: templates.sms.critical } });
-    expect(secondary!.body.reference).toMatch(/-page\.001$/);
+    expect(secondary!.body.reference).toMatch(/-page\.001-rota\.secondary\./);
     const figures = (await getJson(`${gatehouse.url}/aggregates?family=alerts&la=E06000003`)).body.totals;
     expect(figures).toMatchObject({ deliveryFailed: 1, 'escalated.CRITICAL_RELEASE': 1 });
   });

@@ -2,6 +2,10 @@
  * A local stand-in for the GOV.UK Notify API on 127.0.0.1: it answers POST /v2/notifications/sms and /email
  * as Notify does (201 with the notification, or Notify's error body), records every request, and replies
  * with whatever statuses a test queues up (429, 500, 400…) before answering normally again.
+ *
+ * Told where (`callbackTo`), it also sends what Notify sends afterwards, with the bearer token: a delivery
+ * receipt for each accepted message (`delivered`, or per number: `phoneOff` → temporary-failure,
+ * `noSuchNumber` → permanent-failure), and text-message replies (`reply`). `slowMs` delays every answer.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -21,6 +25,21 @@ export interface FakeNotify {
   /** The next answers to one recipient, in order; afterwards its requests succeed. Recipients in `refuse` always get 400. */
   failNext(to: string, ...statuses: number[]): void;
   refuse: Set<string>;
+  /** Numbers whose messages are accepted but then fail: the phone is off (temporary-failure), or the number does not exist (permanent-failure). */
+  phoneOff: Set<string>;
+  noSuchNumber: Set<string>;
+  /** Delay before every answer, as a slow Notify. */
+  slowMs: number;
+  /** Where Notify's callbacks go, and the bearer token registered with them. */
+  callbackTo(baseUrl: string, token: string): void;
+  /** Callbacks sent so far: their kind, the HTTP status Gatehouse answered, the body. */
+  callbacks: { kind: 'delivery_status' | 'inbound_sms'; status: number; body: Record<string, unknown> }[];
+  /** Resolves when every callback sent so far has been answered. */
+  callbacksDone(): Promise<void>;
+  /** Sends a delivery receipt as Notify would (for duplicates and late receipts). */
+  sendReceipt(body: Record<string, unknown>): Promise<number>;
+  /** A text-message reply from `from` (an 07… number) to the service's number, as Notify forwards it. */
+  reply(from: string, message: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -35,6 +54,25 @@ export async function startFakeNotify(): Promise<FakeNotify> {
   const requests: NotifyRequest[] = [];
   const queued = new Map<string, number[]>();
   const refuse = new Set<string>();
+  const phoneOff = new Set<string>();
+  const noSuchNumber = new Set<string>();
+  const callbacks: FakeNotify['callbacks'] = [];
+  const inFlight = new Set<Promise<unknown>>();
+  let target: { baseUrl: string; token: string } | undefined;
+  const post = (kind: 'delivery_status' | 'inbound_sms', body: Record<string, unknown>): Promise<number> => {
+    if (!target) return Promise.resolve(0);
+    const path = kind === 'delivery_status' ? '/notify/delivery-status' : '/notify/inbound-sms';
+    const sending = fetch(`${target.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${target.token}` }, body: JSON.stringify(body) })
+      .then(async (r) => {
+        await r.body?.cancel();
+        callbacks.push({ kind, status: r.status, body });
+        return r.status;
+      })
+      .finally(() => inFlight.delete(sending));
+    inFlight.add(sending);
+    return sending;
+  };
+  const fake = { slowMs: 0 };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -47,12 +85,20 @@ export async function startFakeNotify(): Promise<FakeNotify> {
       // Status 0: Notify does not answer at all (the client must time out); the socket closes with the server.
       if (status === 0) return;
       res.writeHead(status, { 'content-type': 'application/json' });
-      if (status === 201) {
-        const id = randomUUID();
-        res.end(JSON.stringify({ id, reference: body.reference ?? null, content: { body: '(rendered by Notify)', from_number: 'GOVUK' }, uri: `/v2/notifications/${id}`, template: { id: body.template_id, version: 1, uri: `/v2/template/${body.template_id}` } }));
-      } else {
-        res.end(JSON.stringify({ errors: [errorNames[status] ?? { error: 'Error', message: `status ${status}` }], status_code: status }));
-      }
+      const answer = () => {
+        if (status === 201) {
+          const id = randomUUID();
+          res.end(JSON.stringify({ id, reference: body.reference ?? null, content: { body: '(rendered by Notify)', from_number: 'GOVUK' }, uri: `/v2/notifications/${id}`, template: { id: body.template_id, version: 1, uri: `/v2/template/${body.template_id}` } }));
+          // Then, as Notify does once the network has answered, the delivery receipt.
+          const at = new Date().toISOString().replace('Z', '000Z');
+          const receipt = phoneOff.has(to) ? 'temporary-failure' : noSuchNumber.has(to) ? 'permanent-failure' : 'delivered';
+          setImmediate(() => void post('delivery_status', { id, reference: body.reference ?? null, to, status: receipt, created_at: at, completed_at: at, sent_at: at, notification_type: body.phone_number ? 'sms' : 'email', template_id: body.template_id, template_version: 1 }));
+        } else {
+          res.end(JSON.stringify({ errors: [errorNames[status] ?? { error: 'Error', message: `status ${status}` }], status_code: status }));
+        }
+      };
+      if (fake.slowMs > 0) setTimeout(answer, fake.slowMs);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -63,6 +109,21 @@ export async function startFakeNotify(): Promise<FakeNotify> {
     apiKey: `gatehouse_test-${randomUUID()}-${randomUUID()}`,
     requests,
     refuse,
+    phoneOff,
+    noSuchNumber,
+    get slowMs() {
+      return fake.slowMs;
+    },
+    set slowMs(ms: number) {
+      fake.slowMs = ms;
+    },
+    callbackTo: (baseUrl, token) => void (target = { baseUrl, token }),
+    callbacks,
+    callbacksDone: async () => {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+    sendReceipt: (body) => post('delivery_status', body),
+    reply: (from, message) => post('inbound_sms', { id: randomUUID(), source_number: `44${from.replace(/^0/, '')}`, destination_number: '07700900000', message, date_received: new Date().toISOString().replace('Z', '000Z') }),
     failNext: (to, ...statuses) => queued.set(to, [...(queued.get(to) ?? []), ...statuses]),
     close: () =>
       new Promise((resolve) => {

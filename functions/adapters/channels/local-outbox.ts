@@ -44,7 +44,7 @@ export function localOutbox(file: string, clock: () => Date = () => new Date(), 
       };
       await appendFile(file, `${JSON.stringify(entry)}\n`);
       onSent?.(entry);
-      return { providerRef: `outbox:${message.reference}` };
+      return { providerRef: `outbox:${message.reference}`, confirmed: true };
     },
   };
 }

@@ -47,7 +47,7 @@ export function webhookChannel(keys: Record<string, string>, clock: () => Date =
         throw new DeliveryError(`webhook could not be reached: ${(error as Error).message}`, false);
       }
       await response.body?.cancel();
-      if (response.ok) return { providerRef: response.headers.get('x-request-id') ?? `webhook:${response.status}` };
+      if (response.ok) return { providerRef: response.headers.get('x-request-id') ?? `webhook:${response.status}`, confirmed: true };
       throw new DeliveryError(`webhook answered ${response.status}`, !(response.status === 429 || response.status >= 500), response.status);
     },
   };

@@ -1,16 +1,18 @@
 /**
  * The AlertStore port on DynamoDB. Each change is one TransactWriteItems: the alert at the version it was
- * decided on, the notice it sends (an INSERT the stream passes to dispatch) and its counters.
+ * decided on, the notice it sends (an INSERT the stream passes to dispatch, and an entry in the notice outbox)
+ * and its counters. Raising an alert writes its first page as a notice too.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { entity, recordsTable } from '../../commons/resources';
 import { rollUps, type CounterDelta } from '../../domain/aggregates';
-import { duePartition, noticeKey, type Alert } from '../../domain/alerts';
+import { duePartition, firstNotice, type Alert } from '../../domain/alerts';
 import { londonTime } from '../../domain/calendar';
 import type { AlertStore } from '../../use-cases/alert-ports';
 import { cancellationCodes, counterUpdates, type TransactItem } from './expressions';
 import { keys } from './keys';
+import { noticeItem } from './notice-outbox';
 import type { TableNames } from './release-store';
 
 const byDue = recordsTable.globalIndexes.find((i) => i.indexName === 'byDue')!;
@@ -43,7 +45,7 @@ export function dynamoAlertStore(client: DynamoDBDocumentClient, tables: TableNa
               {
                 Put: {
                   TableName: tables.records,
-                  Item: { ...keys.alertNotice(notice.alertId, noticeKey(notice)), entity: entity.alertNotice, ...notice, createdAt: at.toISOString(), expiresAt: expiresAt(at, retentionDays) },
+                  Item: noticeItem(notice, before.kind, at, expiresAt(at, retentionDays)),
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
@@ -68,6 +70,7 @@ export function dynamoAlertStore(client: DynamoDBDocumentClient, tables: TableNa
           new TransactWriteCommand({
             TransactItems: [
               { Put: { TableName: tables.records, Item: { ...keys.alert(alert.alertId), entity: entity.alert, ...alert, expiresAt: expires }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              { Put: { TableName: tables.records, Item: noticeItem(firstNotice(alert), alert.kind, new Date(alert.raisedAt), expires), ConditionExpression: 'attribute_not_exists(pk)' } },
               ...counterUpdates(tables.aggregates, counters(alert, { raised: 1, [`raised.${alert.kind}`]: 1 }), alert.raisedAt),
             ],
           }),

@@ -3,86 +3,177 @@
  * makes sending exactly-once, and the record of every attempt. The item holds the recipient's address so
  * that "acknowledged" and reminders reach exactly the people the alert reached (the records table is the
  * encrypted, personal-data table; the address never goes into logs or metrics).
+ *
+ * Statuses: SENDING (claimed), FAILED (for a passing reason: claimable again), SENT (the provider accepted it;
+ * a receipt is to come), and the final DELIVERED, REJECTED (with the reason) and EXPIRED.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { entity } from '../../commons/resources';
 import type { Recipient } from '../../domain/routing';
-import type { DeliveryStore } from '../../use-cases/dispatch-alert';
+import type { DeliveryState, DeliveryStatus, DeliveryStore, PagedNumber } from '../../use-cases/dispatch-alert';
 
-/** A claim older than this is taken to belong to a dispatcher that died mid-send. */
-const claimLeaseMs = 5 * 60_000;
+/**
+ * A claim older than this is taken to belong to a dispatcher that died mid-send. Longer than any dispatcher
+ * holds one (dispatch stops starting attempts before its 30 s timeout, the sweeper before its 50 s), shorter
+ * than the outbox's stream grace, so the sweeper finds an abandoned claim free.
+ */
+export const claimLeaseMs = 2 * 60_000;
 
 export function deliveryKey(alertId: string, notice: string, recipientId: string) {
   return { pk: `ALERT#${alertId}`, sk: `DELIVERY#${notice}#${recipientId}` };
 }
 
+const finalStatuses: DeliveryStatus[] = ['DELIVERED', 'REJECTED', 'EXPIRED'];
+
 /** Deliveries hold an address, so they expire with the alert they belong to (retention of case and alert items). */
 export function dynamoDeliveryStore(client: DynamoDBDocumentClient, recordsTable: string, retentionDays = 730): DeliveryStore {
+  const deliveriesOf = async function* (alertId: string, prefix = '') {
+    const pages = paginateQuery(
+      { client },
+      {
+        TableName: recordsTable,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :deliveries)',
+        ExpressionAttributeValues: { ':pk': `ALERT#${alertId}`, ':deliveries': `DELIVERY#${prefix}` },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) yield item;
+  };
+
   return {
     async claim({ alertId, notice, recipient, channel }, now) {
       try {
+        // An update, not a put: a re-claim keeps the attempts made before it.
         await client.send(
-          new PutCommand({
+          new UpdateCommand({
             TableName: recordsTable,
-            Item: {
-              ...deliveryKey(alertId, notice, recipient.id),
-              entity: entity.delivery,
-              alertId,
-              notice,
-              recipient,
-              channel,
-              status: 'SENDING',
-              claimedAt: now.toISOString(),
-              attempts: [],
-              expiresAt: Math.floor(now.getTime() / 1000) + retentionDays * 86_400,
-            },
+            Key: deliveryKey(alertId, notice, recipient.id),
+            UpdateExpression:
+              'SET entity = :entity, alertId = :alertId, notice = :notice, recipient = :recipient, channel = :channel, #status = :sending, claimedAt = :now, ' +
+              'attempts = if_not_exists(attempts, :none), firstClaimedAt = if_not_exists(firstClaimedAt, :now), expiresAt = if_not_exists(expiresAt, :expires)',
             // Free, failed for a passing reason before, or abandoned by a dispatcher that died mid-send.
-            // SENT and REJECTED (refused for good) are final.
             ConditionExpression: 'attribute_not_exists(pk) OR #status = :failed OR (#status = :sending AND claimedAt < :stale)',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':failed': 'FAILED', ':sending': 'SENDING', ':stale': new Date(now.getTime() - claimLeaseMs).toISOString() },
+            ExpressionAttributeValues: {
+              ':entity': entity.delivery,
+              ':alertId': alertId,
+              ':notice': notice,
+              ':recipient': recipient,
+              ':channel': channel,
+              ':sending': 'SENDING',
+              ':failed': 'FAILED',
+              ':now': now.toISOString(),
+              ':none': [],
+              ':expires': Math.floor(now.getTime() / 1000) + retentionDays * 86_400,
+              ':stale': new Date(now.getTime() - claimLeaseMs).toISOString(),
+            },
           }),
         );
-        return true;
+        return 'claimed';
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
-        throw error;
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        const { Item } = await client.send(new GetCommand({ TableName: recordsTable, Key: deliveryKey(alertId, notice, recipient.id), ConsistentRead: true, ProjectionExpression: '#status', ExpressionAttributeNames: { '#status': 'status' } }));
+        return Item?.status === 'SENDING' ? 'busy' : 'done';
       }
     },
 
     async record(attempt) {
-      const { alertId, notice, recipientId, ...rest } = attempt;
-      const status = { sent: 'SENT', failed: 'FAILED', rejected: 'REJECTED' }[attempt.outcome];
+      const { alertId, notice, recipientId, status, ...rest } = attempt;
       await client.send(
         new UpdateCommand({
           TableName: recordsTable,
           Key: deliveryKey(alertId, notice, recipientId),
-          UpdateExpression: 'SET #status = :status, attempts = list_append(if_not_exists(attempts, :none), :attempt), updatedAt = :at',
+          UpdateExpression: `SET #status = :status, attempts = list_append(if_not_exists(attempts, :none), :attempt), updatedAt = :at${rest.providerRef ? ', providerRef = :ref' : ''}${rest.error && status === 'REJECTED' ? ', reason = :reason' : ''}`,
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': status, ':attempt': [rest], ':none': [], ':at': attempt.at },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':attempt': [rest],
+            ':none': [],
+            ':at': attempt.at,
+            ...(rest.providerRef ? { ':ref': rest.providerRef } : {}),
+            ...(rest.error && status === 'REJECTED' ? { ':reason': rest.error } : {}),
+          },
         }),
       );
     },
 
+    async expire(alertId, notice, at, reason) {
+      let expired = 0;
+      for await (const item of deliveriesOf(alertId, `${notice}#`)) {
+        if (finalStatuses.includes(item.status)) continue;
+        try {
+          await client.send(
+            new UpdateCommand({
+              TableName: recordsTable,
+              Key: { pk: item.pk, sk: item.sk },
+              UpdateExpression: 'SET #status = :expired, reason = :reason, updatedAt = :at',
+              // Not one that a dispatcher is sending right now, nor one that became final meanwhile.
+              ConditionExpression: '#status = :seen AND (#status <> :sending OR claimedAt < :stale)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':expired': 'EXPIRED', ':reason': reason, ':at': at.toISOString(), ':seen': item.status, ':sending': 'SENDING', ':stale': new Date(at.getTime() - claimLeaseMs).toISOString() },
+            }),
+          );
+          expired += 1;
+        } catch (error) {
+          if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        }
+      }
+      return expired;
+    },
+
+    async receipt(key, outcome) {
+      const delivered = outcome.status === 'DELIVERED';
+      try {
+        const { Attributes } = await client.send(
+          new UpdateCommand({
+            TableName: recordsTable,
+            Key: deliveryKey(key.alertId, key.notice, key.recipientId),
+            UpdateExpression: `SET #status = :status, receipt = :receipt, updatedAt = :at${delivered ? ', deliveredAt = :at' : ', reason = :reason'}`,
+            // A delivered receipt wins over any other state (the phone came back on); a failure only over a message still awaiting its receipt.
+            ConditionExpression: delivered ? 'attribute_exists(pk) AND #status <> :delivered' : 'attribute_exists(pk) AND #status = :sent',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':status': outcome.status,
+              ':receipt': { status: outcome.providerStatus, at: outcome.at, providerRef: outcome.providerRef },
+              ':at': outcome.at,
+              ...(delivered ? { ':delivered': 'DELIVERED' } : { ':sent': 'SENT', ':reason': outcome.reason ?? outcome.providerStatus }),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { changed: true, delivery: Attributes as DeliveryState };
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        const { Item } = await client.send(new GetCommand({ TableName: recordsTable, Key: deliveryKey(key.alertId, key.notice, key.recipientId), ConsistentRead: true }));
+        return { changed: false, ...(Item ? { delivery: Item as DeliveryState } : {}) };
+      }
+    },
+
+    async rememberPage(numberKey, page) {
+      await client.send(
+        new PutCommand({
+          TableName: recordsTable,
+          Item: { pk: `REPLY#${numberKey}`, sk: `PAGE#${page.pagedAt}#${page.alertId}#${page.notice}`, entity: entity.pagedNumber, ...page, expiresAt: Math.floor(Date.parse(page.pagedAt) / 1000) + retentionDays * 86_400 },
+        }),
+      );
+    },
+
+    async pagesTo(numberKey) {
+      const pages: PagedNumber[] = [];
+      const query = paginateQuery(
+        { client },
+        { TableName: recordsTable, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :page)', ExpressionAttributeValues: { ':pk': `REPLY#${numberKey}`, ':page': 'PAGE#' }, ScanIndexForward: false, ConsistentRead: true },
+      );
+      for await (const page of query) for (const item of page.Items ?? []) pages.push({ alertId: item.alertId, notice: item.notice, recipient: item.recipient, pagedAt: item.pagedAt });
+      return pages;
+    },
+
     async reached(alertId) {
       const reached = new Map<string, Recipient>();
-      const pages = paginateQuery(
-        { client },
-        {
-          TableName: recordsTable,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :deliveries)',
-          FilterExpression: '#status = :sent',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pk': `ALERT#${alertId}`, ':deliveries': 'DELIVERY#', ':sent': 'SENT' },
-          ConsistentRead: true,
-        },
-      );
-      for await (const page of pages) {
-        for (const item of page.Items ?? []) {
-          const recipient = item.recipient as Recipient;
-          if (!reached.has(recipient.id)) reached.set(recipient.id, recipient);
-        }
+      for await (const item of deliveriesOf(alertId)) {
+        if (item.status !== 'SENT' && item.status !== 'DELIVERED') continue;
+        const recipient = item.recipient as Recipient;
+        if (!reached.has(recipient.id)) reached.set(recipient.id, recipient);
       }
       return [...reached.values()];
     },

@@ -3,11 +3,12 @@
  */
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { entity } from '../../commons/resources';
-import type { Alert } from '../../domain/alerts';
+import { firstNotice, type Alert } from '../../domain/alerts';
 import type { PersonReleases } from '../../domain/release-case';
 import type { CommitResult, ReleaseChange, ReleaseStore } from '../../use-cases/record-custody-event';
 import { cancellationCodes, counterUpdates, insertOnce, type TransactItem } from './expressions';
 import { keys } from './keys';
+import { noticeItem } from './notice-outbox';
 
 export interface TableNames {
   records: string;
@@ -43,6 +44,8 @@ export function dynamoReleaseStore(client: DynamoDBDocumentClient, tables: Table
           },
         },
         ...change.alerts.map((alert) => insertOnce(tables.records, alertItem(alert, change.expiresAt))),
+        // Each new alert's first page enters the notice outbox in the same transaction.
+        ...change.alerts.map((alert) => insertOnce(tables.records, noticeItem(firstNotice(alert), alert.kind, new Date(alert.raisedAt), change.expiresAt))),
         ...change.repeatedAlertIds.map((alertId) => alertRepeat(tables.records, alertId, change.ledger.recordedAt)),
         ...change.digestEntries.map(({ localAuthority, ...item }) =>
           insertOnce(tables.records, { ...keys.digestEntry(localAuthority, item.releaseLocal.date, item.caseRef), entity: entity.digestEntry, ...item, expiresAt: change.expiresAt }),

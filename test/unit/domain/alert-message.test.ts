@@ -45,11 +45,11 @@ function alertWithPersonalData(overrides: Partial<AlertDraft> = {}): Alert {
 const context = { links: { acknowledge: 'https://gatehouse.example/alerts/x/ack?t=abc.def', resolve: 'https://gatehouse.example/alerts/x/resolve?t=abc.def' }, acknowledgedBy: 'Sam, primary on call' };
 
 describe('what an SMS says', () => {
-  it('gives the on-call worker the case reference, time, prison, area, flags, needs and the link in one message', () => {
+  it('gives the on-call worker the case reference, time, prison, area, flags, needs, how to take it by reply and the link in one message', () => {
     expect(messageFor(alertWithPersonalData(), 'page', context).text).toBe(
       'Gatehouse CRITICAL: case GH-ABCD-EFGH released Fri 20/11 16:40 from HMP Durham to Darlington. ' +
         'Unplanned, last working day before a weekend or bank holiday, late in the day, no fixed abode, no aftercare plan. ' +
-        'Needs: drugs and alcohol, health. Acknowledge: https://gatehouse.example/alerts/x/ack?t=abc.def',
+        'Needs: drugs and alcohol, health. Reply 1 to take this case. Acknowledge: https://gatehouse.example/alerts/x/ack?t=abc.def',
     );
   });
 

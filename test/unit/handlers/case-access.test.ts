@@ -54,6 +54,7 @@ describe('GET /cases/{prisonNumber}', () => {
       releases: { loadPerson: async (n) => (n === 'C1000AA' ? stored : undefined) },
       audit: { record: async (read) => void audit.push(read) },
       aggregates: { query: async () => [] } as never,
+      timelines: { load: async () => undefined } as never,
       acknowledgements: async () => {
         throw new Error('not used');
       },
@@ -103,6 +104,7 @@ describe('GET /cases/{prisonNumber}', () => {
       releases: { loadPerson: async () => person() },
       audit: { record: async () => Promise.reject(new Error('audit table unavailable')) },
       aggregates: { query: async () => [] } as never,
+      timelines: { load: async () => undefined } as never,
       acknowledgements: async () => {
         throw new Error('not used');
       },
@@ -123,6 +125,7 @@ describe('a malformed path (10)', () => {
       releases: { loadPerson: async () => undefined },
       audit: { record: async () => undefined },
       aggregates: { query: async () => [] } as never,
+      timelines: { load: async () => undefined } as never,
       acknowledgements: async () => {
         throw new Error('not reached');
       },
@@ -144,6 +147,7 @@ describe('raw counters (16)', () => {
           throw Object.assign(new Error(message), { name: 'ValidationException' });
         },
       } as never,
+      timelines: { load: async () => undefined } as never,
       acknowledgements: async () => {
         throw new Error('not reached');
       },
@@ -179,6 +183,7 @@ describe('the CSV export (11)', () => {
     releases: { loadPerson: async () => undefined },
     audit: { record: async () => undefined },
     aggregates: { series: async () => [] },
+    timelines: { load: async () => undefined } as never,
     acknowledgements: async () => {
       throw new Error('not reached');
     },

@@ -26,4 +26,9 @@ describe('npm run redrive', () => {
     expect(await redrive(new SQSClient({ region: 'eu-west-2' }), 'prod', 'custody-events')).toEqual({ deadLetterQueue: 'gatehouse-prod-custody-events-dlq', messages: 0 });
     expect(sqs.commandCalls(StartMessageMoveTaskCommand)).toHaveLength(0);
   });
+
+  it('refuses to "redrive" the dispatch dead-letter queue, whose records are stream pointers, and says where the notices are', async () => {
+    await expect(redrive(new SQSClient({ region: 'eu-west-2' }), 'prod', 'dispatch')).rejects.toThrow(/holds the stream's failure records .* the sweeper sends every notice the stream could not/);
+    expect(sqs.commandCalls(StartMessageMoveTaskCommand)).toHaveLength(0);
+  });
 });

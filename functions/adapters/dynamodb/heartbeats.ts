@@ -1,0 +1,37 @@
+/** Last-seen times of the feeds (`HEARTBEAT` / `{feed}`): raised only forward, so a late or repeated arrival is harmless. */
+import { BatchGetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { HeartbeatStore } from '../../use-cases/alert-ports';
+
+export function dynamoHeartbeats(client: DynamoDBDocumentClient, tableName: string): HeartbeatStore {
+  return {
+    async seen(feed, at) {
+      await client
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: 'HEARTBEAT', sk: feed },
+            UpdateExpression: 'SET lastSeenAt = :at, entity = :entity',
+            ConditionExpression: 'attribute_not_exists(lastSeenAt) OR lastSeenAt < :at',
+            ExpressionAttributeValues: { ':at': at, ':entity': 'heartbeat' },
+          }),
+        )
+        .catch((error: Error) => {
+          if (error.name !== 'ConditionalCheckFailedException') throw error;
+        });
+    },
+
+    async lastSeen(feeds) {
+      const seen: Record<string, string | undefined> = {};
+      for (let i = 0; i < feeds.length; i += 100) {
+        const keys = feeds.slice(i, i + 100).map((sk) => ({ pk: 'HEARTBEAT', sk }));
+        let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = { [tableName]: { Keys: keys, ConsistentRead: true } };
+        while (request && Object.keys(request).length > 0) {
+          const { Responses, UnprocessedKeys } = await client.send(new BatchGetCommand({ RequestItems: request }));
+          for (const item of Responses?.[tableName] ?? []) seen[item.sk as string] = item.lastSeenAt as string;
+          request = UnprocessedKeys as typeof request;
+        }
+      }
+      return seen;
+    },
+  };
+}
