@@ -79,22 +79,31 @@ export function dynamoDeliveryStore(client: DynamoDBDocumentClient, recordsTable
 
     async record(attempt) {
       const { alertId, notice, recipientId, status, ...rest } = attempt;
-      await client.send(
-        new UpdateCommand({
-          TableName: recordsTable,
-          Key: deliveryKey(alertId, notice, recipientId),
-          UpdateExpression: `SET #status = :status, attempts = list_append(if_not_exists(attempts, :none), :attempt), updatedAt = :at${rest.providerRef ? ', providerRef = :ref' : ''}${rest.error && status === 'REJECTED' ? ', reason = :reason' : ''}`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':status': status,
-            ':attempt': [rest],
-            ':none': [],
-            ':at': attempt.at,
-            ...(rest.providerRef ? { ':ref': rest.providerRef } : {}),
-            ...(rest.error && status === 'REJECTED' ? { ':reason': rest.error } : {}),
-          },
-        }),
-      );
+      const send = (withStatus: boolean) =>
+        client.send(
+          new UpdateCommand({
+            TableName: recordsTable,
+            Key: deliveryKey(alertId, notice, recipientId),
+            UpdateExpression: `SET ${withStatus ? '#status = :status, ' : ''}attempts = list_append(if_not_exists(attempts, :none), :attempt), updatedAt = :at${rest.providerRef ? ', providerRef = :ref' : ''}${withStatus && rest.error && status === 'REJECTED' ? ', reason = :reason' : ''}`,
+            // A receipt can come back before the attempt is recorded (Notify is quick): its status stands.
+            ...(withStatus ? { ConditionExpression: 'attribute_not_exists(receipt)' } : {}),
+            ...(withStatus ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+            ExpressionAttributeValues: {
+              ...(withStatus ? { ':status': status } : {}),
+              ':attempt': [rest],
+              ':none': [],
+              ':at': attempt.at,
+              ...(rest.providerRef ? { ':ref': rest.providerRef } : {}),
+              ...(withStatus && rest.error && status === 'REJECTED' ? { ':reason': rest.error } : {}),
+            },
+          }),
+        );
+      try {
+        await send(true);
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        await send(false);
+      }
     },
 
     async expire(alertId, notice, at, reason) {
@@ -130,13 +139,14 @@ export function dynamoDeliveryStore(client: DynamoDBDocumentClient, recordsTable
             Key: deliveryKey(key.alertId, key.notice, key.recipientId),
             UpdateExpression: `SET #status = :status, receipt = :receipt, updatedAt = :at${delivered ? ', deliveredAt = :at' : ', reason = :reason'}`,
             // A delivered receipt wins over any other state (the phone came back on); a failure only over a message still awaiting its receipt.
-            ConditionExpression: delivered ? 'attribute_exists(pk) AND #status <> :delivered' : 'attribute_exists(pk) AND #status = :sent',
+            // (Before the attempt is recorded the delivery is still SENDING: a quick receipt counts then too.)
+            ConditionExpression: delivered ? 'attribute_exists(pk) AND #status <> :delivered' : 'attribute_exists(pk) AND (#status = :sent OR #status = :sending)',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':status': outcome.status,
               ':receipt': { status: outcome.providerStatus, at: outcome.at, providerRef: outcome.providerRef },
               ':at': outcome.at,
-              ...(delivered ? { ':delivered': 'DELIVERED' } : { ':sent': 'SENT', ':reason': outcome.reason ?? outcome.providerStatus }),
+              ...(delivered ? { ':delivered': 'DELIVERED' } : { ':sent': 'SENT', ':sending': 'SENDING', ':reason': outcome.reason ?? outcome.providerStatus }),
             },
             ReturnValues: 'ALL_NEW',
           }),
