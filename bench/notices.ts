@@ -70,6 +70,8 @@ async function main() {
         return { providerRef: `n-${sends}` };
       },
     };
+    // A fresh identifier key for the run, as each deployment has its own.
+    const idKey = randomBytes(32).toString('hex');
     const deps: DispatchDependencies = {
       alerts: dynamoAlertStore(client, { records, aggregates: names.tables.Aggregates! }),
       deliveries: dynamoDeliveryStore(client, records),
@@ -77,7 +79,8 @@ async function main() {
       rota: dynamoRotaStore(client, records),
       routing,
       channels: { sms: channel, email: channel, webhook: channel },
-      links: { baseUrl: 'http://bench.local', key: 'bench-only-link-signing-key-0123456789' },
+      links: { baseUrl: 'http://bench.local', keys: { current: '1', keys: { '1': 'bench-only-link-signing-key-0123456789' } } },
+      numberKey: idKey,
       // One attempt per invocation: a failed send fails the record back, and the stream is taken to have given up on it.
       retry: { attempts: 1, backoffMs: 0, attemptTimeoutMs: 1 },
       clock,
@@ -100,9 +103,9 @@ async function main() {
     await pool(Array.from({ length: notices }, (_, i) => i), inFlight, async (i) => {
       const draft: AlertDraft = {
         kind: 'REFERRAL', dedupKey: `bench|${i}`, recipientGroup: 'services:E06000005', urgency: 'HIGH', caseRef: `GH-BNCH-${String(i).padStart(5, '0')}`, prisonId: 'DMI', localAuthority: 'E06000005',
-        releasedAt: '2025-06-16T08:00:00Z', flags: { unplanned: true, lateWeek: false, lateDay: false, nonWorkingDay: false, noFixedAbode: true, noAftercarePlan: false }, reasons: ['Unplanned release'], needs: ['DRUGS_AND_ALCOHOL'],
+        releasedAt: '2025-06-16T08:00:00Z', flags: { unplanned: true, lateWeek: false, lateDay: false, nonWorkingDay: false, noFixedAbode: true, noAftercarePlan: false, bankHolidaysUnknown: false }, reasons: ['Unplanned release'], needs: ['DRUGS_AND_ALCOHOL'],
       };
-      const alert = openAlert(draft, clock(), routing);
+      const alert = openAlert(draft, clock(), routing, idKey);
       await deps.alerts.raise(alert, Math.floor(now / 1000) + 86_400);
       ids.push(alert.alertId);
     });
@@ -124,7 +127,7 @@ async function main() {
     let resent = 0;
     for (;;) {
       now += 5 * 60_000;
-      const result = await sweep({ alerts: deps.alerts, schedules: dynamoScheduleReader(client, records), digests: dynamoDigestReader(client, records), routing, calendar: englandAndWales, retentionDays: 30, clock, resend: { outbox: deps.outbox, dispatch: deps }, batchSize: 1000 });
+      const result = await sweep({ alerts: deps.alerts, schedules: dynamoScheduleReader(client, records), digests: dynamoDigestReader(client, records), routing, calendar: englandAndWales, retentionDays: 30, idKey, clock, resend: { outbox: deps.outbox, dispatch: deps }, batchSize: 1000 });
       sweeps += 1;
       resent += result.resent;
       if ((await deps.outbox.pending(new Date(now + 86_400_000), 1)).length === 0 || sweeps > 50) break;
