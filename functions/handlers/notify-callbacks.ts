@@ -110,7 +110,7 @@ export function notifyCallbackRoutes(deps: () => Promise<CallbackDependencies>):
 }
 
 export function notifyCallbacksDependencies(clock: () => Date = () => new Date(), env: NodeJS.ProcessEnv = process.env): () => Promise<CallbackDependencies> {
-  let built: Promise<CallbackDependencies> | undefined;
+  let built: { at: number; value: Promise<CallbackDependencies> } | undefined;
   const build = async (): Promise<CallbackDependencies> => {
     await routingFromSecret(env, secretsClient);
     const config = runtimeConfig(env);
@@ -126,11 +126,19 @@ export function notifyCallbacksDependencies(clock: () => Date = () => new Date()
       replies: { alerts, deliveries, numberKey, settings: routing, channels: channelsFor(secrets, routing, env, undefined, clock), clock },
     };
   };
-  return () =>
-    (built ??= build().catch((error: unknown) => {
-      built = undefined;
-      throw error;
-    }));
+  // Bounded, as in dispatch and api: a rotated token or key reaches a warm container within five minutes.
+  return () => {
+    if (!built || Date.now() - built.at > maxAgeMs) {
+      const entry = { at: Date.now(), value: build() };
+      entry.value.catch(() => {
+        if (built === entry) built = undefined;
+      });
+      built = entry;
+    }
+    return built.value;
+  };
 }
+
+const maxAgeMs = 5 * 60_000;
 
 export const handler = lazily(() => httpHandler(notifyCallbackRoutes(notifyCallbacksDependencies())));
