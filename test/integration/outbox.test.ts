@@ -80,6 +80,12 @@ describe('a Notify that never answers in time', () => {
     expect(swept).toMatchObject({ resent: 1, resendErrors: [] });
     expect(world.acceptedFor(alert.alertId)).toEqual({ 'page.000 darlington-housing-options': 1, 'page.000 darlington-recovery': 1 });
     expect(await world.notice(alert.alertId, noticeKey(page0))).toMatchObject({ status: 'DONE' });
+    // Re-claiming a failed delivery keeps what was tried before it: the four timeouts, then the send that went through.
+    const after = await world.deliveries(alert.alertId);
+    expect(after.map((d) => d.attempts.map((a: { outcome: string }) => a.outcome))).toEqual([
+      ['failed', 'failed', 'failed', 'failed', 'sent'],
+      ['failed', 'sent'],
+    ]);
   });
 
   it('expires a notice it could not send within its time, with the reason, and its unfinished deliveries with it', async () => {
