@@ -62,16 +62,21 @@ export function refused(request: ApiRequest, token: string | undefined, callback
   return { status: 401, body: { error: 'unauthorised' } };
 }
 
+/** The callback's body as JSON, or the 400 that says it is not. */
+function jsonBody(request: ApiRequest): { ok: true; value: unknown } | { ok: false; response: ApiResponse } {
+  try {
+    return { ok: true, value: JSON.parse(request.body) };
+  } catch {
+    return { ok: false, response: { status: 400, body: { error: 'the body is not JSON' } } };
+  }
+}
+
 export async function deliveryStatusCallback(request: ApiRequest, deps: CallbackDependencies): Promise<ApiResponse> {
   const denied = refused(request, deps.token, 'delivery_status');
   if (denied) return denied;
-  let json: unknown;
-  try {
-    json = JSON.parse(request.body);
-  } catch {
-    return { status: 400, body: { error: 'the body is not JSON' } };
-  }
-  const parsed = deliveryStatusSchema.safeParse(json);
+  const json = jsonBody(request);
+  if (!json.ok) return json.response;
+  const parsed = deliveryStatusSchema.safeParse(json.value);
   // The body holds the recipient's number or address: only the field names are reported.
   if (!parsed.success) return { status: 400, body: { error: 'not a GOV.UK Notify delivery receipt', invalid: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) } };
   const { id, reference, status, completed_at } = parsed.data;
@@ -84,13 +89,9 @@ export async function deliveryStatusCallback(request: ApiRequest, deps: Callback
 export async function inboundSmsCallback(request: ApiRequest, deps: CallbackDependencies): Promise<ApiResponse> {
   const denied = refused(request, deps.token, 'inbound_sms');
   if (denied) return denied;
-  let json: unknown;
-  try {
-    json = JSON.parse(request.body);
-  } catch {
-    return { status: 400, body: { error: 'the body is not JSON' } };
-  }
-  const parsed = inboundSmsSchema.safeParse(json);
+  const json = jsonBody(request);
+  if (!json.ok) return json.response;
+  const parsed = inboundSmsSchema.safeParse(json.value);
   if (!parsed.success) return { status: 400, body: { error: 'not a GOV.UK Notify received text message', invalid: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) } };
   const result = await acknowledgeByReply({ from: parsed.data.source_number, message: parsed.data.message }, deps.replies);
   // Never the number, never the text (it may name someone): Notify's id and the outcome.

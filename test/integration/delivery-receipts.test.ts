@@ -37,22 +37,8 @@ describe('delivery receipts from GOV.UK Notify', () => {
     await notify.close();
   });
 
-  /** Until the stream, dispatch and Notify's callbacks have all gone quiet. */
-  async function quiet() {
-    // Quiet twice in a row: a receipt's effect (the next step's page) reaches the stream a moment after the callback
-    // has been answered, so one still round on a loaded machine is not yet the end.
-    let seen = -1;
-    let still = 0;
-    while (still < 2) {
-      const now = notify.requests.length + notify.callbacks.length;
-      still = now === seen ? still + 1 : 0;
-      seen = now;
-      await gatehouse.settle();
-      await notify.callbacksDone();
-      await gatehouse.settle();
-      if (still === 1) await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+  const quiet = () => quietAfter(gatehouse, notify);
+
   async function release(prisonNumber: string, localAuthority: string) {
     const event = fridayRelease({ person: { prisonNumber }, release: { destinationLocalAuthority: localAuthority } });
     expect((await postJson(`${gatehouse.url}/custody-events`, event)).status).toBe(202);
@@ -146,21 +132,8 @@ describe('acknowledging a page by replying to it', () => {
     await notify.close();
   });
 
-  async function quiet() {
-    // Quiet twice in a row: a receipt's effect (the next step's page) reaches the stream a moment after the callback
-    // has been answered, so one still round on a loaded machine is not yet the end.
-    let seen = -1;
-    let still = 0;
-    while (still < 2) {
-      const now = notify.requests.length + notify.callbacks.length;
-      still = now === seen ? still + 1 : 0;
-      seen = now;
-      await gatehouse.settle();
-      await notify.callbacksDone();
-      await gatehouse.settle();
-      if (still === 1) await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+  const quiet = () => quietAfter(gatehouse, notify);
+
   const smsTo = (phone: string) => notify.requests.filter((r) => r.body.phone_number === phone);
 
   it('takes the case for whoever replies 1, tells the others, and answers a second reply, a stranger and a late reply as it should', async () => {
@@ -207,3 +180,22 @@ describe('acknowledging a page by replying to it', () => {
     expect((await getJson(`${gatehouse.url}/alerts/${alertId}`)).body).toMatchObject({ status: 'EXPIRED', acknowledgedBy: 'secondary on call (rota)' });
   });
 });
+
+/**
+ * Until the stream, dispatch and Notify's callbacks have all gone quiet, twice in a row: a receipt's effect (the
+ * next step's page) reaches the stream a moment after the callback has been answered, so one still round on a
+ * loaded machine is not yet the end.
+ */
+async function quietAfter(gatehouse: Awaited<ReturnType<typeof testGatehouse>>, notify: Awaited<ReturnType<typeof startFakeNotify>>): Promise<void> {
+  let seen = -1;
+  let still = 0;
+  while (still < 2) {
+    const now = notify.requests.length + notify.callbacks.length;
+    still = now === seen ? still + 1 : 0;
+    seen = now;
+    await gatehouse.settle();
+    await notify.callbacksDone();
+    await gatehouse.settle();
+    if (still === 1) await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
