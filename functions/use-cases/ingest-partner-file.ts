@@ -35,6 +35,8 @@ import { beyondAuthority } from '../domain/partner-files/authority';
 import { matchHeader, readRow, type Header } from '../domain/partner-files/header';
 import { maxListedRejections, outcomeOf, type FileOutcome, type FileReport, type RowRejection } from '../domain/partner-files/report';
 import type { RecordResult } from './record-custody-event';
+import { expiresAt } from '../commons/retention';
+import { again, againAtOnce, retrying, type Again, type Backoff } from '../commons/retry';
 
 /** The object an S3 notification names. */
 export interface DroppedObject {
@@ -119,6 +121,8 @@ export interface IngestDependencies {
   maxBytes: number;
   retentionDays: number;
   clock: () => Date;
+  /** How long to wait before deciding a chunk again when another writer got there first (default: real time). */
+  backoff?: Backoff;
 }
 
 export interface IngestResult {
@@ -289,7 +293,7 @@ async function apply(object: DroppedObject, header: Header, file: FileIdentity, 
   if (failure) throw failure.error;
 
   const now = deps.clock();
-  await deps.ledger.foldCounters({ sha256: file.sha256, counters: totals, recordedAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400 });
+  await deps.ledger.foldCounters({ sha256: file.sha256, counters: totals, recordedAt: now.toISOString(), expiresAt: expiresAt(now, deps.retentionDays) });
   return { ...reading.digest(), accepted, rejected, rejections, notListed };
 }
 
@@ -358,7 +362,8 @@ async function commitChunk(chunk: Chunk, file: FileIdentity, receivedDate: strin
   const now = deps.clock();
   const rows = fileCounts(file, receivedDate, { rowsAccepted: chunk.accepted, rowsRejected: chunk.rejected });
 
-  for (let attempt = 1; attempt <= maxConflictRetries; attempt++) {
+  const exhausted = () => new Error(`${file.file}: chunk ${chunk.index} kept conflicting with other writers; the notification will be retried`);
+  return retrying({ attempts: maxConflictRetries, ...(deps.backoff ? { backoff: deps.backoff } : {}), exhausted }, async (attempt): Promise<CounterDelta[] | Again> => {
     // Rows about the same subject are folded in file order into one write.
     const bySubject = new Map<string, { subject: OutcomeSubject; rows: TrackedOutcome[] }>();
     for (const o of chunk.outcomes) {
@@ -383,17 +388,16 @@ async function commitChunk(chunk: Chunk, file: FileIdentity, receivedDate: strin
       outcomes: outcomes.map(({ subject, state, version, expectedVersion }) => ({ subject, state, version, expectedVersion })),
       counters,
       recordedAt: now.toISOString(),
-      expiresAt: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400,
+      expiresAt: expiresAt(now, deps.retentionDays),
     });
     if (result === 'committed') return counters;
     if (result === 'duplicate') return deps.ledger.chunkCounters(file.sha256, chunk.index);
     if (guessed) {
       guess.allNew = false; // a subject was there after all: read, and do not back off
-      continue;
+      return againAtOnce;
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random())));
-  }
-  throw new Error(`${file.file}: chunk ${chunk.index} kept conflicting with other writers; the notification will be retried`);
+    return again;
+  });
 }
 
 /** A person's rows in file order, different people side by side: their records never touch. */
@@ -431,7 +435,7 @@ async function complete(report: FileReport, file: IngestedFile | undefined, c: C
     ...(file ? { file } : {}),
     counters: [fileCounts(counted, c.receivedDate, { received: 1, [report.outcome]: 1 })],
     recordedAt: now.toISOString(),
-    expiresAt: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400,
+    expiresAt: expiresAt(now, deps.retentionDays),
   });
   if (result === 'dropTaken') return { outcome: 'redelivered' };
   if (result === 'fileTaken') {

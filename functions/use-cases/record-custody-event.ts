@@ -19,6 +19,8 @@ import type { ReleaseRules } from '../domain/classification';
 import { applyCustodyEvent, type PersonReleases, type ReleaseCase, type Transition } from '../domain/release-case';
 import type { RoutingConfig } from '../domain/routing';
 import type { Scope } from '../domain/scope';
+import { expiresAt } from '../commons/retention';
+import { again, retrying, type Backoff } from '../commons/retry';
 
 export interface LedgerEntry {
   eventId: string;
@@ -77,6 +79,8 @@ export interface RecordDependencies {
   /** The deployment's identifier key: alert ids are keyed with it. */
   idKey: string;
   clock: () => Date;
+  /** How long to wait before deciding again when another writer got there first (default: real time). */
+  backoff?: Backoff;
 }
 
 export interface RecordResult {
@@ -95,7 +99,8 @@ export interface RecordResult {
 const maxAttempts = 8;
 
 export async function recordCustodyEvent(event: RecordableEvent, source: string, deps: RecordDependencies): Promise<RecordResult> {
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+  const exhausted = () => new Error(`event ${event.eventId}: the person's record kept changing under ${maxAttempts} attempts; it will be retried`);
+  return retrying({ attempts: maxAttempts, ...(deps.backoff ? { backoff: deps.backoff } : {}), exhausted }, async (): Promise<RecordResult | typeof again> => {
     const before = await deps.store.loadPerson(event.person.prisonNumber);
     const now = deps.clock();
     const transition = applyCustodyEvent(before, event, {
@@ -160,9 +165,8 @@ export async function recordCustodyEvent(event: RecordableEvent, source: string,
       };
     }
     if (result === 'duplicate') return { outcome: 'duplicate', eventId: event.eventId, alertIds: [] };
-    await pause(attempt);
-  }
-  throw new Error(`event ${event.eventId}: the person's record kept changing under ${maxAttempts} attempts; it will be retried`);
+    return again;
+  });
 }
 
 function alertsRaised(alerts: Alert[]): CounterDelta[] {
@@ -181,7 +185,7 @@ function expiry(person: PersonReleases, now: Date, retentionDays: number): numbe
     .filter((d): d is string => d !== undefined)
     .map((d) => Date.parse(d))
     .reduce((a, b) => Math.max(a, b), now.getTime());
-  return Math.floor(newest / 1000) + retentionDays * 86_400;
+  return expiresAt(newest, retentionDays);
 }
 
 /** A case reference that identifies the case to a worker without naming the person: GH-XXXX-XXXX. */
@@ -190,9 +194,4 @@ export function newCaseRef(): string {
   const bytes = randomBytes(8);
   const chars = [...bytes].map((b) => alphabet[b % alphabet.length]).join('');
   return `GH-${chars.slice(0, 4)}-${chars.slice(4)}`;
-}
-
-function pause(attempt: number): Promise<void> {
-  const ms = Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random());
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -23,6 +23,7 @@ import { coverageCheckAt, coverageCheckDay, coverageGaps, coverageWindow, type C
 import { overdueFeeds, type FeedExpectation, type OverdueFeed } from '../domain/heartbeats';
 import type { AlertStore, DigestReader, HeartbeatStore, NoticeOutbox, RotaStore, ScheduleReader } from './alert-ports';
 import { dispatchNotice, type DispatchDependencies } from './dispatch-alert';
+import { expiresAt } from '../commons/retention';
 
 export interface SweepDependencies {
   alerts: AlertStore;
@@ -150,5 +151,5 @@ async function expireNotice(pending: PendingNotice, dispatch: DispatchDependenci
 }
 
 function raise(alert: Alert, deps: SweepDependencies) {
-  return deps.alerts.raise(alert, Math.floor(deps.clock().getTime() / 1000) + deps.retentionDays * 86_400);
+  return deps.alerts.raise(alert, expiresAt(deps.clock(), deps.retentionDays));
 }

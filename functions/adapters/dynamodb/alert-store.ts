@@ -10,10 +10,12 @@ import { rollUps, type CounterDelta } from '../../domain/aggregates';
 import { duePartition, firstNotice, type Alert } from '../../domain/alerts';
 import { londonTime } from '../../domain/calendar';
 import type { AlertStore } from '../../use-cases/alert-ports';
-import { cancellationCodes, counterUpdates, type TransactItem } from './expressions';
+import { cancellationCodes } from './exactly-once';
+import { counterUpdates, type TransactItem } from './expressions';
 import { keys } from './keys';
 import { noticeItem } from './notice-outbox';
 import type { TableNames } from './release-store';
+import { expiresAt } from '../../commons/retention';
 
 const byDue = recordsTable.globalIndexes.find((i) => i.indexName === 'byDue')!;
 /** Alert and notice items stay as long as the case they are about. */
@@ -164,8 +166,4 @@ function toAlert(item: Record<string, unknown>): Alert {
 
 function isCancelled(error: unknown): boolean {
   return cancellationCodes(error) !== undefined;
-}
-
-function expiresAt(at: Date, retentionDays: number): number {
-  return Math.floor(at.getTime() / 1000) + retentionDays * 86_400;
 }

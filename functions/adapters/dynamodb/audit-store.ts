@@ -1,6 +1,7 @@
 /** The case-read audit in DynamoDB: one new item per read, never updated (the put is conditional on a new key). */
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseRead, CaseReadAudit } from '../../use-cases/read-case';
+import { expiresAt } from '../../commons/retention';
 
 export function dynamoCaseReadAudit(client: DynamoDBDocumentClient, table: string, retentionDays: number): CaseReadAudit {
   return {
@@ -13,7 +14,7 @@ export function dynamoCaseReadAudit(client: DynamoDBDocumentClient, table: strin
             sk: `${read.at}#${read.requestId}`,
             entity: 'caseRead',
             ...read,
-            expiresAt: Math.floor(Date.parse(read.at) / 1000) + retentionDays * 86_400,
+            expiresAt: expiresAt(read.at, retentionDays),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),

@@ -11,6 +11,7 @@ import { GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocu
 import { entity } from '../../commons/resources';
 import type { Recipient } from '../../domain/routing';
 import type { DeliveryState, DeliveryStatus, DeliveryStore, PagedNumber } from '../../use-cases/dispatch-alert';
+import { expiresAt } from '../../commons/retention';
 
 /**
  * A claim older than this is taken to belong to a dispatcher that died mid-send. Longer than any dispatcher
@@ -64,7 +65,7 @@ export function dynamoDeliveryStore(client: DynamoDBDocumentClient, recordsTable
               ':failed': 'FAILED',
               ':now': now.toISOString(),
               ':none': [],
-              ':expires': Math.floor(now.getTime() / 1000) + retentionDays * 86_400,
+              ':expires': expiresAt(now, retentionDays),
               ':stale': new Date(now.getTime() - claimLeaseMs).toISOString(),
             },
           }),
@@ -163,7 +164,7 @@ export function dynamoDeliveryStore(client: DynamoDBDocumentClient, recordsTable
       await client.send(
         new PutCommand({
           TableName: recordsTable,
-          Item: { pk: `REPLY#${numberKey}`, sk: `PAGE#${page.pagedAt}#${page.alertId}#${page.notice}`, entity: entity.pagedNumber, ...page, expiresAt: Math.floor(Date.parse(page.pagedAt) / 1000) + retentionDays * 86_400 },
+          Item: { pk: `REPLY#${numberKey}`, sk: `PAGE#${page.pagedAt}#${page.alertId}#${page.notice}`, entity: entity.pagedNumber, ...page, expiresAt: expiresAt(page.pagedAt, retentionDays) },
         }),
       );
     },

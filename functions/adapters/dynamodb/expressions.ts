@@ -1,5 +1,4 @@
 /** Building blocks for DynamoDB transactions shared by every use case that writes. */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { rollUps, type CounterDelta } from '../../domain/aggregates';
 
@@ -52,13 +51,4 @@ export function counterUpdates(tableName: string, deltas: CounterDelta[], update
         ExpressionAttributeValues: { ...Object.fromEntries(counts.map(([, n], i) => [`:c${i}`, n])), ':updatedAt': updatedAt },
       },
     }));
-}
-
-/**
- * Why a transaction was cancelled: one code per item, in order ('None', 'ConditionalCheckFailed',
- * 'TransactionConflict', …); undefined when the error is not a cancelled transaction at all.
- */
-export function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
-  if (!(error instanceof TransactionCanceledException) && (error as Error | undefined)?.name !== 'TransactionCanceledException') return undefined;
-  return ((error as TransactionCanceledException).CancellationReasons ?? []).map((reason) => reason.Code);
 }

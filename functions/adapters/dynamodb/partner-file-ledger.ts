@@ -4,21 +4,24 @@
  * tracked outcomes are written at the version read. A chunk keeps its counter deltas on its ledger item; the
  * file's totals are ADDed to the aggregates table at the end, in transactions each guarded by a `FOLD#n` item.
  */
-import { BatchGetCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { entity } from '../../commons/resources';
 import type { CounterDelta } from '../../domain/aggregates';
 import type { OutcomeSubject } from '../../domain/partner-files/effects';
 import type { RotaEntry } from '../../domain/rota';
 import type { ChunkCommit, FileCompletion, IngestedFile, PartnerFileLedger, StoredOutcome } from '../../use-cases/ingest-partner-file';
-import { cancellationCodes, counterUpdates, type TransactItem } from './expressions';
+import { realBackoff, type Backoff } from '../../commons/retry';
+import { expiresAt } from '../../commons/retention';
+import { ledgerPut, transactOnce, transactOnceRetrying, versionedPut } from './exactly-once';
+import { counterUpdates } from './expressions';
 import { keys, partnerFileKeys } from './keys';
-import { transact, type TableNames } from './release-store';
+import type { TableNames } from './release-store';
 
 /** Rota entries hold contact details: kept a month past the end of the shift, then expired by TTL. */
-const rotaRetentionSeconds = 30 * 86_400;
+const rotaRetentionDays = 30;
+const maxConflictAttempts = 8;
 
-export function dynamoPartnerFileLedger(client: DynamoDBDocumentClient, tables: TableNames): PartnerFileLedger {
-  const once = (item: Record<string, unknown>): TransactItem => ({ Put: { TableName: tables.records, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } });
+export function dynamoPartnerFileLedger(client: DynamoDBDocumentClient, tables: TableNames, backoff: Backoff = realBackoff): PartnerFileLedger {
 
   return {
     async handledDrop(dropId) {
@@ -40,7 +43,7 @@ export function dynamoPartnerFileLedger(client: DynamoDBDocumentClient, tables: 
         [tables.records]: { Keys: dedupe(wanted), ConsistentRead: true },
       };
       for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(500, 10 * 2 ** attempt)));
+        if (attempt > 0) await backoff.sleep(Math.min(500, 10 * 2 ** attempt)); // DynamoDB asks for a pause before unprocessed keys
         const response = await client.send(new BatchGetCommand({ RequestItems: request }));
         for (const item of response.Responses?.[tables.records] ?? []) {
           found.set(`${item.pk}|${item.sk}`, { facts: item.facts, contribution: item.contribution, version: item.version });
@@ -51,20 +54,17 @@ export function dynamoPartnerFileLedger(client: DynamoDBDocumentClient, tables: 
     },
 
     async commitChunk(chunk: ChunkCommit) {
-      const items: TransactItem[] = [
-        // Index 0: the chunk's ledger item. Its condition failing means the chunk was applied before.
-        once({ ...partnerFileKeys.chunk(chunk.sha256, chunk.index), entity: entity.partnerFileChunk, counters: chunk.counters, recordedAt: chunk.recordedAt, expiresAt: chunk.expiresAt }),
-        ...chunk.outcomes.map(({ subject, state, version, expectedVersion }) => ({
-          Put: {
-            TableName: tables.records,
-            Item: { ...outcomeKey(subject), entity: outcomeEntity(subject), subject, ...state, version, updatedAt: chunk.recordedAt, expiresAt: chunk.expiresAt },
-            ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
-            ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
-          },
-        })),
-        ...chunk.rotaEntries.map((entry) => ({ Put: { TableName: tables.records, Item: rotaItem(entry, chunk.recordedAt) } })),
-      ];
-      return transact(client, items);
+      const result = await transactOnce(client, {
+        // The chunk's ledger item: its condition failing means the chunk was applied before.
+        ledger: [{ name: 'chunk', item: ledgerPut(tables.records, { ...partnerFileKeys.chunk(chunk.sha256, chunk.index), entity: entity.partnerFileChunk, counters: chunk.counters, recordedAt: chunk.recordedAt, expiresAt: chunk.expiresAt }) }],
+        writes: [
+          ...chunk.outcomes.map(({ subject, state, version, expectedVersion }) =>
+            versionedPut(tables.records, { ...outcomeKey(subject), entity: outcomeEntity(subject), subject, ...state, version, updatedAt: chunk.recordedAt, expiresAt: chunk.expiresAt }, expectedVersion),
+          ),
+          ...chunk.rotaEntries.map((entry) => ({ Put: { TableName: tables.records, Item: rotaItem(entry, chunk.recordedAt) } })),
+        ],
+      });
+      return typeof result === 'object' ? 'duplicate' : result;
     },
 
     async chunkCounters(sha256, index) {
@@ -82,38 +82,29 @@ export function dynamoPartnerFileLedger(client: DynamoDBDocumentClient, tables: 
       });
       const perTransaction = 99;
       for (let part = 0; part * perTransaction < updates.length; part++) {
-        const items = [once({ ...partnerFileKeys.fold(sha256, part), entity: entity.partnerFileChunk, recordedAt, expiresAt }), ...updates.slice(part * perTransaction, (part + 1) * perTransaction)];
-        for (let attempt = 1; ; attempt++) {
-          const result = await transact(client, items);
-          if (result !== 'conflict') break; // 'duplicate': this part was folded before
-          // Another writer held a counter item: try again shortly.
-          if (attempt >= 8) throw new Error(`folding the counts of file ${sha256} kept conflicting with other writers`);
-          await new Promise((r) => setTimeout(r, Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random())));
-        }
+        // A part whose ledger item exists was folded before; a part that conflicts with another writer is tried again.
+        await transactOnceRetrying(
+          client,
+          { ledger: [{ name: 'fold', item: ledgerPut(tables.records, { ...partnerFileKeys.fold(sha256, part), entity: entity.partnerFileChunk, recordedAt, expiresAt }) }], writes: updates.slice(part * perTransaction, (part + 1) * perTransaction) },
+          { attempts: maxConflictAttempts, backoff, exhausted: () => new Error(`folding the counts of file ${sha256} kept conflicting with other writers`) },
+        );
       }
     },
 
     async completeFile(c: FileCompletion) {
-      const items: TransactItem[] = [
-        ...(c.file ? [once({ ...partnerFileKeys.file(c.file.sha256), entity: entity.partnerFile, ...c.file, recordedAt: c.recordedAt, expiresAt: c.expiresAt })] : []),
-        once({ ...partnerFileKeys.drop(c.dropId), entity: entity.partnerDrop, dropId: c.dropId, ...c.drop, recordedAt: c.recordedAt, expiresAt: c.expiresAt }),
-        ...counterUpdates(tables.aggregates, c.counters, c.recordedAt),
-      ];
-      const dropIndex = c.file ? 1 : 0;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await client.send(new TransactWriteCommand({ TransactItems: items }));
-          return 'committed';
-        } catch (error) {
-          const codes = cancellationCodes(error);
-          if (!codes) throw error;
-          if (codes[dropIndex] === 'ConditionalCheckFailed') return 'dropTaken';
-          if (c.file && codes[0] === 'ConditionalCheckFailed') return 'fileTaken';
-          // Another writer held a counter item: try again shortly.
-          if (attempt >= 8 || !codes.includes('TransactionConflict')) throw error;
-          await new Promise((r) => setTimeout(r, Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random())));
-        }
-      }
+      const result = await transactOnceRetrying(
+        client,
+        {
+          // The drop first: a drop handled before is a redelivery, whatever became of its file.
+          ledger: [
+            { name: 'dropTaken' as const, item: ledgerPut(tables.records, { ...partnerFileKeys.drop(c.dropId), entity: entity.partnerDrop, dropId: c.dropId, ...c.drop, recordedAt: c.recordedAt, expiresAt: c.expiresAt }) },
+            ...(c.file ? [{ name: 'fileTaken' as const, item: ledgerPut(tables.records, { ...partnerFileKeys.file(c.file.sha256), entity: entity.partnerFile, ...c.file, recordedAt: c.recordedAt, expiresAt: c.expiresAt }) }] : []),
+          ],
+          writes: counterUpdates(tables.aggregates, c.counters, c.recordedAt),
+        },
+        { attempts: maxConflictAttempts, backoff, exhausted: () => new Error(`completing drop ${c.dropId} kept conflicting with other writers`) },
+      );
+      return typeof result === 'object' ? result.duplicate : result;
     },
   };
 }
@@ -134,7 +125,7 @@ export function rotaItem(entry: RotaEntry, updatedAt: string): Record<string, un
     entity: entity.rotaEntry,
     ...entry,
     updatedAt,
-    expiresAt: Math.floor(Date.parse(entry.end) / 1000) + rotaRetentionSeconds,
+    expiresAt: expiresAt(entry.end, rotaRetentionDays),
   };
 }
 

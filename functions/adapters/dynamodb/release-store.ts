@@ -1,12 +1,13 @@
 /**
  * The ReleaseStore port on DynamoDB: one TransactWriteItems per event across the records and aggregates tables.
  */
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { entity } from '../../commons/resources';
 import { firstNotice, type Alert } from '../../domain/alerts';
 import type { PersonReleases } from '../../domain/release-case';
-import type { CommitResult, ReleaseChange, ReleaseStore } from '../../use-cases/record-custody-event';
-import { cancellationCodes, counterUpdates, insertOnce, type TransactItem } from './expressions';
+import type { ReleaseChange, ReleaseStore } from '../../use-cases/record-custody-event';
+import { ledgerPut, transactOnce, versionedPut } from './exactly-once';
+import { counterUpdates, insertOnce, type TransactItem } from './expressions';
 import { keys } from './keys';
 import { noticeItem } from './notice-outbox';
 
@@ -25,34 +26,23 @@ export function dynamoReleaseStore(client: DynamoDBDocumentClient, tables: Table
     },
 
     async commit(change) {
-      const items: TransactItem[] = [
-        // Index 0: the ledger. Its condition failing means this event was recorded before.
-        {
-          Put: {
-            TableName: tables.records,
-            Item: { ...keys.ledger(change.ledger.eventId), entity: entity.ledger, ...change.ledger, expiresAt: change.expiresAt },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        // Index 1: the person's releases, at the version the transition was decided on.
-        {
-          Put: {
-            TableName: tables.records,
-            Item: personItem(change),
-            ConditionExpression: change.expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
-            ...(change.expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': change.expectedVersion } }),
-          },
-        },
-        ...change.alerts.map((alert) => insertOnce(tables.records, alertItem(alert, change.expiresAt))),
-        // Each new alert's first page enters the notice outbox in the same transaction.
-        ...change.alerts.map((alert) => insertOnce(tables.records, noticeItem(firstNotice(alert), alert.kind, new Date(alert.raisedAt), change.expiresAt))),
-        ...change.repeatedAlertIds.map((alertId) => alertRepeat(tables.records, alertId, change.ledger.recordedAt)),
-        ...change.digestEntries.map(({ localAuthority, ...item }) =>
-          insertOnce(tables.records, { ...keys.digestEntry(localAuthority, item.releaseLocal.date, item.caseRef), entity: entity.digestEntry, ...item, expiresAt: change.expiresAt }),
-        ),
-        ...counterUpdates(tables.aggregates, change.counters, change.ledger.recordedAt),
-      ];
-      return transact(client, items);
+      const result = await transactOnce(client, {
+        // The event's ledger item: its condition failing means this event was recorded before.
+        ledger: [{ name: 'event', item: ledgerPut(tables.records, { ...keys.ledger(change.ledger.eventId), entity: entity.ledger, ...change.ledger, expiresAt: change.expiresAt }) }],
+        writes: [
+          // The person's releases, at the version the transition was decided on.
+          versionedPut(tables.records, personItem(change), change.expectedVersion),
+          ...change.alerts.map((alert) => insertOnce(tables.records, alertItem(alert, change.expiresAt))),
+          // Each new alert's first page enters the notice outbox in the same transaction.
+          ...change.alerts.map((alert) => insertOnce(tables.records, noticeItem(firstNotice(alert), alert.kind, new Date(alert.raisedAt), change.expiresAt))),
+          ...change.repeatedAlertIds.map((alertId) => alertRepeat(tables.records, alertId, change.ledger.recordedAt)),
+          ...change.digestEntries.map(({ localAuthority, ...item }) =>
+            insertOnce(tables.records, { ...keys.digestEntry(localAuthority, item.releaseLocal.date, item.caseRef), entity: entity.digestEntry, ...item, expiresAt: change.expiresAt }),
+          ),
+          ...counterUpdates(tables.aggregates, change.counters, change.ledger.recordedAt),
+        ],
+      });
+      return typeof result === 'object' ? 'duplicate' : result;
     },
   };
 }
@@ -85,21 +75,4 @@ function alertRepeat(tableName: string, alertId: string, at: string): TransactIt
       ExpressionAttributeValues: { ':at': at, ':one': 1 },
     },
   };
-}
-
-/**
- * Runs a transaction and reads why it was cancelled: the ledger (index 0) means a duplicate;
- * anything else that conflicted means someone else wrote first, so the caller decides again.
- */
-export async function transact(client: DynamoDBDocumentClient, items: TransactItem[]): Promise<CommitResult> {
-  try {
-    await client.send(new TransactWriteCommand({ TransactItems: items }));
-    return 'committed';
-  } catch (error) {
-    const codes = cancellationCodes(error);
-    if (!codes) throw error;
-    if (codes[0] === 'ConditionalCheckFailed') return 'duplicate';
-    if (codes.some((code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict')) return 'conflict';
-    throw error;
-  }
 }
