@@ -5,7 +5,8 @@
  * 2. A drop already handled (a redelivered notification) changes nothing.
  * 3. First read: the content hash, and whether the file is UTF-8 CSV with the kind's header. A file that
  *    cannot be read is quarantined; a file whose bytes were ingested before is a duplicate.
- * 4. Second read: every row validated alone; accepted rows folded, per chunk, into one transaction with
+ * 4. Second read: every row validated alone by its kind's entry (schema, authority, effect: domain/partner-files/
+ *    kinds.ts); accepted rows handed to the chunked applier (./chunked-applier.ts) and folded, per chunk, into one transaction with
  *    the chunk's own ledger item (the hash and chunk number), so a crash between chunks, then a retry,
  *    applies every chunk once. The chunk's counter deltas are kept on its ledger item rather than added to
  *    the counters: chunks then share no item, so several commit at once (those about the same subject in
@@ -18,25 +19,16 @@ import type { Partner } from '../commons/partners';
 import { difference, type CounterDelta } from '../domain/aggregates';
 import { londonTime } from '../domain/calendar';
 import type { RotaEntry } from '../domain/rota';
-import { readCsv, sizeInWords, UnreadableFile, type CsvRecord } from '../domain/partner-files/csv-text';
+import { readCsv, sizeInWords, UnreadableFile } from '../domain/partner-files/csv-text';
 import { destinations, isFolderMarker, locateDrop } from '../domain/partner-files/drop';
-import {
-  accommodationOutcome,
-  fileCounts,
-  referralOutcome,
-  rotaEntry,
-  scheduledEvent,
-  type FileIdentity,
-  type OutcomeState,
-  type OutcomeSubject,
-  type TrackedOutcome,
-} from '../domain/partner-files/effects';
-import { beyondAuthority } from '../domain/partner-files/authority';
+import { fileCounts, type FileIdentity, type OutcomeState, type OutcomeSubject, type TrackedOutcome } from '../domain/partner-files/effects';
+import { acceptRow, type RowEffect } from '../domain/partner-files/kinds';
 import { matchHeader, readRow, type Header } from '../domain/partner-files/header';
 import { maxListedRejections, outcomeOf, type FileOutcome, type FileReport, type RowRejection } from '../domain/partner-files/report';
 import type { RecordResult } from './record-custody-event';
 import { expiresAt } from '../commons/retention';
-import { again, againAtOnce, retrying, type Again, type Backoff } from '../commons/retry';
+import { again, againAtOnce, type Backoff } from '../commons/retry';
+import { chunkedApplier, type ChunkCommitter, type ChunkPolicy } from './chunked-applier';
 
 /** The object an S3 notification names. */
 export interface DroppedObject {
@@ -214,15 +206,6 @@ async function inspect(object: DroppedObject, kind: Header['kind'], deps: Ingest
   return { ...reading.digest(), header: header!, rows };
 }
 
-interface Chunk {
-  index: number;
-  accepted: number;
-  rejected: number;
-  events: CustodyEvent[];
-  rota: Map<string, RotaEntry>;
-  outcomes: TrackedOutcome[];
-}
-
 async function apply(object: DroppedObject, header: Header, file: FileIdentity, partner: Partner, receivedDate: string, deps: IngestDependencies) {
   const body = await deps.bucket.open(object);
   if (!body) return 'gone' as const;
@@ -231,41 +214,7 @@ async function apply(object: DroppedObject, header: Header, file: FileIdentity, 
   let notListed = 0;
   let accepted = 0;
   let rejected = 0;
-  const fresh = (index: number): Chunk => ({ index, accepted: 0, rejected: 0, events: [], rota: new Map(), outcomes: [] });
-  let chunk = fresh(0);
-  let totals: CounterDelta[] = [];
-  const guess: OutcomeGuess = { allNew: true };
-
-  // Chunks commit side by side; one that shares a subject (a person's outcome, a rota shift, custody events)
-  // with a chunk still in flight waits for it, so rows about one subject still apply in file order.
-  const inFlight = new Set<Promise<void>>();
-  const lastTouching = new Map<string, Promise<void>>();
-  let failure: { error: unknown } | undefined;
-  const flush = async () => {
-    if (chunk.accepted + chunk.rejected === 0) return;
-    const committing = chunk;
-    chunk = fresh(committing.index + 1);
-    const touches = [...new Set(touchedBy(committing))];
-    const after = [...new Set(touches.map((t) => lastTouching.get(t)).filter((p) => p !== undefined))];
-    const done = Promise.all(after).then(async () => {
-      const counters = await commitChunk(committing, file, receivedDate, guess, deps);
-      totals = difference([], [...totals, ...counters]);
-    });
-    for (const t of touches) lastTouching.set(t, done);
-    const settled = done.then(
-      () => undefined,
-      (error: unknown) => void (failure ??= { error }),
-    ).finally(() => {
-      inFlight.delete(settled);
-      for (const t of touches) if (lastTouching.get(t) === done) lastTouching.delete(t);
-    });
-    inFlight.add(settled);
-    while (inFlight.size >= maxChunksInFlight && !failure) await Promise.race(inFlight);
-    if (failure) {
-      await Promise.all(inFlight);
-      throw failure.error;
-    }
-  };
+  const applier = chunkedApplier(chunkPolicy, chunkCommitter(file, receivedDate, deps));
 
   let isHeader = true;
   for await (const record of reading.records) {
@@ -274,74 +223,34 @@ async function apply(object: DroppedObject, header: Header, file: FileIdentity, 
       continue;
     }
     const read = readRow(header, record.line, record.cells);
-    const refused = read.ok ? beyondAuthority(partner, header.kind, read.row, record.line) : undefined;
-    const row = refused ? { ok: false as const, rejections: [refused] } : read;
-    if (!row.ok) {
-      rejected += 1;
-      chunk.rejected += 1;
-      for (const r of row.rejections) rejections.length < maxListedRejections ? rejections.push(r) : (notListed += 1);
-    } else {
+    const row = read.ok ? acceptRow(header.kind, read.row, record.line, partner, file) : read;
+    if (row.ok) {
       accepted += 1;
-      const effect = effectOf(header.kind, row.row, record, file);
-      if (!fits(chunk, effect)) await flush();
-      add(chunk, effect);
+      await applier.accept(row.effect);
+    } else {
+      rejected += 1;
+      for (const r of 'rejection' in row ? [row.rejection] : row.rejections) rejections.length < maxListedRejections ? rejections.push(r) : (notListed += 1);
+      await applier.reject();
     }
-    if (chunk.accepted + chunk.rejected >= maxRowsPerChunk) await flush();
   }
-  await flush();
-  await Promise.all(inFlight);
-  if (failure) throw failure.error;
+  const totals = difference([], (await applier.finish()).flat());
 
   const now = deps.clock();
   await deps.ledger.foldCounters({ sha256: file.sha256, counters: totals, recordedAt: now.toISOString(), expiresAt: expiresAt(now, deps.retentionDays) });
   return { ...reading.digest(), accepted, rejected, rejections, notListed };
 }
 
-/** What a chunk must not apply before an earlier chunk still in flight that touches the same. */
-function touchedBy(chunk: Chunk): string[] {
-  return [
-    ...chunk.outcomes.map((o) => subjectKey(o.subject)),
-    ...[...chunk.rota.keys()].map((k) => `rota|${k}`),
-    // Custody events go through the release records and their counters: one chunk of them at a time.
-    ...(chunk.events.length > 0 ? ['events'] : []),
-  ];
-}
-
-type Effect = { event: CustodyEvent } | { rota: RotaEntry } | { outcome: TrackedOutcome };
-
-function effectOf(kind: Header['kind'], row: unknown, record: CsvRecord, file: FileIdentity): Effect {
-  switch (kind) {
-    case 'release-schedule':
-      return { event: scheduledEvent(row as never, record.line, file) };
-    case 'on-call-rota':
-      return { rota: rotaEntry(row as never, file) };
-    case 'accommodation-outcome':
-      return { outcome: accommodationOutcome(row as never) };
-    case 'referral-outcome':
-      return { outcome: referralOutcome(row as never, file.partnerId) };
-  }
-}
-
-/** The chunk's transaction: its ledger item, one write per tracked outcome and per rota entry. */
-function fits(chunk: Chunk, effect: Effect): boolean {
-  const items = chunk.rota.size + chunk.outcomes.length + ('event' in effect ? 0 : 1);
-  return 1 + items <= maxActions;
-}
-
-function add(chunk: Chunk, effect: Effect): void {
-  chunk.accepted += 1;
-  if ('event' in effect) chunk.events.push(effect.event);
-  if ('rota' in effect) chunk.rota.set(rotaKey(effect.rota), effect.rota); // the same shift twice: the later row wins
-  if ('outcome' in effect) chunk.outcomes.push(effect.outcome);
-}
-
-function rotaKey(e: RotaEntry): string {
-  return [e.localAuthority, e.tier, e.start, e.end].join('|');
-}
-
-function subjectKey(s: OutcomeSubject): string {
-  return s.type === 'accommodation' ? `a|${s.prisonNumber}|${s.releaseDate}` : `r|${s.partnerId}|${s.referralId}`;
-}
+/** A chunk's transaction is its ledger item and one write per tracked outcome and per rota shift (a custody event is recorded on its own). */
+const chunkPolicy: ChunkPolicy<RowEffect> = {
+  maxRows: maxRowsPerChunk,
+  maxInFlight: maxChunksInFlight,
+  fits(effects, next) {
+    const shifts = new Set(effects.flatMap((e) => ('rota' in e ? [e.subject] : []))).size;
+    const outcomes = effects.filter((e) => 'outcome' in e).length;
+    return 1 + shifts + outcomes + ('event' in next ? 0 : 1) <= maxActions;
+  },
+  subjectOf: (effect) => effect.subject,
+};
 
 /**
  * A file of people or referrals Gatehouse has not heard of (a first report, a backfill) needs no read: the chunk
@@ -355,49 +264,54 @@ interface OutcomeGuess {
 /**
  * One chunk, once. Custody events are recorded first, each exactly once by its own ledger item; the chunk's
  * transaction then writes its ledger item (with the chunk's counter deltas), rota entries and the outcomes
- * it moved. Returns the deltas the chunk recorded, now or on an earlier attempt.
+ * it moved. Its result is the deltas the chunk recorded, now or on an earlier attempt.
  */
-async function commitChunk(chunk: Chunk, file: FileIdentity, receivedDate: string, guess: OutcomeGuess, deps: IngestDependencies): Promise<CounterDelta[]> {
-  await recordEvents(chunk.events, `partner-file:${file.partnerId}`, deps);
-  const now = deps.clock();
-  const rows = fileCounts(file, receivedDate, { rowsAccepted: chunk.accepted, rowsRejected: chunk.rejected });
+function chunkCommitter(file: FileIdentity, receivedDate: string, deps: IngestDependencies): ChunkCommitter<RowEffect, CounterDelta[]> {
+  const guess: OutcomeGuess = { allNew: true };
+  return {
+    attempts: maxConflictRetries,
+    ...(deps.backoff ? { backoff: deps.backoff } : {}),
+    exhausted: (chunk) => new Error(`${file.file}: chunk ${chunk.index} kept conflicting with other writers; the notification will be retried`),
+    prepare: (chunk) => recordEvents(chunk.effects.flatMap((e) => ('event' in e ? [e.event] : [])), `partner-file:${file.partnerId}`, deps),
+    async attempt(chunk, attempt) {
+      const now = deps.clock();
+      const rows = fileCounts(file, receivedDate, { rowsAccepted: chunk.effects.length, rowsRejected: chunk.rejected });
+      // Rows about the same subject are folded in file order into one write; the same shift twice: the later row wins.
+      const bySubject = new Map<string, { subject: OutcomeSubject; rows: TrackedOutcome[] }>();
+      const shifts = new Map<string, RotaEntry>();
+      for (const e of chunk.effects) {
+        if ('outcome' in e) bySubject.set(e.subject, { subject: e.outcome.subject, rows: [...(bySubject.get(e.subject)?.rows ?? []), e.outcome] });
+        if ('rota' in e) shifts.set(e.subject, e.rota);
+      }
+      const subjects = [...bySubject.values()];
+      const guessed = guess.allNew && attempt === 1;
+      const stored = subjects.length > 0 && !guessed ? await deps.ledger.outcomes(subjects.map((s) => s.subject)) : [];
+      if (stored.some((s) => s !== undefined)) guess.allNew = false;
+      const outcomes = subjects.map(({ subject, rows: tracked }, i) => {
+        const before = stored[i];
+        const state = tracked.reduce<OutcomeState | undefined>((previous, o) => o.next(previous), before)!;
+        return { subject, state, before, version: (before?.version ?? 0) + 1, expectedVersion: before?.version ?? 0 };
+      });
+      const counters = difference([], [rows, ...outcomes.flatMap((o) => difference(o.before?.contribution ?? [], o.state.contribution))]);
 
-  const exhausted = () => new Error(`${file.file}: chunk ${chunk.index} kept conflicting with other writers; the notification will be retried`);
-  return retrying({ attempts: maxConflictRetries, ...(deps.backoff ? { backoff: deps.backoff } : {}), exhausted }, async (attempt): Promise<CounterDelta[] | Again> => {
-    // Rows about the same subject are folded in file order into one write.
-    const bySubject = new Map<string, { subject: OutcomeSubject; rows: TrackedOutcome[] }>();
-    for (const o of chunk.outcomes) {
-      const key = subjectKey(o.subject);
-      bySubject.set(key, { subject: o.subject, rows: [...(bySubject.get(key)?.rows ?? []), o] });
-    }
-    const subjects = [...bySubject.values()];
-    const guessed = guess.allNew && attempt === 1;
-    const stored = subjects.length > 0 && !guessed ? await deps.ledger.outcomes(subjects.map((s) => s.subject)) : [];
-    if (stored.some((s) => s !== undefined)) guess.allNew = false;
-    const outcomes = subjects.map(({ subject, rows: tracked }, i) => {
-      const before = stored[i];
-      const state = tracked.reduce<OutcomeState | undefined>((previous, o) => o.next(previous), before)!;
-      return { subject, state, before, version: (before?.version ?? 0) + 1, expectedVersion: before?.version ?? 0 };
-    });
-    const counters = difference([], [rows, ...outcomes.flatMap((o) => difference(o.before?.contribution ?? [], o.state.contribution))]);
-
-    const result = await deps.ledger.commitChunk({
-      sha256: file.sha256,
-      index: chunk.index,
-      rotaEntries: [...chunk.rota.values()],
-      outcomes: outcomes.map(({ subject, state, version, expectedVersion }) => ({ subject, state, version, expectedVersion })),
-      counters,
-      recordedAt: now.toISOString(),
-      expiresAt: expiresAt(now, deps.retentionDays),
-    });
-    if (result === 'committed') return counters;
-    if (result === 'duplicate') return deps.ledger.chunkCounters(file.sha256, chunk.index);
-    if (guessed) {
-      guess.allNew = false; // a subject was there after all: read, and do not back off
-      return againAtOnce;
-    }
-    return again;
-  });
+      const result = await deps.ledger.commitChunk({
+        sha256: file.sha256,
+        index: chunk.index,
+        rotaEntries: [...shifts.values()],
+        outcomes: outcomes.map(({ subject, state, version, expectedVersion }) => ({ subject, state, version, expectedVersion })),
+        counters,
+        recordedAt: now.toISOString(),
+        expiresAt: expiresAt(now, deps.retentionDays),
+      });
+      if (result === 'committed') return counters;
+      if (result === 'duplicate') return deps.ledger.chunkCounters(file.sha256, chunk.index);
+      if (guessed) {
+        guess.allNew = false; // a subject was there after all: read, and do not back off
+        return againAtOnce;
+      }
+      return again;
+    },
+  };
 }
 
 /** A person's rows in file order, different people side by side: their records never touch. */

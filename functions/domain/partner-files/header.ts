@@ -3,7 +3,8 @@
  * matched ignoring case, spaces, hyphens and underscores ("Prison Number" is prison_number).
  */
 import type { PartnerFileKind } from '../../commons/partners';
-import { cellReason, columnsOf, rowSchemas, type PartnerFileRow } from './rows';
+import { partnerFileKindEntries, type PartnerFileRow } from './kinds';
+import { cellReason, columnsOf } from './rows';
 import type { RowRejection } from './report';
 
 export interface Header {
@@ -20,7 +21,7 @@ export function comparableName(name: string): string {
 }
 
 export function matchHeader(kind: PartnerFileKind, cells: string[]): HeaderMatch {
-  const columns = columnsOf(kind);
+  const columns = columnsOf(partnerFileKindEntries[kind].schema);
   const byName = new Map(columns.map((c) => [comparableName(c.name), c.name]));
   const positions = cells.map((cell) => byName.get(comparableName(cell)));
   const warnings = cells.flatMap((cell, i) =>
@@ -51,7 +52,7 @@ export function readRow<K extends PartnerFileKind>(header: Header & { kind: K },
   header.positions.forEach((name, i) => {
     if (name !== undefined) record[name] = cells[i]!;
   });
-  const parsed = rowSchemas[header.kind].safeParse(record);
+  const parsed = partnerFileKindEntries[header.kind].schema.safeParse(record);
   if (parsed.success) return { ok: true, row: parsed.data as PartnerFileRow<K> };
   const seen = new Set<string>();
   const rejections = parsed.error.issues.flatMap((issue) => {

@@ -1,6 +1,6 @@
 /**
- * What a row of each partner file kind holds: one zod schema per kind over the row's cells, by column name.
- * The schema is the single source: required columns, the row's type and the reason a cell is refused all
+ * What a row of each partner file kind holds: one zod schema per kind over the row's cells, by column name
+ * (each kind's entry in ./kinds.ts names its schema). The schema is the single source: required columns, the row's type and the reason a cell is refused all
  * come from it. Cells are trimmed; an empty cell is a missing value; codes are read case-insensitively with
  * spaces or hyphens for underscores ("No fixed abode" is NO_FIXED_ABODE).
  */
@@ -13,7 +13,6 @@ import {
   pathways,
   prisonNumber,
 } from '../../../events/custody-event';
-import type { PartnerFileKind } from '../../commons/partners';
 import { rotaChannels, rotaTiers } from '../rota';
 
 const blankAsMissing = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
@@ -104,22 +103,13 @@ export const onCallRotaRow = z
     if (!valid) ctx.addIssue({ code: 'custom', path: ['address'], message: `${expected} (channel is ${row.channel})` });
   });
 
-export const rowSchemas = {
-  'release-schedule': releaseScheduleRow,
-  'accommodation-outcome': accommodationOutcomeRow,
-  'referral-outcome': referralOutcomeRow,
-  'on-call-rota': onCallRotaRow,
-} as const satisfies Record<PartnerFileKind, z.ZodType>;
-
 export type ReleaseScheduleRow = z.infer<typeof releaseScheduleRow>;
 export type AccommodationOutcomeRow = z.infer<typeof accommodationOutcomeRow>;
 export type ReferralOutcomeRow = z.infer<typeof referralOutcomeRow>;
 export type OnCallRotaRow = z.infer<typeof onCallRotaRow>;
-export type PartnerFileRow<K extends PartnerFileKind> = z.infer<(typeof rowSchemas)[K]>;
 
-/** The columns of a kind, in template order, and whether each must be present. */
-export function columnsOf(kind: PartnerFileKind): { name: string; required: boolean }[] {
-  const schema = rowSchemas[kind];
+/** The columns of a row schema, in template order, and whether each must be present. */
+export function columnsOf(schema: z.ZodType): { name: string; required: boolean }[] {
   const shape = ('shape' in schema ? schema.shape : (schema as unknown as { def: { in: { shape: z.ZodRawShape } } }).def.in.shape) as Record<string, z.ZodType>;
   return Object.entries(shape).map(([name, cell]) => ({ name, required: !cell.safeParse(undefined).success }));
 }
