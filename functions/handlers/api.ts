@@ -4,7 +4,7 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { dynamoDocuments, secretsClient } from '../commons/clients';
-import { alertSettingsFromEnvironment, runtimeConfig } from '../commons/config';
+import { alertSettingsFromEnvironment, runtimeConfig } from '../adapters/config';
 import { loadLinkKeys } from '../adapters/alert-secrets';
 import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
 import type { AcknowledgeDependencies } from '../use-cases/acknowledge-alert';

@@ -16,7 +16,7 @@ import { recordDeliveryReceipt, type ReceiptDependencies } from '../use-cases/re
 import { route, type ApiRequest, type ApiResponse, type Route } from './api-routes';
 import { httpHandler } from './api';
 import { dynamoDocuments, secretsClient } from '../commons/clients';
-import { routingFromEnvironment, runtimeConfig } from '../commons/config';
+import { routingFromEnvironment, runtimeConfig } from '../adapters/config';
 import { lazily } from '../commons/lambda';
 import { loadAlertSecrets, loadNotifyCallbackToken } from '../adapters/alert-secrets';
 import { identifierKey, routingFromSecret } from '../adapters/secrets';

@@ -12,7 +12,7 @@ import { hmppsReceiveReasons, hmppsReleaseReasons } from '../../events/hmpps/dom
 import { accommodationStatuses, aftercarePlans, cohorts, pathways } from '../../events/custody-event';
 import { dynamoDocuments } from '../../functions/commons/clients';
 import { logger } from '../../functions/commons/powertools';
-import { runtimeConfig } from '../../functions/commons/config';
+import { runtimeConfig } from '../../functions/adapters/config';
 
 import { custodyEventsHandler, recordDependencies } from '../../functions/handlers/custody-events';
 import type { RejectedMessage } from '../../functions/adapters/rejected-messages';

@@ -6,7 +6,7 @@
  * - referral outcomes are a service's answer to a referral: a partner reports those of the services it runs.
  * Any other row is refused on its own, with the reason; the rest of the file is applied.
  */
-import type { Partner, PartnerFileKind } from '../../commons/partners';
+import type { Partner, PartnerFileKind } from '../partners';
 import type { RowRejection } from './report';
 
 export function beyondAuthority(partner: Partner, kind: PartnerFileKind, row: unknown, line: number): RowRejection | undefined {

@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { localAuthorityCode, prisonNumber } from '../../../events/custody-event';
 import { accommodationCheckpoints, accommodationStatuses, aftercarePlans, cohorts, pathways } from '../circumstances';
-import type { PartnerFileKind } from '../../commons/partners';
+import type { PartnerFileKind } from '../partners';
 import { rotaChannels, rotaTiers } from '../rota';
 
 const blankAsMissing = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
