@@ -11,7 +11,7 @@ import { duePartition, firstNotice, type Alert } from '../../domain/alerts';
 import { londonTime } from '../../domain/calendar';
 import type { AlertStore } from '../../use-cases/alert-ports';
 import { cancellationCodes, counterUpdates, type TransactItem } from './expressions';
-import { keys } from './keys';
+import { aggregateKey, keys } from './keys';
 import { noticeItem } from './notice-outbox';
 import type { TableNames } from './release-store';
 
@@ -108,7 +108,7 @@ export function dynamoAlertStore(client: DynamoDBDocumentClient, tables: TableNa
 
     async recordAckMinutesMax(alert, minutes) {
       // DynamoDB's ADD cannot keep a maximum; a SET on condition "lower or absent" can, and repeating it is harmless.
-      for (const { pk, sk } of counters(alert, { 'ackMinutes.max': minutes }).flatMap(rollUps)) {
+      for (const { pk, sk } of counters(alert, { 'ackMinutes.max': minutes }).flatMap(rollUps).map(aggregateKey)) {
         try {
           await client.send(
             new UpdateCommand({
