@@ -13,8 +13,6 @@ const notYetFixed: string[] = [
   "a handler does not import another handler: functions/handlers/notify-callbacks.ts -> functions/handlers/dispatch.ts",
   "a handler does not import another handler: functions/handlers/partner-drop.ts -> functions/handlers/custody-events.ts",
   "a handler does not import another handler: functions/handlers/sweeper.ts -> functions/handlers/dispatch.ts",
-  "an adapter imports only the types of a use case's ports, not its internals: functions/adapters/channels/notify.ts -> functions/use-cases/dispatch-alert.ts",
-  "an adapter imports only the types of a use case's ports, not its internals: functions/adapters/channels/webhook.ts -> functions/use-cases/dispatch-alert.ts",
   "no import cycle between layers (domain, events): events/custody-event.ts -> functions/domain/circumstances.ts",
   "no import cycle between layers (domain, events): events/custody-event.ts -> functions/domain/movements.ts",
   "no import cycle between layers (domain, events): events/custody-message.ts -> functions/domain/movements.ts",
