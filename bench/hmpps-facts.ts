@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { hmppsApisConfig, loadClientCredentials } from '../functions/adapters/hmpps/config';
 import { hmppsReleaseFactsSources } from '../functions/adapters/hmpps/release-facts-sources';
 import { secretsClient } from '../functions/commons/clients';
-import { postcodeAreas } from '../functions/commons/postcode-areas';
+import { postcodeAreas } from '../functions/adapters/postcode-areas';
 import { fetchReleaseFacts } from '../functions/use-cases/fetch-release-facts';
 import { standInPeople } from '../local/stand-ins/hmpps/people';
 import { startHmppsStandIns } from '../local/stand-ins/hmpps/server';

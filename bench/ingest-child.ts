@@ -3,7 +3,7 @@
  * Started by bench/ingest.ts with the local stack's environment; prints one JSON line.
  */
 import '../local/environment';
-import { runtimeConfig } from '../functions/commons/config';
+import { runtimeConfig } from '../functions/adapters/config';
 import { ingestDependencies } from '../functions/handlers/partner-drop';
 import { ingestPartnerFile } from '../functions/use-cases/ingest-partner-file';
 

@@ -4,6 +4,11 @@
  * the JSON Schema in `events/schemas/` is generated from it (`npm run schemas`).
  */
 import * as z from 'zod';
+import { accommodationStatuses, aftercarePlans, cohorts, pathways } from '../functions/domain/circumstances';
+import { receptionReasons } from '../functions/domain/movements';
+
+export { accommodationStatuses, aftercarePlans, cohorts, pathways };
+export type { Accommodation, AftercarePlan, Cohort, Pathway } from '../functions/domain/circumstances';
 
 export const prisonNumber = z
   .string()
@@ -27,18 +32,6 @@ export const localDate = z.iso.date({
 });
 export const instant = z.iso.datetime({ offset: true, error: expecting('an ISO-8601 date-time with an offset, e.g. 2026-11-20T16:40:00Z or 2026-06-05T16:40:00+01:00') });
 
-export const accommodationStatuses = ['SETTLED', 'TEMPORARY', 'APPROVED_PREMISES', 'CAS3', 'NO_FIXED_ABODE', 'UNKNOWN'] as const;
-export const aftercarePlans = ['IN_PLACE', 'NONE', 'UNKNOWN'] as const;
-export const pathways = [
-  'ACCOMMODATION',
-  'ATTITUDES_THINKING_AND_BEHAVIOUR',
-  'CHILDREN_FAMILIES_AND_COMMUNITY',
-  'DRUGS_AND_ALCOHOL',
-  'EDUCATION_SKILLS_AND_WORK',
-  'FINANCE_AND_ID',
-  'HEALTH',
-] as const;
-export const cohorts = ['IOM', 'WOMEN', 'YOUTH_TRANSITION', 'CHECKPOINT'] as const;
 export const custodyEventTypes = [
   'release.scheduled',
   'release.rescheduled',
@@ -47,10 +40,6 @@ export const custodyEventTypes = [
   'prisoner.received',
 ] as const;
 
-export type Accommodation = (typeof accommodationStatuses)[number];
-export type AftercarePlan = (typeof aftercarePlans)[number];
-export type Pathway = (typeof pathways)[number];
-export type Cohort = (typeof cohorts)[number];
 export type CustodyEventType = (typeof custodyEventTypes)[number];
 
 const person = z.strictObject({
@@ -103,7 +92,7 @@ const released = z.strictObject({
 const received = z.strictObject({
   ...envelope,
   eventType: z.literal('prisoner.received'),
-  reason: z.enum(['ADMISSION', 'TEMPORARY_ABSENCE_RETURN', 'RETURN_FROM_COURT', 'TRANSFERRED', 'RECALL']).optional(),
+  reason: z.enum(receptionReasons).optional(),
 });
 
 export const custodyEventV1 = z.discriminatedUnion('eventType', [scheduled, rescheduled, cancelled, released, received]);

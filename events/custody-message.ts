@@ -3,41 +3,13 @@
  * Gatehouse records: a Gatehouse custody event v1 or an HMPPS domain event, each bare or wrapped in an SNS
  * notification (as SNS delivers to SQS).
  */
-import { custodyEventV1, type CustodyEvent } from './custody-event';
+import { custodyEventV1 } from './custody-event';
 import { hmppsDomainEvent, looksLikeHmpps } from './hmpps/domain-event';
 import { fromHmpps } from './hmpps/to-custody-event';
 import { fieldErrors, type FieldError } from './validation';
-import type { MovementAction, MovementKind, ReleaseKind } from '../functions/domain/movements';
+import type { RecordableEvent } from './recordable-event';
 
-/** An HMPPS prison movement, as the movement table (functions/domain/movements.ts) reads it; counted in `movements`. */
-export interface Movement {
-  hmppsEventType: string;
-  /** The HMPPS reason, e.g. TEMPORARY_ABSENCE_RELEASE. */
-  reason: string;
-  /** The NOMIS movement reason code, when HMPPS sent one. */
-  code?: string;
-  kind: MovementKind;
-  releaseKind?: ReleaseKind;
-  action: MovementAction;
-  /** The movement table says a person should look at it (an unknown code or reason). */
-  reviewNeeded: boolean;
-  /** Why, in words an operator understands. */
-  reasons: string[];
-  /** Whether it counts in the `movements` figures (an unconfirmed non-discharge counts nowhere). */
-  counted: boolean;
-}
-
-/** A movement that is not a release or a reception (temporary absence, court, transfer, death, hospital, unknown …). */
-export interface MovementOnly {
-  eventId: string;
-  eventType: 'prison.movement';
-  occurredAt: string;
-  prisonId: string;
-  person: { prisonNumber: string };
-}
-
-/** What the record use case takes: a custody event v1, or an HMPPS event mapped to one or to a movement. */
-export type RecordableEvent = (CustodyEvent | MovementOnly) & { movement?: Movement };
+export type { Movement, MovementOnly, RecordableEvent } from './recordable-event';
 
 export type ParsedMessage =
   | { ok: true; event: RecordableEvent; source: string }

@@ -26,7 +26,7 @@ import { dynamoDeliveryStore } from '../functions/adapters/dynamodb/delivery-sto
 import { dynamoRotaStore } from '../functions/adapters/dynamodb/rota-store';
 import { loadAlertSecrets } from '../functions/adapters/alert-secrets';
 import { secretsClient } from '../functions/commons/clients';
-import { routingFromEnvironment, runtimeConfig } from '../functions/commons/config';
+import { routingFromEnvironment, runtimeConfig } from '../functions/adapters/config';
 import type { RoutingConfigInput } from '../functions/domain/routing';
 import type { RotaEntry } from '../functions/domain/rota';
 import type { SweepResult } from '../functions/use-cases/sweep';

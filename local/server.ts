@@ -3,7 +3,6 @@
  * in the same SQS batch shape, so the very handler Lambda runs records it.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { parseCustodyPayload } from '../events/custody-message';
@@ -100,7 +99,7 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
   dashboard.set('/', dashboard.get('/index.html')!);
   async function serveDashboard(path: string, response: ServerResponse): Promise<void> {
     const file = dashboard.get(path);
-    const [body, contentType] = file ? [await readFile(file.file), file.contentType] : [JSON.stringify(localDashboardConfig), 'application/json; charset=utf-8'];
+    const [body, contentType] = file ? [file.contents(), file.contentType] : [JSON.stringify(localDashboardConfig), 'application/json; charset=utf-8'];
     response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-cache', ...securityHeaders() });
     response.end(body);
   }

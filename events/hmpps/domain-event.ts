@@ -5,22 +5,13 @@
  * park our events in a dead-letter queue), but every field Gatehouse reads is checked.
  */
 import * as z from 'zod';
+import { dischargeReasons, hmppsReceiveReasons, hmppsReleaseReasons, movementEvents } from '../../functions/domain/movements';
 import { instant, prisonNumber } from '../custody-event';
 
-/** Reasons of `prison-offender-events.prisoner.released`. Only RELEASED and RELEASED_TO_HOSPITAL are discharges. */
-export const hmppsReleaseReasons = ['RELEASED', 'RELEASED_TO_HOSPITAL', 'TEMPORARY_ABSENCE_RELEASE', 'SENT_TO_COURT', 'TRANSFERRED', 'UNKNOWN'] as const;
-export const dischargeReasons = ['RELEASED', 'RELEASED_TO_HOSPITAL'] as const satisfies readonly HmppsReleaseReason[];
-/** Reasons of `prison-offender-events.prisoner.received`. */
-export const hmppsReceiveReasons = ['ADMISSION', 'TEMPORARY_ABSENCE_RETURN', 'RETURN_FROM_COURT', 'TRANSFERRED'] as const;
-
-export type HmppsReleaseReason = (typeof hmppsReleaseReasons)[number];
-export type HmppsReceiveReason = (typeof hmppsReceiveReasons)[number];
-
-export const hmppsEventTypes = {
-  released: 'prison-offender-events.prisoner.released',
-  received: 'prison-offender-events.prisoner.received',
-  releasedUnconfirmed: 'prisoner-offender-search.prisoner.released',
-} as const;
+// The event types and their reasons are the domain's words (functions/domain/movements.ts, the movement table).
+export { dischargeReasons, hmppsReceiveReasons, hmppsReleaseReasons };
+export type { HmppsReceiveReason, HmppsReleaseReason } from '../../functions/domain/movements';
+export const hmppsEventTypes = movementEvents;
 
 const hmppsPrisonId = z.string().regex(/^[A-Z]{3}$/, 'a three-letter prison code such as DMI (HMP Durham)');
 

@@ -9,7 +9,7 @@
  * deployment's identifier key (so nobody can test a guessed prison number against an id).
  */
 import { createHmac } from 'node:crypto';
-import type { RecordableEvent } from '../custody-message';
+import type { RecordableEvent } from '../recordable-event';
 import { movementFor } from '../../functions/domain/movements';
 import { dischargeReasons, hmppsEventTypes, type HmppsDomainEvent } from './domain-event';
 

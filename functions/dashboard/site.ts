@@ -3,7 +3,9 @@
  * (served at `/`) and for the CDK deployment (S3 + CloudFront), so what is tested is what is deployed.
  * The chart library comes from node_modules and is served with the site: no CDN, nothing fetched at run time.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as words from './words';
 
 const here = import.meta.dirname;
 const nodeModules = join(here, '..', '..', 'node_modules');
@@ -11,20 +13,26 @@ const nodeModules = join(here, '..', '..', 'node_modules');
 export interface SiteFile {
   /** Key in the site bucket, and the URL path below the site's root. */
   key: string;
-  file: string;
+  /** What is served: a file's text, read when asked (so the local server shows an edit at once). */
+  contents: () => string;
   contentType: string;
 }
 
+const fromFile = (key: string, file: string, contentType: string): SiteFile => ({ key, contents: () => readFileSync(file, 'utf8'), contentType });
+
+/** The ES module `words.js` that dashboard.js imports: the domain's words (words.ts) as constants. */
+export function wordsModule(): string {
+  const lines = Object.entries(words).map(([name, value]) => `export const ${name} = ${JSON.stringify(value)};`);
+  return `// Written by functions/dashboard/site.ts from the domain's words (functions/dashboard/words.ts).\n${lines.sort().join('\n')}\n`;
+}
+
 export const siteFiles: readonly SiteFile[] = [
-  { key: 'index.html', file: join(here, 'index.html'), contentType: 'text/html; charset=utf-8' },
-  { key: 'dashboard.js', file: join(here, 'dashboard.js'), contentType: 'text/javascript; charset=utf-8' },
-  { key: 'dashboard.css', file: join(here, 'dashboard.css'), contentType: 'text/css; charset=utf-8' },
-  { key: 'vendor/chart.umd.min.js', file: join(nodeModules, 'chart.js', 'dist', 'chart.umd.min.js'), contentType: 'text/javascript; charset=utf-8' },
-  {
-    key: 'vendor/chartjs-chart-matrix.min.js',
-    file: join(nodeModules, 'chartjs-chart-matrix', 'dist', 'chartjs-chart-matrix.min.js'),
-    contentType: 'text/javascript; charset=utf-8',
-  },
+  fromFile('index.html', join(here, 'index.html'), 'text/html; charset=utf-8'),
+  fromFile('dashboard.js', join(here, 'dashboard.js'), 'text/javascript; charset=utf-8'),
+  { key: 'words.js', contents: wordsModule, contentType: 'text/javascript; charset=utf-8' },
+  fromFile('dashboard.css', join(here, 'dashboard.css'), 'text/css; charset=utf-8'),
+  fromFile('vendor/chart.umd.min.js', join(nodeModules, 'chart.js', 'dist', 'chart.umd.min.js'), 'text/javascript; charset=utf-8'),
+  fromFile('vendor/chartjs-chart-matrix.min.js', join(nodeModules, 'chartjs-chart-matrix', 'dist', 'chartjs-chart-matrix.min.js'), 'text/javascript; charset=utf-8'),
 ];
 
 /**

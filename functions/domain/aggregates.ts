@@ -43,12 +43,31 @@ export function seriesKey<F extends Family>(family: F, dimensions: Partial<Dimen
  * Each counted fact is written to its own series and to every roll-up with one or more dimensions
  * replaced by `*` (area and prison; area only; prison only; all) — so any filter is one Query, never a Scan.
  */
-export function rollUps(delta: CounterDelta): { pk: string; sk: string; counts: Record<string, number> }[] {
+export function rollUps(delta: CounterDelta): SeriesDay[] {
   const names = families[delta.family] as readonly string[];
   const values = delta.dimensions as Record<string, string>;
   let combinations: Record<string, string>[] = [{}];
   for (const name of names) combinations = combinations.flatMap((c) => [{ ...c, [name]: values[name]! }, { ...c, [name]: anyDimension }]);
-  return combinations.map((dims) => ({ pk: seriesKey(delta.family, dims as Partial<Dimensions>), sk: delta.date, counts: delta.counts }));
+  return combinations.map((dims) => ({ series: seriesKey(delta.family, dims as Partial<Dimensions>), date: delta.date, counts: delta.counts }));
+}
+
+/** What to add to one series on one day (where it is stored is the adapters' business: keys.ts). */
+export interface SeriesDay {
+  series: string;
+  date: LocalDate;
+  counts: Record<string, number>;
+}
+
+/** The deltas rolled up and summed per series and day: what one write adds to each counter item. */
+export function rolledUp(deltas: readonly CounterDelta[]): SeriesDay[] {
+  const merged = new Map<string, SeriesDay>();
+  for (const item of deltas.flatMap(rollUps)) {
+    const key = `${item.series}|${item.date}`;
+    const target = merged.get(key) ?? { series: item.series, date: item.date, counts: {} };
+    for (const [name, n] of Object.entries(item.counts)) target.counts[name] = (target.counts[name] ?? 0) + n;
+    merged.set(key, target);
+  }
+  return [...merged.values()];
 }
 
 /**

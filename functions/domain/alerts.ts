@@ -8,7 +8,7 @@
  * applied by the store only if the alert is still at the version it was decided on.
  */
 import { createHmac } from 'node:crypto';
-import type { Pathway } from '../../events/custody-event';
+import type { Pathway } from './circumstances';
 import type { LocalDate } from './calendar';
 import { londonTime } from './calendar';
 import type { ReleaseFlags, Urgency } from './classification';
@@ -244,8 +244,18 @@ export function resolve(alert: Alert, now: Date): AcknowledgeOutcome {
   return { outcome: 'acknowledged', change: { before: alert, after, counts: {} } };
 }
 
-/** The time-to-acknowledge histogram: < 5, 5–15, 15–30, 30–60, > 60 minutes. */
-export function ackBucket(minutes: number): 'lt5' | '5to15' | '15to30' | '30to60' | 'gt60' {
+/** The time-to-acknowledge histogram, in order, with the words the board reads. */
+export const ackBuckets = [
+  { bucket: 'lt5', words: 'under 5 minutes' },
+  { bucket: '5to15', words: '5 to 15 minutes' },
+  { bucket: '15to30', words: '15 to 30 minutes' },
+  { bucket: '30to60', words: '30 to 60 minutes' },
+  { bucket: 'gt60', words: 'over an hour' },
+] as const;
+export type AckBucket = (typeof ackBuckets)[number]['bucket'];
+
+/** < 5, 5–15, 15–30, 30–60 (an hour exactly included), > 60 minutes. */
+export function ackBucket(minutes: number): AckBucket {
   if (minutes < 5) return 'lt5';
   if (minutes < 15) return '5to15';
   if (minutes < 30) return '15to30';

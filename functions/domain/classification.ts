@@ -2,7 +2,7 @@
  * The release rules of design.md: which releases are late-week, late-day, unplanned, on a non-working day,
  * and how urgent they are. Pure: the calendar and the cut-off are passed in.
  */
-import type { Accommodation, AftercarePlan } from '../../events/custody-event';
+import type { Accommodation, AftercarePlan } from './circumstances';
 import { addDays, londonTime, missingBankHolidayYears, type LocalDate, type WorkingCalendar } from './calendar';
 
 export type Urgency = 'CRITICAL' | 'HIGH' | 'ROUTINE';

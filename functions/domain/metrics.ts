@@ -7,8 +7,9 @@
  * `GET /metrics` and `GET /aggregates?metric=…`; counters another part of Gatehouse has not written yet
  * simply read zero.
  */
-import { accommodationStatuses, cohorts, pathways } from '../../events/custody-event';
+import { accommodationCheckpoints, accommodationStatuses, checkpointWords, cohorts, pathways } from './circumstances';
 import { families, pairs, type Family } from './aggregates';
+import { ackBuckets, alertKinds } from './alerts';
 import type { WeekdayName } from './calendar';
 import { movementKinds, releaseKinds } from './movements';
 
@@ -47,23 +48,6 @@ export interface MetricValue {
   denominator?: number;
 }
 
-/** Kinds of alert (issue 5 raises them; CRITICAL_RELEASE exists). */
-export const alertKinds = ['CRITICAL_RELEASE', 'REFERRAL', 'PRE_RELEASE_WARNING', 'DIGEST'] as const;
-/** Time-to-acknowledge buckets, in order, with the words the board reads. */
-export const ackBuckets = [
-  ['lt5', 'under 5 minutes'],
-  ['5to15', '5 to 15 minutes'],
-  ['15to30', '15 to 30 minutes'],
-  ['30to60', '30 to 60 minutes'],
-  ['gt60', 'over an hour'],
-] as const;
-/** When after release the accommodation outcome is checked (partner accommodation-outcome files). */
-export const checkpoints = [
-  ['night1', 'on the first night'],
-  ['day7', 'at day 7'],
-  ['day28', 'at day 28'],
-  ['week12', 'at week 12'],
-] as const;
 /** What each movement kind is, for the catalogue (the movement table in movements.ts says which codes are which). */
 const movementKindWords: Record<(typeof movementKinds)[number], string> = {
   RELEASE: 'releases to the community (the partnership\'s or not)',
@@ -177,7 +161,7 @@ function alertMetrics(): Metric[] {
     ackCount,
     count('alerts', 'ackMinutes.max', 'minutes', 'Longest time to acknowledge an alert, in minutes', 'max'),
     { name: 'alerts.ackMinutes.mean', meaning: 'Mean time to acknowledge an alert, in minutes', unit: 'minutes', family: 'alerts', kind: 'mean', numerator: [ackSum.name], denominator: [ackCount.name] },
-    ...ackBuckets.map(([bucket, label]) => c(`ackWithin.${bucket}`, `Alerts acknowledged ${label} after they were raised`)),
+    ...ackBuckets.map(({ bucket, words }) => c(`ackWithin.${bucket}`, `Alerts acknowledged ${words} after they were raised`)),
     c('deliveryFailed', 'Alert deliveries that failed (the channel refused or did not answer)'),
     c('deliveryFailed.receipt', 'Alert deliveries GOV.UK Notify accepted but could not deliver (phone off, no such number, technical failure)'),
     c('deliveryExpired', 'Notices that could not be sent within their time and expired'),
@@ -197,7 +181,7 @@ function fileMetrics(): Metric[] {
 }
 
 function accommodationMetrics(): Metric[] {
-  return checkpoints.flatMap(([checkpoint, when]) => {
+  return accommodationCheckpoints.map((checkpoint) => [checkpoint, checkpointWords[checkpoint]] as const).flatMap(([checkpoint, when]) => {
     const total = count('accommodation', `${checkpoint}.total`, 'people', `People whose accommodation was reported ${when} after release`);
     const statuses = accommodationStatuses.map((s) => count('accommodation', `${checkpoint}.${s}`, 'people', `People in accommodation ${when} after release: ${words(s)}`));
     return [total, ...statuses, ...statuses.map((s) => rate(s, [total.name], `Share of people reported ${when}: ${words(s.counter.split('.')[1]!)}`))];

@@ -54,6 +54,17 @@ export const movementEvents = {
 } as const;
 export type MovementEvent = (typeof movementEvents)[keyof typeof movementEvents];
 
+/** Reasons of `prison-offender-events.prisoner.released`. Only RELEASED and RELEASED_TO_HOSPITAL are discharges. */
+export const hmppsReleaseReasons = ['RELEASED', 'RELEASED_TO_HOSPITAL', 'TEMPORARY_ABSENCE_RELEASE', 'SENT_TO_COURT', 'TRANSFERRED', 'UNKNOWN'] as const;
+export const dischargeReasons = ['RELEASED', 'RELEASED_TO_HOSPITAL'] as const satisfies readonly HmppsReleaseReason[];
+/** Reasons of `prison-offender-events.prisoner.received`. */
+export const hmppsReceiveReasons = ['ADMISSION', 'TEMPORARY_ABSENCE_RETURN', 'RETURN_FROM_COURT', 'TRANSFERRED'] as const;
+
+export type HmppsReleaseReason = (typeof hmppsReleaseReasons)[number];
+export type HmppsReceiveReason = (typeof hmppsReceiveReasons)[number];
+/** Why someone came back into custody: HMPPS's reasons, and a recall (an ADMISSION with a recall code). */
+export const receptionReasons = [...hmppsReceiveReasons, 'RECALL'] as const;
+
 export interface MovementEntry {
   event: MovementEvent;
   /** The HMPPS `reason`. */

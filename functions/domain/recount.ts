@@ -8,7 +8,7 @@
  * person's record when it still lists the movement. Pure: the caller reads the items and writes the result.
  */
 import { londonTime, type LocalDate } from './calendar';
-import { difference, personContribution, rollUps, type CounterDelta } from './aggregates';
+import { difference, personContribution, rolledUp, type CounterDelta, type SeriesDay } from './aggregates';
 import { movementEvents, movementFor } from './movements';
 import { canonical, rederive, type LifecycleContext, type PersonReleases } from './release-case';
 
@@ -29,8 +29,8 @@ export interface LedgerMovement {
 export interface Recount {
   /** The persons whose cases read differently now (to be written back, each at the version it was read). */
   changedPersons: PersonReleases[];
-  /** Every counter item of the two families from `from` on, as it should stand: pk, sk and counts. */
-  items: { pk: string; sk: string; counts: Record<string, number> }[];
+  /** Every counter series and day of the two families from `from` on, as it should stand. */
+  items: SeriesDay[];
 }
 
 export function recount(persons: readonly PersonReleases[], ledger: readonly LedgerMovement[], ctx: LifecycleContext, from: LocalDate): Recount {
@@ -45,14 +45,7 @@ export function recount(persons: readonly PersonReleases[], ledger: readonly Led
   }
   for (const entry of ledger) deltas.push(...ledgerMovementContribution(entry, prisonOf.get(entry.eventId)));
 
-  const merged = new Map<string, { pk: string; sk: string; counts: Record<string, number> }>();
-  for (const item of difference([], deltas).filter((d) => d.date >= from).flatMap(rollUps)) {
-    const key = `${item.pk}|${item.sk}`;
-    const target = merged.get(key) ?? { pk: item.pk, sk: item.sk, counts: {} };
-    for (const [name, n] of Object.entries(item.counts)) target.counts[name] = (target.counts[name] ?? 0) + n;
-    merged.set(key, target);
-  }
-  return { changedPersons, items: [...merged.values()] };
+  return { changedPersons, items: rolledUp(difference([], deltas).filter((d) => d.date >= from)) };
 }
 
 /** What one ledger item's movement adds to the `movements` figures (the same counters movementContribution writes). */

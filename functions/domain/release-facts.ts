@@ -5,7 +5,7 @@
  * Each fact says where it came from and as of when (`source`, `at`), so a case can show it and a newer fact can
  * replace an older one. The rules here are pure: the sources' answers and the lookup are passed in.
  */
-import type { Accommodation, Pathway } from '../../events/custody-event';
+import type { Accommodation, Pathway } from './circumstances';
 import { londonTime, type LocalDate } from './calendar';
 import type { PostcodeAreas } from './postcode-areas';
 

@@ -5,7 +5,7 @@
  * (rota entries), falling back to the configured contact for the tier. Pure: rota and time are passed in.
  */
 import * as z from 'zod';
-import { pathways, type Pathway } from '../../events/custody-event';
+import { pathways, type Pathway } from './circumstances';
 import { defaultEscalationPolicy, escalationPolicySchema, type EscalationPolicy, type EscalationTarget } from './escalation';
 import { onCall, rotaChannels, rotaTiers, type RotaChannel, type RotaEntry } from './rota';
 

@@ -7,7 +7,7 @@ import type { Alert } from '../domain/alerts';
 import { londonTime } from '../domain/calendar';
 import { localAuthorityName, prisonName } from '../domain/places';
 import type { AcknowledgeResult } from '../use-cases/acknowledge-alert';
-import type { ApiResponse } from './api-routes';
+import type { ApiResponse } from './http';
 
 const verbs = { ack: { button: "I've got it — acknowledge", done: 'Acknowledged. The escalation has stopped and the others who were paged are being told.' }, resolve: { button: 'Mark resolved', done: 'Resolved. No more reminders will be sent.' } };
 

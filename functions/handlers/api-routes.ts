@@ -11,6 +11,9 @@ import type { ReleaseStore } from '../use-cases/record-custody-event';
 import { acknowledgeAlert, type AcknowledgeDependencies } from '../use-cases/acknowledge-alert';
 import * as z from 'zod';
 import { alertPage } from './alert-pages';
+import { route, type ApiRequest, type ApiResponse, type Route } from './http';
+
+export { route, type ApiRequest, type ApiResponse, type Route } from './http';
 import { readsExactFigures, readsFigures, type Caller } from '../domain/access';
 import { suppressCounters, suppressFigures, suppressionRule } from '../domain/disclosure';
 import type { MetricResult } from '../use-cases/query-metrics';
@@ -27,27 +30,6 @@ export interface ApiDependencies {
   clock: () => Date;
   /** Alert timelines (notices, recipients by role, attempts, delivery statuses), for operators. */
   timelines: TimelineReader;
-}
-
-export interface ApiRequest {
-  params: Record<string, string>;
-  query: URLSearchParams;
-  headers: Record<string, string>;
-  body: string;
-  /** The signed-in caller, from the verified token (none on the public acknowledgement routes). */
-  caller?: Caller;
-  requestId: string;
-}
-
-export type ApiResponse =
-  | { status: number; body: unknown }
-  | { status: number; text: string; contentType: string; headers?: Record<string, string> };
-
-export interface Route {
-  method: 'GET' | 'POST';
-  pattern: string;
-  match(path: string): Record<string, string> | undefined;
-  handle(request: ApiRequest): Promise<ApiResponse>;
 }
 
 export function apiRoutes(deps: ApiDependencies): Route[] {
@@ -131,22 +113,3 @@ function figures(method: Route['method'], pattern: string, handle: Route['handle
   );
 }
 
-/** A route whose `{name}` segments match one path segment each. */
-export function route(method: Route['method'], pattern: string, handle: Route['handle']): Route {
-  const names: string[] = [];
-  const regex = new RegExp(
-    `^${pattern.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, name: string) => {
-      names.push(name);
-      return '([^/]+)';
-    })}$`,
-  );
-  return {
-    method,
-    pattern,
-    match(path) {
-      const m = regex.exec(path);
-      return m ? Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)])) : undefined;
-    },
-    handle,
-  };
-}

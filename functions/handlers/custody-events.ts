@@ -9,7 +9,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { parseCustodyMessage } from '../../events/custody-message';
 import { describe } from '../../events/validation';
 import { dynamoDocuments, secretsClient, sqsClient } from '../commons/clients';
-import { routingFromEnvironment, runtimeConfig, type RuntimeConfig } from '../commons/config';
+import { routingFromEnvironment, runtimeConfig, type RuntimeConfig } from '../adapters/config';
 import { lambdaHandler, lazilyAsync, loggingFailures } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
 import { dynamoReleaseStore } from '../adapters/dynamodb/release-store';

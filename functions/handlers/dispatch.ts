@@ -9,7 +9,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { dynamoDocuments, secretsClient } from '../commons/clients';
-import { routingFromEnvironment, runtimeConfig } from '../commons/config';
+import { routingFromEnvironment, runtimeConfig } from '../adapters/config';
 import { lambdaHandler, lazilyAsync } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
 import { loadAlertSecrets, type AlertSecrets } from '../adapters/alert-secrets';

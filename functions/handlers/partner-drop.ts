@@ -9,7 +9,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { isObject } from '../../events/custody-message';
 import type { FieldError } from '../../events/validation';
 import { dynamoDocuments, s3Client, secretsClient, sqsClient } from '../commons/clients';
-import { runtimeConfig, type RuntimeConfig } from '../commons/config';
+import { runtimeConfig, type RuntimeConfig } from '../adapters/config';
 import { lambdaHandler, lazilyAsync, loggingFailures } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
 import { partnerDropsBucket } from '../commons/resources';

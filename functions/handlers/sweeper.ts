@@ -6,7 +6,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { dynamoDocuments, secretsClient } from '../commons/clients';
-import { routingFromEnvironment, runtimeConfig } from '../commons/config';
+import { routingFromEnvironment, runtimeConfig } from '../adapters/config';
 import { lambdaHandler, lazilyAsync } from '../commons/lambda';
 import { dispatchDependencies } from './dispatch';
 import { logger, metrics } from '../commons/powertools';

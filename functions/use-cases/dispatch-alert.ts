@@ -22,40 +22,12 @@ const linkGraceSeconds = 12 * 3600;
 import { messageFor, type AlertMessage } from '../domain/alert-message';
 import { escalationStep } from '../domain/escalation';
 import { replyKey } from '../domain/replies';
-import type { RotaChannel } from '../domain/rota';
 import { contactById, areaRouting, recipientForTarget, servicesFor, type Recipient, type RoutingConfig } from '../domain/routing';
 import type { AlertStore, NoticeOutbox, RotaStore } from './alert-ports';
+import { DeliveryError, type Channels, type OutgoingMessage } from './channel-ports';
 
-export interface OutgoingMessage extends AlertMessage {
-  alertId: string;
-  notice: string;
-  recipient: Recipient;
-  /** For the provider: identifies the message without personal data. */
-  reference: string;
-}
-
-export interface Channel {
-  readonly name: string;
-  /**
-   * Throws a DeliveryError saying whether trying again could help. `confirmed` when acceptance is delivery
-   * (a webhook's 2xx, the local outbox); otherwise (GOV.UK Notify) a delivery receipt is to follow.
-   */
-  send(message: OutgoingMessage): Promise<{ providerRef?: string; confirmed?: boolean }>;
-}
-
-/** A failed send: `permanent` when trying again cannot help (a bad number, a rejected request). */
-export class DeliveryError extends Error {
-  constructor(
-    message: string,
-    readonly permanent: boolean,
-    readonly status?: number,
-  ) {
-    super(message);
-    this.name = 'DeliveryError';
-  }
-}
-
-export type Channels = Record<RotaChannel, Channel>;
+// The channel port lives in channel-ports.ts, where the channel adapters find it; re-exported for the callers of dispatch.
+export { DeliveryError, type Channel, type Channels, type OutgoingMessage } from './channel-ports';
 
 export interface DeliveryClaim {
   alertId: string;

@@ -15,7 +15,7 @@
  *    the file to archive/ (or quarantine/).
  */
 import type { CustodyEvent } from '../../events/custody-event';
-import type { Partner } from '../commons/partners';
+import type { Partner } from '../domain/partners';
 import { difference, type CounterDelta } from '../domain/aggregates';
 import { londonTime } from '../domain/calendar';
 import type { RotaEntry } from '../domain/rota';

@@ -7,7 +7,6 @@
  * (its URL is the sign-in callback and the API's CORS origin), then `publish` once the API exists.
  */
 import { scopes } from '../../functions/domain/access';
-import { readFileSync } from 'node:fs';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AllowedMethods,
@@ -122,7 +121,7 @@ export class Dashboard extends Construct {
     new BucketDeployment(this, 'Publish', {
       destinationBucket: this.site,
       // Exactly the files the local server serves, the chart library included (no CDN at run time).
-      sources: [...siteFiles.map((f) => Source.data(f.key, readFileSync(f.file, 'utf8'))), Source.jsonData('config.json', config)],
+      sources: [...siteFiles.map((f) => Source.data(f.key, f.contents())), Source.jsonData('config.json', config)],
       cacheControl: [CacheControl.noCache()],
       distribution: this.distribution,
       distributionPaths: ['/*'],

@@ -13,7 +13,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { hmppsEnv } from '../../functions/adapters/hmpps/config';
-import { checkPostcodeAreas, POSTCODE_AREAS_FILE } from '../../functions/commons/postcode-areas';
+import { checkPostcodeAreas, POSTCODE_AREAS_FILE } from '../../functions/adapters/postcode-areas';
 import type { PostcodeAreas } from '../../functions/domain/postcode-areas';
 import type { StageConfig } from '../config/stages';
 

@@ -12,7 +12,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { deadLetterQueue, workQueue } from './queues';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { partners, type Partner } from '../../functions/commons/partners';
+import { partners, type Partner } from '../../functions/domain/partners';
 import { partnerDropsBucket, resourceName } from '../../functions/commons/resources';
 import { prefixes } from '../../functions/domain/partner-files/drop';
 import { scopeEnvironment, type StageConfig } from '../config/stages';

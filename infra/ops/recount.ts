@@ -16,6 +16,7 @@ import { aggregatesTable, entity, recordsTable, resourceName } from '../../funct
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import { addDays, englandAndWales, londonTime } from '../../functions/domain/calendar';
 import { recount, type LedgerMovement } from '../../functions/domain/recount';
+import { aggregateKey } from '../../functions/adapters/dynamodb/keys';
 import type { LifecycleContext, PersonReleases } from '../../functions/domain/release-case';
 import { localCredentials } from '../../local/emulators';
 import { stageConfig } from '../config/stages';
@@ -46,7 +47,7 @@ export async function recountFigures(documents: DynamoDBDocumentClient, options:
 
   const existing = (await scanAll(documents, options.aggregatesTable, '(begins_with(pk, :r) OR begins_with(pk, :m)) AND sk >= :from', { ':r': 'releases#', ':m': 'movements#', ':from': options.from }))
     .map((i) => ({ pk: String(i.pk), sk: String(i.sk) }));
-  const wanted = new Set(result.items.map((i) => `${i.pk}|${i.sk}`));
+  const wanted = new Set(result.items.map(aggregateKey).map((k) => `${k.pk}|${k.sk}`));
   const stale = existing.filter((i) => !wanted.has(`${i.pk}|${i.sk}`));
   if (!options.dryRun) {
     for (const person of result.changedPersons) {
@@ -60,7 +61,7 @@ export async function recountFigures(documents: DynamoDBDocumentClient, options:
       }));
     }
     const updatedAt = options.now.toISOString();
-    for (const item of result.items) await documents.send(new PutCommand({ TableName: options.aggregatesTable, Item: { pk: item.pk, sk: item.sk, ...item.counts, updatedAt } }));
+    for (const item of result.items) await documents.send(new PutCommand({ TableName: options.aggregatesTable, Item: { ...aggregateKey(item), ...item.counts, updatedAt } }));
     for (const item of stale) await documents.send(new DeleteCommand({ TableName: options.aggregatesTable, Key: item }));
   }
   return { persons: persons.length, ledgerItems: ledger.length, personsRewritten: result.changedPersons.length, counterItemsWritten: result.items.length, counterItemsDeleted: stale.length };

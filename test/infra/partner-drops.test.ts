@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
 import { appProps } from './app-props';
-import { partners } from '../../functions/commons/partners';
+import { partners } from '../../functions/domain/partners';
 
 describe('the partner drops of the dev stack', () => {
   let template: Template;

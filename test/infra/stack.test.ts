@@ -4,7 +4,7 @@ import { appProps } from './app-props';
 import { buildApp } from '../../infra/app';
 import { acknowledgements } from '../../infra/nag-acknowledgements';
 import { alertStreamFilter } from '../../functions/commons/resources';
-import { partners } from '../../functions/commons/partners';
+import { partners } from '../../functions/domain/partners';
 
 describe.each(['dev', 'prod'])('the %s stack', (stage) => {
   let built: ReturnType<typeof buildApp>;

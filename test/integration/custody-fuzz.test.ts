@@ -12,7 +12,7 @@ import { hmppsReceiveReasons, hmppsReleaseReasons } from '../../events/hmpps/dom
 import { accommodationStatuses, aftercarePlans, cohorts, pathways } from '../../events/custody-event';
 import { dynamoDocuments } from '../../functions/commons/clients';
 import { logger } from '../../functions/commons/powertools';
-import { runtimeConfig } from '../../functions/commons/config';
+import { runtimeConfig } from '../../functions/adapters/config';
 
 import { custodyEventsHandler, recordDependencies } from '../../functions/handlers/custody-events';
 import type { RejectedMessage } from '../../functions/adapters/rejected-messages';
@@ -163,6 +163,6 @@ describe('fuzz: random and mutated custody messages through the handler on Dynam
 
 function totalsOf(deltas: CounterDelta[]): Record<string, number> {
   const totals: Record<string, number> = {};
-  for (const item of deltas.flatMap(rollUps)) for (const [name, n] of Object.entries(item.counts)) totals[`${item.pk}|${item.sk}|${name}`] = (totals[`${item.pk}|${item.sk}|${name}`] ?? 0) + n;
+  for (const item of deltas.flatMap(rollUps)) for (const [name, n] of Object.entries(item.counts)) totals[`${item.series}|${item.date}|${name}`] = (totals[`${item.series}|${item.date}|${name}`] ?? 0) + n;
   return Object.fromEntries(Object.entries(totals).filter(([, n]) => n !== 0));
 }

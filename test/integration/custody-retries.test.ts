@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runtimeConfig } from '../../functions/commons/config';
+import { runtimeConfig } from '../../functions/adapters/config';
 import { custodyEventsHandler, recordDependencies } from '../../functions/handlers/custody-events';
 import type { ReleaseStore } from '../../functions/use-cases/record-custody-event';
 import { lambdaContext } from '../../local/lambda-context';

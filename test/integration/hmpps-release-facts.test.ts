@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hmppsApisConfig, loadClientCredentials } from '../../functions/adapters/hmpps/config';
 import { hmppsReleaseFactsSources, sharedReleaseFactsSources, type HmppsSources } from '../../functions/adapters/hmpps/release-facts-sources';
-import { postcodeAreas } from '../../functions/commons/postcode-areas';
+import { postcodeAreas } from '../../functions/adapters/postcode-areas';
 import { fetchReleaseFacts } from '../../functions/use-cases/fetch-release-facts';
 import { secretsClient } from '../../functions/commons/clients';
 import { startHmppsStandIns, type HmppsStandIns } from '../../local/stand-ins/hmpps/server';

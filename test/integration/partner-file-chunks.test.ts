@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoPartnerFileLedger } from '../../functions/adapters/dynamodb/partner-file-ledger';
 import { dynamoDocuments } from '../../functions/commons/clients';
-import { runtimeConfig } from '../../functions/commons/config';
+import { runtimeConfig } from '../../functions/adapters/config';
 import { recordsTable } from '../../functions/commons/resources';
 import { ingestDependencies } from '../../functions/handlers/partner-drop';
 import { ingestPartnerFile, type DroppedObject, type IngestDependencies } from '../../functions/use-cases/ingest-partner-file';

@@ -6,7 +6,7 @@ import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOutbox } from '../../functions/adapters/channels/local-outbox';
-import { runtimeConfig } from '../../functions/commons/config';
+import { runtimeConfig } from '../../functions/adapters/config';
 import { custodyEventsHandler, recordDependencies } from '../../functions/handlers/custody-events';
 import type { ReleaseStore } from '../../functions/use-cases/record-custody-event';
 import { lambdaContext } from '../../local/lambda-context';

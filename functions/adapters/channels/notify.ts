@@ -6,7 +6,7 @@
 import axios from 'axios';
 import { NotifyClient } from 'notifications-node-client';
 import type { TemplateName } from '../../domain/alert-message';
-import { DeliveryError, type Channel } from '../../use-cases/dispatch-alert';
+import { DeliveryError, type Channel } from '../../use-cases/channel-ports';
 
 export interface NotifyTemplates {
   sms: Partial<Record<TemplateName, string>>;

@@ -12,7 +12,7 @@ import { londonTime } from '../../domain/calendar';
 import type { AlertStore } from '../../use-cases/alert-ports';
 import { cancellationCodes } from './exactly-once';
 import { counterUpdates, type TransactItem } from './expressions';
-import { keys } from './keys';
+import { aggregateKey, keys } from './keys';
 import { noticeItem } from './notice-outbox';
 import type { TableNames } from './release-store';
 import { expiresAt } from '../../commons/retention';
@@ -110,7 +110,7 @@ export function dynamoAlertStore(client: DynamoDBDocumentClient, tables: TableNa
 
     async recordAckMinutesMax(alert, minutes) {
       // DynamoDB's ADD cannot keep a maximum; a SET on condition "lower or absent" can, and repeating it is harmless.
-      for (const { pk, sk } of counters(alert, { 'ackMinutes.max': minutes }).flatMap(rollUps)) {
+      for (const { pk, sk } of counters(alert, { 'ackMinutes.max': minutes }).flatMap(rollUps).map(aggregateKey)) {
         try {
           await client.send(
             new UpdateCommand({

@@ -1,6 +1,7 @@
 /** Building blocks for DynamoDB transactions shared by every use case that writes. */
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { rollUps, type CounterDelta } from '../../domain/aggregates';
+import { rolledUp, type CounterDelta } from '../../domain/aggregates';
+import { aggregateKey } from './keys';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -32,20 +33,13 @@ export function insertOnce(tableName: string, item: Record<string, unknown>): Tr
 
 /** One ADD per counter item, after rolling each delta up to its area/prison/all series and merging. */
 export function counterUpdates(tableName: string, deltas: CounterDelta[], updatedAt: string): TransactItem[] {
-  const merged = new Map<string, { pk: string; sk: string; counts: Record<string, number> }>();
-  for (const item of deltas.flatMap(rollUps)) {
-    const key = `${item.pk}|${item.sk}`;
-    const target = merged.get(key) ?? { pk: item.pk, sk: item.sk, counts: {} };
-    for (const [name, n] of Object.entries(item.counts)) target.counts[name] = (target.counts[name] ?? 0) + n;
-    merged.set(key, target);
-  }
-  return [...merged.values()]
+  return rolledUp(deltas)
     .map((item) => ({ ...item, counts: Object.entries(item.counts).filter(([, n]) => n !== 0) }))
     .filter((item) => item.counts.length > 0)
-    .map(({ pk, sk, counts }) => ({
+    .map(({ series, date, counts }) => ({
       Update: {
         TableName: tableName,
-        Key: { pk, sk },
+        Key: aggregateKey({ series, date }),
         UpdateExpression: `ADD ${counts.map((_, i) => `#c${i} :c${i}`).join(', ')} SET #updatedAt = :updatedAt`,
         ExpressionAttributeNames: { ...Object.fromEntries(counts.map(([name], i) => [`#c${i}`, name])), '#updatedAt': 'updatedAt' },
         ExpressionAttributeValues: { ...Object.fromEntries(counts.map(([, n], i) => [`:c${i}`, n])), ':updatedAt': updatedAt },

@@ -11,6 +11,9 @@ export const keys = {
   rotaEntry: (localAuthority: string, tier: string, start: string, end: string) => ({ pk: `ROTA#${localAuthority}`, sk: `${tier}#${start}#${end}` }),
 };
 
+/** The aggregates table: one item per counter series and local day. */
+export const aggregateKey = (item: { series: string; date: string }) => ({ pk: item.series, sk: item.date });
+
 /** Partner file drops: the ledger of files (by content hash), their chunks and drops (by object), and tracked outcomes. */
 export const partnerFileKeys = {
   file: (sha256: string) => ({ pk: `FILE#${sha256}`, sk: 'FILE' }),

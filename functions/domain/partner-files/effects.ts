@@ -8,7 +8,7 @@
  *   reports the same person or referral moves the counts instead of adding to them.
  */
 import type { CustodyEvent } from '../../../events/custody-event';
-import type { PartnerFileKind } from '../../commons/partners';
+import type { PartnerFileKind } from '../partners';
 import type { CounterDelta } from '../aggregates';
 import type { LocalDate } from '../calendar';
 import type { RotaEntry } from '../rota';

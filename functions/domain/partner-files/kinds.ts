@@ -13,7 +13,7 @@
  */
 import type * as z from 'zod';
 import type { CustodyEvent } from '../../../events/custody-event';
-import type { Partner, PartnerFileKind } from '../../commons/partners';
+import type { Partner, PartnerFileKind } from '../partners';
 import type { RotaEntry } from '../rota';
 import { outside } from './authority';
 import { accommodationOutcome, referralOutcome, rotaEntry, scheduledEvent, type FileIdentity, type OutcomeSubject, type TrackedOutcome } from './effects';

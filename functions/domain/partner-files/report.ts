@@ -2,7 +2,7 @@
  * The report every partner file gets, as JSON and as CSV, in `reports/{partnerId}/`. The CSV is opened in
  * spreadsheets, so a value that a spreadsheet would run as a formula is escaped (OWASP "CSV injection").
  */
-import { csvCell } from '../csv';
+import { csv, csvCell } from '../csv';
 
 export type FileOutcome = 'accepted' | 'partiallyAccepted' | 'rejected' | 'quarantined' | 'duplicate';
 
@@ -66,12 +66,11 @@ export function summary(report: FileReport): string {
 
 /** The CSV report: one line for the outcome, one per warning, one per refused cell. */
 export function reportCsv(report: FileReport): string {
-  const lines: string[][] = [['type', 'line', 'column', 'value', 'message']];
-  lines.push(['outcome', '', '', report.outcome, summary(report)]);
+  const lines: string[][] = [['outcome', '', '', report.outcome, summary(report)]];
   for (const warning of report.warnings) lines.push(['warning', '', '', '', warning]);
   for (const r of report.rejections) lines.push(['rejected', String(r.line), r.column, r.value, r.reason]);
   if (report.rejectionsNotListed > 0) lines.push(['rejected', '', '', '', `${report.rejectionsNotListed} more refused cells are not listed`]);
-  return `${lines.map((cells) => cells.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return csv(['type', 'line', 'column', 'value', 'message'], lines);
 }
 
 export { csvCell };

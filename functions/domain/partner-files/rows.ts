@@ -5,14 +5,8 @@
  * spaces or hyphens for underscores ("No fixed abode" is NO_FIXED_ABODE).
  */
 import * as z from 'zod';
-import {
-  accommodationStatuses,
-  aftercarePlans,
-  cohorts,
-  localAuthorityCode,
-  pathways,
-  prisonNumber,
-} from '../../../events/custody-event';
+import { localAuthorityCode, prisonNumber } from '../../../events/custody-event';
+import { accommodationCheckpoints, accommodationStatuses, aftercarePlans, cohorts, pathways } from '../circumstances';
 import { rotaChannels, rotaTiers } from '../rota';
 
 const blankAsMissing = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
@@ -55,8 +49,7 @@ export const releaseScheduleRow = z.object({
   crn: optional(z.string().regex(/^[A-Z][0-9]{6}$/, 'a probation case reference (CRN) such as X123456')),
 });
 
-export const accommodationCheckpoints = ['night1', 'day7', 'day28', 'week12'] as const;
-export type AccommodationCheckpoint = (typeof accommodationCheckpoints)[number];
+export { accommodationCheckpoints, type AccommodationCheckpoint } from '../circumstances';
 
 export const accommodationOutcomeRow = z
   .object({

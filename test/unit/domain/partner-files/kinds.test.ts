@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { partnerFileKinds, type Partner } from '../../../../functions/commons/partners';
+import { partnerFileKinds, type Partner } from '../../../../functions/domain/partners';
 import type { FileIdentity } from '../../../../functions/domain/partner-files/effects';
 import { acceptRow, partnerFileKindEntries } from '../../../../functions/domain/partner-files/kinds';
 import { columnsOf } from '../../../../functions/domain/partner-files/rows';

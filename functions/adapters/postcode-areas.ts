@@ -1,15 +1,15 @@
 /**
- * The postcode lookup this deployment ships (functions/commons/postcode-areas.json; format and rules in
+ * The postcode lookup this deployment ships (functions/commons/postcode-areas.json, which this adapter reads; format and rules in
  * domain/postcode-areas.ts). The repository holds a small sample marked `"sample": true`;
  * `npm run postcode-areas:import -- <ONSPD csv>` replaces it with one made from the ONS Postcode Directory.
  * The CDK app calls `checkPostcodeAreas` at synth, so a broken file (or the sample, in production) never deploys.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import file from './postcode-areas.json' with { type: 'json' };
+import file from '../commons/postcode-areas.json' with { type: 'json' };
 import { parsePostcodeAreas, type PostcodeAreas } from '../domain/postcode-areas';
 
-export const POSTCODE_AREAS_FILE = fileURLToPath(new URL('./postcode-areas.json', import.meta.url));
+export const POSTCODE_AREAS_FILE = fileURLToPath(new URL('../commons/postcode-areas.json', import.meta.url));
 
 let parsed: PostcodeAreas | undefined;
 

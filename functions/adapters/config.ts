@@ -2,7 +2,7 @@
  * What a function learns from its environment, read once at cold start.
  * The domain never reads the environment: use cases receive these values.
  */
-import { aggregatesTable, auditTable, recordsTable } from './resources';
+import { aggregatesTable, auditTable, recordsTable } from '../commons/resources';
 import * as z from 'zod';
 import type { AlertSettings } from '../domain/alerts';
 import { parseRoutingConfig, type RoutingConfig } from '../domain/routing';
