@@ -63,6 +63,13 @@ describe('rows', () => {
     await g.ingest(g.ports.drops.put('incoming/accommodation-providers/accommodation-outcome/week1.csv', 'prison_number,release_date,local_authority,night1,day7\nR1000AA,2026-12-04,E06000005,TEMPORARY,CAS3\n', receivedAt));
     expect(g.tables.counts('accommodation', { la: 'E06000005' }, '2026-12-04')).toEqual({ 'night1.TEMPORARY': 1, 'night1.total': 1, 'day7.CAS3': 1, 'day7.total': 1 });
   });
+  it('keeps what an earlier file said at a checkpoint a later file leaves empty', async () => {
+    const g = inMemoryGatehouse({ start });
+    await g.ingest(g.ports.drops.put('incoming/darlington-housing/accommodation-outcome/night1.csv', 'prison_number,release_date,local_authority,night1\nR1000AA,2026-12-04,E06000005,NO_FIXED_ABODE\n', receivedAt));
+    await g.ingest(g.ports.drops.put('incoming/accommodation-providers/accommodation-outcome/week1.csv', 'prison_number,release_date,local_authority,night1,day7\nR1000AA,2026-12-04,E06000005,,CAS3\n', receivedAt));
+    expect(g.tables.counts('accommodation', { la: 'E06000005' }, '2026-12-04')).toEqual({ 'night1.NO_FIXED_ABODE': 1, 'night1.total': 1, 'day7.CAS3': 1, 'day7.total': 1 });
+    expect(g.ports.ledger.outcome({ type: 'accommodation', prisonNumber: 'R1000AA', releaseDate: '2026-12-04' })).toMatchObject({ version: 2, facts: { night1: 'NO_FIXED_ABODE', day7: 'CAS3' } });
+  });
 });
 
 describe('whole files', () => {
