@@ -109,6 +109,16 @@ describe('exactly once', () => {
     expect(files(g, 'darlington-housing', 'accommodation-outcome')).toEqual({ received: 2, accepted: 1, duplicate: 1, rowsAccepted: 1 });
   });
 
+  it('hands no row of a duplicate release schedule to the record use case again', async () => {
+    const g = inMemoryGatehouse({ start });
+    const schedule = 'prison_number,prison_id,scheduled_for,destination_local_authority,accommodation,aftercare_plan,needs\nA1234BC,DMI,2026-11-20,E06000005,NO_FIXED_ABODE,NONE,HEALTH\n';
+    await g.ingest(g.ports.drops.put('incoming/probation-durham/release-schedule/week 47.csv', schedule, receivedAt));
+    expect(g.ports.releases.commits).toEqual({ committed: 1, duplicate: 0, conflict: 0 });
+    const { report } = await g.ingest(g.ports.drops.put('incoming/probation-durham/release-schedule/week 47 again.csv', schedule, '2026-11-16T10:05:00Z'));
+    expect(report).toMatchObject({ outcome: 'duplicate', rows: { total: 0, accepted: 0, rejected: 0 } });
+    expect(g.ports.releases.commits).toEqual({ committed: 1, duplicate: 0, conflict: 0 });
+  });
+
   it('applies each row once when a crash between chunks is retried', async () => {
     const g = inMemoryGatehouse({ start });
     const rows = Array.from({ length: 250 }, (_, i) => `S${1000 + i}YY,2026-12-04,E06000005,${i % 5 === 0 ? 'NO_FIXED_ABODE' : 'SETTLED'}`);
