@@ -39,7 +39,7 @@ export class InMemoryTables {
 
   addCounters(deltas: readonly CounterDelta[]): void {
     for (const item of deltas.flatMap(rollUps)) {
-      const key = `${item.pk}|${item.sk}`;
+      const key = `${item.series}|${item.date}`;
       const target = this.counterItems.get(key) ?? {};
       for (const [name, n] of Object.entries(item.counts)) if (n !== 0) target[name] = (target[name] ?? 0) + n;
       this.counterItems.set(key, target);
@@ -58,7 +58,7 @@ export class InMemoryTables {
 
   setMax(delta: CounterDelta, name: string, value: number): void {
     for (const item of rollUps(delta)) {
-      const key = `${item.pk}|${item.sk}`;
+      const key = `${item.series}|${item.date}`;
       const target = this.counterItems.get(key) ?? {};
       if (target[name] === undefined || target[name]! < value) target[name] = value;
       this.counterItems.set(key, target);

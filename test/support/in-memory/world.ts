@@ -8,8 +8,8 @@ import { parseRoutingConfig, type RoutingConfig, type RoutingConfigInput } from 
 import { defaultScope } from '../../../functions/domain/scope';
 import type { LinkKeys } from '../../../functions/domain/alert-link';
 import type { Notice } from '../../../functions/domain/alerts';
-import type { Partner } from '../../../functions/commons/partners';
-import { partners as registeredPartners } from '../../../functions/commons/partners';
+import type { Partner } from '../../../functions/domain/partners';
+import { partners as registeredPartners } from '../../../functions/domain/partners';
 import type { CustodyEvent } from '../../../events/custody-event';
 import type { RecordableEvent } from '../../../events/custody-message';
 import { acknowledgeAlert, type AcknowledgeDependencies } from '../../../functions/use-cases/acknowledge-alert';
