@@ -3,18 +3,10 @@
  * Routes live in api-routes.ts; this file maps API Gateway events to them and their answers back.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { dynamoDocuments, secretsClient } from '../commons/clients';
-import { alertSettingsFromEnvironment, runtimeConfig } from '../commons/config';
-import { loadLinkKeys } from '../adapters/alert-secrets';
-import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
-import type { AcknowledgeDependencies } from '../use-cases/acknowledge-alert';
 import { lambdaHandler, lazily } from '../commons/lambda';
 import { logger } from '../commons/powertools';
-import { dynamoAggregateReader } from '../adapters/dynamodb/aggregate-reader';
-import { dynamoReleaseStore } from '../adapters/dynamodb/release-store';
-import { dynamoCaseReadAudit } from '../adapters/dynamodb/audit-store';
 import type { Caller } from '../domain/access';
-import { dynamoTimelineReader } from '../adapters/dynamodb/alert-timeline';
+import { composeApi } from '../composition/api';
 import { apiRoutes, type ApiDependencies, type ApiRequest, type ApiResponse, type Route } from './api-routes';
 
 export function apiHandler(deps: ApiDependencies) {
@@ -86,40 +78,4 @@ function lowerCased(headers: Record<string, string | undefined>): Record<string,
   return Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined).map(([k, v]) => [k.toLowerCase(), v!]));
 }
 
-export function apiDependencies(clock: () => Date = () => new Date()): ApiDependencies {
-  const config = runtimeConfig();
-  const client = dynamoDocuments();
-  // Bounded: a warm container re-reads the link keys every few minutes, so a rotation reaches it.
-  let acknowledgements: { at: number; value: Promise<AcknowledgeDependencies> } | undefined;
-  const keysMaxAgeMs = 5 * 60_000;
-  return {
-    releases: dynamoReleaseStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }),
-    audit: dynamoCaseReadAudit(client, required(config.auditTable, 'AUDIT_TABLE'), config.auditRetentionDays),
-    aggregates: dynamoAggregateReader(client, config.aggregatesTable),
-    acknowledgements: () => {
-      if (!acknowledgements || Date.now() - acknowledgements.at > keysMaxAgeMs) {
-        const value = loadLinkKeys(process.env, secretsClient).then((linkKeys) => ({
-          alerts: dynamoAlertStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }, config.retentionDays),
-          linkKeys,
-          settings: alertSettingsFromEnvironment(),
-          clock,
-        }));
-        const entry = { at: Date.now(), value };
-        value.catch(() => {
-          if (acknowledgements === entry) acknowledgements = undefined;
-        });
-        acknowledgements = entry;
-      }
-      return acknowledgements.value;
-    },
-    clock,
-    timelines: dynamoTimelineReader(client, config.recordsTable),
-  };
-}
-
-function required(value: string | undefined, name: string): string {
-  if (!value) throw new Error(`${name} is not set: case reads could not be audited, so none would be answered`);
-  return value;
-}
-
-export const handler = lazily(() => apiHandler(apiDependencies()));
+export const handler = lazily(() => apiHandler(composeApi(process.env)));

@@ -8,20 +8,12 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { isObject } from '../../events/custody-message';
 import type { FieldError } from '../../events/validation';
-import { dynamoDocuments, s3Client, secretsClient, sqsClient } from '../commons/clients';
-import { runtimeConfig, type RuntimeConfig } from '../commons/config';
 import { lambdaHandler, lazilyAsync, loggingFailures } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
-import { partnerDropsBucket } from '../commons/resources';
-import { dynamoPartnerFileLedger } from '../adapters/dynamodb/partner-file-ledger';
-import { deadLetterQueue, type RejectedMessages } from '../adapters/rejected-messages';
-import { s3PartnerDropBucket } from '../adapters/s3/partner-drop-bucket';
-import { identifierKey, routingFromSecret } from '../adapters/secrets';
+import type { RejectedMessages } from '../adapters/rejected-messages';
+import { composePartnerDrop } from '../composition/partner-drop';
 import { ingestPartnerFile, type DroppedObject, type IngestDependencies } from '../use-cases/ingest-partner-file';
-import { recordCustodyEvent } from '../use-cases/record-custody-event';
-import { recordDependencies } from './custody-events';
 import type { HeartbeatStore } from '../use-cases/alert-ports';
-import { dynamoHeartbeats } from '../adapters/dynamodb/heartbeats';
 import { partnerFileFeed } from '../domain/heartbeats';
 
 export interface PartnerDropDependencies {
@@ -107,36 +99,4 @@ export function encodeS3EventKey(key: string): string {
   return key.split('/').map((part) => encodeURIComponent(part).replace(/%20/g, '+')).join('/');
 }
 
-export const defaultMaxFileBytes = 50 * 1024 * 1024;
-
-export function ingestDependencies(config: RuntimeConfig, idKey: string, env: NodeJS.ProcessEnv = process.env, clock: () => Date = () => new Date()): IngestDependencies {
-  const bucket = env[partnerDropsBucket.envVar];
-  if (!bucket) throw new Error(`${partnerDropsBucket.envVar} is not set: the function cannot find the partner drops bucket`);
-  const record = { ...recordDependencies(config, idKey), clock };
-  return {
-    bucket: s3PartnerDropBucket(s3Client(), bucket),
-    ledger: dynamoPartnerFileLedger(dynamoDocuments(), { records: config.recordsTable, aggregates: config.aggregatesTable }),
-    recordEvent: (event, source) => recordCustodyEvent(event, source, record),
-    maxBytes: Number(env.PARTNER_FILE_MAX_BYTES ?? defaultMaxFileBytes),
-    retentionDays: config.retentionDays,
-    clock,
-  };
-}
-
-/** Wiring for AWS: everything from the environment, built on the first invocation. */
-export async function dependenciesFromEnvironment(): Promise<PartnerDropDependencies> {
-  const config = runtimeConfig();
-  const dlq = process.env.PARTNER_DROPS_DLQ_URL;
-  if (!dlq) throw new Error('PARTNER_DROPS_DLQ_URL is not set: rejected messages would have nowhere to go');
-  return {
-    ingest: ingestDependencies(config, await identifierKey(process.env, secretsClient)),
-    rejected: deadLetterQueue(sqsClient(), dlq, 'partner-drop'),
-    bucket: process.env[partnerDropsBucket.envVar]!,
-    heartbeats: dynamoHeartbeats(dynamoDocuments(), config.recordsTable),
-  };
-}
-
-export const handler = lazilyAsync(async () => {
-  await routingFromSecret(process.env, secretsClient);
-  return partnerDropHandler(await dependenciesFromEnvironment());
-});
+export const handler = lazilyAsync(async () => partnerDropHandler(await composePartnerDrop(process.env)));
