@@ -5,7 +5,9 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import * as z from 'zod';
 import { isObject } from '../../events/custody-message';
 import type { FieldError } from '../../events/validation';
 import { lambdaHandler, lazilyAsync, loggingFailures } from '../commons/lambda';
@@ -55,6 +57,17 @@ export function partnerDropHandler(deps: PartnerDropDependencies) {
 type ParsedNotification = { ok: true; objects: DroppedObject[] } | { ok: false; errors: FieldError[] };
 
 /**
+ * One record of an S3 event notification, from Powertools parser's S3 schema: its eventTime, eventName and
+ * s3.object as S3 defines them, and only the bucket's name of the rest (the local emulator sends no more).
+ */
+const s3Record = S3Schema.shape.Records.element;
+const droppedRecordSchema = z.object({
+  eventTime: s3Record.shape.eventTime,
+  eventName: s3Record.shape.eventName.optional(),
+  s3: z.object({ object: s3Record.shape.s3.shape.object, bucket: s3Record.shape.s3.shape.bucket.pick({ name: true }).partial().optional() }),
+});
+
+/**
  * The S3 event notification as S3 puts it on the queue. Keys arrive URL-encoded with '+' for a space.
  * S3's test message (sent when the notification is configured) holds no object and is skipped.
  */
@@ -69,26 +82,26 @@ export function parseS3Notification(body: string, bucket: string): ParsedNotific
   if (!isObject(json) || !Array.isArray(json.Records)) return { ok: false, errors: [{ path: 'Records', expected: 'an S3 event notification with a Records array' }] };
   const objects: DroppedObject[] = [];
   const errors: FieldError[] = [];
-  json.Records.forEach((record: unknown, i) => {
-    const s3 = isObject(record) && isObject(record.s3) ? record.s3 : undefined;
-    const object = s3 && isObject(s3.object) ? s3.object : undefined;
-    const from = s3 && isObject(s3.bucket) ? s3.bucket.name : undefined;
-    if (!isObject(record) || !object || typeof object.key !== 'string' || typeof record.eventTime !== 'string') {
+  json.Records.forEach((raw: unknown, i) => {
+    const parsed = droppedRecordSchema.safeParse(raw);
+    if (!parsed.success) {
       errors.push({ path: `Records.${i}`, expected: 'an S3 record with s3.object.key and eventTime' });
       return;
     }
-    if (typeof record.eventName === 'string' && !record.eventName.startsWith('ObjectCreated:')) return;
-    if (from !== bucket) {
+    const record = parsed.data;
+    if (record.eventName !== undefined && !record.eventName.startsWith('ObjectCreated:')) return;
+    if (record.s3.bucket?.name !== bucket) {
       errors.push({ path: `Records.${i}.s3.bucket.name`, expected: `the partner drops bucket ${bucket}` });
       return;
     }
+    const { key, size, versionId, sequencer, eTag } = record.s3.object;
     objects.push({
-      key: decodeURIComponent(object.key.replace(/\+/g, ' ')),
-      size: typeof object.size === 'number' ? object.size : 0,
+      key: decodeURIComponent(key.replace(/\+/g, ' ')),
+      size: size ?? 0,
       receivedAt: record.eventTime,
-      ...(typeof object.versionId === 'string' ? { versionId: object.versionId } : {}),
-      ...(typeof object.sequencer === 'string' ? { sequencer: object.sequencer } : {}),
-      ...(typeof object.eTag === 'string' ? { eTag: object.eTag } : {}),
+      ...(versionId !== undefined ? { versionId } : {}),
+      ...(sequencer !== undefined ? { sequencer } : {}),
+      ...(eTag !== undefined ? { eTag } : {}),
     });
   });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, objects };
