@@ -67,7 +67,7 @@ async function transactionFloor(gatehouse: Gatehouse, runs: number): Promise<num
   const dynamo = new DynamoDBClient({ endpoint: gatehouse.endpoints.dynamodb, region: 'eu-west-2', credentials: localCredentials });
   await provisionTables(dynamo, names);
   dynamo.destroy();
-  const store = dynamoReleaseStore(dynamoDocuments(), { records: names.tables.Records!, aggregates: names.tables.Aggregates! });
+  const store = dynamoReleaseStore(dynamoDocuments(gatehouse.env), { records: names.tables.Records!, aggregates: names.tables.Aggregates! });
   const changes: ReleaseChange[] = [];
   const capture: ReleaseStore = {
     loadPerson: async () => undefined,

@@ -4,12 +4,12 @@
  */
 import '../local/environment';
 import { runtimeConfig } from '../functions/adapters/config';
-import { ingestDependencies } from '../functions/handlers/partner-drop';
+import { ingestDependencies } from '../functions/composition/partner-drop';
 import { ingestPartnerFile } from '../functions/use-cases/ingest-partner-file';
 
 const [key, size] = process.argv.slice(2);
 // The parent passes the local stack's environment, IDENTIFIER_KEY included.
-const deps = ingestDependencies(runtimeConfig(), process.env.IDENTIFIER_KEY!);
+const deps = ingestDependencies(process.env, process.env.IDENTIFIER_KEY!);
 const started = performance.now();
 const result = await ingestPartnerFile({ key: key!, size: Number(size), sequencer: `bench-${Date.now()}`, receivedAt: new Date().toISOString() }, deps);
 const ms = performance.now() - started;

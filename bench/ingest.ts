@@ -160,7 +160,7 @@ async function ceilingSweep(endpoint: string, table: string, count: number, pref
 
 async function ingestInChild(gatehouse: Gatehouse, key: string, size: number): Promise<{ ms: number; maxRssMb: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'ingest-child.ts'), key, String(size)], {
-    env: { ...process.env },
+    env: { ...gatehouse.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -169,7 +169,6 @@ async function ingestInChild(gatehouse: Gatehouse, key: string, size: number): P
   if (code !== 0) throw new Error(`ingesting ${key} failed (exit ${code})`);
   const result = JSON.parse(out.trim().split('\n').pop()!);
   if (result.outcome !== 'accepted') throw new Error(`ingesting ${key}: ${JSON.stringify(result)}`);
-  void gatehouse;
   return result;
 }
 

@@ -4,7 +4,8 @@
  */
 import { join } from 'node:path';
 
-export const functionsRoot = join(import.meta.dirname, '..', 'functions', 'handlers');
+/** Each Lambda's entry is its composition root: the handler wired to its adapters. */
+export const functionsRoot = join(import.meta.dirname, '..', 'functions', 'composition');
 
 /** Lambda entry files by function name. */
 export const entries = {

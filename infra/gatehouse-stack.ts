@@ -14,6 +14,7 @@ import { Dashboard } from './constructs/dashboard';
 import { DataStores } from './constructs/data-stores';
 import { Observability } from './constructs/observability';
 import { PartnerDrops } from './constructs/partner-drops';
+import { secretArnVariable, secretNames } from '../functions/commons/env-names';
 
 export interface GatehouseStackProps extends StackProps {
   config: StageConfig;
@@ -92,12 +93,12 @@ export class GatehouseStack extends Stack {
     // Release schedules in partner files are recorded by the same use case as custody events, alerts and all.
     // Notify's callbacks answer replies (the contacts and templates) and escalate failed pages.
     for (const fn of [this.custodyEvents.handler, this.partnerDrops.handler, this.alertDispatch.handler, this.alerting.sweeper, this.api.notifyCallbacks]) {
-      fn.addEnvironment('ROUTING_SECRET_ARN', this.routing.secretArn);
+      fn.addEnvironment(secretArnVariable(secretNames.routing), this.routing.secretArn);
       fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [this.routing.secretArn] }));
     }
     // Dispatch and the callbacks also key the paged phone numbers with it, so a reply finds its page.
     for (const fn of [this.custodyEvents.handler, this.partnerDrops.handler, this.alerting.sweeper, this.alertDispatch.handler, this.api.notifyCallbacks]) {
-      fn.addEnvironment('IDENTIFIER_KEY_SECRET_ARN', this.identifierKey.secretArn);
+      fn.addEnvironment(secretArnVariable(secretNames.identifierKey), this.identifierKey.secretArn);
       fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [this.identifierKey.secretArn] }));
     }
     // Last: it watches every queue and function built above.

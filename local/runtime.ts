@@ -13,20 +13,17 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 import { alertStreamFilter, partnerDropsBucket, recordsTable } from '../functions/commons/resources';
 import { dynamoDocuments } from '../functions/commons/clients';
-import { custodyEventsHandler, recordDependencies } from '../functions/handlers/custody-events';
-import { channelsFor, dispatchHandler, notifyTimeoutMs } from '../functions/handlers/dispatch';
-import type { DispatchDependencies } from '../functions/use-cases/dispatch-alert';
-import { dynamoNoticeOutbox } from '../functions/adapters/dynamodb/notice-outbox';
-import { dynamoHeartbeats } from '../functions/adapters/dynamodb/heartbeats';
-import type { FeedExpectation } from '../functions/domain/heartbeats';
-import { sweeperHandler, sweepDependencies } from '../functions/handlers/sweeper';
-import { dynamoAlertStore } from '../functions/adapters/dynamodb/alert-store';
-import { ingestDependencies, partnerDropHandler } from '../functions/handlers/partner-drop';
-import { dynamoDeliveryStore } from '../functions/adapters/dynamodb/delivery-store';
 import { dynamoRotaStore } from '../functions/adapters/dynamodb/rota-store';
-import { loadAlertSecrets } from '../functions/adapters/alert-secrets';
-import { secretsClient } from '../functions/commons/clients';
-import { routingFromEnvironment, runtimeConfig } from '../functions/adapters/config';
+import { envNames } from '../functions/commons/env-names';
+import { custodyEventsHandler } from '../functions/handlers/custody-events';
+import { dispatchHandler } from '../functions/handlers/dispatch';
+import type { FeedExpectation } from '../functions/domain/heartbeats';
+import { sweeperHandler } from '../functions/handlers/sweeper';
+import { partnerDropHandler } from '../functions/handlers/partner-drop';
+import { composeCustodyEvents } from '../functions/composition/custody-events';
+import { composePartnerDrop } from '../functions/composition/partner-drop';
+import { composeDispatch } from '../functions/composition/dispatch';
+import { composeSweeper } from '../functions/composition/sweeper';
 import type { RoutingConfigInput } from '../functions/domain/routing';
 import type { RotaEntry } from '../functions/domain/rota';
 import type { SweepResult } from '../functions/use-cases/sweep';
@@ -74,6 +71,8 @@ export interface GatehouseOptions {
 
 export interface Gatehouse {
   url: string;
+  /** The environment the functions are composed from, as Lambda's process.env would hold it (process.env is left alone). */
+  env: Readonly<Record<string, string | undefined>>;
   names: ResourceNames;
   endpoints: { dynamodb: string; s3: string };
   outboxFile: string;
@@ -117,31 +116,36 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     const s3Endpoint = options.s3Endpoint ?? ownS3!.endpoint;
     const hmpps = options.hmppsStandIns === false ? undefined : await own(owned, startHmppsStandIns());
 
-    // The functions find their tables, buckets and endpoints in the environment, exactly as in Lambda.
-    Object.assign(process.env, {
+    // The functions find their tables, buckets and endpoints in an environment, as in Lambda: this one, not process.env.
+    const givenBaseUrl = options.env?.[envNames.publicBaseUrl] ?? process.env[envNames.publicBaseUrl];
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      AWS_REGION: process.env.AWS_REGION ?? 'eu-west-2',
       AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
       AWS_ENDPOINT_URL_S3: s3Endpoint,
-      STAGE: stage,
-      OUTBOX_FILE: outboxFile,
-      ROUTING_CONFIG: JSON.stringify(options.routing ?? localRouting),
+      [envNames.stage]: stage,
+      [envNames.outboxFile]: outboxFile,
+      [envNames.routingConfig]: JSON.stringify(options.routing ?? localRouting),
       // Local-only keys: in AWS these come from Secrets Manager.
       LINK_SIGNING_KEY: 'local-only-link-signing-key-not-a-secret',
       IDENTIFIER_KEY: identifierKey,
       // One key per webhook receiver, as in AWS.
       WEBHOOK_SIGNING_KEYS: JSON.stringify(Object.fromEntries(webhookContacts(options.routing ?? localRouting).map((id) => [id, `local-only-webhook-key-for-${id}-not-a-secret`]))),
+      // Links point at the local server, whose port is known once it listens (below); a placeholder until then.
+      [envNames.publicBaseUrl]: givenBaseUrl ?? 'http://127.0.0.1',
+      ...(options.heartbeats ? { [envNames.heartbeats]: JSON.stringify(options.heartbeats) } : {}),
       ...hmpps?.env,
       ...names.env,
       ...options.env,
-    });
+    };
 
     const dynamo = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'eu-west-2', credentials: localCredentials });
     const s3 = new S3Client({ endpoint: s3Endpoint, region: 'eu-west-2', credentials: localCredentials, forcePathStyle: true });
     await provisionTables(dynamo, names);
     await provisionBuckets(s3, names);
 
-    const config = runtimeConfig();
     const clock = options.clock ?? clockFromEnvironment();
     const deadLetters = {
       custody: new LocalDeadLetterQueue('custody-events-dlq', join(dataDir, 'dead-letters', 'custody-events.jsonl'), clock),
@@ -151,8 +155,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
 
     const outbox = new EventEmitter();
     let poller: StreamPoller | undefined;
-    const heartbeats = dynamoHeartbeats(dynamoDocuments(), config.recordsTable);
-    const custody = custodyEventsHandler({ record: { ...recordDependencies(config, identifierKey), clock }, rejected: deadLetters.custody, heartbeats });
+    const custody = custodyEventsHandler(await composeCustodyEvents(env, { clock, rejected: deadLetters.custody }));
     const custodyQueue = new LocalQueue({
       name: 'custody-events',
       handler: async (event) => {
@@ -165,16 +168,10 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       maxReceiveCount: options.maxReceiveCount ?? 3,
     });
 
-    const routing = routingFromEnvironment();
-    const tableNames = { records: config.recordsTable, aggregates: config.aggregatesTable };
-    const rota = dynamoRotaStore(dynamoDocuments(), config.recordsTable);
-    // The links point at the local server, whose port is known once it listens (below).
-    const links = { baseUrl: '', keys: (await loadAlertSecrets(process.env, secretsClient)).linkKeys };
-
     // Partner files: s3rver announces every put; like S3's notification on incoming/, it goes on a queue
     // in the SQS message shape S3 sends, and the very partner-drop handler ingests it.
     const dropsBucket = names.buckets[partnerDropsBucket.id]!;
-    const partnerDrop = partnerDropHandler({ ingest: ingestDependencies(config, identifierKey, process.env, clock), rejected: deadLetters.partnerDrops, bucket: dropsBucket, heartbeats });
+    const partnerDrop = partnerDropHandler(await composePartnerDrop(env, { clock, rejected: deadLetters.partnerDrops }));
     const partnerDropQueue = new LocalQueue({
       name: 'partner-drops',
       handler: (event) => partnerDrop(event, lambdaContext('partner-drop')),
@@ -189,22 +186,10 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       if (body) void partnerDropQueue.send([body]);
     });
 
-    const dispatchDeps: DispatchDependencies = {
-      alerts: dynamoAlertStore(dynamoDocuments(), tableNames, config.retentionDays),
-      deliveries: dynamoDeliveryStore(dynamoDocuments(), config.recordsTable, config.retentionDays),
-      outbox: dynamoNoticeOutbox(dynamoDocuments(), config.recordsTable),
-      rota,
-      routing,
-      channels: channelsFor(await loadAlertSecrets(process.env, secretsClient), routing, process.env, (entry) => outbox.emit('sent', entry), clock),
-      links,
-      numberKey: identifierKey,
-      retry: { attempts: 4, backoffMs: options.sendBackoffMs ?? 200, attemptTimeoutMs: notifyTimeoutMs() + 500 },
-      clock,
-    };
+    const dispatchDeps = await composeDispatch(env, { clock, onOutboxSent: (entry) => outbox.emit('sent', entry), sendBackoffMs: options.sendBackoffMs ?? 200 });
     const dispatch = dispatchHandler(dispatchDeps);
     // Heartbeats are opt-in locally: a demo week on a fast clock would otherwise warn of silent feeds every sweep.
-    const { heartbeats: _awsHeartbeats, ...sweepDeps } = sweepDependencies(identifierKey);
-    const sweeper = sweeperHandler({ ...sweepDeps, clock, resend: { outbox: dispatchDeps.outbox, dispatch: dispatchDeps }, rota, ...(options.heartbeats ? { heartbeats: { store: heartbeats, expectations: options.heartbeats } } : {}) });
+    const sweeper = sweeperHandler(await composeSweeper(env, { clock, dispatch: dispatchDeps, heartbeats: Boolean(options.heartbeats) }));
     const sweep = () => sweeper({}, lambdaContext('sweeper'));
     poller = new StreamPoller({
       dynamo,
@@ -235,6 +220,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     let server: RunningServer;
     const gatehouse: Gatehouse = {
       url: '',
+      env,
       names,
       endpoints: { dynamodb: dynamoEndpoint, s3: s3Endpoint },
       outboxFile,
@@ -249,7 +235,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       },
       clock,
       sweep,
-      saveRota: (entries) => rota.save(entries),
+      saveRota: (entries) => dynamoRotaStore(dynamoDocuments(env), names.tables[recordsTable.id]!).save(entries),
       settle,
       ...(hmpps ? { hmpps } : {}),
       async stop() {
@@ -266,7 +252,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     };
     server = await startServer(gatehouse, options.port ?? 3000);
     gatehouse.url = server.url;
-    links.baseUrl = process.env.PUBLIC_BASE_URL ?? server.url;
+    env[envNames.publicBaseUrl] = dispatchDeps.links.baseUrl = givenBaseUrl ?? server.url;
     return gatehouse;
   } catch (error) {
     await stopAll();

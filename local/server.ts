@@ -7,8 +7,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { parseCustodyPayload } from '../events/custody-message';
 import { readOutbox } from '../functions/adapters/channels/local-outbox';
-import { apiDependencies, apiHandler, httpHandler } from '../functions/handlers/api';
-import { notifyCallbackRoutes, notifyCallbacksDependencies } from '../functions/handlers/notify-callbacks';
+import { apiHandler, httpHandler } from '../functions/handlers/api';
+import { notifyCallbackRoutes } from '../functions/handlers/notify-callbacks';
+import { composeApi } from '../functions/composition/api';
+import { composeNotifyCallbacks } from '../functions/composition/notify-callbacks';
 import { localDashboardConfig, securityHeaders, siteFiles } from '../functions/dashboard/site';
 import { lambdaContext } from './lambda-context';
 import type { Gatehouse } from './runtime';
@@ -27,9 +29,9 @@ export const localGroupsHeader = 'x-gatehouse-local-groups';
 const localDeveloperGroups = ['board', 'operators', 'case-workers-*'];
 
 export async function startServer(gatehouse: Gatehouse, port: number): Promise<RunningServer> {
-  const api = apiHandler(apiDependencies(gatehouse.clock));
+  const api = apiHandler(composeApi(gatehouse.env, { clock: gatehouse.clock }));
   // GOV.UK Notify's callbacks go to their own function, as in AWS (it holds the routing and the Notify key; api does not).
-  const notifyCallbacks = httpHandler(notifyCallbackRoutes(notifyCallbacksDependencies(gatehouse.clock)));
+  const notifyCallbacks = httpHandler(notifyCallbackRoutes(composeNotifyCallbacks(gatehouse.env, { clock: gatehouse.clock })));
 
   const routes: [string, RegExp, Route][] = [
     ['GET', /^\/health$/, async () => ({

@@ -3,6 +3,7 @@
  * The domain never reads the environment: use cases receive these values.
  */
 import { aggregatesTable, auditTable, recordsTable } from '../commons/resources';
+import { envNames } from '../commons/env-names';
 import * as z from 'zod';
 import type { AlertSettings } from '../domain/alerts';
 import { parseRoutingConfig, type RoutingConfig } from '../domain/routing';
@@ -27,39 +28,41 @@ export interface RuntimeConfig {
   custodyDeadLetterQueueUrl?: string;
 }
 
-export function runtimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+export function runtimeConfig(env: Readonly<Record<string, string | undefined>> = process.env): RuntimeConfig {
   return {
-    stage: env.STAGE ?? 'local',
+    stage: env[envNames.stage] ?? 'local',
     recordsTable: required(env, recordsTable.envVar),
     aggregatesTable: required(env, aggregatesTable.envVar),
-    lateDayFrom: env.LATE_DAY_FROM ?? '15:00',
-    scheduleWindowDays: Number(env.SCHEDULE_WINDOW_DAYS ?? 2),
-    retentionDays: Number(env.RETENTION_DAYS ?? 730),
-    scope: parseScope(env.WATCHED_PRISONS, env.PARTNERSHIP_AREAS),
+    lateDayFrom: env[envNames.lateDayFrom] ?? '15:00',
+    scheduleWindowDays: Number(env[envNames.scheduleWindowDays] ?? 2),
+    retentionDays: Number(env[envNames.retentionDays] ?? 730),
+    scope: parseScope(env[envNames.watchedPrisons], env[envNames.partnershipAreas]),
     ...(env[auditTable.envVar] ? { auditTable: env[auditTable.envVar] } : {}),
-    auditRetentionDays: Number(env.AUDIT_RETENTION_DAYS ?? 2190),
-    ...(env.CUSTODY_DLQ_URL ? { custodyDeadLetterQueueUrl: env.CUSTODY_DLQ_URL } : {}),
+    auditRetentionDays: Number(env[envNames.auditRetentionDays] ?? 2190),
+    ...(env[envNames.custodyDeadLetterQueueUrl] ? { custodyDeadLetterQueueUrl: env[envNames.custodyDeadLetterQueueUrl] } : {}),
   };
 }
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
+function required(env: Readonly<Record<string, string | undefined>>, name: string): string {
   const value = env[name];
   if (!value) throw new Error(`${name} is not set: the function cannot find its table`);
   return value;
 }
 
 /** Routing of alerts (contacts, escalation policies, templates): JSON in ROUTING_CONFIG, checked against its schema. */
-export function routingFromEnvironment(env: NodeJS.ProcessEnv = process.env): RoutingConfig {
-  if (!env.ROUTING_CONFIG) throw new Error('ROUTING_CONFIG is not set: alerts would have nobody to go to');
-  return parseRoutingConfig(JSON.parse(env.ROUTING_CONFIG));
+export function routingFromEnvironment(env: Readonly<Record<string, string | undefined>> = process.env): RoutingConfig {
+  const json = env[envNames.routingConfig];
+  if (!json) throw new Error(`${envNames.routingConfig} is not set: alerts would have nobody to go to`);
+  return parseRoutingConfig(JSON.parse(json));
 }
 
 /**
  * What acknowledging needs of the routing: the alert lifetimes, no contact. The api function gets these alone
  * (ALERT_SETTINGS), so staff names, numbers and addresses never reach the internet-facing function.
  */
-export function alertSettingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): AlertSettings {
-  if (env.ALERT_SETTINGS) return alertSettingsSchema.parse(JSON.parse(env.ALERT_SETTINGS));
+export function alertSettingsFromEnvironment(env: Readonly<Record<string, string | undefined>> = process.env): AlertSettings {
+  const json = env[envNames.alertSettings];
+  if (json) return alertSettingsSchema.parse(JSON.parse(json));
   const { reNotifyAcknowledgedAfterMinutes, alertLifetimeHours } = routingFromEnvironment(env);
   return { reNotifyAcknowledgedAfterMinutes, alertLifetimeHours };
 }

@@ -8,18 +8,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseCustodyMessage } from '../../events/custody-message';
 import { describe } from '../../events/validation';
-import { dynamoDocuments, secretsClient, sqsClient } from '../commons/clients';
-import { routingFromEnvironment, runtimeConfig, type RuntimeConfig } from '../adapters/config';
-import { lambdaHandler, lazilyAsync, loggingFailures } from '../commons/lambda';
+import { lambdaHandler, loggingFailures } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
-import { dynamoReleaseStore } from '../adapters/dynamodb/release-store';
-import { deadLetterQueue, type RejectedMessages } from '../adapters/rejected-messages';
-import { identifierKey, routingFromSecret } from '../adapters/secrets';
-import { bankHolidaysRefreshCommand, englandAndWales } from '../domain/calendar';
+import type { RejectedMessages } from '../adapters/rejected-messages';
+import { bankHolidaysRefreshCommand } from '../domain/calendar';
 import { bankHolidayMetrics } from '../commons/operations-metrics';
 import { recordCustodyEvent, type RecordDependencies } from '../use-cases/record-custody-event';
 import type { HeartbeatStore } from '../use-cases/alert-ports';
-import { dynamoHeartbeats } from '../adapters/dynamodb/heartbeats';
 
 export interface CustodyEventsDependencies {
   record: RecordDependencies;
@@ -70,32 +65,3 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
     processPartialResponse(event, loggingFailures((m: SQSRecord) => m.messageId, recordMessage), processor, { context }),
   );
 }
-
-export function recordDependencies(config: RuntimeConfig, idKey: string): RecordDependencies {
-  return {
-    store: dynamoReleaseStore(dynamoDocuments(), { records: config.recordsTable, aggregates: config.aggregatesTable }),
-    rules: { calendar: englandAndWales, lateDayFrom: config.lateDayFrom },
-    routing: routingFromEnvironment(),
-    scope: config.scope,
-    scheduleWindowDays: config.scheduleWindowDays,
-    retentionDays: config.retentionDays,
-    idKey,
-    clock: () => new Date(),
-  };
-}
-
-/** Wiring for AWS: everything from the environment, built on the first invocation. */
-export async function dependenciesFromEnvironment(): Promise<CustodyEventsDependencies> {
-  const config = runtimeConfig();
-  if (!config.custodyDeadLetterQueueUrl) throw new Error('CUSTODY_DLQ_URL is not set: rejected messages would have nowhere to go');
-  return {
-    record: recordDependencies(config, await identifierKey(process.env, secretsClient)),
-    rejected: deadLetterQueue(sqsClient(), config.custodyDeadLetterQueueUrl, 'custody-events'),
-    heartbeats: dynamoHeartbeats(dynamoDocuments(), config.recordsTable),
-  };
-}
-
-export const handler = lazilyAsync(async () => {
-  await routingFromSecret(process.env, secretsClient);
-  return custodyEventsHandler(await dependenciesFromEnvironment());
-});

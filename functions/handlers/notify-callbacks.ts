@@ -14,14 +14,6 @@ import { metrics } from '../commons/powertools';
 import { acknowledgeByReply, type ReplyDependencies } from '../use-cases/acknowledge-by-reply';
 import { recordDeliveryReceipt, type ReceiptDependencies } from '../use-cases/record-delivery-receipt';
 import { httpHandler, route, type ApiRequest, type ApiResponse, type Route } from './http';
-import { dynamoDocuments, secretsClient } from '../commons/clients';
-import { routingFromEnvironment, runtimeConfig } from '../adapters/config';
-import { lazily } from '../commons/lambda';
-import { loadAlertSecrets, loadNotifyCallbackToken } from '../adapters/alert-secrets';
-import { identifierKey, routingFromSecret } from '../adapters/secrets';
-import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
-import { dynamoDeliveryStore } from '../adapters/dynamodb/delivery-store';
-import { channelsFor } from './dispatch';
 
 export interface CallbackDependencies {
   /** The bearer token registered with Notify's callbacks; without one every callback is refused. */
@@ -108,37 +100,3 @@ export function notifyCallbackRoutes(deps: () => Promise<CallbackDependencies>):
     route('POST', '/notify/inbound-sms', async (request) => inboundSmsCallback(request, await deps())),
   ];
 }
-
-export function notifyCallbacksDependencies(clock: () => Date = () => new Date(), env: NodeJS.ProcessEnv = process.env): () => Promise<CallbackDependencies> {
-  let built: { at: number; value: Promise<CallbackDependencies> } | undefined;
-  const build = async (): Promise<CallbackDependencies> => {
-    await routingFromSecret(env, secretsClient);
-    const config = runtimeConfig(env);
-    const client = dynamoDocuments();
-    const [secrets, token, numberKey] = await Promise.all([loadAlertSecrets(env, secretsClient), loadNotifyCallbackToken(env, secretsClient), identifierKey(env, secretsClient)]);
-    const alerts = dynamoAlertStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }, config.retentionDays);
-    const deliveries = dynamoDeliveryStore(client, config.recordsTable, config.retentionDays);
-    const routing = routingFromEnvironment(env);
-    return {
-      ...(token ? { token } : {}),
-      receipts: { alerts, deliveries, clock },
-      // The same key dispatch remembered the paged numbers under: the deployment's identifier key.
-      replies: { alerts, deliveries, numberKey, settings: routing, channels: channelsFor(secrets, routing, env, undefined, clock), clock },
-    };
-  };
-  // Bounded, as in dispatch and api: a rotated token or key reaches a warm container within five minutes.
-  return () => {
-    if (!built || Date.now() - built.at > maxAgeMs) {
-      const entry = { at: Date.now(), value: build() };
-      entry.value.catch(() => {
-        if (built === entry) built = undefined;
-      });
-      built = entry;
-    }
-    return built.value;
-  };
-}
-
-const maxAgeMs = 5 * 60_000;
-
-export const handler = lazily(() => httpHandler(notifyCallbackRoutes(notifyCallbacksDependencies())));

@@ -5,23 +5,16 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import * as z from 'zod';
 import { isObject } from '../../events/custody-message';
 import type { FieldError } from '../../events/validation';
-import { dynamoDocuments, s3Client, secretsClient, sqsClient } from '../commons/clients';
-import { runtimeConfig, type RuntimeConfig } from '../adapters/config';
-import { lambdaHandler, lazilyAsync, loggingFailures } from '../commons/lambda';
+import { lambdaHandler, loggingFailures } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
-import { partnerDropsBucket } from '../commons/resources';
-import { dynamoPartnerFileLedger } from '../adapters/dynamodb/partner-file-ledger';
-import { deadLetterQueue, type RejectedMessages } from '../adapters/rejected-messages';
-import { s3PartnerDropBucket } from '../adapters/s3/partner-drop-bucket';
-import { identifierKey, routingFromSecret } from '../adapters/secrets';
+import type { RejectedMessages } from '../adapters/rejected-messages';
 import { ingestPartnerFile, type DroppedObject, type IngestDependencies } from '../use-cases/ingest-partner-file';
-import { recordCustodyEvent } from '../use-cases/record-custody-event';
-import { recordDependencies } from './custody-events';
 import type { HeartbeatStore } from '../use-cases/alert-ports';
-import { dynamoHeartbeats } from '../adapters/dynamodb/heartbeats';
 import { partnerFileFeed } from '../domain/heartbeats';
 
 export interface PartnerDropDependencies {
@@ -63,6 +56,17 @@ export function partnerDropHandler(deps: PartnerDropDependencies) {
 type ParsedNotification = { ok: true; objects: DroppedObject[] } | { ok: false; errors: FieldError[] };
 
 /**
+ * One record of an S3 event notification, from Powertools parser's S3 schema: its eventTime, eventName and
+ * s3.object as S3 defines them, and only the bucket's name of the rest (the local emulator sends no more).
+ */
+const s3Record = S3Schema.shape.Records.element;
+const droppedRecordSchema = z.object({
+  eventTime: s3Record.shape.eventTime,
+  eventName: s3Record.shape.eventName.optional(),
+  s3: z.object({ object: s3Record.shape.s3.shape.object, bucket: s3Record.shape.s3.shape.bucket.pick({ name: true }).partial().optional() }),
+});
+
+/**
  * The S3 event notification as S3 puts it on the queue. Keys arrive URL-encoded with '+' for a space.
  * S3's test message (sent when the notification is configured) holds no object and is skipped.
  */
@@ -77,26 +81,26 @@ export function parseS3Notification(body: string, bucket: string): ParsedNotific
   if (!isObject(json) || !Array.isArray(json.Records)) return { ok: false, errors: [{ path: 'Records', expected: 'an S3 event notification with a Records array' }] };
   const objects: DroppedObject[] = [];
   const errors: FieldError[] = [];
-  json.Records.forEach((record: unknown, i) => {
-    const s3 = isObject(record) && isObject(record.s3) ? record.s3 : undefined;
-    const object = s3 && isObject(s3.object) ? s3.object : undefined;
-    const from = s3 && isObject(s3.bucket) ? s3.bucket.name : undefined;
-    if (!isObject(record) || !object || typeof object.key !== 'string' || typeof record.eventTime !== 'string') {
+  json.Records.forEach((raw: unknown, i) => {
+    const parsed = droppedRecordSchema.safeParse(raw);
+    if (!parsed.success) {
       errors.push({ path: `Records.${i}`, expected: 'an S3 record with s3.object.key and eventTime' });
       return;
     }
-    if (typeof record.eventName === 'string' && !record.eventName.startsWith('ObjectCreated:')) return;
-    if (from !== bucket) {
+    const record = parsed.data;
+    if (record.eventName !== undefined && !record.eventName.startsWith('ObjectCreated:')) return;
+    if (record.s3.bucket?.name !== bucket) {
       errors.push({ path: `Records.${i}.s3.bucket.name`, expected: `the partner drops bucket ${bucket}` });
       return;
     }
+    const { key, size, versionId, sequencer, eTag } = record.s3.object;
     objects.push({
-      key: decodeURIComponent(object.key.replace(/\+/g, ' ')),
-      size: typeof object.size === 'number' ? object.size : 0,
+      key: decodeURIComponent(key.replace(/\+/g, ' ')),
+      size: size ?? 0,
       receivedAt: record.eventTime,
-      ...(typeof object.versionId === 'string' ? { versionId: object.versionId } : {}),
-      ...(typeof object.sequencer === 'string' ? { sequencer: object.sequencer } : {}),
-      ...(typeof object.eTag === 'string' ? { eTag: object.eTag } : {}),
+      ...(versionId !== undefined ? { versionId } : {}),
+      ...(sequencer !== undefined ? { sequencer } : {}),
+      ...(eTag !== undefined ? { eTag } : {}),
     });
   });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, objects };
@@ -106,37 +110,3 @@ export function parseS3Notification(body: string, bucket: string): ParsedNotific
 export function encodeS3EventKey(key: string): string {
   return key.split('/').map((part) => encodeURIComponent(part).replace(/%20/g, '+')).join('/');
 }
-
-export const defaultMaxFileBytes = 50 * 1024 * 1024;
-
-export function ingestDependencies(config: RuntimeConfig, idKey: string, env: NodeJS.ProcessEnv = process.env, clock: () => Date = () => new Date()): IngestDependencies {
-  const bucket = env[partnerDropsBucket.envVar];
-  if (!bucket) throw new Error(`${partnerDropsBucket.envVar} is not set: the function cannot find the partner drops bucket`);
-  const record = { ...recordDependencies(config, idKey), clock };
-  return {
-    bucket: s3PartnerDropBucket(s3Client(), bucket),
-    ledger: dynamoPartnerFileLedger(dynamoDocuments(), { records: config.recordsTable, aggregates: config.aggregatesTable }),
-    recordEvent: (event, source) => recordCustodyEvent(event, source, record),
-    maxBytes: Number(env.PARTNER_FILE_MAX_BYTES ?? defaultMaxFileBytes),
-    retentionDays: config.retentionDays,
-    clock,
-  };
-}
-
-/** Wiring for AWS: everything from the environment, built on the first invocation. */
-export async function dependenciesFromEnvironment(): Promise<PartnerDropDependencies> {
-  const config = runtimeConfig();
-  const dlq = process.env.PARTNER_DROPS_DLQ_URL;
-  if (!dlq) throw new Error('PARTNER_DROPS_DLQ_URL is not set: rejected messages would have nowhere to go');
-  return {
-    ingest: ingestDependencies(config, await identifierKey(process.env, secretsClient)),
-    rejected: deadLetterQueue(sqsClient(), dlq, 'partner-drop'),
-    bucket: process.env[partnerDropsBucket.envVar]!,
-    heartbeats: dynamoHeartbeats(dynamoDocuments(), config.recordsTable),
-  };
-}
-
-export const handler = lazilyAsync(async () => {
-  await routingFromSecret(process.env, secretsClient);
-  return partnerDropHandler(await dependenciesFromEnvironment());
-});

@@ -5,20 +5,11 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { dynamoDocuments, secretsClient } from '../commons/clients';
-import { routingFromEnvironment, runtimeConfig } from '../adapters/config';
-import { lambdaHandler, lazilyAsync } from '../commons/lambda';
-import { dispatchDependencies } from './dispatch';
+import { lambdaHandler } from '../commons/lambda';
 import { logger, metrics } from '../commons/powertools';
-import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
-import { identifierKey, routingFromSecret } from '../adapters/secrets';
-import { dynamoDigestReader, dynamoScheduleReader } from '../adapters/dynamodb/sweep-sources';
-import { bankHolidayCoverageWarning, englandAndWales, londonTime } from '../domain/calendar';
+import { bankHolidayCoverageWarning, londonTime } from '../domain/calendar';
 import { bankHolidayMetrics } from '../commons/operations-metrics';
 import { gapInWords } from '../domain/rota-coverage';
-import * as z from 'zod';
-import { defaultExpectations, feedExpectationSchema, type FeedExpectation } from '../domain/heartbeats';
-import { dynamoHeartbeats } from '../adapters/dynamodb/heartbeats';
 import { sweep, type SweepDependencies, type SweepResult } from '../use-cases/sweep';
 
 export function sweeperHandler(deps: SweepDependencies) {
@@ -53,39 +44,3 @@ export function sweeperHandler(deps: SweepDependencies) {
 
 /** Time kept back from the function's timeout for writing the last outcome. */
 const deadlineMarginMs = 5000;
-
-export function sweepDependencies(idKey: string, env: NodeJS.ProcessEnv = process.env): SweepDependencies {
-  const config = runtimeConfig(env);
-  const client = dynamoDocuments();
-  return {
-    alerts: dynamoAlertStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }, config.retentionDays),
-    schedules: dynamoScheduleReader(client, config.recordsTable),
-    digests: dynamoDigestReader(client, config.recordsTable),
-    routing: routingFromEnvironment(env),
-    calendar: englandAndWales,
-    retentionDays: config.retentionDays,
-    idKey,
-    clock: () => new Date(),
-    heartbeats: { store: dynamoHeartbeats(client, config.recordsTable), expectations: heartbeatExpectations(env) },
-  };
-}
-
-/** HEARTBEATS: a JSON list of feed expectations (domain/heartbeats.ts); HMPPS events in working hours by default. */
-export function heartbeatExpectations(env: NodeJS.ProcessEnv = process.env): FeedExpectation[] {
-  if (!env.HEARTBEATS) return defaultExpectations;
-  const parsed = z.array(feedExpectationSchema).safeParse(JSON.parse(env.HEARTBEATS));
-  if (!parsed.success) throw new Error(`HEARTBEATS is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return parsed.data;
-}
-
-/** The sweeper sends from the outbox with dispatch's own dependencies (channels, secrets, links). */
-export const handler = lazilyAsync(async () => {
-  await routingFromSecret(process.env, secretsClient);
-  const resend = await resendDependencies();
-  return sweeperHandler({ ...sweepDependencies(await identifierKey(process.env, secretsClient)), resend, rota: resend.dispatch.rota });
-});
-
-export async function resendDependencies(env: NodeJS.ProcessEnv = process.env): Promise<NonNullable<SweepDependencies['resend']>> {
-  const dispatch = await dispatchDependencies(env);
-  return { outbox: dispatch.outbox, dispatch };
-}

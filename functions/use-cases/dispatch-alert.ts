@@ -20,9 +20,10 @@ import { linkUrl, type LinkKeys } from '../domain/alert-link';
 /** How long a link works after its alert's life ends. */
 const linkGraceSeconds = 12 * 3600;
 import { messageFor, type AlertMessage } from '../domain/alert-message';
-import { escalationStep } from '../domain/escalation';
 import { replyKey } from '../domain/replies';
-import { contactById, areaRouting, recipientForTarget, servicesFor, type Recipient, type RoutingConfig } from '../domain/routing';
+import type { RotaChannel } from '../domain/rota';
+import type { Recipient, RoutingConfig } from '../domain/routing';
+import { needsReached, needsRota, recipientsFor, type NoticeRecipients } from '../domain/recipients';
 import type { AlertStore, NoticeOutbox, RotaStore } from './alert-ports';
 import { DeliveryError, type Channels, type OutgoingMessage } from './channel-ports';
 
@@ -209,41 +210,13 @@ function isStale(alert: Alert, notice: Notice): boolean {
   return false;
 }
 
-async function route(alert: Alert, notice: Notice, deps: DispatchDependencies): Promise<{ recipients: Recipient[]; acknowledgedBy?: string; uncovered?: boolean }> {
-  if (notice.purpose !== 'page') {
-    const reached = await deps.deliveries.reached(alert.alertId);
-    const acker = reached.find((r) => r.id === alert.acknowledgedBy);
-    return notice.purpose === 'acknowledged'
-      ? { recipients: reached.filter((r) => r.id !== alert.acknowledgedBy), ...(acker ? { acknowledgedBy: acker.label } : {}) }
-      : { recipients: acker ? [acker] : [] };
-  }
-  const { routing } = deps;
-  switch (alert.kind) {
-    case 'CRITICAL_RELEASE': {
-      const step = alert.policy && escalationStep(alert.policy, notice.index);
-      if (!step) return { recipients: [] };
-      const rota = 'tier' in step.target ? await deps.rota.entries(alert.localAuthority) : [];
-      const recipient = recipientForTarget(routing, alert.localAuthority, step.target, rota, deps.clock());
-      // Nobody on the rota at this tier now: the page falls to the configured contact, and that is counted.
-      const uncovered = 'tier' in step.target && recipient !== undefined && !recipient.id.startsWith('rota.');
-      return { recipients: recipient ? [recipient] : [], ...(uncovered ? { uncovered } : {}) };
-    }
-    case 'REFERRAL':
-    case 'PRE_RELEASE_WARNING': {
-      // A warning is about accommodation, which only the accommodation services can fix before the day.
-      const warning = alert.kind === 'PRE_RELEASE_WARNING';
-      const services = servicesFor(routing, alert.localAuthority, { accommodation: warning || alert.flags?.noFixedAbode === true, pathways: warning ? [] : alert.needs });
-      // Nobody covers these needs: the area's accommodation services are the partnership's way in.
-      const recipients = services.length > 0 ? services : servicesFor(routing, alert.localAuthority, { accommodation: true, pathways: [] });
-      if (recipients.length === 0) throw new Error(`alert ${alert.alertId}: area ${alert.localAuthority} has no services in the routing config and no fallback area`);
-      return { recipients };
-    }
-    case 'DIGEST': {
-      const service = contactById(areaRouting(routing, alert.localAuthority), alert.recipientGroup.replace(/^service:/, ''));
-      if (!service) throw new Error(`alert ${alert.alertId}: the digest's service is no longer in the routing config`);
-      return { recipients: [service] };
-    }
-  }
+/** The recipients are the domain's choice (domain/recipients.ts); this fetches only what that choice needs. */
+async function route(alert: Alert, notice: Notice, deps: DispatchDependencies): Promise<NoticeRecipients> {
+  const [reached, rota] = await Promise.all([
+    needsReached(notice) ? deps.deliveries.reached(alert.alertId) : [],
+    needsRota(alert, notice) ? deps.rota.entries(alert.localAuthority) : [],
+  ]);
+  return recipientsFor(alert, notice, { routing: deps.routing, reached, rota, now: deps.clock() });
 }
 
 function linksFor(alert: Alert, notice: Notice, recipient: Recipient, deps: DispatchDependencies): { acknowledge?: string; resolve?: string } {

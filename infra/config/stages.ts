@@ -1,3 +1,5 @@
+import { envNames } from '../../functions/commons/env-names';
+
 /** What differs between deployments. `npx cdk deploy -c stage=prod` picks one. */
 export interface StageConfig {
   stage: 'dev' | 'prod';
@@ -88,7 +90,7 @@ export function stageConfig(stage: string): StageConfig {
 
 /** The environment through which functions that record releases learn whose releases are the partnership's. */
 export function scopeEnvironment(config: Pick<StageConfig, 'watchedPrisons' | 'partnershipAreas'>): Record<string, string> {
-  return { WATCHED_PRISONS: config.watchedPrisons.join(','), PARTNERSHIP_AREAS: config.partnershipAreas.join(',') };
+  return { [envNames.watchedPrisons]: config.watchedPrisons.join(','), [envNames.partnershipAreas]: config.partnershipAreas.join(',') };
 }
 
 /** Queues have fixed names, so an operator can name them: `npm run redrive -- custody-events --stage prod`. */

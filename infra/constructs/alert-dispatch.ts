@@ -13,6 +13,7 @@ import { alertStreamFilter } from '../../functions/commons/resources';
 import type { StageConfig } from '../config/stages';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
+import { envNames } from '../../functions/commons/env-names';
 
 export class AlertDispatch extends Construct {
   readonly deadLetterQueue: Queue;
@@ -28,8 +29,8 @@ export class AlertDispatch extends Construct {
       name: 'dispatch',
       config,
       key,
-      // A stage that pages people must not start dispatch without a GOV.UK Notify key (functions/handlers/dispatch.ts).
-      environment: { ...data.environment, ...(config.pagesPeople ? { NOTIFY_REQUIRED: 'true' } : {}) },
+      // A stage that pages people must not start dispatch without a GOV.UK Notify key (functions/composition/dispatch.ts).
+      environment: { ...data.environment, ...(config.pagesPeople ? { [envNames.notifyRequired]: 'true' } : {}) },
       ...(config.dispatchReservedConcurrency ? { reservedConcurrentExecutions: config.dispatchReservedConcurrency } : {}),
     });
     this.handler.addEventSource(

@@ -19,6 +19,7 @@ import type { Api } from './api';
 import type { CustodyEvents } from './custody-events';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
+import { envNames, secretArnVariable, secretNames } from '../../functions/commons/env-names';
 
 export interface AlertingProps {
   config: StageConfig;
@@ -45,7 +46,7 @@ export class Alerting extends Construct {
     super(scope, id);
     const { config, key, data, routingJson, alertDispatch, api } = props;
     // The routing itself is a secret (GatehouseStack.routing): only the retention travels in the environment.
-    const routing = { RETENTION_DAYS: String(config.retentionDays) };
+    const routing = { [envNames.retentionDays]: String(config.retentionDays) };
 
     const removalPolicy = config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     // The link keys are generated here as {"current": "1", "1": …}; rotation adds "2" and moves current (docs/operations.md).
@@ -80,9 +81,13 @@ export class Alerting extends Construct {
 
 
     // Sending: dispatch reads the alert, its rota and deliveries, settles the notice, writes the next step when a page cannot be delivered.
-    const dispatchSecrets = { LINK_SIGNING_KEYS_SECRET_ARN: this.linkSigningKeys.secretArn, NOTIFY_API_KEY_SECRET_ARN: this.notifyApiKey.secretArn, WEBHOOK_SIGNING_KEYS_SECRET_ARN: this.webhookSigningKeys.secretArn };
-    const notifyRequired: Record<string, string> = config.pagesPeople ? { NOTIFY_REQUIRED: 'true' } : {};
-    for (const [name, value] of Object.entries({ ...routing, ...dispatchSecrets, PUBLIC_BASE_URL: api.httpApi.apiEndpoint })) alertDispatch.handler.addEnvironment(name, value);
+    const dispatchSecrets = {
+      [secretArnVariable(secretNames.linkSigningKeys)]: this.linkSigningKeys.secretArn,
+      [secretArnVariable(secretNames.notifyApiKey)]: this.notifyApiKey.secretArn,
+      [secretArnVariable(secretNames.webhookSigningKeys)]: this.webhookSigningKeys.secretArn,
+    };
+    const notifyRequired: Record<string, string> = config.pagesPeople ? { [envNames.notifyRequired]: 'true' } : {};
+    for (const [name, value] of Object.entries({ ...routing, ...dispatchSecrets, [envNames.publicBaseUrl]: api.httpApi.apiEndpoint })) alertDispatch.handler.addEnvironment(name, value);
     alertDispatch.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [data.records.tableArn] }));
     alertDispatch.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:UpdateItem'], resources: [data.aggregates.tableArn] }));
     alertDispatch.handler.addToRolePolicy(reads(this.linkSigningKeys, this.notifyApiKey, this.webhookSigningKeys));
@@ -91,21 +96,21 @@ export class Alerting extends Construct {
     // link keys and the alert lifetimes, never the contacts nor the Notify or webhook keys.
     const settings = JSON.parse(routingJson) as { reNotifyAcknowledgedAfterMinutes: number; alertLifetimeHours: number };
     const alertSettings = { reNotifyAcknowledgedAfterMinutes: settings.reNotifyAcknowledgedAfterMinutes, alertLifetimeHours: settings.alertLifetimeHours };
-    for (const [name, value] of Object.entries({ ALERT_SETTINGS: JSON.stringify(alertSettings), RETENTION_DAYS: String(config.retentionDays), LINK_SIGNING_KEYS_SECRET_ARN: this.linkSigningKeys.secretArn })) api.handler.addEnvironment(name, value);
+    for (const [name, value] of Object.entries({ [envNames.alertSettings]: JSON.stringify(alertSettings), [envNames.retentionDays]: String(config.retentionDays), [secretArnVariable(secretNames.linkSigningKeys)]: this.linkSigningKeys.secretArn })) api.handler.addEnvironment(name, value);
     api.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [data.records.tableArn] }));
     api.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:UpdateItem'], resources: [data.aggregates.tableArn] }));
     api.handler.addToRolePolicy(reads(this.linkSigningKeys));
 
     // GOV.UK Notify's callbacks: record receipts, escalate a failed page, take a case by reply and answer the sender.
     const callbacks = api.notifyCallbacks;
-    for (const [name, value] of Object.entries({ ...routing, ...dispatchSecrets, NOTIFY_CALLBACK_TOKEN_SECRET_ARN: this.notifyCallbackToken.secretArn })) callbacks.addEnvironment(name, value);
+    for (const [name, value] of Object.entries({ ...routing, ...dispatchSecrets, [secretArnVariable(secretNames.notifyCallbackToken)]: this.notifyCallbackToken.secretArn })) callbacks.addEnvironment(name, value);
     callbacks.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], resources: [data.records.tableArn] }));
     callbacks.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:UpdateItem'], resources: [data.aggregates.tableArn] }));
     callbacks.addToRolePolicy(reads(this.linkSigningKeys, this.notifyApiKey, this.webhookSigningKeys, this.notifyCallbackToken));
 
     // Sweeping: query due alerts and pending schedules by index (never a scan), move alerts on, raise warnings and digests.
     // The sweeper also sends from the notice outbox what the stream could not, so it needs what dispatch needs to send.
-    const sending = { ...dispatchSecrets, PUBLIC_BASE_URL: api.httpApi.apiEndpoint, ...notifyRequired };
+    const sending = { ...dispatchSecrets, [envNames.publicBaseUrl]: api.httpApi.apiEndpoint, ...notifyRequired };
     this.sweeper = new GatehouseFunction(this, 'Sweeper', { name: 'sweeper', config, key, timeout: Duration.seconds(50), environment: { ...data.environment, ...routing, ...sending } });
     this.sweeper.addToRolePolicy(reads(this.linkSigningKeys, this.notifyApiKey, this.webhookSigningKeys));
     this.sweeper.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:Query'], resources: [data.records.tableArn, ...indexes('byDue', 'bySchedule')] }));

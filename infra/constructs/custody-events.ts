@@ -18,6 +18,7 @@ import { Construct } from 'constructs';
 import { scopeEnvironment, type StageConfig } from '../config/stages';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
+import { envNames } from '../../functions/commons/env-names';
 
 export class CustodyEvents extends Construct {
   readonly queue: Queue;
@@ -42,10 +43,10 @@ export class CustodyEvents extends Construct {
       timeout,
       environment: {
         ...data.environment,
-        CUSTODY_DLQ_URL: this.deadLetterQueue.queueUrl,
-        LATE_DAY_FROM: config.lateDayFrom,
+        [envNames.custodyDeadLetterQueueUrl]: this.deadLetterQueue.queueUrl,
+        [envNames.lateDayFrom]: config.lateDayFrom,
         ...scopeEnvironment(config),
-        RETENTION_DAYS: String(config.retentionDays),
+        [envNames.retentionDays]: String(config.retentionDays),
       },
     });
     this.handler.addEventSource(

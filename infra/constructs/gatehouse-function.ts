@@ -8,6 +8,7 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { aliases, entries, esbuildTarget, esmRequireBanner, externalModules, type FunctionName } from '../bundling';
 import type { StageConfig } from '../config/stages';
+import { envNames } from '../../functions/commons/env-names';
 
 export interface GatehouseFunctionProps {
   name: FunctionName;
@@ -47,7 +48,7 @@ export class GatehouseFunction extends NodejsFunction {
       logGroup,
       ...(props.reservedConcurrentExecutions ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
       environment: {
-        STAGE: props.config.stage,
+        [envNames.stage]: props.config.stage,
         POWERTOOLS_SERVICE_NAME: `gatehouse-${props.name}`,
         POWERTOOLS_METRICS_NAMESPACE: 'Gatehouse',
         NODE_OPTIONS: '--enable-source-maps',

@@ -18,6 +18,7 @@ import { prefixes } from '../../functions/domain/partner-files/drop';
 import { scopeEnvironment, type StageConfig } from '../config/stages';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
+import { envNames } from '../../functions/commons/env-names';
 
 /** The IAM principals that may act for a partner: created by the account's administrators under these names. */
 export function partnerPrincipals(partnerId: string): string[] {
@@ -112,11 +113,11 @@ export class PartnerDrops extends Construct {
       environment: {
         ...data.environment,
         [partnerDropsBucket.envVar]: this.bucket.bucketName,
-        PARTNER_DROPS_DLQ_URL: this.deadLetterQueue.queueUrl,
-        PARTNER_FILE_MAX_BYTES: String(50 * 1024 * 1024),
-        LATE_DAY_FROM: config.lateDayFrom,
+        [envNames.partnerDropsDeadLetterQueueUrl]: this.deadLetterQueue.queueUrl,
+        [envNames.partnerFileMaxBytes]: String(50 * 1024 * 1024),
+        [envNames.lateDayFrom]: config.lateDayFrom,
         ...scopeEnvironment(config),
-        RETENTION_DAYS: String(config.retentionDays),
+        [envNames.retentionDays]: String(config.retentionDays),
       },
     });
     // One file per invocation: a file can take minutes, and a failure retries only that file.

@@ -14,7 +14,8 @@ import { dynamoDocuments } from '../../functions/commons/clients';
 import { logger } from '../../functions/commons/powertools';
 import { runtimeConfig } from '../../functions/adapters/config';
 
-import { custodyEventsHandler, recordDependencies } from '../../functions/handlers/custody-events';
+import { custodyEventsHandler } from '../../functions/handlers/custody-events';
+import { recordDependencies } from '../../functions/composition/custody-events';
 import type { RejectedMessage } from '../../functions/adapters/rejected-messages';
 import { movementContribution, personContribution, rollUps, type CounterDelta } from '../../functions/domain/aggregates';
 import type { PersonReleases } from '../../functions/domain/release-case';
@@ -102,8 +103,8 @@ describe('fuzz: random and mutated custody messages through the handler on Dynam
     bodies.push(...bodies.slice(0, 30));
 
     const rejected: RejectedMessage[] = [];
-    const config = runtimeConfig();
-    const handler = custodyEventsHandler({ record: recordDependencies(config, gatehouse.identifierKey), rejected: { keep: async (m) => void rejected.push(m) } });
+    const config = runtimeConfig(gatehouse.env);
+    const handler = custodyEventsHandler({ record: recordDependencies(gatehouse.env, gatehouse.identifierKey), rejected: { keep: async (m) => void rejected.push(m) } });
     const deadLetters = new LocalDeadLetterQueue('fuzz-dlq');
     const queue = new LocalQueue({ name: 'fuzz', handler: (event) => handler(event, lambdaContext('custody-events')), deadLetters, maxReceiveCount: 5, visibilityTimeoutMs: 10, concurrency: 8 });
     await queue.send(bodies);
@@ -153,7 +154,7 @@ describe('fuzz: random and mutated custody messages through the handler on Dynam
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await dynamoDocuments().send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+      const page = await dynamoDocuments(gatehouse.env).send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runtimeConfig } from '../../functions/adapters/config';
-import { custodyEventsHandler, recordDependencies } from '../../functions/handlers/custody-events';
+import { custodyEventsHandler } from '../../functions/handlers/custody-events';
+import { recordDependencies } from '../../functions/composition/custody-events';
 import type { ReleaseStore } from '../../functions/use-cases/record-custody-event';
 import { lambdaContext } from '../../local/lambda-context';
 import { LocalDeadLetterQueue, LocalQueue } from '../../local/queue';
@@ -17,7 +17,7 @@ describe('a custody event whose recording keeps failing', () => {
   afterAll(() => gatehouse.stop());
 
   it('goes back to the queue on each failure and lands in the dead-letter queue after the configured receives; the rest of its batch is recorded', async () => {
-    const deps = recordDependencies(runtimeConfig(), gatehouse.identifierKey);
+    const deps = recordDependencies(gatehouse.env, gatehouse.identifierKey);
     let commitsOfBroken = 0;
     // The real DynamoDB store, except that every commit for one person fails (as a throttled or broken table would).
     const store: ReleaseStore = {

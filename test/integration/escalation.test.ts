@@ -4,7 +4,7 @@ import { readOutbox, type OutboxEntry } from '../../functions/adapters/channels/
 import { dynamoAlertStore } from '../../functions/adapters/dynamodb/alert-store';
 import { dynamoDocuments } from '../../functions/commons/clients';
 import type { RotaEntry } from '../../functions/domain/rota';
-import { sweepDependencies } from '../../functions/handlers/sweeper';
+import { sweepDependencies } from '../../functions/composition/sweeper';
 import { sweep } from '../../functions/use-cases/sweep';
 import { localRouting } from '../../local/routing';
 import { manualClock } from '../support/clock';
@@ -133,7 +133,7 @@ describe('escalation of a CRITICAL release alert, with a clock the test moves', 
 
   it('sends each step once when two sweeps both read the due alert before either acts', async () => {
     const { messages } = await criticalRelease('E4100DE');
-    const store = dynamoAlertStore(dynamoDocuments(), { records: gatehouse.names.tables.Records!, aggregates: gatehouse.names.tables.Aggregates! });
+    const store = dynamoAlertStore(dynamoDocuments(gatehouse.env), { records: gatehouse.names.tables.Records!, aggregates: gatehouse.names.tables.Aggregates! });
     let arrived = 0;
     let bothRead!: () => void;
     const barrier = new Promise<void>((resolve) => (bothRead = resolve));
@@ -147,7 +147,7 @@ describe('escalation of a CRITICAL release alert, with a clock the test moves', 
       },
     };
     clock.advance(15);
-    const [a, b] = await Promise.all([sweep({ ...sweepDependencies(gatehouse.identifierKey), alerts: racing, clock }), sweep({ ...sweepDependencies(gatehouse.identifierKey), alerts: racing, clock })]);
+    const [a, b] = await Promise.all([sweep({ ...sweepDependencies(gatehouse.env, gatehouse.identifierKey), alerts: racing, clock }), sweep({ ...sweepDependencies(gatehouse.env, gatehouse.identifierKey), alerts: racing, clock })]);
     await gatehouse.settle();
     expect(a.skipped + b.skipped).toBeGreaterThanOrEqual(1);
     expect((await messages()).map((m) => m.notice)).toEqual(['page.000', 'page.001']);
@@ -196,7 +196,7 @@ describe('escalation of a CRITICAL release alert, with a clock the test moves', 
     await gatehouse.settle();
     const pages = await messages();
     expect(pages.map((m) => m.notice)).toEqual(['page.000']);
-    const { Item } = await dynamoDocuments().send(new GetCommand({ TableName: gatehouse.names.tables.Records!, Key: { pk: `ALERT#${pages[0]!.alertId}`, sk: 'ALERT' } }));
+    const { Item } = await dynamoDocuments(gatehouse.env).send(new GetCommand({ TableName: gatehouse.names.tables.Records!, Key: { pk: `ALERT#${pages[0]!.alertId}`, sk: 'ALERT' } }));
     expect(Item).toMatchObject({ status: 'OPEN', repeats: 1 });
   });
 

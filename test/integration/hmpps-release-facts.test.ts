@@ -178,9 +178,9 @@ describe('the local runtime', () => {
     const gatehouse = await testGatehouse({ sweepEveryMs: 0 });
     try {
       expect(gatehouse.hmpps).toBeDefined();
-      expect(process.env.HMPPS_PRISONER_SEARCH_URL).toBe(`${gatehouse.hmpps!.url}/prisoner-search`);
-      const sources = sharedReleaseFactsSources()!;
-      expect(sharedReleaseFactsSources()).toBe(sources);
+      expect(gatehouse.env.HMPPS_PRISONER_SEARCH_URL).toBe(`${gatehouse.hmpps!.url}/prisoner-search`);
+      const sources = sharedReleaseFactsSources(gatehouse.env)!;
+      expect(sharedReleaseFactsSources(gatehouse.env)).toBe(sources);
       const result = await fetchReleaseFacts('E5678FG', { releasedAt: fridayAfternoon }, { sources, areas: postcodeAreas(), clock });
       expect(result.complete).toBe(true);
       expect(gatehouse.hmpps!.counts.tokensIssued).toBe(1);

@@ -96,7 +96,7 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
     expect(smsTo('07700900601').map((r) => r.answeredWith)).toEqual([429, 500, 201]);
     expect(smsTo('07700900602')).toEqual([]);
     const alertId = smsTo('07700900601')[0]!.body.reference!.slice(0, 24);
-    const { Item } = await dynamoDocuments().send(
+    const { Item } = await dynamoDocuments(gatehouse.env).send(
       new GetCommand({ TableName: gatehouse.names.tables.Records!, Key: deliveryKey(alertId, 'page.000', primaryOnRota(rota[0]!.start)) }),
     );
     expect(Item).toMatchObject({ status: 'SENT', channel: 'govuk-notify' });
@@ -117,7 +117,7 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
     expect(smsTo('07700900801').map((r) => r.answeredWith)).toEqual([0, 201]);
     expect(smsTo('07700900802')).toEqual([]);
     const alertId = smsTo('07700900801')[0]!.body.reference!.slice(0, 24);
-    const { Item } = await dynamoDocuments().send(
+    const { Item } = await dynamoDocuments(gatehouse.env).send(
       new GetCommand({ TableName: gatehouse.names.tables.Records!, Key: deliveryKey(alertId, 'page.000', primaryOnRota(rota[0]!.start)) }),
     );
     expect(Item!.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['failed', 'sent']);

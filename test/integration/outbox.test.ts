@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noticeKey } from '../../functions/domain/alerts';
 import { escalationPolicyFor, parseRoutingConfig } from '../../functions/domain/routing';
-import { channelsFor } from '../../functions/handlers/dispatch';
+import { channelsFor } from '../../functions/composition/dispatch';
 import { dispatchNotice } from '../../functions/use-cases/dispatch-alert';
 import { defaultExpectations } from '../../functions/domain/heartbeats';
 import { localRouting } from '../../local/routing';

@@ -83,7 +83,7 @@ describe('partner file drops, end to end on s3rver and DynamoDB Local', () => {
     await drops.drop('incoming/darlington-housing/on-call-rota/rota+weekend.csv', csv);
     const report = await drops.report('darlington-housing/on-call-rota/rota+weekend');
     expect(report).toMatchObject({ outcome: 'accepted', rows: { total: 2, accepted: 2, rejected: 0 }, warnings: ["column 'Notes' (column 8) is not part of on-call-rota and was ignored"] });
-    const { Items } = await dynamoDocuments().send(new QueryCommand({ TableName: gatehouse.names.tables[recordsTable.id], KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'ROTA#E06000005' } }));
+    const { Items } = await dynamoDocuments(gatehouse.env).send(new QueryCommand({ TableName: gatehouse.names.tables[recordsTable.id], KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'ROTA#E06000005' } }));
     expect(Items!.map(({ tier, start, end, channel, address, displayName }) => ({ tier, start, end, channel, address, displayName }))).toEqual([
       { tier: 'primary', start: '2026-11-27T17:00:00.000Z', end: '2026-11-30T09:00:00.000Z', channel: 'sms', address: '+447700900456', displayName: 'Jo, Darlington housing' },
       { tier: 'secondary', start: '2026-11-27T17:00:00.000Z', end: '2026-11-30T09:00:00.000Z', channel: 'email', address: 'duty@darlington.gov.uk', displayName: undefined },
@@ -98,7 +98,7 @@ describe('partner file drops, end to end on s3rver and DynamoDB Local', () => {
     const report = await drops.report('durham-housing/on-call-rota/both-areas');
     expect(report).toMatchObject({ outcome: 'partiallyAccepted', rows: { total: 2, accepted: 1, rejected: 1 } });
     expect(report.rejections).toEqual([{ line: 3, column: 'local_authority', value: 'E06000005', reason: 'durham-housing may set the on-call rota only for E06000047' }]);
-    const { Items } = await dynamoDocuments().send(new QueryCommand({ TableName: gatehouse.names.tables[recordsTable.id], KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'ROTA#E06000005' } }));
+    const { Items } = await dynamoDocuments(gatehouse.env).send(new QueryCommand({ TableName: gatehouse.names.tables[recordsTable.id], KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'ROTA#E06000005' } }));
     expect(Items!.map((i) => i.address)).not.toContain('+447700900458');
   });
 

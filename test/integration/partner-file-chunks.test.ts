@@ -5,7 +5,7 @@ import { dynamoPartnerFileLedger } from '../../functions/adapters/dynamodb/partn
 import { dynamoDocuments } from '../../functions/commons/clients';
 import { runtimeConfig } from '../../functions/adapters/config';
 import { recordsTable } from '../../functions/commons/resources';
-import { ingestDependencies } from '../../functions/handlers/partner-drop';
+import { ingestDependencies } from '../../functions/composition/partner-drop';
 import { ingestPartnerFile, type DroppedObject, type IngestDependencies } from '../../functions/use-cases/ingest-partner-file';
 import type { CounterDelta } from '../../functions/domain/aggregates';
 import { getJson, testGatehouse } from '../support/gatehouse';
@@ -42,7 +42,7 @@ describe('ingesting a large partner file in chunks', () => {
   beforeAll(async () => {
     gatehouse = await testGatehouse(); // the shared S3 emulator: the test hands the use case its notification
     drops = partnerDrops(gatehouse);
-    deps = ingestDependencies(runtimeConfig(), gatehouse.identifierKey);
+    deps = ingestDependencies(gatehouse.env, gatehouse.identifierKey);
   });
   afterAll(async () => {
     drops.close();
@@ -103,7 +103,7 @@ describe('ingesting a large partner file in chunks', () => {
     expect(result.report).toMatchObject({ outcome: 'accepted', rows: { total: 1000, accepted: 1000, rejected: 0 } });
     expect(Math.max(...seen)).toBeLessThanOrEqual(99); // with the chunk's ledger item: 100 actions
     expect(seen.reduce((a, b) => a + b, 0)).toBe(1000);
-    const { Count } = await dynamoDocuments().send(new QueryCommand({ TableName: gatehouse.names.tables[recordsTable.id], KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'ROTA#E06000047' }, Select: 'COUNT' }));
+    const { Count } = await dynamoDocuments(gatehouse.env).send(new QueryCommand({ TableName: gatehouse.names.tables[recordsTable.id], KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'ROTA#E06000047' }, Select: 'COUNT' }));
     expect(Count).toBe(1000);
   });
 
@@ -111,19 +111,19 @@ describe('ingesting a large partner file in chunks', () => {
     // 120 areas and the all-areas series: 121 counter items, so two transactions.
     const counters: CounterDelta[] = Array.from({ length: 120 }, (_, i) => ({ family: 'accommodation', dimensions: { la: `E0${String(6000100 + i)}` }, date: '2026-12-02', counts: { 'night1.SETTLED': 2, 'night1.total': 2 } }));
     const fold = { sha256: 'fold-test', counters, recordedAt: '2026-12-07T09:00:00.000Z', expiresAt: 2_000_000_000 };
-    const tables = { records: runtimeConfig().recordsTable, aggregates: runtimeConfig().aggregatesTable };
+    const tables = { records: runtimeConfig(gatehouse.env).recordsTable, aggregates: runtimeConfig(gatehouse.env).aggregatesTable };
     let transactions = 0;
     const dying = {
       send: (command: unknown) => {
         if (command instanceof TransactWriteCommand && ++transactions === 2) return Promise.reject(new Error('injected: the function died during the fold'));
-        return dynamoDocuments().send(command as never);
+        return dynamoDocuments(gatehouse.env).send(command as never);
       },
     } as unknown as DynamoDBDocumentClient;
 
     await expect(dynamoPartnerFileLedger(dying, tables).foldCounters(fold)).rejects.toThrow('injected');
     expect((await totals('family=accommodation&la=E06000100'))['night1.total']).toBe(2);
-    await dynamoPartnerFileLedger(dynamoDocuments(), tables).foldCounters(fold);
-    await dynamoPartnerFileLedger(dynamoDocuments(), tables).foldCounters(fold);
+    await dynamoPartnerFileLedger(dynamoDocuments(gatehouse.env), tables).foldCounters(fold);
+    await dynamoPartnerFileLedger(dynamoDocuments(gatehouse.env), tables).foldCounters(fold);
     expect(await totals('family=accommodation&la=E06000100')).toEqual({ 'night1.SETTLED': 2, 'night1.total': 2 }); // folded in the first transaction, kept once
     expect(await totals('family=accommodation&la=E06000219')).toEqual({ 'night1.SETTLED': 2, 'night1.total': 2 });
   });

@@ -55,7 +55,7 @@ describe('identifiers that travel', () => {
     await first.settle();
     const critical = await pages(first);
     expect(critical).toHaveLength(1);
-    const item = await dynamoDocuments().send(new GetCommand({ TableName: first.names.tables.Records, Key: keys.alert(critical[0]!.alertId) }));
+    const item = await dynamoDocuments(first.env).send(new GetCommand({ TableName: first.names.tables.Records, Key: keys.alert(critical[0]!.alertId) }));
     expect(item.Item).toMatchObject({ repeats: 1 });
   });
 
@@ -80,7 +80,7 @@ describe('case reads on the running system (2)', () => {
 
   const asGroups = (groups: string) => ({ headers: { 'x-gatehouse-local-groups': groups } });
   const auditOf = async (prisonNumber: string) =>
-    (await dynamoDocuments().send(new QueryCommand({ TableName: gatehouse.names.tables.Audit, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CASE#${prisonNumber}` } }))).Items ?? [];
+    (await dynamoDocuments(gatehouse.env).send(new QueryCommand({ TableName: gatehouse.names.tables.Audit, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CASE#${prisonNumber}` } }))).Items ?? [];
 
   it('refuses a board member 403 on the case route, and records the attempt', async () => {
     const response = await fetch(`${gatehouse.url}/cases/P1700CC`, asGroups('board'));

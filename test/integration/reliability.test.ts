@@ -6,8 +6,8 @@ import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOutbox } from '../../functions/adapters/channels/local-outbox';
-import { runtimeConfig } from '../../functions/adapters/config';
-import { custodyEventsHandler, recordDependencies } from '../../functions/handlers/custody-events';
+import { custodyEventsHandler } from '../../functions/handlers/custody-events';
+import { recordDependencies } from '../../functions/composition/custody-events';
 import type { ReleaseStore } from '../../functions/use-cases/record-custody-event';
 import { lambdaContext } from '../../local/lambda-context';
 import { LocalDeadLetterQueue, LocalQueue } from '../../local/queue';
@@ -67,8 +67,8 @@ describe('reliability of custody events under injected faults', () => {
   it('recovers from DynamoDB throttling and transaction conflicts in the middle of a batch', async () => {
     const area = 'E06000001';
     const before = await totals(area);
-    const store = faulty(recordDependencies(runtimeConfig(), gatehouse.identifierKey).store, { 2: 'throttle', 3: 'conflict', 5: 'throttle', 6: 'conflict', 7: 'conflict', 9: 'throttle' });
-    const handler = custodyEventsHandler({ record: { ...recordDependencies(runtimeConfig(), gatehouse.identifierKey), store, clock: gatehouse.clock }, rejected: new LocalDeadLetterQueue('rejected') });
+    const store = faulty(recordDependencies(gatehouse.env, gatehouse.identifierKey).store, { 2: 'throttle', 3: 'conflict', 5: 'throttle', 6: 'conflict', 7: 'conflict', 9: 'throttle' });
+    const handler = custodyEventsHandler({ record: { ...recordDependencies(gatehouse.env, gatehouse.identifierKey), store, clock: gatehouse.clock }, rejected: new LocalDeadLetterQueue('rejected') });
     const { queue, deadLetters } = queueWith(async (event) => {
       const response = await handler(event, lambdaContext('custody-events'));
       return response;
@@ -85,7 +85,7 @@ describe('reliability of custody events under injected faults', () => {
   it('loses and doubles nothing when the function is killed half-way through a batch', async () => {
     const area = 'E06000002';
     const before = await totals(area);
-    const handler = custodyEventsHandler({ record: { ...recordDependencies(runtimeConfig(), gatehouse.identifierKey), clock: gatehouse.clock }, rejected: new LocalDeadLetterQueue('rejected') });
+    const handler = custodyEventsHandler({ record: { ...recordDependencies(gatehouse.env, gatehouse.identifierKey), clock: gatehouse.clock }, rejected: new LocalDeadLetterQueue('rejected') });
     let killed = false;
     const { queue, deadLetters } = queueWith(async (event) => {
       if (killed) return handler(event, lambdaContext('custody-events'));

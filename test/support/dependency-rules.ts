@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-export type Layer = 'domain' | 'use-cases' | 'adapters' | 'handlers' | 'commons' | 'dashboard' | 'events' | 'other';
+export type Layer = 'domain' | 'use-cases' | 'adapters' | 'handlers' | 'commons' | 'dashboard' | 'composition' | 'events' | 'other';
 
 export interface ImportEdge {
   /** Repository-relative path of the importing file. */
@@ -54,7 +54,7 @@ export function layerOf(path: string): Layer {
   const match = /^functions\/([^/]+)\//.exec(path);
   if (match) {
     const layer = match[1] as Layer;
-    return (['domain', 'use-cases', 'adapters', 'handlers', 'commons', 'dashboard'] as const).includes(layer as never) ? layer : 'other';
+    return (['domain', 'use-cases', 'adapters', 'handlers', 'commons', 'dashboard', 'composition'] as const).includes(layer as never) ? layer : 'other';
   }
   return path.startsWith('events/') ? 'events' : 'other';
 }
@@ -81,6 +81,8 @@ function edgeViolations(edge: ImportEdge, entries: ReadonlySet<string>): Violati
   // An adapter implements a port: it may name the port's types (or use a ports module), never run a use case's code.
   if (source === 'adapters' && target === 'use-cases' && !edge.typeOnly && !to.endsWith('-ports.ts')) broken.push('an adapter imports only the types of a use case\'s ports, not its internals');
   if (entries.has(from) && entries.has(to)) broken.push('a handler does not import another handler');
+  // A composition root is where a host (Lambda, local/) starts: the code it wires never reaches back into it.
+  if (target === 'composition' && source !== 'composition' && source !== 'other') broken.push('only a host (the Lambda entry, local/) imports a composition root');
   return broken.map((rule) => ({ rule, from, to }));
 }
 

@@ -19,12 +19,12 @@ function secretsManager() {
 }
 
 describe('the alert routing as a secret (issue 15, 5)', () => {
-  it('puts a checked routing into the stage secret, and a function reads it into its own process only', async () => {
+  it('puts a checked routing into the stage secret, and a function reads it into the environment it is composed from only', async () => {
     const sm = secretsManager();
     await putRouting(sm.client, 'prod', JSON.stringify(localRouting));
     const env: NodeJS.ProcessEnv = { ROUTING_SECRET_ARN: 'gatehouse-prod-alert-routing' };
-    await routingFromSecret(env, () => sm.client);
-    expect(JSON.parse(env.ROUTING_CONFIG!).areas).toEqual(expect.objectContaining(Object.fromEntries(Object.keys(localRouting.areas).map((k) => [k, expect.anything()]))));
+    const composed = await routingFromSecret(env, () => sm.client);
+    expect(JSON.parse(composed.ROUTING_CONFIG!).areas).toEqual(expect.objectContaining(Object.fromEntries(Object.keys(localRouting.areas).map((k) => [k, expect.anything()]))));
   });
 
   it('refuses a routing that does not match its schema before putting anything', async () => {
@@ -36,8 +36,8 @@ describe('the alert routing as a secret (issue 15, 5)', () => {
   it('reads nothing where the routing is already in the environment (the local runtime)', async () => {
     const sm = secretsManager();
     const env: NodeJS.ProcessEnv = { ROUTING_CONFIG: '{"local":true}', ROUTING_SECRET_ARN: 'arn' };
-    await routingFromSecret(env, () => sm.client);
+    const composed = await routingFromSecret(env, () => sm.client);
     expect(sm.sent).toEqual([]);
-    expect(env.ROUTING_CONFIG).toBe('{"local":true}');
+    expect(composed.ROUTING_CONFIG).toBe('{"local":true}');
   });
 });

@@ -1,0 +1,63 @@
+/** Composition of λ sweeper: its dependencies from an environment (process.env in Lambda) and the host's few choices. */
+import { lazilyAsync } from '../commons/lambda';
+import { sweeperHandler } from '../handlers/sweeper';
+import * as z from 'zod';
+import { awsClients, type Environment } from '../commons/clients';
+import { routingFromEnvironment, runtimeConfig } from '../adapters/config';
+import { envNames } from '../commons/env-names';
+import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
+import { dynamoHeartbeats } from '../adapters/dynamodb/heartbeats';
+import { dynamoDigestReader, dynamoScheduleReader } from '../adapters/dynamodb/sweep-sources';
+import { identifierKey, routingFromSecret } from '../adapters/secrets';
+import { englandAndWales } from '../domain/calendar';
+import { defaultExpectations, feedExpectationSchema, type FeedExpectation } from '../domain/heartbeats';
+import type { DispatchDependencies } from '../use-cases/dispatch-alert';
+import type { SweepDependencies } from '../use-cases/sweep';
+import { composeDispatch } from './dispatch';
+import { wallClock, type Host } from './host';
+
+export interface SweeperHost extends Host {
+  /** The dispatch dependencies the outbox is sent with; composed from the same environment unless the host shares its own. */
+  dispatch?: DispatchDependencies;
+  /** Whether feeds are checked for silence (HEARTBEATS); the local runtime checks them only when asked. */
+  heartbeats?: boolean;
+}
+
+/** Sweeping without sending: the stores, the routing and the rules. */
+export function sweepDependencies(env: Environment, idKey: string, clock: () => Date = wallClock): SweepDependencies {
+  const config = runtimeConfig(env);
+  const client = awsClients(env).dynamoDocuments;
+  return {
+    alerts: dynamoAlertStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }, config.retentionDays),
+    schedules: dynamoScheduleReader(client, config.recordsTable),
+    digests: dynamoDigestReader(client, config.recordsTable),
+    routing: routingFromEnvironment(env),
+    calendar: englandAndWales,
+    retentionDays: config.retentionDays,
+    idKey,
+    clock,
+    heartbeats: { store: dynamoHeartbeats(client, config.recordsTable), expectations: heartbeatExpectations(env) },
+  };
+}
+
+/** The sweeper sends from the outbox with dispatch's own dependencies (channels, secrets, links, rota). */
+export async function composeSweeper(given: Environment, host: SweeperHost = {}): Promise<SweepDependencies> {
+  const clients = awsClients(given);
+  const env = await routingFromSecret(given, () => clients.secrets);
+  const dispatch = host.dispatch ?? (await composeDispatch(env, host));
+  const { heartbeats, ...sweep } = sweepDependencies(env, await identifierKey(env, () => clients.secrets), host.clock);
+  return { ...sweep, ...(host.heartbeats === false ? {} : { heartbeats }), resend: { outbox: dispatch.outbox, dispatch }, rota: dispatch.rota };
+}
+
+/** HEARTBEATS: a JSON list of feed expectations (domain/heartbeats.ts); HMPPS events in working hours by default. */
+export function heartbeatExpectations(env: Environment): FeedExpectation[] {
+  const json = env[envNames.heartbeats];
+  if (!json) return defaultExpectations;
+  const parsed = z.array(feedExpectationSchema).safeParse(JSON.parse(json));
+  if (!parsed.success) throw new Error(`${envNames.heartbeats} is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+
+/** The Lambda entry: built on the first invocation. */
+export const handler = lazilyAsync(async () => sweeperHandler(await composeSweeper(process.env)));
