@@ -69,7 +69,7 @@ export function inMemoryAlertStore(tables: InMemoryTables): InMemoryAlertStore {
         interleaved = undefined;
         await writer();
       }
-      const stored = tables.get<Alert>(alertKey(change.before.alertId));
+      const stored = tables.peek<Alert>(alertKey(change.before.alertId));
       if (!stored || stored.version !== change.before.version) return 'conflict';
       if (change.notice && tables.has(noticeItemKey(change.notice.alertId, noticeKey(change.notice)))) return 'conflict';
       tables.put(alertKey(change.before.alertId), change.after);

@@ -29,7 +29,7 @@ export function inMemoryPartnerFileLedger(tables: InMemoryTables): PartnerFileLe
     },
     async commitChunk(chunk) {
       if (tables.has(chunkKey(chunk.sha256, chunk.index))) return 'duplicate';
-      for (const o of chunk.outcomes) if ((tables.get<StoredOutcome>(outcomeKey(o.subject))?.version ?? 0) !== o.expectedVersion) return 'conflict';
+      for (const o of chunk.outcomes) if ((tables.peek<StoredOutcome>(outcomeKey(o.subject))?.version ?? 0) !== o.expectedVersion) return 'conflict';
       tables.put(chunkKey(chunk.sha256, chunk.index), { counters: chunk.counters, recordedAt: chunk.recordedAt });
       for (const o of chunk.outcomes) tables.put(outcomeKey(o.subject), { ...o.state, version: o.version } satisfies StoredOutcome);
       for (const entry of chunk.rotaEntries) tables.put(rotaEntryKey(entry), entry);

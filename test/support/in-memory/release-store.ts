@@ -43,7 +43,7 @@ export function inMemoryReleaseStore(tables: InMemoryTables): InMemoryReleaseSto
       }
       // The ledger first: a repeat is a duplicate whatever else moved meanwhile (DynamoDB reports index 0).
       if (tables.has(ledgerKey(change.ledger.eventId))) return void (commits.duplicate += 1), 'duplicate';
-      const stored = tables.get<PersonReleases>(personKey(change.person.prisonNumber));
+      const stored = tables.peek<PersonReleases>(personKey(change.person.prisonNumber));
       if ((stored?.version ?? 0) !== change.expectedVersion || (change.expectedVersion === 0 && stored)) return void (commits.conflict += 1), 'conflict';
 
       tables.put(ledgerKey(change.ledger.eventId), { ...change.ledger, expiresAt: change.expiresAt });
