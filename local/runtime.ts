@@ -152,7 +152,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     const outbox = new EventEmitter();
     let poller: StreamPoller | undefined;
     const heartbeats = dynamoHeartbeats(dynamoDocuments(), config.recordsTable);
-    const custody = custodyEventsHandler({ record: { ...recordDependencies(config, identifierKey), clock }, rejected: deadLetters.custody, heartbeats });
+    const custody = custodyEventsHandler({ record: recordDependencies(config, identifierKey, process.env, clock), rejected: deadLetters.custody, heartbeats });
     const custodyQueue = new LocalQueue({
       name: 'custody-events',
       handler: async (event) => {

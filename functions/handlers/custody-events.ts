@@ -20,6 +20,10 @@ import { bankHolidayMetrics } from '../commons/operations-metrics';
 import { recordCustodyEvent, type RecordDependencies } from '../use-cases/record-custody-event';
 import type { HeartbeatStore } from '../use-cases/alert-ports';
 import { dynamoHeartbeats } from '../adapters/dynamodb/heartbeats';
+import { sharedReleaseFactsSources } from '../adapters/hmpps/release-facts-sources';
+import { factsWaitFromEnvironment } from '../adapters/hmpps/config';
+import { postcodeAreas } from '../commons/postcode-areas';
+import { fetchReleaseFacts } from '../use-cases/fetch-release-facts';
 
 export interface CustodyEventsDependencies {
   record: RecordDependencies;
@@ -51,6 +55,7 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
       movement: parsed.event.movement?.reason,
       movementKind: parsed.event.movement?.kind,
       late: result.late,
+      facts: result.facts,
       alerts: result.alertIds.length,
     });
     if (parsed.event.movement?.reviewNeeded && result.outcome === 'recorded') {
@@ -71,8 +76,9 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
   );
 }
 
-export function recordDependencies(config: RuntimeConfig, idKey: string): RecordDependencies {
+export function recordDependencies(config: RuntimeConfig, idKey: string, env: NodeJS.ProcessEnv = process.env, clock: () => Date = () => new Date()): RecordDependencies {
   return {
+    ...releaseFactsDependencies(env, clock),
     store: dynamoReleaseStore(dynamoDocuments(), { records: config.recordsTable, aggregates: config.aggregatesTable }),
     rules: { calendar: englandAndWales, lateDayFrom: config.lateDayFrom },
     routing: routingFromEnvironment(),
@@ -80,7 +86,17 @@ export function recordDependencies(config: RuntimeConfig, idKey: string): Record
     scheduleWindowDays: config.scheduleWindowDays,
     retentionDays: config.retentionDays,
     idKey,
-    clock: () => new Date(),
+    clock,
+  };
+}
+
+/** With HMPPS_AUTH_URL set, HMPPS releases have their facts fetched (one token and breakers per container). */
+export function releaseFactsDependencies(env: NodeJS.ProcessEnv, clock: () => Date): Pick<RecordDependencies, 'releaseFacts' | 'factsWait'> {
+  const sources = sharedReleaseFactsSources(env);
+  if (!sources) return {};
+  return {
+    releaseFacts: (prisonNumber, circumstances) => fetchReleaseFacts(prisonNumber, circumstances, { sources, areas: postcodeAreas(), clock }),
+    factsWait: factsWaitFromEnvironment(env),
   };
 }
 

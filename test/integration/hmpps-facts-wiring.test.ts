@@ -1,0 +1,90 @@
+/**
+ * HMPPS releases with their facts fetched from HMPPS's APIs (here the local stand-ins, local/stand-ins/hmpps):
+ * what the case knows, where each fact came from, who is paged, and the bounded wait when a source is down.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readOutbox } from '../../functions/adapters/channels/local-outbox';
+import { hmpps, scheduled, snsWrapped } from '../support/custody-events';
+import { getJson, postJson, testGatehouse } from '../support/gatehouse';
+import { manualClock } from '../support/clock';
+
+type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
+const released = 'prison-offender-events.prisoner.released' as const;
+
+describe('an HMPPS release of a person HMPPS knows, with the facts fetched', () => {
+  let gatehouse: Gatehouse;
+  beforeAll(async () => {
+    gatehouse = await testGatehouse();
+  });
+  afterAll(() => gatehouse.stop());
+
+  const send = async (...bodies: unknown[]) => {
+    await gatehouse.custodyQueue.send(bodies.map((b) => JSON.stringify(b)));
+    await gatehouse.settle();
+  };
+  const pagesFor = async (caseRef: string) => (await readOutbox(gatehouse.outboxFile)).filter((a) => a.text.includes(caseRef));
+
+  it('pages Darlington for a bare release on the confirmed date to a Darlington address with nowhere to stay, saying where each fact came from', async () => {
+    await send(snsWrapped(hmpps(released, '2026-11-20T16:10:00Z', { nomsNumber: 'E5678FG', nomisMovementReasonCode: 'CR' })));
+
+    const view = (await getJson(`${gatehouse.url}/cases/E5678FG`)).body;
+    expect(view.current).toMatchObject({
+      status: 'RELEASED',
+      crn: 'X100005',
+      circumstances: { destinationLocalAuthority: 'E06000005', needs: ['ACCOMMODATION', 'HEALTH'] },
+      classification: { urgency: 'CRITICAL', flags: { unplanned: false, lateWeek: true, lateDay: true, noFixedAbode: true } },
+      facts: {
+        destinationLocalAuthority: { value: 'E06000005', source: 'probation' },
+        releaseType: { value: { type: 'planned' }, source: 'prisoner-search' },
+        confirmedReleaseDate: { value: '2026-11-20', source: 'prisoner-search' },
+        crn: { value: 'X100005', source: 'probation' },
+      },
+      factSources: { prisonerSearch: { outcome: 'ok' }, probation: { outcome: 'ok' }, resettlementPassport: { outcome: 'ok' } },
+    });
+    expect(view.current.factsPending).toBeUndefined();
+    expect(view.current.facts.destinationLocalAuthority.how).toMatch(/Darlington/);
+    const critical = (await pagesFor(view.current.caseRef)).filter((a) => a.template === 'critical');
+    expect(critical).toMatchObject([{ recipientLabel: expect.stringMatching(/Darlington/), notice: 'page.000' }]);
+    expect(critical[0]!.text).toMatch(/fixed abode/i);
+  });
+
+  it('pages nobody for a home detention curfew release to an approved curfew address', async () => {
+    await send(snsWrapped(hmpps(released, '2026-11-20T11:00:00Z', { nomsNumber: 'F6789GH', nomisMovementReasonCode: 'HD' })));
+
+    const view = (await getJson(`${gatehouse.url}/cases/F6789GH`)).body;
+    expect(view.current).toMatchObject({
+      kind: 'HDC',
+      circumstances: { accommodation: 'SETTLED', destinationLocalAuthority: 'E06000047' },
+      facts: { accommodation: { value: 'SETTLED', source: 'prisoner-search', how: 'home detention curfew address' }, homeDetentionCurfew: { value: true } },
+    });
+    expect((await pagesFor(view.current.caseRef)).filter((a) => a.template === 'critical')).toEqual([]);
+  });
+
+  it('keeps what a newer Gatehouse event said over what was fetched, and what was fetched over an older one', async () => {
+    // Told before the release: Durham, somewhere settled. Fetched at the release: Darlington (newer, so it wins).
+    await postJson(`${gatehouse.url}/custody-events`, scheduled('facts-s1', '2026-11-19T09:00:00Z', '2026-11-20', { destinationLocalAuthority: 'E06000047' }, 'E5678FG'));
+    await gatehouse.settle();
+    const view = (await getJson(`${gatehouse.url}/cases/E5678FG`)).body;
+    // The schedule is older than the facts fetched at the release: they stand.
+    expect(view.current.facts.destinationLocalAuthority).toMatchObject({ value: 'E06000005', source: 'probation' });
+    // A Gatehouse event after the fetch wins.
+    await postJson(`${gatehouse.url}/custody-events`, {
+      eventId: 'facts-r2', eventType: 'prisoner.released', occurredAt: '2026-11-20T16:59:00Z', prisonId: 'DMI', person: { prisonNumber: 'E5678FG' },
+      release: { releasedAt: '2026-11-20T16:10:00Z', accommodation: 'TEMPORARY' },
+    });
+    await gatehouse.settle();
+    const later = (await getJson(`${gatehouse.url}/cases/E5678FG`)).body.current;
+    expect(later.facts.accommodation).toMatchObject({ value: 'TEMPORARY', source: 'gatehouse-event', at: '2026-11-20T16:59:00Z' });
+    expect(later.circumstances.accommodation).toBe('TEMPORARY');
+  });
+
+  it('records a person HMPPS does not know as not found, once, with no retries, as before', async () => {
+    const asked = gatehouse.hmpps!.counts['prisoner-search'];
+    await send(snsWrapped(hmpps(released, '2026-11-20T12:00:00Z', { nomsNumber: 'Z9999ZZ', nomisMovementReasonCode: 'CR' })));
+    expect(gatehouse.hmpps!.counts['prisoner-search']).toBe(asked + 1);
+    const view = (await getJson(`${gatehouse.url}/cases/Z9999ZZ`)).body;
+    expect(view.current.factSources).toMatchObject({ prisonerSearch: { outcome: 'not-found' }, probation: { outcome: 'not-found' }, cas3: { outcome: 'not-asked' } });
+    expect(view.current.factsPending).toBeUndefined();
+    expect(view.current.circumstances.destinationLocalAuthority).toBeUndefined();
+  });
+});
