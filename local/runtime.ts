@@ -203,7 +203,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     };
     const dispatch = dispatchHandler(dispatchDeps);
     // Heartbeats are opt-in locally: a demo week on a fast clock would otherwise warn of silent feeds every sweep.
-    const { heartbeats: _awsHeartbeats, ...sweepDeps } = sweepDependencies(identifierKey);
+    const { heartbeats: _awsHeartbeats, ...sweepDeps } = sweepDependencies(identifierKey, process.env, clock);
     const sweeper = sweeperHandler({ ...sweepDeps, clock, resend: { outbox: dispatchDeps.outbox, dispatch: dispatchDeps }, rota, ...(options.heartbeats ? { heartbeats: { store: heartbeats, expectations: options.heartbeats } } : {}) });
     const sweep = () => sweeper({}, lambdaContext('sweeper'));
     poller = new StreamPoller({

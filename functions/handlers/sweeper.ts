@@ -12,7 +12,9 @@ import { dispatchDependencies } from './dispatch';
 import { logger, metrics } from '../commons/powertools';
 import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
 import { identifierKey, routingFromSecret } from '../adapters/secrets';
-import { dynamoDigestReader, dynamoScheduleReader } from '../adapters/dynamodb/sweep-sources';
+import { dynamoDigestReader, dynamoFactsDue, dynamoScheduleReader } from '../adapters/dynamodb/sweep-sources';
+import { recordDependencies } from './custody-events';
+import { recheckReleaseFacts } from '../use-cases/recheck-release-facts';
 import { bankHolidayCoverageWarning, englandAndWales, londonTime } from '../domain/calendar';
 import { bankHolidayMetrics } from '../commons/operations-metrics';
 import { gapInWords } from '../domain/rota-coverage';
@@ -25,7 +27,9 @@ export function sweeperHandler(deps: SweepDependencies) {
   let warnedOn: string | undefined;
   return lambdaHandler(async (_event: unknown, context: Context): Promise<SweepResult> => {
     const result = await sweep({ ...deps, deadline: deps.clock().getTime() + context.getRemainingTimeInMillis() - deadlineMarginMs });
-    const { resendErrors, rotaGaps, overdueFeeds, ...figures } = result;
+    const { resendErrors, rotaGaps, overdueFeeds, factsErrors, ...figures } = result;
+    for (const why of factsErrors ?? []) logger.warn('a release waiting for HMPPS facts could not be re-checked; the next sweep tries again', { why });
+    if (result.factsRechecked) metrics.addMetric('ReleaseFactsRechecked', MetricUnit.Count, result.factsRechecked);
     logger.info('sweep done', { ...figures, rotaGaps: rotaGaps.length, overdueFeeds: overdueFeeds.length });
     // Area, tier and times only: who is (not) on the rota is not logged.
     for (const gap of rotaGaps) logger.warn('the on-call rota has a gap before the weekend or bank holiday', { ...gap, inWords: gapInWords(gap) });
@@ -54,10 +58,14 @@ export function sweeperHandler(deps: SweepDependencies) {
 /** Time kept back from the function's timeout for writing the last outcome. */
 const deadlineMarginMs = 5000;
 
-export function sweepDependencies(idKey: string, env: NodeJS.ProcessEnv = process.env): SweepDependencies {
+export function sweepDependencies(idKey: string, env: NodeJS.ProcessEnv = process.env, clock: () => Date = () => new Date()): SweepDependencies {
   const config = runtimeConfig(env);
   const client = dynamoDocuments();
+  // With HMPPS_AUTH_URL set, releases waiting for HMPPS's facts are asked for again (the same port as custody-events).
+  const record = recordDependencies(config, idKey, env, clock);
+  const releaseFacts = record.releaseFacts;
   return {
+    ...(releaseFacts ? { facts: { due: dynamoFactsDue(client, config.recordsTable).due, recheck: (pn: string) => recheckReleaseFacts(pn, { ...record, releaseFacts }) } } : {}),
     alerts: dynamoAlertStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }, config.retentionDays),
     schedules: dynamoScheduleReader(client, config.recordsTable),
     digests: dynamoDigestReader(client, config.recordsTable),
@@ -65,7 +73,7 @@ export function sweepDependencies(idKey: string, env: NodeJS.ProcessEnv = proces
     calendar: englandAndWales,
     retentionDays: config.retentionDays,
     idKey,
-    clock: () => new Date(),
+    clock,
     heartbeats: { store: dynamoHeartbeats(client, config.recordsTable), expectations: heartbeatExpectations(env) },
   };
 }

@@ -88,3 +88,73 @@ describe('an HMPPS release of a person HMPPS knows, with the facts fetched', () 
     expect(view.current.circumstances.destinationLocalAuthority).toBeUndefined();
   });
 });
+
+describe('the bounded wait for facts HMPPS could not give (the sweeper asks again; nothing waits in a Lambda)', () => {
+  // Wednesday 18 November 2026, 16:12 in London: not late in the week, so the default wait of 10 minutes.
+  const clock = manualClock('2026-11-18T16:12:00Z');
+  let gatehouse: Gatehouse;
+  beforeAll(async () => {
+    gatehouse = await testGatehouse({ clock });
+  });
+  afterAll(() => gatehouse.stop());
+  beforeEach(() => {
+    for (const api of ['prisoner-search', 'probation'] as const) gatehouse.hmpps!.setMode(api, 'normal');
+  });
+
+  const view = async () => (await getJson(`${gatehouse.url}/cases/E5678FG`)).body.current;
+  const pages = async (caseRef: string) => (await readOutbox(gatehouse.outboxFile)).filter((a) => a.text.includes(caseRef) && a.template === 'critical');
+  const sweep = async () => {
+    const result = await gatehouse.sweep();
+    await gatehouse.settle();
+    return result;
+  };
+
+  it('pages nobody while waiting, alerts at the deadline saying what could not be fetched, and tells the right area when the facts come', async () => {
+    gatehouse.hmpps!.setMode('prisoner-search', 'failing');
+    gatehouse.hmpps!.setMode('probation', 'failing');
+    const event = snsWrapped(hmpps(released, '2026-11-18T16:10:00Z', { nomsNumber: 'E5678FG', nomisMovementReasonCode: 'CR' }));
+    await gatehouse.custodyQueue.send([JSON.stringify(event)]);
+    await gatehouse.settle();
+
+    const waiting = await view();
+    expect(waiting).toMatchObject({ status: 'RELEASED', factsPending: true, factsDueBy: '2026-11-18T16:22:00.000Z', factSources: { prisonerSearch: { outcome: 'unavailable', cause: 'failed' }, probation: { outcome: 'unavailable' }, cas3: { outcome: 'not-asked' } } });
+    expect(await pages(waiting.caseRef)).toEqual([]);
+
+    // A sweep before the deadline asks again; two at once record one fetch.
+    clock.advance(1);
+    const [a, b] = await Promise.all([gatehouse.sweep(), gatehouse.sweep()]);
+    await gatehouse.settle();
+    expect((a.factsRechecked ?? 0) + (b.factsRechecked ?? 0)).toBe(1);
+    expect((await view()).factsPending).toBe(true);
+    expect(await pages(waiting.caseRef)).toEqual([]);
+
+    // The deadline: alert on what is known (area not known → the fallback area), saying what could not be fetched.
+    clock.advance(9);
+    expect((await sweep()).factsAlerts).toBeGreaterThan(0);
+    const atDeadline = await view();
+    expect(atDeadline.factsPending).toBeUndefined();
+    expect(atDeadline.factsMissing).toEqual(['Prisoner Search', 'the probation record', 'CAS3']);
+    const first = await pages(waiting.caseRef);
+    expect(first).toHaveLength(1);
+    expect(first[0]!.text).toContain('Details could not be fetched from Prisoner Search, the probation record, CAS3');
+    expect(first[0]!.text).not.toContain('E5678FG');
+
+    // The APIs come back: the next later re-check (15 minutes on) finds Darlington, and Darlington is paged.
+    gatehouse.hmpps!.setMode('prisoner-search', 'normal');
+    gatehouse.hmpps!.setMode('probation', 'normal');
+    clock.advance(15);
+    await sweep();
+    const complete = await view();
+    expect(complete).toMatchObject({ circumstances: { destinationLocalAuthority: 'E06000005' }, facts: { destinationLocalAuthority: { source: 'probation' } } });
+    expect(complete.factsMissing).toBeUndefined();
+    expect(complete.factsRecheckAt).toBeUndefined();
+    // (The fallback area's unacknowledged page escalates meanwhile: its next step, not a new alert.)
+    const all = (await pages(waiting.caseRef)).filter((p) => p.notice === 'page.000');
+    expect(all.map((p) => p.recipientLabel)).toEqual([first[0]!.recipientLabel, expect.stringMatching(/Darlington/)]);
+    expect(first[0]!.recipientLabel).not.toMatch(/Darlington/);
+    // Nothing more to ask: a further sweep re-checks nothing and pages nobody.
+    clock.advance(15);
+    expect((await sweep()).factsRechecked).toBe(0);
+    expect((await pages(waiting.caseRef)).filter((p) => p.notice === 'page.000')).toHaveLength(2);
+  });
+});
