@@ -20,7 +20,13 @@ export const hmppsEventTypes = {
   released: 'prison-offender-events.prisoner.released',
   received: 'prison-offender-events.prisoner.received',
   releasedUnconfirmed: 'prisoner-offender-search.prisoner.released',
+  /** hmpps-approved-premises-api (CAS3, Transitional Accommodation): a bed booked and confirmed; a person arrived. */
+  cas3BookingConfirmed: 'accommodation.cas3.booking.confirmed',
+  cas3PersonArrived: 'accommodation.cas3.person.arrived',
 } as const;
+
+/** Every HMPPS type Gatehouse subscribes to (the SNS filter policy lists exactly these). */
+export const hmppsTypes: readonly string[] = Object.values(hmppsEventTypes);
 
 const hmppsPrisonId = z.string().regex(/^[A-Z]{3}$/, 'a three-letter prison code such as DMI (HMP Durham)');
 
@@ -66,14 +72,40 @@ export const hmppsPrisonerReleasedUnconfirmed = z.looseObject({
   additionalInformation: z.looseObject({ nomsNumber: prisonNumber, prisonId: hmppsPrisonId, reason: z.string().min(1).max(80).optional() }),
 });
 
-export const hmppsDomainEvent = z.discriminatedUnion('eventType', [hmppsPrisonerReleased, hmppsPrisonerReceived, hmppsPrisonerReleasedUnconfirmed]);
+/**
+ * CAS3's events (hmpps-approved-premises-api cas3 DomainEventService: `SnsEvent`): the person by CRN and, when
+ * known, NOMS number; `additionalInformation` holds the application and booking ids. Gatehouse keys people by
+ * prison number, so an event without a NOMS identifier cannot be placed and is refused with that reason.
+ */
+const cas3Envelope = {
+  ...envelope,
+  personReference: personReference.refine((ref) => ref.identifiers.some((i) => i.type === 'NOMS' && prisonNumber.safeParse(i.value).success), {
+    message: 'a NOMS identifier holding a prison number (CAS3 sends one only when the person has one; Gatehouse keys people by it)',
+    path: ['identifiers'],
+  }),
+  additionalInformation: z.looseObject({ applicationId: z.string().optional(), bookingId: z.string().optional() }).optional(),
+};
+
+export const hmppsCas3BookingConfirmed = z.looseObject({ ...cas3Envelope, eventType: z.literal(hmppsEventTypes.cas3BookingConfirmed) });
+export const hmppsCas3PersonArrived = z.looseObject({ ...cas3Envelope, eventType: z.literal(hmppsEventTypes.cas3PersonArrived) });
+
+export const hmppsDomainEvent = z.discriminatedUnion('eventType', [
+  hmppsPrisonerReleased,
+  hmppsPrisonerReceived,
+  hmppsPrisonerReleasedUnconfirmed,
+  hmppsCas3BookingConfirmed,
+  hmppsCas3PersonArrived,
+]);
 
 export type HmppsDomainEvent = z.infer<typeof hmppsDomainEvent>;
 
-/** True when a payload says it is an HMPPS domain event (its eventType is namespaced by the publisher). */
+/**
+ * True when a bare payload (no SNS envelope to say) is an HMPPS domain event: its eventType is one Gatehouse
+ * subscribes to, or it has HMPPS's envelope fields. Through SNS the `eventType` message attribute decides instead,
+ * as HMPPS's own listeners do (custody-message.ts).
+ */
 export function looksLikeHmpps(payload: unknown): boolean {
   if (typeof payload !== 'object' || payload === null) return false;
-  const { eventType, additionalInformation } = payload as Record<string, unknown>;
-  // Gatehouse's own types have two parts (`prisoner.released`); HMPPS prefixes the publisher (`prison-offender-events.…`).
-  return (typeof eventType === 'string' && eventType.split('.').length >= 3) || additionalInformation !== undefined;
+  const { eventType, additionalInformation, personReference } = payload as Record<string, unknown>;
+  return (typeof eventType === 'string' && hmppsTypes.includes(eventType)) || additionalInformation !== undefined || personReference !== undefined;
 }

@@ -13,7 +13,7 @@ import { londonTime, type LocalDate } from './calendar';
 import { classifyRelease, type Classification, type ReleaseRules } from './classification';
 import { addressApprovedByKind, plannedByKind, releaseKindOf, type MovementKind, type ReleaseKind } from './movements';
 import { releaseScope, type Scope, type Whose } from './scope';
-import { mergeFacts, type Fact, type FactsFetch, type ReleaseFacts, type SourceOutcomes } from './release-facts';
+import { mergeFacts, type AccommodationTold, type Fact, type FactsFetch, type ReleaseFacts, type SourceOutcomes } from './release-facts';
 
 /** CLOSED: a scheduled release that will not happen because the person died, went to hospital or to immigration detention. */
 export type CaseStatus = 'SCHEDULED' | 'RELEASED' | 'CANCELLED' | 'RETURNED' | 'CLOSED';
@@ -97,7 +97,7 @@ export interface CustodyEnded {
 }
 
 /** What a person's cases are derived from. */
-export type CaseFact = CustodyEvent | CustodyEnded | FactsFetch;
+export type CaseFact = CustodyEvent | CustodyEnded | FactsFetch | AccommodationTold;
 
 export interface PersonReleases {
   prisonNumber: string;
@@ -137,11 +137,11 @@ const maxCasesKept = 20;
 const maxMovementsKept = 30;
 const maxStrayReceptionsKept = 5;
 
-export function applyCustodyEvent(before: PersonReleases | undefined, event: RecordableEvent | FactsFetch, ctx: LifecycleContext, also: readonly FactsFetch[] = []): Transition {
+export function applyCustodyEvent(before: PersonReleases | undefined, event: RecordableEvent | FactsFetch | AccommodationTold, ctx: LifecycleContext, also: readonly FactsFetch[] = []): Transition {
   const record: PersonReleases = before
     ? { ...structuredClone(before), facts: structuredClone(before.facts ?? []), movements: structuredClone(before.movements ?? []) }
     : { prisonNumber: event.person.prisonNumber, version: 0, cases: [], facts: [], movements: [] };
-  if (event.eventType !== 'release.facts' && event.movement) noteMovement(record, event);
+  if (event.eventType !== 'release.facts' && event.eventType !== 'accommodation.recorded' && event.movement) noteMovement(record, event);
   const fact = factOf(event);
   // A movement with no fact of its own can still tell where the person was before a release (court): derive again.
   if (!fact && record.facts!.length === 0) return { after: record, outcome: 'movement', retired: [] };
@@ -169,8 +169,8 @@ export function applyCustodyEvent(before: PersonReleases | undefined, event: Rec
 }
 
 /** The fact an event adds to the person's record: the custody event itself; a CLOSE movement as `custody.ended`; other movements none. */
-function factOf(event: RecordableEvent | FactsFetch): CaseFact | undefined {
-  if (event.eventType === 'release.facts') return event;
+function factOf(event: RecordableEvent | FactsFetch | AccommodationTold): CaseFact | undefined {
+  if (event.eventType === 'release.facts' || event.eventType === 'accommodation.recorded') return event;
   const { movement, ...rest } = event;
   if (rest.eventType !== 'prison.movement') return rest as CustodyEvent;
   if (movement?.action !== 'CLOSE') return undefined;
@@ -269,6 +269,11 @@ function episodesOf(facts: CaseFact[], windowDays: number): Episode[] {
         target = episodes.find((e) => e.facts.some((g) => g.eventId === f.forEventId));
         if (!target) continue;
         break;
+      case 'accommodation.recorded':
+        // To the release in progress, or to the one that happened and has not ended in a return.
+        target = inProgress ?? (current?.releasedAt && !current.returned ? current : undefined);
+        if (!target) continue;
+        break;
     }
     if (!target) episodes.push((target = { facts: [], returned: false }));
     target.facts.push(f);
@@ -316,6 +321,7 @@ function caseOf(episode: Episode, caseRef: string, alertKeys: string[], movement
   const firstRelease = facts.find((f) => f.eventType === 'prisoner.released' && (f.release.releasedAt ?? f.occurredAt) === releasedAt);
   const toldCrn = facts.map((f) => f.person.crn).filter((v) => v !== undefined).at(-1);
   const fetches = facts.filter((f): f is FactsFetch => f.eventType === 'release.facts');
+  const toldAccommodation = facts.filter((f): f is AccommodationTold => f.eventType === 'accommodation.recorded');
 
   // Each field is what the newest event that said anything about it said (HMPPS releases say nothing of them).
   const circumstances: Circumstances = { needs: [], cohorts: [] };
@@ -332,7 +338,8 @@ function caseOf(episode: Episode, caseRef: string, alertKeys: string[], movement
 
   // What HMPPS's APIs said, merged with what Gatehouse was told, fact by fact (the newer wins; release-facts.ts).
   const lastFetch = fetches.at(-1);
-  const merged = fetches.length > 0 ? fetches.reduce((held, f) => mergeFacts(held, f.facts), heldFacts(informing, toldCrn)) : undefined;
+  const told = toldAccommodation.reduce((held, f) => mergeFacts(held, { accommodation: { value: f.accommodation, source: f.source, at: f.occurredAt, how: f.how } }), heldFacts(informing, toldCrn));
+  const merged = fetches.length > 0 || toldAccommodation.length > 0 ? fetches.reduce((held, f) => mergeFacts(held, f.facts), told) : undefined;
   if (merged) {
     const destination = merged.destinationLocalAuthority?.value;
     if (destination !== undefined && destination !== 'UNKNOWN') circumstances.destinationLocalAuthority = destination;
@@ -352,7 +359,7 @@ function caseOf(episode: Episode, caseRef: string, alertKeys: string[], movement
   const planned = circumstances.declaredType
     ? circumstances.declaredType === 'planned'
     : !releasedAt || (plannedByKind(kind) ?? (fetchedType === 'planned' || plannedRelease(schedules, releasedAt, ctx.scheduleWindowDays)));
-  const prisonId = (firstRelease ?? facts.find((f) => f.eventType !== 'custody.ended') ?? facts.at(-1)!).prisonId;
+  const prisonId = (firstRelease ?? facts.find((f) => f.eventType !== 'custody.ended' && f.eventType !== 'accommodation.recorded') ?? facts.at(-1)!).prisonId;
   const scope = releaseScope(prisonId, circumstances.destinationLocalAuthority, ctx.scope);
   const classification = classifyRelease(
     {
@@ -385,6 +392,7 @@ function caseOf(episode: Episode, caseRef: string, alertKeys: string[], movement
     classification,
     alertKeys,
     events: facts.map((f) => ({ eventId: f.eventId, eventType: f.eventType, occurredAt: f.occurredAt })),
+    ...(merged && !lastFetch ? { facts: merged } : {}),
     ...(merged && lastFetch
       ? {
           facts: merged,

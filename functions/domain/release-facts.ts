@@ -364,3 +364,20 @@ const detailsMissingLead = 'Details could not be fetched from';
 export function isDetailsMissing(reason: string): boolean {
   return reason.startsWith(detailsMissingLead);
 }
+
+/**
+ * Accommodation an HMPPS event told Gatehouse (CAS3: a booking confirmed, a person arrived), kept on the person's
+ * record as a case fact: it belongs to the release in progress (or the one just happened) and is merged like any
+ * told fact, as of when it happened.
+ */
+export interface AccommodationTold {
+  eventId: string;
+  eventType: 'accommodation.recorded';
+  occurredAt: string;
+  /** CAS3 events name no prison. */
+  prisonId: string;
+  person: { prisonNumber: string; crn?: string };
+  accommodation: Accommodation;
+  source: FactSource;
+  how: string;
+}

@@ -43,6 +43,7 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
       metrics.addMetric('CustodyEventsRejected', MetricUnit.Count, 1);
       return;
     }
+    const movement = 'movement' in parsed.event ? parsed.event.movement : undefined;
     const result = await recordCustodyEvent(parsed.event, parsed.source, deps.record);
     if (parsed.source.startsWith('hmpps:')) await deps.heartbeats?.seen('hmpps-events', deps.record.clock().toISOString());
     logger.info('custody event recorded', {
@@ -52,15 +53,15 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
       outcome: result.outcome,
       transition: result.transition,
       caseRef: result.caseRef,
-      movement: parsed.event.movement?.reason,
-      movementKind: parsed.event.movement?.kind,
+      movement: movement?.reason,
+      movementKind: movement?.kind,
       late: result.late,
       facts: result.facts,
       alerts: result.alertIds.length,
     });
-    if (parsed.event.movement?.reviewNeeded && result.outcome === 'recorded') {
+    if (movement?.reviewNeeded && result.outcome === 'recorded') {
       // The code and the kind are NOMIS reference data, not personal data: they tell the operator what to look up.
-      logger.warn('HMPPS movement recorded for review', { eventId: result.eventId, reason: parsed.event.movement.reason, code: parsed.event.movement.code, kind: parsed.event.movement.kind });
+      logger.warn('HMPPS movement recorded for review', { eventId: result.eventId, reason: movement.reason, code: movement.code, kind: movement.kind });
       metrics.addMetric('MovementsForReview', MetricUnit.Count, 1);
     }
     metrics.addMetric(result.outcome === 'duplicate' ? 'CustodyEventsDuplicate' : 'CustodyEventsRecorded', MetricUnit.Count, 1);

@@ -24,7 +24,7 @@ import type { ReleaseRules } from '../domain/classification';
 import { applyCustodyEvent, type PersonReleases, type ReleaseCase, type Transition } from '../domain/release-case';
 import type { RoutingConfig } from '../domain/routing';
 import type { Scope } from '../domain/scope';
-import { defaultFactsWait, factsDueBy, factsFetchOf, type FactsFetch, type FactsWaitSettings, type FetchResultLike, type ReleaseCircumstances } from '../domain/release-facts';
+import { defaultFactsWait, factsDueBy, factsFetchOf, type AccommodationTold, type FactsFetch, type FactsWaitSettings, type FetchResultLike, type ReleaseCircumstances } from '../domain/release-facts';
 
 export interface LedgerEntry {
   eventId: string;
@@ -106,12 +106,12 @@ export interface RecordResult {
 
 const maxAttempts = 8;
 
-export async function recordCustodyEvent(event: RecordableEvent | FactsFetch, source: string, deps: RecordDependencies): Promise<RecordResult> {
+export async function recordCustodyEvent(event: RecordableEvent | FactsFetch | AccommodationTold, source: string, deps: RecordDependencies): Promise<RecordResult> {
   let fetched: FactsFetch | undefined;
   const ctx = { rules: deps.rules, scheduleWindowDays: deps.scheduleWindowDays, newCaseRef, scope: deps.scope };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const before = await deps.store.loadPerson(event.person.prisonNumber);
-    if (attempt === 1 && event.eventType !== 'release.facts') fetched = await factsFor(event, before, deps, ctx);
+    if (attempt === 1 && event.eventType !== 'release.facts' && event.eventType !== 'accommodation.recorded') fetched = await factsFor(event, before, deps, ctx);
     const now = deps.clock();
     const transition = applyCustodyEvent(before, event, ctx, fetched ? [fetched] : []);
     const late = tooLateToAlert(event.occurredAt, transition.caseAfter?.releasedAt, now, deps.routing);
@@ -124,7 +124,7 @@ export async function recordCustodyEvent(event: RecordableEvent | FactsFetch, so
     const digestEntry = transition.caseAfter && !waiting ? digestEntryFor(transition.caseAfter, deps.routing) : undefined;
     const counters = [
       ...difference(personContribution(before, transition.retired), personContribution(transition.after)),
-      ...(event.eventType === 'release.facts' ? [] : movementContribution(event, late)),
+      ...(event.eventType === 'release.facts' || event.eventType === 'accommodation.recorded' ? [] : movementContribution(event, late)),
       ...alertsRaised(alerts),
     ];
     const after: PersonReleases = { ...transition.after, version: (before?.version ?? 0) + 1 };
@@ -139,7 +139,7 @@ export async function recordCustodyEvent(event: RecordableEvent | FactsFetch, so
         prisonId: event.prisonId,
         outcome: transition.outcome,
         ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}),
-        ...(event.eventType !== 'release.facts' && event.movement
+        ...(event.eventType !== 'release.facts' && event.eventType !== 'accommodation.recorded' && event.movement
           ? {
               movement: event.movement.reason,
               movementKind: event.movement.kind,

@@ -2,6 +2,7 @@
  * HMPPS releases with their facts fetched from HMPPS's APIs (here the local stand-ins, local/stand-ins/hmpps):
  * what the case knows, where each fact came from, who is paged, and the bounded wait when a source is down.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readOutbox } from '../../functions/adapters/channels/local-outbox';
 import { hmpps, scheduled, snsWrapped } from '../support/custody-events';
@@ -76,6 +77,35 @@ describe('an HMPPS release of a person HMPPS knows, with the facts fetched', () 
     const later = (await getJson(`${gatehouse.url}/cases/E5678FG`)).body.current;
     expect(later.facts.accommodation).toMatchObject({ value: 'TEMPORARY', source: 'gatehouse-event', at: '2026-11-20T16:59:00Z' });
     expect(later.circumstances.accommodation).toBe('TEMPORARY');
+  });
+
+  it('records CAS3 accommodation from a person-arrived event (chosen by its SNS eventType) on the release, as of when it happened', async () => {
+    await gatehouse.custodyQueue.send([readFileSync('events/examples/hmpps/cas3-person-arrived.sns.json', 'utf8')]);
+    await gatehouse.settle();
+    const current = (await getJson(`${gatehouse.url}/cases/E5678FG`)).body.current;
+    // Newer than the Gatehouse event of 16:59 (TEMPORARY): the arrival at 18:30 wins.
+    expect(current.facts.accommodation).toMatchObject({ value: 'CAS3', source: 'cas3', at: '2026-11-20T18:30:00Z', how: 'CAS3: the person arrived at the premises' });
+    expect(current.circumstances.accommodation).toBe('CAS3');
+    expect(gatehouse.deadLetters.custody.messages).toEqual([]);
+  });
+
+  it('warns before a scheduled release with nowhere to stay, but not once CAS3 has confirmed a bed', async () => {
+    for (const pn of ['W1000AA', 'W2000BB']) await postJson(`${gatehouse.url}/custody-events`, scheduled(`facts-w-${pn}`, '2026-11-20T09:00:00Z', '2026-11-23', { destinationLocalAuthority: 'E06000005' }, pn));
+    const confirmed = JSON.parse(readFileSync('events/examples/hmpps/cas3-booking-confirmed.sns.json', 'utf8'));
+    const message = JSON.parse(confirmed.Message);
+    message.occurredAt = '2026-11-20T12:00:00Z';
+    message.personReference.identifiers = [{ type: 'CRN', value: 'X200001' }, { type: 'NOMS', value: 'W1000AA' }];
+    await gatehouse.custodyQueue.send([JSON.stringify({ ...confirmed, Message: JSON.stringify(message) })]);
+    await gatehouse.settle();
+    await gatehouse.sweep();
+    await gatehouse.settle();
+    const warnings = async (pn: string) => {
+      const ref = (await getJson(`${gatehouse.url}/cases/${pn}`)).body.current.caseRef as string;
+      return (await readOutbox(gatehouse.outboxFile)).filter((a) => a.template === 'warning' && a.text.includes(ref));
+    };
+    expect((await getJson(`${gatehouse.url}/cases/W1000AA`)).body.current).toMatchObject({ status: 'SCHEDULED', circumstances: { accommodation: 'CAS3' }, facts: { accommodation: { source: 'cas3' } } });
+    expect(await warnings('W1000AA')).toEqual([]);
+    expect((await warnings('W2000BB')).length).toBeGreaterThan(0);
   });
 
   it('records a person HMPPS does not know as not found, once, with no retries, as before', async () => {
