@@ -6,6 +6,7 @@
 import { custodyEventV1, type CustodyEvent } from './custody-event';
 import { hmppsDomainEvent, hmppsEventTypes, hmppsTypes, looksLikeHmpps } from './hmpps/domain-event';
 import { fromCas3 } from './hmpps/cas3';
+import { fromReleaseDatesChanged, type ReleaseDatesChanged } from './hmpps/release-dates';
 import type { AccommodationTold } from '../functions/domain/release-facts';
 import { fromHmpps } from './hmpps/to-custody-event';
 import { fieldErrors, type FieldError } from './validation';
@@ -42,7 +43,7 @@ export interface MovementOnly {
 export type RecordableEvent = (CustodyEvent | MovementOnly) & { movement?: Movement };
 
 export type ParsedMessage =
-  | { ok: true; event: RecordableEvent | AccommodationTold; source: string }
+  | { ok: true; event: RecordableEvent | AccommodationTold | ReleaseDatesChanged; source: string }
   | { ok: false; errors: FieldError[] };
 
 /** `idKey`: the deployment's identifier key, which derives the ids of HMPPS events (they carry none). */
@@ -76,6 +77,7 @@ export function parseCustodyPayload(json: unknown, idKey: string): ParsedMessage
     }
     const source = `hmpps:${parsed.data.eventType}${via}`;
     const data = parsed.data;
+    if (data.eventType === hmppsEventTypes.releaseDatesChanged) return { ok: true, event: fromReleaseDatesChanged(data, idKey), source };
     if (data.eventType === hmppsEventTypes.cas3BookingConfirmed || data.eventType === hmppsEventTypes.cas3PersonArrived) return { ok: true, event: fromCas3(data, idKey), source };
     return { ok: true, event: fromHmpps(data, idKey), source };
   }

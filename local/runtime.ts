@@ -13,7 +13,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 import { alertStreamFilter, partnerDropsBucket, recordsTable } from '../functions/commons/resources';
 import { dynamoDocuments } from '../functions/commons/clients';
-import { custodyEventsHandler, recordDependencies } from '../functions/handlers/custody-events';
+import { custodyEventsHandler, recordDependencies, releaseDatesDependency } from '../functions/handlers/custody-events';
 import { channelsFor, dispatchHandler, notifyTimeoutMs } from '../functions/handlers/dispatch';
 import type { DispatchDependencies } from '../functions/use-cases/dispatch-alert';
 import { dynamoNoticeOutbox } from '../functions/adapters/dynamodb/notice-outbox';
@@ -152,7 +152,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     const outbox = new EventEmitter();
     let poller: StreamPoller | undefined;
     const heartbeats = dynamoHeartbeats(dynamoDocuments(), config.recordsTable);
-    const custody = custodyEventsHandler({ record: recordDependencies(config, identifierKey, process.env, clock), rejected: deadLetters.custody, heartbeats });
+    const custody = custodyEventsHandler({ record: recordDependencies(config, identifierKey, process.env, clock), rejected: deadLetters.custody, heartbeats, ...releaseDatesDependency(process.env) });
     const custodyQueue = new LocalQueue({
       name: 'custody-events',
       handler: async (event) => {

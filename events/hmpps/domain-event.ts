@@ -23,6 +23,8 @@ export const hmppsEventTypes = {
   /** hmpps-approved-premises-api (CAS3, Transitional Accommodation): a bed booked and confirmed; a person arrived. */
   cas3BookingConfirmed: 'accommodation.cas3.booking.confirmed',
   cas3PersonArrived: 'accommodation.cas3.person.arrived',
+  /** calculate-release-dates-api: a prisoner's release dates were calculated again (the event carries no dates). */
+  releaseDatesChanged: 'calculate-release-dates.prisoner.changed',
 } as const;
 
 /** Every HMPPS type Gatehouse subscribes to (the SNS filter policy lists exactly these). */
@@ -89,7 +91,15 @@ const cas3Envelope = {
 export const hmppsCas3BookingConfirmed = z.looseObject({ ...cas3Envelope, eventType: z.literal(hmppsEventTypes.cas3BookingConfirmed) });
 export const hmppsCas3PersonArrived = z.looseObject({ ...cas3Envelope, eventType: z.literal(hmppsEventTypes.cas3PersonArrived) });
 
+/** calculate-release-dates-api `publishReleaseDateChange`: `additionalInformation` {prisonerId, bookingId}. */
+export const hmppsReleaseDatesChanged = z.looseObject({
+  ...envelope,
+  eventType: z.literal(hmppsEventTypes.releaseDatesChanged),
+  additionalInformation: z.looseObject({ prisonerId: prisonNumber, bookingId: z.number().int().optional() }),
+});
+
 export const hmppsDomainEvent = z.discriminatedUnion('eventType', [
+  hmppsReleaseDatesChanged,
   hmppsPrisonerReleased,
   hmppsPrisonerReceived,
   hmppsPrisonerReleasedUnconfirmed,

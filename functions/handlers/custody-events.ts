@@ -24,12 +24,16 @@ import { sharedReleaseFactsSources } from '../adapters/hmpps/release-facts-sourc
 import { factsWaitFromEnvironment } from '../adapters/hmpps/config';
 import { postcodeAreas } from '../commons/postcode-areas';
 import { fetchReleaseFacts } from '../use-cases/fetch-release-facts';
+import { rereadReleaseDates } from '../use-cases/reread-release-dates';
+import type { PrisonerSearchPort } from '../use-cases/release-facts-ports';
 
 export interface CustodyEventsDependencies {
   record: RecordDependencies;
   rejected: RejectedMessages;
   /** Records that HMPPS events arrive (domain/heartbeats.ts); the sweeper notices when they stop. */
   heartbeats?: HeartbeatStore;
+  /** Prisoner Search, to re-read release dates when calculate-release-dates says they changed. */
+  releaseDates?: PrisonerSearchPort;
 }
 
 export function custodyEventsHandler(deps: CustodyEventsDependencies) {
@@ -41,6 +45,18 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
       logger.warn('custody message rejected', { messageId: message.messageId, reason: describe(parsed.errors) });
       await deps.rejected.keep({ messageId: message.messageId, body: message.body, errors: parsed.errors });
       metrics.addMetric('CustodyEventsRejected', MetricUnit.Count, 1);
+      return;
+    }
+    if (parsed.event.eventType === 'release.dates-changed') {
+      // The event says only that the dates changed: they are re-read from Prisoner Search (when fetching is on).
+      if (!deps.releaseDates) {
+        logger.warn('release dates changed, but HMPPS fetching is off (HMPPS_AUTH_URL unset): not re-read', { eventId: parsed.event.eventId });
+        metrics.addMetric('ReleaseDatesNotReread', MetricUnit.Count, 1);
+        return;
+      }
+      const reread = await rereadReleaseDates(parsed.event, parsed.source, { ...deps.record, prisonerSearch: deps.releaseDates });
+      await deps.heartbeats?.seen('hmpps-events', deps.record.clock().toISOString());
+      logger.info('release dates re-read', { eventId: parsed.event.eventId, outcome: reread.outcome, ...('caseRef' in reread ? { caseRef: reread.caseRef } : {}) });
       return;
     }
     const movement = 'movement' in parsed.event ? parsed.event.movement : undefined;
@@ -91,6 +107,11 @@ export function recordDependencies(config: RuntimeConfig, idKey: string, env: No
   };
 }
 
+export function releaseDatesDependency(env: NodeJS.ProcessEnv): Pick<CustodyEventsDependencies, 'releaseDates'> {
+  const sources = sharedReleaseFactsSources(env);
+  return sources ? { releaseDates: sources.prisonerSearch } : {};
+}
+
 /** With HMPPS_AUTH_URL set, HMPPS releases have their facts fetched (one token and breakers per container). */
 export function releaseFactsDependencies(env: NodeJS.ProcessEnv, clock: () => Date): Pick<RecordDependencies, 'releaseFacts' | 'factsWait'> {
   const sources = sharedReleaseFactsSources(env);
@@ -109,6 +130,7 @@ export async function dependenciesFromEnvironment(): Promise<CustodyEventsDepend
     record: recordDependencies(config, await identifierKey(process.env, secretsClient)),
     rejected: deadLetterQueue(sqsClient(), config.custodyDeadLetterQueueUrl, 'custody-events'),
     heartbeats: dynamoHeartbeats(dynamoDocuments(), config.recordsTable),
+    ...releaseDatesDependency(process.env),
   };
 }
 

@@ -187,4 +187,25 @@ describe('the bounded wait for facts HMPPS could not give (the sweeper asks agai
     expect((await sweep()).factsRechecked).toBe(0);
     expect((await pages(waiting.caseRef)).filter((p) => p.notice === 'page.000')).toHaveLength(2);
   });
+
+  it('follows a moved release date: calculate-release-dates says the dates changed, Prisoner Search says to what, and the warning follows', async () => {
+    // Scheduled for Wednesday 25th: beyond the two working days, so no warning yet.
+    await postJson(`${gatehouse.url}/custody-events`, scheduled('crd-s1', '2026-11-18T09:00:00Z', '2026-11-25', { destinationLocalAuthority: 'E06000005' }, 'C3456DE'));
+    await gatehouse.settle();
+    await sweep();
+    const ref = (await getJson(`${gatehouse.url}/cases/C3456DE`)).body.current.caseRef as string;
+    const warnings = async () => (await readOutbox(gatehouse.outboxFile)).filter((a) => a.template === 'warning' && a.text.includes(ref));
+    expect(await warnings()).toEqual([]);
+
+    // The stand-in holds a confirmed date of Thursday 19th: the change is a reschedule, received twice, recorded once.
+    const body = readFileSync('events/examples/hmpps/release-dates-changed.sns.json', 'utf8');
+    await gatehouse.custodyQueue.send([body, body]);
+    await gatehouse.settle();
+    const current = (await getJson(`${gatehouse.url}/cases/C3456DE`)).body.current;
+    expect(current).toMatchObject({ status: 'SCHEDULED', scheduledFor: '2026-11-19', caseRef: ref });
+    expect(current.events.filter((e: { eventType: string }) => e.eventType === 'release.rescheduled')).toHaveLength(1);
+    await sweep();
+    expect(await warnings()).toHaveLength(1);
+    expect(gatehouse.deadLetters.custody.messages).toEqual([]);
+  });
 });

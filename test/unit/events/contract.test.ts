@@ -84,6 +84,11 @@ describe('HMPPS examples, bare and SNS-wrapped', () => {
     if (parsed.ok) expect(parsed.event.eventId).toMatch(/^hmpps-[0-9a-f]{32}$/);
   });
 
+  it('reads hmpps/release-dates-changed.sns.json as a request to re-read the release dates of the prisoner it names', () => {
+    const parsed = parseCustodyMessage(example('hmpps/release-dates-changed.sns.json'), testIdentifierKey);
+    expect(parsed).toMatchObject({ ok: true, source: 'hmpps:calculate-release-dates.prisoner.changed via sns', event: { eventType: 'release.dates-changed', person: { prisonNumber: 'C3456DE' }, occurredAt: '2026-11-18T16:30:00Z' } });
+  });
+
   it('refuses a CAS3 event with no NOMS identifier, saying why', () => {
     expect(parseCustodyMessage(example('hmpps/cas3-booking-confirmed-no-noms.sns.json'), testIdentifierKey)).toMatchObject({
       ok: false,
@@ -103,7 +108,7 @@ describe('HMPPS examples, bare and SNS-wrapped', () => {
   });
 
   it('covers every HMPPS example in a test of its meaning', () => {
-    const named = [...mappedExamples, ...movementExamples, ['cas3-booking-confirmed.sns.json'], ['cas3-person-arrived.sns.json'], ['cas3-booking-confirmed-no-noms.sns.json']].map(([name]) => name);
+    const named = [...mappedExamples, ...movementExamples, ['cas3-booking-confirmed.sns.json'], ['cas3-person-arrived.sns.json'], ['cas3-booking-confirmed-no-noms.sns.json'], ['release-dates-changed.sns.json']].map(([name]) => name);
     expect(readdirSync(join(eventsDir, 'examples', 'hmpps')).sort()).toEqual([...named].sort());
   });
 
