@@ -231,6 +231,7 @@ interface Episode {
 function episodesOf(facts: CaseFact[], windowDays: number): Episode[] {
   const episodes: Episode[] = [];
   const near = (a: LocalDate | undefined, b: LocalDate | undefined) => a !== undefined && b !== undefined && Math.abs(daysBetween(a, b)) <= windowDays;
+  const fetched: FactsFetch[] = [];
   for (const f of facts) {
     const current = episodes.at(-1);
     const inProgress = current && !current.releasedAt && !current.closed ? current : undefined;
@@ -265,10 +266,10 @@ function episodesOf(facts: CaseFact[], windowDays: number): Episode[] {
         inProgress.closed = f;
         break;
       case 'release.facts':
-        // Fetched facts belong to the release they were fetched for, and to nothing else.
-        target = episodes.find((e) => e.facts.some((g) => g.eventId === f.forEventId));
-        if (!target) continue;
-        break;
+        // Fetched facts belong to the release they were fetched for, and to nothing else: attached below, once
+        // every release is placed (a fetch can carry the very instant of its release).
+        fetched.push(f);
+        continue;
       case 'accommodation.recorded':
         // To the release in progress, or to the one that happened and has not ended in a return.
         target = inProgress ?? (current?.releasedAt && !current.returned ? current : undefined);
@@ -278,6 +279,7 @@ function episodesOf(facts: CaseFact[], windowDays: number): Episode[] {
     if (!target) episodes.push((target = { facts: [], returned: false }));
     target.facts.push(f);
   }
+  for (const f of fetched) episodes.find((e) => e.facts.some((g) => g.eventId === f.forEventId))?.facts.push(f);
   return episodes;
 }
 
