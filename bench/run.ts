@@ -11,6 +11,7 @@ import { startGatehouse } from '../local/runtime';
 import { alertBenchmarks, benchClock } from './alerts';
 import { bundleBenchmarks } from './bundles';
 import { ingestBenchmarks } from './ingest';
+import { hmppsFactsBenchmarks } from './hmpps-facts';
 import type { Figure } from './figures';
 
 const quick = process.argv.includes('--quick');
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
     await gatehouse.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  progress(`hmpps: ${sizes.singles} fetches of release facts from the stand-ins beside their bare round trips; tokens per container`);
+  Object.assign(figures, await hmppsFactsBenchmarks({ events: sizes.singles }));
   progress('ingest: a partner file, the batch-write ceiling, peak RSS');
   Object.assign(figures, await ingestBenchmarks({ quick, onProgress: progress }));
 

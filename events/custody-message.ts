@@ -3,8 +3,11 @@
  * Gatehouse records: a Gatehouse custody event v1 or an HMPPS domain event, each bare or wrapped in an SNS
  * notification (as SNS delivers to SQS).
  */
-import { custodyEventV1 } from './custody-event';
-import { hmppsDomainEvent, looksLikeHmpps } from './hmpps/domain-event';
+import { custodyEventV1, type CustodyEvent } from './custody-event';
+import { hmppsDomainEvent, hmppsEventTypes, hmppsTypes, looksLikeHmpps } from './hmpps/domain-event';
+import { fromCas3 } from './hmpps/cas3';
+import { fromReleaseDatesChanged, type ReleaseDatesChanged } from './hmpps/release-dates';
+import type { AccommodationTold } from '../functions/domain/release-facts';
 import { fromHmpps } from './hmpps/to-custody-event';
 import { fieldErrors, type FieldError } from './validation';
 import type { RecordableEvent } from './recordable-event';
@@ -12,7 +15,7 @@ import type { RecordableEvent } from './recordable-event';
 export type { Movement, MovementOnly, RecordableEvent } from './recordable-event';
 
 export type ParsedMessage =
-  | { ok: true; event: RecordableEvent; source: string }
+  | { ok: true; event: RecordableEvent | AccommodationTold | ReleaseDatesChanged; source: string }
   | { ok: false; errors: FieldError[] };
 
 /** `idKey`: the deployment's identifier key, which derives the ids of HMPPS events (they carry none). */
@@ -33,23 +36,37 @@ export function parseCustodyPayload(json: unknown, idKey: string): ParsedMessage
   const prefix = unwrapped.via ? 'Message.' : '';
 
   if (!isObject(unwrapped.payload)) return { ok: false, errors: [{ path: unwrapped.via ? 'Message' : '', expected: 'a JSON object (a custody event or an HMPPS domain event)' }] };
-  if (looksLikeHmpps(unwrapped.payload)) {
+  // Through SNS, the `eventType` message attribute says what the message is (HMPPS's listeners read it too).
+  const attribute = unwrapped.eventType;
+  if (attribute !== undefined && !hmppsTypes.includes(attribute)) {
+    return { ok: false, errors: [{ path: 'MessageAttributes.eventType', expected: `one of the HMPPS event types Gatehouse subscribes to (${hmppsTypes.join(', ')}); got ${attribute}` }] };
+  }
+  if (attribute !== undefined || looksLikeHmpps(unwrapped.payload)) {
     const parsed = hmppsDomainEvent.safeParse(unwrapped.payload);
     if (!parsed.success) return { ok: false, errors: prefixed(fieldErrors(parsed.error), prefix) };
-    return { ok: true, event: fromHmpps(parsed.data, idKey), source: `hmpps:${parsed.data.eventType}${via}` };
+    if (attribute !== undefined && parsed.data.eventType !== attribute) {
+      return { ok: false, errors: [{ path: `${prefix}eventType`, expected: `the event type the SNS attribute names (${attribute}); the message says ${parsed.data.eventType}` }] };
+    }
+    const source = `hmpps:${parsed.data.eventType}${via}`;
+    const data = parsed.data;
+    if (data.eventType === hmppsEventTypes.releaseDatesChanged) return { ok: true, event: fromReleaseDatesChanged(data, idKey), source };
+    if (data.eventType === hmppsEventTypes.cas3BookingConfirmed || data.eventType === hmppsEventTypes.cas3PersonArrived) return { ok: true, event: fromCas3(data, idKey), source };
+    return { ok: true, event: fromHmpps(data, idKey), source };
   }
   const parsed = custodyEventV1.safeParse(unwrapped.payload);
   if (!parsed.success) return { ok: false, errors: prefixed(fieldErrors(parsed.error), prefix) };
   return { ok: true, event: parsed.data, source: `gatehouse.v1${via}` };
 }
 
-type Unwrapped = { ok: true; payload: unknown; via?: string } | { ok: false; errors: FieldError[] };
+type Unwrapped = { ok: true; payload: unknown; via?: string; eventType?: string } | { ok: false; errors: FieldError[] };
 
 function unwrapSns(json: unknown): Unwrapped {
   if (!isObject(json) || json.Type !== 'Notification') return { ok: true, payload: json };
   if (typeof json.Message !== 'string') return { ok: false, errors: [{ path: 'Message', expected: 'the SNS notification to carry the event as a JSON string' }] };
   try {
-    return { ok: true, payload: JSON.parse(json.Message), via: 'sns' };
+    const attributes = isObject(json.MessageAttributes) ? json.MessageAttributes : {};
+    const eventType = isObject(attributes.eventType) && typeof attributes.eventType.Value === 'string' ? attributes.eventType.Value : undefined;
+    return { ok: true, payload: JSON.parse(json.Message), via: 'sns', ...(eventType !== undefined ? { eventType } : {}) };
   } catch {
     return { ok: false, errors: [{ path: 'Message', expected: 'the SNS Message to be valid JSON' }] };
   }

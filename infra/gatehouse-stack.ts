@@ -12,6 +12,8 @@ import { Api } from './constructs/api';
 import { CustodyEvents } from './constructs/custody-events';
 import { Dashboard } from './constructs/dashboard';
 import { DataStores } from './constructs/data-stores';
+import { HmppsApis } from './constructs/hmpps-apis';
+import { scopeEnvironment } from './config/stages';
 import { Observability } from './constructs/observability';
 import { PartnerDrops } from './constructs/partner-drops';
 import { secretArnVariable, secretNames } from '../functions/commons/env-names';
@@ -30,6 +32,8 @@ export class GatehouseStack extends Stack {
   readonly dashboard: Dashboard;
   readonly alerting: Alerting;
   readonly observability: Observability;
+  /** HMPPS's APIs: the facts an HMPPS release does not carry, fetched by custody-events and re-asked by the sweeper. */
+  readonly hmpps: HmppsApis;
   readonly identifierKey: Secret;
   /** The alert routing (staff contacts): a secret read by the four functions that raise or send alerts, never by api. */
   readonly routing: Secret;
@@ -101,6 +105,14 @@ export class GatehouseStack extends Stack {
       fn.addEnvironment(secretArnVariable(secretNames.identifierKey), this.identifierKey.secretArn);
       fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [this.identifierKey.secretArn] }));
     }
+    // HMPPS's APIs. The postcode lookup is checked here: production refuses the repository's sample unless the
+    // context says the sample is accepted (the infra tests do, as they pass the example routing; see the README).
+    const allowSample = !config.protectData || [true, 'true'].includes(this.node.tryGetContext('allowSamplePostcodeAreas') as boolean | string);
+    this.hmpps = new HmppsApis(this, 'HmppsApis', { config, key: this.key, allowSamplePostcodeAreas: allowSample });
+    this.hmpps.connect(this.custodyEvents.handler);
+    this.hmpps.connect(this.alerting.sweeper);
+    // The sweeper records the facts it fetches again through the record use case: it needs what custody-events knows.
+    for (const [name, value] of Object.entries({ LATE_DAY_FROM: config.lateDayFrom, RETENTION_DAYS: String(config.retentionDays), ...scopeEnvironment(config) })) this.alerting.sweeper.addEnvironment(name, value);
     // Last: it watches every queue and function built above.
     this.observability = new Observability(this, 'Observability', { config, key: this.key });
   }

@@ -52,6 +52,7 @@ export function acknowledgements(stack: GatehouseStack): [IConstruct, NagAcknowl
   ack(stack.alerting.notifyApiKey, 'AwsSolutions-SMG4', 'The GOV.UK Notify API key is issued and revoked in Notify by an operator, then pasted here; Secrets Manager cannot rotate it.');
   ack(stack.alerting.notifyCallbackToken, 'AwsSolutions-SMG4', 'The token is registered in GOV.UK Notify by an operator; rotating it means registering the new one in Notify at the same time (docs/operations.md), which Secrets Manager cannot do.');
   ack(stack.alerting.webhookSigningKeys, 'AwsSolutions-SMG4', 'Each key is shared with one webhook receiver, which must install the new key at the same time; rotation is agreed with the receiver (docs/operations.md).');
+  ack(stack.hmpps.secret, 'AwsSolutions-SMG4', 'The HMPPS Auth client id and secret are issued and rotated by HMPPS (a request to the HMPPS Auth team), then put here by an operator; Secrets Manager cannot rotate them at HMPPS.');
   ack(stack.alerting.scheduleDeadLetterQueue, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue of the sweeper\'s EventBridge Scheduler target; a dead-letter queue needs none of its own.');
   const schedulerPolicy = stack.node.findAll().find((c) => c.node.id === 'DefaultPolicy' && c.node.scope?.node.id.startsWith('SchedulerRoleForTarget'))!;
   const sweeperId = stack.getLogicalId(stack.alerting.sweeper.node.defaultChild as CfnElement);

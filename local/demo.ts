@@ -139,12 +139,65 @@ export const demoSteps: DemoStepDefinition[] = [
     },
   },
   {
+    name: 'hmpps release with facts fetched',
+    async run(ctx) {
+      const at = new Date(ctx.clock().getTime() + 5 * 60_000);
+      ctx.at(at, 'HMPPS reports a bare release of E5678FG (no date, destination or accommodation in the event); Gatehouse asks HMPPS\'s APIs (the stand-ins)');
+      await ctx.post('/custody-events', hmppsRelease('E5678FG', at, 'CR'));
+      await ctx.gatehouse.settle();
+      printFacts(ctx, (await ctx.get('/cases/E5678FG')).current);
+      const messages = await ctx.newMessages();
+      ctx.printMessages(messages);
+      if (!messages.some((m) => m.template === 'critical' && m.text.includes('to Darlington'))) throw new Error("the bare HMPPS release did not page Darlington's on-call worker");
+    },
+  },
+  {
+    name: 'hmpps prisoner search down',
+    async run(ctx) {
+      const hmpps = ctx.gatehouse.hmpps!;
+      hmpps.setMode('prisoner-search', 'failing');
+      try {
+        const at = new Date(ctx.clock().getTime() + 5 * 60_000);
+        ctx.at(at, 'Prisoner Search is down (stand-in switched to failing); HMPPS reports a bare release of H7890HJ');
+        await ctx.post('/custody-events', hmppsRelease('H7890HJ', at, 'CR'));
+        await ctx.gatehouse.settle();
+        const waiting = (await ctx.get('/cases/H7890HJ')).current;
+        ctx.print(`  ${waiting.caseRef}  waiting for its facts until ${storyTime(waiting.factsDueBy)} (late on a Friday: a short wait); Prisoner Search: ${waiting.factSources.prisonerSearch.outcome} (${waiting.factSources.prisonerSearch.cause})`);
+        const early = (await ctx.newMessages()).filter((m) => m.text.includes(waiting.caseRef));
+        ctx.print(`  paged so far: ${early.length}`);
+        if (early.length > 0) throw new Error('a release waiting for its facts paged someone');
+        ctx.at(waiting.factsDueBy, 'The wait is over: the minute sweep asks again, then alerts on what is known');
+        const swept = await ctx.sweep();
+        const after = (await ctx.get('/cases/H7890HJ')).current;
+        ctx.print(`  sweep: facts re-checked ${swept.factsRechecked ?? 0}, alerts ${swept.factsAlerts ?? 0}; could not be fetched: ${(after.factsMissing ?? []).join(', ')}`);
+        const pages = (await ctx.newMessages()).filter((m) => m.text.includes(waiting.caseRef));
+        ctx.printMessages(pages);
+        if (!pages.some((m) => m.template === 'critical' && m.text.includes('Details could not be fetched from Prisoner Search'))) throw new Error('the page after the wait did not say details were unavailable');
+      } finally {
+        hmpps.setMode('prisoner-search', 'normal');
+      }
+    },
+  },
+  {
     name: 'mistake',
     async run(ctx) {
       ctx.at(demoMistake.event.occurredAt, demoMistake.say);
       const response = await ctx.post('/custody-events', demoMistake.event);
       ctx.print(`  → HTTP ${response.status}: ${response.body.error}`);
       for (const e of response.body.invalid[0].errors) ctx.print(`    ${e.path}: expected ${e.expected}`);
+    },
+  },
+  {
+    name: 'hmpps hdc release',
+    async run(ctx) {
+      const at = londonInstant('2026-11-23', '08:30');
+      ctx.at(at, 'Monday morning: HMPPS reports a home detention curfew release of F6789GH (movement code HD); Prisoner Search and Delius give the approved curfew address');
+      await ctx.post('/custody-events', hmppsRelease('F6789GH', at, 'HD'));
+      await ctx.gatehouse.settle();
+      printFacts(ctx, (await ctx.get('/cases/F6789GH')).current);
+      const pages = (await ctx.newMessages()).filter((m) => m.template === 'critical');
+      ctx.print(`  on-call pages: ${pages.length}`);
+      if (pages.length > 0) throw new Error('the HDC release with a curfew address paged someone');
     },
   },
   {
@@ -171,6 +224,30 @@ export const demoSteps: DemoStepDefinition[] = [
   { name: 'alerts and messages', run: showAlertsAndMessages },
   { name: 'figures', run: showFigures },
 ];
+
+/** A bare HMPPS prisoner.released from HMP Durham, as the domain events topic carries it. */
+function hmppsRelease(prisonNumber: string, at: Date, code: string): Record<string, unknown> {
+  const occurredAt = at.toISOString();
+  return {
+    version: 1,
+    eventType: 'prison-offender-events.prisoner.released',
+    description: 'A prisoner has been released from prison',
+    occurredAt,
+    publishedAt: occurredAt,
+    personReference: { identifiers: [{ type: 'NOMS', value: prisonNumber }] },
+    additionalInformation: { nomsNumber: prisonNumber, prisonId: 'DMI', reason: 'RELEASED', nomisMovementReasonCode: code, currentLocation: 'OUTSIDE_PRISON', currentPrisonStatus: 'NOT_UNDER_PRISON_CARE' },
+  };
+}
+
+/** The case's facts as Gatehouse shows them: each value with where it came from and how. */
+function printFacts(ctx: DemoContext, c: { caseRef: string; status: string; classification: { urgency: string; reasons: string[] }; facts?: Record<string, { value: unknown; source: string; how?: string }> }): void {
+  ctx.print(`  ${c.caseRef}  ${c.status.padEnd(9)} ${c.classification.urgency.padEnd(8)} ${c.classification.reasons.join('; ') || 'no concerns'}`);
+  for (const [name, fact] of Object.entries(c.facts ?? {})) {
+    if (name === 'crn') continue; // a case worker sees it in the API; the demo's output does not need it
+    const value = typeof fact.value === 'object' && fact.value !== null && 'type' in fact.value ? (fact.value as { type: string }).type : JSON.stringify(fact.value);
+    ctx.print(`    ${name}: ${value} (from ${fact.source}${fact.how ? `: ${fact.how}` : ''})`);
+  }
+}
 
 /** One scenario step (demo-scenario.ts): the events at their moment, and the cases they left. */
 function weekStep(step: ScenarioStep): DemoStepDefinition {

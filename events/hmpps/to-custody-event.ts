@@ -13,7 +13,9 @@ import type { RecordableEvent } from '../recordable-event';
 import { movementFor } from '../../functions/domain/movements';
 import { dischargeReasons, hmppsEventTypes, type HmppsDomainEvent } from './domain-event';
 
-export function fromHmpps(event: HmppsDomainEvent, idKey: string): RecordableEvent {
+type PrisonEvent = Extract<HmppsDomainEvent, { additionalInformation: { nomsNumber: string } }>;
+
+export function fromHmpps(event: PrisonEvent, idKey: string): RecordableEvent {
   const { nomsNumber, prisonId } = event.additionalInformation;
   const common = {
     eventId: hmppsEventId(event.eventType, nomsNumber, event.occurredAt, idKey),

@@ -11,12 +11,17 @@ import { identifierKey, routingFromSecret } from '../adapters/secrets';
 import { englandAndWales } from '../domain/calendar';
 import type { RecordDependencies } from '../use-cases/record-custody-event';
 import type { CustodyEventsDependencies } from '../handlers/custody-events';
+import { sharedReleaseFactsSources } from '../adapters/hmpps/release-facts-sources';
+import { factsWaitFromEnvironment } from '../adapters/hmpps/config';
+import { postcodeAreas } from '../adapters/postcode-areas';
+import { fetchReleaseFacts } from '../use-cases/fetch-release-facts';
 import { wallClock, type Host } from './host';
 
 /** Recording a custody event; partner-drop records the events its files carry with the same. */
 export function recordDependencies(env: Environment, idKey: string, clock: () => Date = wallClock): RecordDependencies {
   const config = runtimeConfig(env);
   return {
+    ...releaseFactsDependencies(env, clock),
     store: dynamoReleaseStore(awsClients(env).dynamoDocuments, { records: config.recordsTable, aggregates: config.aggregatesTable }),
     rules: { calendar: englandAndWales, lateDayFrom: config.lateDayFrom },
     routing: routingFromEnvironment(env),
@@ -28,6 +33,22 @@ export function recordDependencies(env: Environment, idKey: string, clock: () =>
   };
 }
 
+/** With HMPPS_AUTH_URL set, HMPPS releases have their facts fetched (one token and breakers per container). */
+export function releaseFactsDependencies(env: Environment, clock: () => Date): Pick<RecordDependencies, 'releaseFacts' | 'factsWait'> {
+  const sources = sharedReleaseFactsSources(env);
+  if (!sources) return {};
+  return {
+    releaseFacts: (prisonNumber, circumstances) => fetchReleaseFacts(prisonNumber, circumstances, { sources, areas: postcodeAreas(), clock }),
+    factsWait: factsWaitFromEnvironment(env),
+  };
+}
+
+/** calculate-release-dates.prisoner.changed carries no dates: they are read again from Prisoner Search. */
+export function releaseDatesDependency(env: Environment): Pick<CustodyEventsDependencies, 'releaseDates'> {
+  const sources = sharedReleaseFactsSources(env);
+  return sources ? { releaseDates: sources.prisonerSearch } : {};
+}
+
 export async function composeCustodyEvents(given: Environment, host: Host = {}): Promise<CustodyEventsDependencies> {
   const clients = awsClients(given);
   const env = await routingFromSecret(given, () => clients.secrets);
@@ -37,6 +58,7 @@ export async function composeCustodyEvents(given: Environment, host: Host = {}):
     record: recordDependencies(env, await identifierKey(env, () => clients.secrets), host.clock),
     rejected,
     heartbeats: dynamoHeartbeats(clients.dynamoDocuments, config.recordsTable),
+    ...releaseDatesDependency(env),
   };
 
   function dlq(env: Environment) {

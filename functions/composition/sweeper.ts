@@ -7,7 +7,9 @@ import { routingFromEnvironment, runtimeConfig } from '../adapters/config';
 import { envNames } from '../commons/env-names';
 import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
 import { dynamoHeartbeats } from '../adapters/dynamodb/heartbeats';
-import { dynamoDigestReader, dynamoScheduleReader } from '../adapters/dynamodb/sweep-sources';
+import { dynamoDigestReader, dynamoFactsDue, dynamoScheduleReader } from '../adapters/dynamodb/sweep-sources';
+import { recheckReleaseFacts } from '../use-cases/recheck-release-facts';
+import { recordDependencies } from './custody-events';
 import { identifierKey, routingFromSecret } from '../adapters/secrets';
 import { englandAndWales } from '../domain/calendar';
 import { defaultExpectations, feedExpectationSchema, type FeedExpectation } from '../domain/heartbeats';
@@ -27,7 +29,11 @@ export interface SweeperHost extends Host {
 export function sweepDependencies(env: Environment, idKey: string, clock: () => Date = wallClock): SweepDependencies {
   const config = runtimeConfig(env);
   const client = awsClients(env).dynamoDocuments;
+  // With HMPPS_AUTH_URL set, releases waiting for HMPPS's facts are asked for again (the same port as custody-events).
+  const record = recordDependencies(env, idKey, clock);
+  const releaseFacts = record.releaseFacts;
   return {
+    ...(releaseFacts ? { facts: { due: dynamoFactsDue(client, config.recordsTable).due, recheck: (pn: string) => recheckReleaseFacts(pn, { ...record, releaseFacts }) } } : {}),
     alerts: dynamoAlertStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }, config.retentionDays),
     schedules: dynamoScheduleReader(client, config.recordsTable),
     digests: dynamoDigestReader(client, config.recordsTable),

@@ -7,6 +7,7 @@
  * Notify, Gatehouse sends the fields), and the same text rendered here for the local outbox and webhooks.
  * The fields are built from an explicit list, never by copying the alert, so nothing personal slips in.
  */
+import { isDetailsMissing } from './release-facts';
 import type { Alert, NoticePurpose } from './alerts';
 import { londonTime, weekdayName, type LocalDate } from './calendar';
 import { localAuthorityName, prisonName } from './places';
@@ -77,7 +78,7 @@ export function messageFor(alert: Alert, purpose: NoticePurpose, ctx: MessageCon
         template,
         subject: `${lead}: case ${p.case_ref} released to ${area}`,
         personalisation: p,
-        text: join([`${lead}: case ${p.case_ref} released ${p.released} from ${prison} to ${area}.`, `${p.flags}.`, alert.needs.length > 0 ? `Needs: ${p.needs}.` : '', reply ? `${reply}. Acknowledge: ${ack}` : ack ? `Acknowledge: ${ack}` : '']),
+        text: join([`${lead}: case ${p.case_ref} released ${p.released} from ${prison} to ${area}.`, `${p.flags}.`, alert.needs.length > 0 ? `Needs: ${p.needs}.` : '', alert.reasons.find(isDetailsMissing) ? `${alert.reasons.find(isDetailsMissing)}.` : '', reply ? `${reply}. Acknowledge: ${ack}` : ack ? `Acknowledge: ${ack}` : '']),
       };
     }
     case 'warning': {

@@ -14,6 +14,7 @@ import type { AlertDraft, DigestItem } from './alerts';
 import { londonTime, type LocalDate, type WorkingCalendar } from './calendar';
 import type { PersonReleases, ReleaseCase } from './release-case';
 import { escalationPolicyFor, type RoutingConfig } from './routing';
+import { detailsMissingReason } from './release-facts';
 
 export interface RaisedAlerts {
   /** Alerts this case has not raised before. */
@@ -65,7 +66,8 @@ function releaseAlerts(c: ReleaseCase, prisonNumber: string, routing: RoutingCon
     localAuthority,
     releasedAt: c.releasedAt,
     flags,
-    reasons,
+    // An alert that went out after the wait for HMPPS's facts says which could not be fetched.
+    reasons: c.factsMissing?.length ? [...reasons, detailsMissingReason(c.factsMissing)] : reasons,
     needs: c.circumstances.needs,
   };
   const referral: AlertDraft = { ...about, kind: 'REFERRAL', recipientGroup: `services:${localAuthority}`, dedupKey: dedupKey('REFERRAL', prisonNumber, date, `services:${localAuthority}`) };

@@ -14,6 +14,7 @@ import { londonTime, type LocalDate } from './calendar';
 import { classifyRelease, type Classification, type ReleaseRules } from './classification';
 import { addressApprovedByKind, plannedByKind, releaseKindOf, type MovementKind, type ReleaseKind } from './movements';
 import { releaseScope, type Scope, type Whose } from './scope';
+import { mergeFacts, type AccommodationTold, type Fact, type FactsFetch, type ReleaseFacts, type SourceOutcomes } from './release-facts';
 
 /** CLOSED: a scheduled release that will not happen because the person died, went to hospital or to immigration detention. */
 export type CaseStatus = 'SCHEDULED' | 'RELEASED' | 'CANCELLED' | 'RETURNED' | 'CLOSED';
@@ -57,6 +58,20 @@ export interface ReleaseCase {
   /** Deduplication keys of the alerts raised for this case. */
   alertKeys: string[];
   events: { eventId: string; eventType: string; occurredAt: string }[];
+  /**
+   * What is known of the release, fact by fact, with where each came from (source, at, how): present once
+   * HMPPS's APIs were asked (domain/release-facts.ts).
+   */
+  facts?: ReleaseFacts;
+  /** What the last fetch got from each source (cause only). */
+  factSources?: SourceOutcomes;
+  /** Waiting for facts: nobody is paged until they come or `factsDueBy` passes. */
+  factsPending?: boolean;
+  factsDueBy?: string;
+  /** The sources that could not be fetched, in words, once the wait is over without them. */
+  factsMissing?: string[];
+  /** When the sweeper asks HMPPS again. */
+  factsRecheckAt?: string;
 }
 
 /** An HMPPS movement as kept on the person's record, for people to see (it is counted when it arrives). */
@@ -83,7 +98,7 @@ export interface CustodyEnded {
 }
 
 /** What a person's cases are derived from. */
-export type CaseFact = CustodyEvent | CustodyEnded;
+export type CaseFact = CustodyEvent | CustodyEnded | FactsFetch | AccommodationTold;
 
 export interface PersonReleases {
   prisonNumber: string;
@@ -123,15 +138,17 @@ const maxCasesKept = 20;
 const maxMovementsKept = 30;
 const maxStrayReceptionsKept = 5;
 
-export function applyCustodyEvent(before: PersonReleases | undefined, event: RecordableEvent, ctx: LifecycleContext): Transition {
+export function applyCustodyEvent(before: PersonReleases | undefined, event: RecordableEvent | FactsFetch | AccommodationTold, ctx: LifecycleContext, also: readonly FactsFetch[] = []): Transition {
   const record: PersonReleases = before
     ? { ...structuredClone(before), facts: structuredClone(before.facts ?? []), movements: structuredClone(before.movements ?? []) }
     : { prisonNumber: event.person.prisonNumber, version: 0, cases: [], facts: [], movements: [] };
-  if (event.movement) noteMovement(record, event);
+  if (event.eventType !== 'release.facts' && event.eventType !== 'accommodation.recorded' && event.movement) noteMovement(record, event);
   const fact = factOf(event);
   // A movement with no fact of its own can still tell where the person was before a release (court): derive again.
   if (!fact && record.facts!.length === 0) return { after: record, outcome: 'movement', retired: [] };
   if (fact && !record.facts!.some((f) => f.eventId === fact.eventId)) record.facts!.push(fact);
+  // Facts fetched for this event (HMPPS's APIs) are kept beside it.
+  for (const extra of also) if (!record.facts!.some((f) => f.eventId === extra.eventId)) record.facts!.push(extra);
   const derived = deriveCases(record, ctx);
   record.cases = derived.cases;
   record.facts = derived.facts;
@@ -153,7 +170,8 @@ export function applyCustodyEvent(before: PersonReleases | undefined, event: Rec
 }
 
 /** The fact an event adds to the person's record: the custody event itself; a CLOSE movement as `custody.ended`; other movements none. */
-function factOf(event: RecordableEvent): CaseFact | undefined {
+function factOf(event: RecordableEvent | FactsFetch | AccommodationTold): CaseFact | undefined {
+  if (event.eventType === 'release.facts' || event.eventType === 'accommodation.recorded') return event;
   const { movement, ...rest } = event;
   if (rest.eventType !== 'prison.movement') return rest as CustodyEvent;
   if (movement?.action !== 'CLOSE') return undefined;
@@ -173,7 +191,7 @@ function releasedFromCourt(movements: readonly RecordedMovement[], releasedAt: s
   return last?.kind === 'COURT_OUT' && byInstant(releasedAt, last.occurredAt) <= courtDayMs;
 }
 
-function noteMovement(record: PersonReleases, event: RecordableEvent): void {
+function noteMovement(record: PersonReleases, event: RecordableEvent & { movement?: unknown }): void {
   if (record.movements!.some((r) => r.eventId === event.eventId)) return;
   const { hmppsEventType, reason, reviewNeeded, kind, code } = event.movement!;
   record.movements!.push({ eventId: event.eventId, hmppsEventType, reason, ...(code !== undefined ? { code } : {}), kind, occurredAt: event.occurredAt, prisonId: event.prisonId, reviewNeeded });
@@ -214,6 +232,7 @@ interface Episode {
 function episodesOf(facts: CaseFact[], windowDays: number): Episode[] {
   const episodes: Episode[] = [];
   const near = (a: LocalDate | undefined, b: LocalDate | undefined) => a !== undefined && b !== undefined && Math.abs(daysBetween(a, b)) <= windowDays;
+  const fetched: FactsFetch[] = [];
   for (const f of facts) {
     const current = episodes.at(-1);
     const inProgress = current && !current.releasedAt && !current.closed ? current : undefined;
@@ -247,10 +266,21 @@ function episodesOf(facts: CaseFact[], windowDays: number): Episode[] {
         target = inProgress;
         inProgress.closed = f;
         break;
+      case 'release.facts':
+        // Fetched facts belong to the release they were fetched for, and to nothing else: attached below, once
+        // every release is placed (a fetch can carry the very instant of its release).
+        fetched.push(f);
+        continue;
+      case 'accommodation.recorded':
+        // To the release in progress, or to the one that happened and has not ended in a return.
+        target = inProgress ?? (current?.releasedAt && !current.returned ? current : undefined);
+        if (!target) continue;
+        break;
     }
     if (!target) episodes.push((target = { facts: [], returned: false }));
     target.facts.push(f);
   }
+  for (const f of fetched) episodes.find((e) => e.facts.some((g) => g.eventId === f.forEventId))?.facts.push(f);
   return episodes;
 }
 
@@ -262,6 +292,7 @@ function deriveCases(record: PersonReleases, ctx: LifecycleContext): { cases: Re
   // close a release reported late: the newest few.
   const inEpisodes = new Set(episodes.flatMap((e) => e.facts.map((f) => f.eventId)));
   const stray = facts.filter((f) => (f.eventType === 'prisoner.received' || f.eventType === 'custody.ended') && !inEpisodes.has(f.eventId)).slice(-maxStrayReceptionsKept);
+  // Fetched facts whose release is not (yet) in an episode are kept while their release event is.
   const kept = facts.filter((f) => inEpisodes.has(f.eventId) || stray.includes(f));
 
   // A case keeps its reference (and the alerts it raised) through re-derivation: the first episode holding one of
@@ -291,7 +322,9 @@ function caseOf(episode: Episode, caseRef: string, alertKeys: string[], movement
   const releases = facts.filter((f): f is Extract<CustodyEvent, { eventType: 'prisoner.released' }> => f.eventType === 'prisoner.released');
   const returnedAt = earliest(facts.filter((f) => f.eventType === 'prisoner.received').map((f) => f.occurredAt));
   const firstRelease = facts.find((f) => f.eventType === 'prisoner.released' && (f.release.releasedAt ?? f.occurredAt) === releasedAt);
-  const crn = facts.map((f) => f.person.crn).filter((v) => v !== undefined).at(-1);
+  const toldCrn = facts.map((f) => f.person.crn).filter((v) => v !== undefined).at(-1);
+  const fetches = facts.filter((f): f is FactsFetch => f.eventType === 'release.facts');
+  const toldAccommodation = facts.filter((f): f is AccommodationTold => f.eventType === 'accommodation.recorded');
 
   // Each field is what the newest event that said anything about it said (HMPPS releases say nothing of them).
   const circumstances: Circumstances = { needs: [], cohorts: [] };
@@ -306,15 +339,30 @@ function caseOf(episode: Episode, caseRef: string, alertKeys: string[], movement
     if (r.type !== undefined) circumstances.declaredType = r.type;
   }
 
+  // What HMPPS's APIs said, merged with what Gatehouse was told, fact by fact (the newer wins; release-facts.ts).
+  const lastFetch = fetches.at(-1);
+  const told = toldAccommodation.reduce((held, f) => mergeFacts(held, { accommodation: { value: f.accommodation, source: f.source, at: f.occurredAt, how: f.how } }), heldFacts(informing, toldCrn));
+  const merged = fetches.length > 0 || toldAccommodation.length > 0 ? fetches.reduce((held, f) => mergeFacts(held, f.facts), told) : undefined;
+  if (merged) {
+    const destination = merged.destinationLocalAuthority?.value;
+    if (destination !== undefined && destination !== 'UNKNOWN') circumstances.destinationLocalAuthority = destination;
+    if (merged.accommodation) circumstances.accommodation = merged.accommodation.value;
+    if (merged.needs) circumstances.needs = [...new Set(merged.needs.value)].sort();
+  }
+  const crn = merged?.crn?.value ?? toldCrn;
+
   const status: CaseStatus = releasedAt ? (returnedAt ? 'RETURNED' : 'RELEASED') : closed ? 'CLOSED' : lastSchedule?.eventType === 'release.cancelled' ? 'CANCELLED' : 'SCHEDULED';
   const scheduledFor = lastSchedule?.release.scheduledFor;
   // The kind comes from the release reports (HMPPS's code, or the producer's words); before a release, from the schedule.
   const reported = releaseKindOf(releases.map((f) => f.release.reason).filter((r) => r !== undefined).at(-1) ?? circumstances.reason);
-  const kind: ReleaseKind = releasedAt && reported !== 'HDC' && reported !== 'ECSL' && releasedFromCourt(movements, releasedAt) ? 'FROM_COURT' : reported;
+  const fromCourt = releasedAt && reported !== 'HDC' && reported !== 'ECSL' && releasedFromCourt(movements, releasedAt);
+  // Prisoner Search saying the person left on home detention curfew tells the kind when the movement code did not.
+  const kind: ReleaseKind = fromCourt ? 'FROM_COURT' : reported === 'OTHER' && merged?.homeDetentionCurfew?.value ? 'HDC' : reported;
+  const fetchedType = merged?.releaseType && merged.releaseType.source !== 'gatehouse-event' && merged.releaseType.source !== 'partner-file' ? merged.releaseType.value.type : undefined;
   const planned = circumstances.declaredType
     ? circumstances.declaredType === 'planned'
-    : !releasedAt || (plannedByKind(kind) ?? plannedRelease(schedules, releasedAt, ctx.scheduleWindowDays));
-  const prisonId = (firstRelease ?? facts.find((f) => f.eventType !== 'custody.ended') ?? facts.at(-1)!).prisonId;
+    : !releasedAt || (plannedByKind(kind) ?? (fetchedType === 'planned' || plannedRelease(schedules, releasedAt, ctx.scheduleWindowDays)));
+  const prisonId = (firstRelease ?? facts.find((f) => f.eventType !== 'custody.ended' && f.eventType !== 'accommodation.recorded') ?? facts.at(-1)!).prisonId;
   const scope = releaseScope(prisonId, circumstances.destinationLocalAuthority, ctx.scope);
   const classification = classifyRelease(
     {
@@ -347,7 +395,36 @@ function caseOf(episode: Episode, caseRef: string, alertKeys: string[], movement
     classification,
     alertKeys,
     events: facts.map((f) => ({ eventId: f.eventId, eventType: f.eventType, occurredAt: f.occurredAt })),
+    ...(merged && !lastFetch ? { facts: merged } : {}),
+    ...(merged && lastFetch
+      ? {
+          facts: merged,
+          factSources: lastFetch.sources,
+          ...(lastFetch.complete ? {} : { factsDueBy: lastFetch.dueBy }),
+          ...(!lastFetch.complete && !lastFetch.final ? { factsPending: true } : {}),
+          ...(!lastFetch.complete && lastFetch.final ? { factsMissing: lastFetch.missing } : {}),
+          ...(lastFetch.recheckAt ? { factsRecheckAt: lastFetch.recheckAt } : {}),
+        }
+      : {}),
   };
+}
+
+type Informing = Extract<CustodyEvent, { eventType: 'release.scheduled' | 'release.rescheduled' | 'prisoner.released' }>;
+
+/** What Gatehouse was told, as facts: each field from the newest event that said it, as of when it happened. */
+function heldFacts(informing: readonly Informing[], crn: string | undefined): ReleaseFacts {
+  const held: ReleaseFacts = {};
+  const told = <T>(value: T, at: string): Fact<T> => ({ value, source: 'gatehouse-event', at });
+  for (const f of informing) {
+    const r = f.release as Partial<Extract<CustodyEvent, { eventType: 'prisoner.released' }>['release']>;
+    if (r.destinationLocalAuthority !== undefined) held.destinationLocalAuthority = told(r.destinationLocalAuthority, f.occurredAt);
+    if (r.accommodation !== undefined) held.accommodation = told(r.accommodation, f.occurredAt);
+    if (r.needs !== undefined) held.needs = told([...new Set(r.needs)].sort(), f.occurredAt);
+    if (r.type !== undefined) held.releaseType = told({ type: r.type, reason: `the producer said the release was ${r.type}` }, f.occurredAt);
+    if (f.person.crn !== undefined) held.crn = told(f.person.crn, f.occurredAt);
+  }
+  if (crn !== undefined && !held.crn) held.crn = told(crn, informing.at(-1)?.occurredAt ?? '1970-01-01T00:00:00.000Z');
+  return held;
 }
 
 type ScheduleFact = Extract<CustodyEvent, { eventType: 'release.scheduled' | 'release.rescheduled' | 'release.cancelled' }>;

@@ -239,3 +239,145 @@ export function changedFacts(before: ReleaseFacts, after: ReleaseFacts): FactNam
   const names = new Set([...Object.keys(before), ...Object.keys(after)] as FactName[]);
   return [...names].filter((name) => JSON.stringify(before[name]?.value) !== JSON.stringify(after[name]?.value)).sort();
 }
+
+// ---- Facts on the case: what was fetched, kept with the person's record, and the bounded wait for them. ----
+
+/** Per source, what came of asking: the outcome and, when it failed, the cause only (never a value). */
+export type SourceOutcomes = Record<'prisonerSearch' | 'probation' | 'resettlementPassport' | 'cas3', { outcome: 'ok' | 'not-found' | 'unavailable' | 'not-asked'; cause?: string }>;
+
+/**
+ * One fetch of a release's facts, kept on the person's record beside the custody events (a case fact): the
+ * cases are derived from it like from any event, so re-derivation keeps it. Its id is derived from the release
+ * event and the fetch's number, so two sweeps that re-fetch at once record it once.
+ */
+export interface FactsFetch {
+  eventId: string;
+  eventType: 'release.facts';
+  /** When the facts were fetched (never before the release it is about). */
+  occurredAt: string;
+  prisonId: string;
+  person: { prisonNumber: string; crn?: undefined };
+  /** The release event whose facts these are. */
+  forEventId: string;
+  facts: ReleaseFacts;
+  sources: SourceOutcomes;
+  /** Every source answered (found or not found). */
+  complete: boolean;
+  /** The sources that could not be fetched, in words. */
+  missing: string[];
+  /** Until when the case waits for its facts before alerting on what is known. */
+  dueBy: string;
+  /** Fetched at or after `dueBy` and still incomplete: the case alerts on what it knows. */
+  final: boolean;
+  /** When the sweeper asks again; absent when there is nothing more to ask. */
+  recheckAt?: string;
+}
+
+export interface FactsWaitSettings {
+  /** How long a case waits for its facts (default 10). */
+  minutes: number;
+  /** The wait late on the last working day before a weekend or bank holiday (default 3): the offices are closing. */
+  lateWeekMinutes: number;
+  /** How often the sweeper asks again while waiting (default 1: every sweep). */
+  recheckMinutes: number;
+  /** After the wait, facts are still asked for this often … (default 15) */
+  laterRecheckMinutes: number;
+  /** … for this long after the release (default 12). */
+  laterForHours: number;
+}
+
+export const defaultFactsWait: FactsWaitSettings = { minutes: 10, lateWeekMinutes: 3, recheckMinutes: 1, laterRecheckMinutes: 15, laterForHours: 12 };
+
+/** The calendar's part in the wait: late on a Friday (or before a bank holiday) the wait is shorter. */
+export interface LateWeekRule {
+  calendar: { isLateWeek(date: LocalDate): boolean };
+  /** HH:mm London time from which a day is late (the rules' lateDayFrom). */
+  lateDayFrom: string;
+}
+
+/** Until when a release waits for its facts, from when they were first asked for. */
+export function factsDueBy(firstAskedAt: string, settings: FactsWaitSettings, rule: LateWeekRule): string {
+  const local = londonTime(firstAskedAt);
+  const [h, m] = rule.lateDayFrom.split(':').map(Number) as [number, number];
+  const late = rule.calendar.isLateWeek(local.date) && local.minutesOfDay >= h * 60 + m;
+  return new Date(Date.parse(firstAskedAt) + (late ? settings.lateWeekMinutes : settings.minutes) * 60_000).toISOString();
+}
+
+/** The outcome of one fetch as kept on the record: causes only, no values, no reasons that could carry data. */
+export function outcomesOf(sources: Record<keyof SourceOutcomes, { outcome: SourceOutcomes[keyof SourceOutcomes]['outcome']; cause?: string }>): SourceOutcomes {
+  const one = (s: { outcome: SourceOutcomes[keyof SourceOutcomes]['outcome']; cause?: string }) => ({ outcome: s.outcome, ...(s.cause ? { cause: s.cause } : {}) });
+  return { prisonerSearch: one(sources.prisonerSearch), probation: one(sources.probation), resettlementPassport: one(sources.resettlementPassport), cas3: one(sources.cas3) };
+}
+
+export interface FetchResultLike {
+  facts: ReleaseFacts;
+  sources: Parameters<typeof outcomesOf>[0];
+  complete: boolean;
+  missing: string[];
+}
+
+/**
+ * The record of fetch number `n` (1 = at the release event) of a release's facts. `releasedAt` bounds how long
+ * facts are still asked for after the wait.
+ */
+export function factsFetchOf(
+  release: { eventId: string; occurredAt: string; prisonId: string; prisonNumber: string; releasedAt: string },
+  n: number,
+  fetched: FetchResultLike,
+  fetchedAt: string,
+  dueBy: string,
+  settings: FactsWaitSettings,
+): FactsFetch {
+  const at = Date.parse(fetchedAt);
+  const final = !fetched.complete && at >= Date.parse(dueBy);
+  const waiting = !fetched.complete && !final;
+  const laterUntil = Date.parse(release.releasedAt) + settings.laterForHours * 3_600_000;
+  const recheck = waiting
+    ? Math.min(at + settings.recheckMinutes * 60_000, Date.parse(dueBy))
+    : !fetched.complete && at + settings.laterRecheckMinutes * 60_000 <= laterUntil
+      ? at + settings.laterRecheckMinutes * 60_000
+      : undefined;
+  return {
+    eventId: `facts-${release.eventId.replace(/^hmpps-/, '')}-${n}`,
+    eventType: 'release.facts',
+    occurredAt: new Date(Math.max(at, Date.parse(release.occurredAt))).toISOString(),
+    prisonId: release.prisonId,
+    person: { prisonNumber: release.prisonNumber },
+    forEventId: release.eventId,
+    facts: fetched.facts,
+    sources: outcomesOf(fetched.sources),
+    complete: fetched.complete,
+    missing: fetched.missing,
+    dueBy,
+    final,
+    ...(recheck !== undefined ? { recheckAt: new Date(recheck).toISOString() } : {}),
+  };
+}
+
+/** The words an alert carries when it went out without some of the facts. */
+export function detailsMissingReason(missing: readonly string[]): string {
+  return `${detailsMissingLead} ${missing.join(', ')}: this alert says what was known`;
+}
+
+const detailsMissingLead = 'Details could not be fetched from';
+
+export function isDetailsMissing(reason: string): boolean {
+  return reason.startsWith(detailsMissingLead);
+}
+
+/**
+ * Accommodation an HMPPS event told Gatehouse (CAS3: a booking confirmed, a person arrived), kept on the person's
+ * record as a case fact: it belongs to the release in progress (or the one just happened) and is merged like any
+ * told fact, as of when it happened.
+ */
+export interface AccommodationTold {
+  eventId: string;
+  eventType: 'accommodation.recorded';
+  occurredAt: string;
+  /** CAS3 events name no prison. */
+  prisonId: string;
+  person: { prisonNumber: string; crn?: string };
+  accommodation: Accommodation;
+  source: FactSource;
+  how: string;
+}

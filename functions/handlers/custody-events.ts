@@ -15,12 +15,16 @@ import { bankHolidaysRefreshCommand } from '../domain/calendar';
 import { bankHolidayMetrics } from '../commons/operations-metrics';
 import { recordCustodyEvent, type RecordDependencies } from '../use-cases/record-custody-event';
 import type { HeartbeatStore } from '../use-cases/alert-ports';
+import { rereadReleaseDates } from '../use-cases/reread-release-dates';
+import type { PrisonerSearchPort } from '../use-cases/release-facts-ports';
 
 export interface CustodyEventsDependencies {
   record: RecordDependencies;
   rejected: RejectedMessages;
   /** Records that HMPPS events arrive (domain/heartbeats.ts); the sweeper notices when they stop. */
   heartbeats?: HeartbeatStore;
+  /** Prisoner Search, to re-read release dates when calculate-release-dates says they changed. */
+  releaseDates?: PrisonerSearchPort;
 }
 
 export function custodyEventsHandler(deps: CustodyEventsDependencies) {
@@ -34,6 +38,19 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
       metrics.addMetric('CustodyEventsRejected', MetricUnit.Count, 1);
       return;
     }
+    if (parsed.event.eventType === 'release.dates-changed') {
+      // The event says only that the dates changed: they are re-read from Prisoner Search (when fetching is on).
+      if (!deps.releaseDates) {
+        logger.warn('release dates changed, but HMPPS fetching is off (HMPPS_AUTH_URL unset): not re-read', { eventId: parsed.event.eventId });
+        metrics.addMetric('ReleaseDatesNotReread', MetricUnit.Count, 1);
+        return;
+      }
+      const reread = await rereadReleaseDates(parsed.event, parsed.source, { ...deps.record, prisonerSearch: deps.releaseDates });
+      await deps.heartbeats?.seen('hmpps-events', deps.record.clock().toISOString());
+      logger.info('release dates re-read', { eventId: parsed.event.eventId, outcome: reread.outcome, ...('caseRef' in reread ? { caseRef: reread.caseRef } : {}) });
+      return;
+    }
+    const movement = 'movement' in parsed.event ? parsed.event.movement : undefined;
     const result = await recordCustodyEvent(parsed.event, parsed.source, deps.record);
     if (parsed.source.startsWith('hmpps:')) await deps.heartbeats?.seen('hmpps-events', deps.record.clock().toISOString());
     logger.info('custody event recorded', {
@@ -43,14 +60,15 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
       outcome: result.outcome,
       transition: result.transition,
       caseRef: result.caseRef,
-      movement: parsed.event.movement?.reason,
-      movementKind: parsed.event.movement?.kind,
+      movement: movement?.reason,
+      movementKind: movement?.kind,
       late: result.late,
+      facts: result.facts,
       alerts: result.alertIds.length,
     });
-    if (parsed.event.movement?.reviewNeeded && result.outcome === 'recorded') {
+    if (movement?.reviewNeeded && result.outcome === 'recorded') {
       // The code and the kind are NOMIS reference data, not personal data: they tell the operator what to look up.
-      logger.warn('HMPPS movement recorded for review', { eventId: result.eventId, reason: parsed.event.movement.reason, code: parsed.event.movement.code, kind: parsed.event.movement.kind });
+      logger.warn('HMPPS movement recorded for review', { eventId: result.eventId, reason: movement.reason, code: movement.code, kind: movement.kind });
       metrics.addMetric('MovementsForReview', MetricUnit.Count, 1);
     }
     metrics.addMetric(result.outcome === 'duplicate' ? 'CustodyEventsDuplicate' : 'CustodyEventsRecorded', MetricUnit.Count, 1);

@@ -16,7 +16,9 @@ export function sweeperHandler(deps: SweepDependencies) {
   let warnedOn: string | undefined;
   return lambdaHandler(async (_event: unknown, context: Context): Promise<SweepResult> => {
     const result = await sweep({ ...deps, deadline: deps.clock().getTime() + context.getRemainingTimeInMillis() - deadlineMarginMs });
-    const { resendErrors, rotaGaps, overdueFeeds, ...figures } = result;
+    const { resendErrors, rotaGaps, overdueFeeds, factsErrors, ...figures } = result;
+    for (const why of factsErrors ?? []) logger.warn('a release waiting for HMPPS facts could not be re-checked; the next sweep tries again', { why });
+    if (result.factsRechecked) metrics.addMetric('ReleaseFactsRechecked', MetricUnit.Count, result.factsRechecked);
     logger.info('sweep done', { ...figures, rotaGaps: rotaGaps.length, overdueFeeds: overdueFeeds.length });
     // Area, tier and times only: who is (not) on the rota is not logged.
     for (const gap of rotaGaps) logger.warn('the on-call rota has a gap before the weekend or bank holiday', { ...gap, inWords: gapInWords(gap) });

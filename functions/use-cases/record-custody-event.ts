@@ -8,6 +8,11 @@
  *    (at the version we read), the difference in the counters (the person's release figures after − before,
  *    plus the movement, once), and the alerts (the outbox).
  * 4. When another writer got there first, start again from 1. A duplicate changes nothing.
+ *
+ * An HMPPS release says nothing of the release date on record, the destination or the accommodation. With a
+ * `releaseFacts` port, a release to the community that may be ours, whose case lacks those facts, has them
+ * fetched once (before 1, not on every retry) and kept beside the event. When some source could not answer, the
+ * case waits for them until `factsDueBy` and pages nobody yet: the sweeper asks again (recheck-release-facts.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { RecordableEvent } from '../../events/custody-message';
@@ -21,6 +26,7 @@ import type { RoutingConfig } from '../domain/routing';
 import type { Scope } from '../domain/scope';
 import { expiresAt } from '../commons/retention';
 import { again, retrying, type Backoff } from '../commons/retry';
+import { defaultFactsWait, factsDueBy, factsFetchOf, type AccommodationTold, type FactsFetch, type FactsWaitSettings, type FetchResultLike, type ReleaseCircumstances } from '../domain/release-facts';
 
 export interface LedgerEntry {
   eventId: string;
@@ -81,6 +87,10 @@ export interface RecordDependencies {
   clock: () => Date;
   /** How long to wait before deciding again when another writer got there first (default: real time). */
   backoff?: Backoff;
+  /** Fetches what an HMPPS release does not say (fetch-release-facts.ts); without it, HMPPS releases are recorded as they come. */
+  releaseFacts?: (prisonNumber: string, circumstances: ReleaseCircumstances) => Promise<FetchResultLike>;
+  /** How long a case waits for facts that could not be fetched; defaults in domain/release-facts.ts. */
+  factsWait?: FactsWaitSettings;
 }
 
 export interface RecordResult {
@@ -94,30 +104,32 @@ export interface RecordResult {
   late?: boolean;
   /** The case's day lies where no bank holidays are loaded (treated as possibly non-working): operators must refresh them. */
   bankHolidaysUnknown?: boolean;
+  /** HMPPS's APIs were asked; `waiting`: some could not answer and the case waits for them, nobody paged yet. */
+  facts?: 'complete' | 'waiting' | 'incomplete';
 }
 
 const maxAttempts = 8;
 
-export async function recordCustodyEvent(event: RecordableEvent, source: string, deps: RecordDependencies): Promise<RecordResult> {
+export async function recordCustodyEvent(event: RecordableEvent | FactsFetch | AccommodationTold, source: string, deps: RecordDependencies): Promise<RecordResult> {
+  let fetched: FactsFetch | undefined;
+  const ctx = { rules: deps.rules, scheduleWindowDays: deps.scheduleWindowDays, newCaseRef, scope: deps.scope };
   const exhausted = () => new Error(`event ${event.eventId}: the person's record kept changing under ${maxAttempts} attempts; it will be retried`);
-  return retrying({ attempts: maxAttempts, ...(deps.backoff ? { backoff: deps.backoff } : {}), exhausted }, async (): Promise<RecordResult | typeof again> => {
+  return retrying({ attempts: maxAttempts, ...(deps.backoff ? { backoff: deps.backoff } : {}), exhausted }, async (attempt): Promise<RecordResult | typeof again> => {
     const before = await deps.store.loadPerson(event.person.prisonNumber);
+    if (attempt === 1 && event.eventType !== 'release.facts' && event.eventType !== 'accommodation.recorded') fetched = await factsFor(event, before, deps, ctx);
     const now = deps.clock();
-    const transition = applyCustodyEvent(before, event, {
-      rules: deps.rules,
-      scheduleWindowDays: deps.scheduleWindowDays,
-      newCaseRef,
-      scope: deps.scope,
-    });
+    const transition = applyCustodyEvent(before, event, ctx, fetched ? [fetched] : []);
     const late = tooLateToAlert(event.occurredAt, transition.caseAfter?.releasedAt, now, deps.routing);
-    const { raised, repeated } = transition.caseAfter && !late ? alertsForRelease(transition.caseAfter, event.person.prisonNumber, deps.routing) : { raised: [], repeated: [] };
+    // A case waiting for its facts pages nobody yet: the sweeper alerts when they come or the wait is over.
+    const waiting = transition.caseAfter?.factsPending === true;
+    const { raised, repeated } = transition.caseAfter && !late && !waiting ? alertsForRelease(transition.caseAfter, event.person.prisonNumber, deps.routing) : { raised: [], repeated: [] };
     transition.caseAfter?.alertKeys.push(...raised.map((a) => a.dedupKey));
     const alerts = raised.map((draft) => openAlert(draft, now, deps.routing, deps.idKey));
     // The digest is by release date (yesterday's releases), so an old release never reaches one: no need to hold it back.
-    const digestEntry = transition.caseAfter && digestEntryFor(transition.caseAfter, deps.routing);
+    const digestEntry = transition.caseAfter && !waiting ? digestEntryFor(transition.caseAfter, deps.routing) : undefined;
     const counters = [
       ...difference(personContribution(before, transition.retired), personContribution(transition.after)),
-      ...movementContribution(event, late),
+      ...(event.eventType === 'release.facts' || event.eventType === 'accommodation.recorded' ? [] : movementContribution(event, late)),
       ...alertsRaised(alerts),
     ];
     const after: PersonReleases = { ...transition.after, version: (before?.version ?? 0) + 1 };
@@ -132,7 +144,7 @@ export async function recordCustodyEvent(event: RecordableEvent, source: string,
         prisonId: event.prisonId,
         outcome: transition.outcome,
         ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}),
-        ...(event.movement
+        ...(event.eventType !== 'release.facts' && event.eventType !== 'accommodation.recorded' && event.movement
           ? {
               movement: event.movement.reason,
               movementKind: event.movement.kind,
@@ -162,11 +174,56 @@ export async function recordCustodyEvent(event: RecordableEvent, source: string,
         alertIds: alerts.map((a) => a.alertId),
         ...(transition.caseAfter?.classification.flags.bankHolidaysUnknown ? { bankHolidaysUnknown: true } : {}),
         ...(late ? { late: true } : {}),
+        ...factsOutcome(event.eventType === 'release.facts' ? event : fetched),
       };
     }
     if (result === 'duplicate') return { outcome: 'duplicate', eventId: event.eventId, alertIds: [] };
     return again;
   });
+}
+
+function factsOutcome(fetch: FactsFetch | undefined): Pick<RecordResult, 'facts'> {
+  if (!fetch) return {};
+  return { facts: fetch.complete ? 'complete' : fetch.final ? 'incomplete' : 'waiting' };
+}
+
+/**
+ * The facts of an HMPPS release to the community that may be ours, fetched when its case lacks them. Not for a
+ * redelivered event (already on record), a movement too old to page anyone, or a release known to be elsewhere's.
+ */
+async function factsFor(event: RecordableEvent, before: PersonReleases | undefined, deps: RecordDependencies, ctx: Parameters<typeof applyCustodyEvent>[2]): Promise<FactsFetch | undefined> {
+  if (!deps.releaseFacts || event.eventType !== 'prisoner.released' || event.movement?.action !== 'RELEASE') return undefined;
+  if (before?.facts?.some((f) => f.eventId === event.eventId)) return undefined;
+  const probe = applyCustodyEvent(before, event, ctx).caseAfter;
+  if (!probe?.releasedAt || probe.facts) return undefined;
+  const now = deps.clock();
+  if (tooLateToAlert(event.occurredAt, probe.releasedAt, now, deps.routing)) return undefined;
+  const known = probe.circumstances;
+  if (known.destinationLocalAuthority !== undefined && !deps.scope.partnershipAreas.includes(known.destinationLocalAuthority) && !deps.scope.watchedPrisons.includes(probe.prisonId)) return undefined;
+  if (known.destinationLocalAuthority !== undefined && known.accommodation !== undefined && known.declaredType !== undefined) return undefined;
+  const result = await deps.releaseFacts(event.person.prisonNumber, releaseCircumstances(probe, event.movement.code));
+  const settings = deps.factsWait ?? defaultFactsWait;
+  const askedAt = deps.clock().toISOString();
+  const dueBy = factsDueBy(askedAt, settings, { calendar: deps.rules.calendar, lateDayFrom: deps.rules.lateDayFrom });
+  return factsFetchOf(
+    { eventId: event.eventId, occurredAt: event.occurredAt, prisonId: event.prisonId, prisonNumber: event.person.prisonNumber, releasedAt: probe.releasedAt },
+    1,
+    result,
+    askedAt,
+    dueBy,
+    settings,
+  );
+}
+
+/** What the fetch needs to know of the release: when, the movement code, from court, and a schedule Gatehouse held. */
+export function releaseCircumstances(c: ReleaseCase, code: string | undefined): ReleaseCircumstances {
+  const schedule = c.scheduledFor && c.scheduleAsOf ? { date: c.scheduledFor, receivedAt: c.scheduleAsOf } : undefined;
+  return {
+    releasedAt: c.releasedAt!,
+    ...(code !== undefined ? { movementReasonCode: code } : {}),
+    ...(c.kind === 'FROM_COURT' ? { fromCourt: true } : {}),
+    ...(schedule ? { scheduled: schedule } : {}),
+  };
 }
 
 function alertsRaised(alerts: Alert[]): CounterDelta[] {

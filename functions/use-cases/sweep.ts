@@ -12,6 +12,8 @@
  * 5. On Thursdays and the last working day before a bank holiday, from 12:00: the rota's gaps until 09:00 on the
  *    next working day, per area and tier (reported and alarmed; warning the rota's owner by Notify is not built yet).
  * 6. Heartbeats: every feed that missed its expectation (domain/heartbeats.ts) is reported and alarmed.
+ * 7. Releases waiting for HMPPS's facts (recheck-release-facts.ts): asked again; at the wait's end they alert on
+ *    what is known.
  * Notices of steps 1–3 are written, not sent: the stream hands them to dispatch.
  */
 import { digestAlerts, preReleaseWarning } from '../domain/alert-policy';
@@ -24,6 +26,7 @@ import { overdueFeeds, type FeedExpectation, type OverdueFeed } from '../domain/
 import type { AlertStore, DigestReader, HeartbeatStore, NoticeOutbox, RotaStore, ScheduleReader } from './alert-ports';
 import { dispatchNotice, type DispatchDependencies } from './dispatch-alert';
 import { expiresAt } from '../commons/retention';
+import type { RecheckResult } from './recheck-release-facts';
 
 export interface SweepDependencies {
   alerts: AlertStore;
@@ -45,6 +48,8 @@ export interface SweepDependencies {
   rota?: RotaStore;
   /** Feeds that must not fall silent, and when each last delivered; without them the check is skipped. */
   heartbeats?: { store: HeartbeatStore; expectations: FeedExpectation[] };
+  /** Releases waiting for HMPPS's facts, and how to ask again; without it they are left alone. */
+  facts?: { due(now: Date, limit: number): Promise<string[]>; recheck(prisonNumber: string): Promise<RecheckResult> };
 }
 
 export interface SweepResult {
@@ -65,6 +70,10 @@ export interface SweepResult {
   rotaGaps: CoverageGap[];
   /** Feeds that missed their expectation (HMPPS events in working hours, a partner's regular file). */
   overdueFeeds: OverdueFeed[];
+  /** Releases whose facts were asked for again, and the alerts that raised (only with `facts`). */
+  factsRechecked?: number;
+  factsAlerts?: number;
+  factsErrors?: string[];
 }
 
 export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
@@ -107,6 +116,26 @@ export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
     const areas = Object.keys(deps.routing.areas);
     const entries = (await Promise.all(areas.map((la) => deps.rota!.entries(la)))).flat();
     result.rotaGaps = coverageGaps(entries, areas, { from: now > window.from ? now : window.from, until: window.until });
+  }
+
+  // 7. Releases waiting for HMPPS's facts. One that fails stays in the index and is asked again next minute.
+  if (deps.facts) {
+    result.factsRechecked = 0;
+    result.factsAlerts = 0;
+    for (const prisonNumber of await deps.facts.due(now, deps.batchSize ?? 200)) {
+      let rechecked: RecheckResult;
+      try {
+        rechecked = await deps.facts.recheck(prisonNumber);
+      } catch (error) {
+        // Not lost: the case stays in the index and the next sweep asks again. The message names no person.
+        (result.factsErrors ??= []).push((error as Error).message);
+        continue;
+      }
+      if (rechecked.outcome === 'recorded') {
+        result.factsRechecked += 1;
+        result.factsAlerts += rechecked.alertIds.length;
+      }
+    }
   }
 
   // 6. Heartbeats: silence is a signal.

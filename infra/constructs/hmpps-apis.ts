@@ -40,6 +40,8 @@ export interface HmppsApisProps {
   endpoints?: HmppsEndpoints;
   /** The postcode lookup to check; the bundled one by default. */
   postcodeAreasFile?: string;
+  /** Accept the repository's sample lookup; by default only where data is not protected (not in production). */
+  allowSamplePostcodeAreas?: boolean;
 }
 
 export class HmppsApis extends Construct {
@@ -49,7 +51,7 @@ export class HmppsApis extends Construct {
 
   constructor(scope: Construct, id: string, props: HmppsApisProps) {
     super(scope, id);
-    this.postcodeAreas = checkPostcodeAreas(props.postcodeAreasFile ?? POSTCODE_AREAS_FILE, { allowSample: !props.config.protectData });
+    this.postcodeAreas = checkPostcodeAreas(props.postcodeAreasFile ?? POSTCODE_AREAS_FILE, { allowSample: props.allowSamplePostcodeAreas ?? !props.config.protectData });
     this.endpoints = props.endpoints ?? hmppsProduction;
     this.secret = new Secret(this, 'ClientCredentials', {
       description: 'Gatehouse: HMPPS Auth client credentials {"clientId", "clientSecret"} (client-credentials grant), issued by HMPPS',

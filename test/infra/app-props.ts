@@ -1,6 +1,7 @@
 /**
  * How the infra tests build stacks: with the feature flags of cdk.json (as `cdk synth` does), and prod with the
- * example routing file, as an operator would pass a real one.
+ * example routing file, as an operator would pass a real one, and the sample postcode lookup accepted (a real
+ * deployment imports the ONS Postcode Directory first: functions/adapters/hmpps/README.md).
  */
 import { readFileSync } from 'node:fs';
 import type { AppProps } from 'aws-cdk-lib';
@@ -13,5 +14,5 @@ export const cdkJsonContext: Record<string, unknown> = Object.fromEntries(
 );
 
 export function appProps(stage: string, props: AppProps = {}): AppProps {
-  return { ...props, context: { ...cdkJsonContext, ...(stage === 'prod' ? { routingFile: exampleRoutingFile } : {}), ...props.context } };
+  return { ...props, context: { ...cdkJsonContext, ...(stage === 'prod' ? { routingFile: exampleRoutingFile, allowSamplePostcodeAreas: true } : {}), ...props.context } };
 }

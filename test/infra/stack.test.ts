@@ -198,6 +198,7 @@ describe.each(['dev', 'prod'])('the %s stack', (stage) => {
       { path: 'Alerting/NotifyApiKey', id: 'AwsSolutions-SMG4' },
       { path: 'Alerting/NotifyCallbackToken', id: 'AwsSolutions-SMG4' },
       { path: 'Alerting/WebhookSigningKeys', id: 'AwsSolutions-SMG4' },
+      { path: 'HmppsApis/ClientCredentials', id: 'AwsSolutions-SMG4' },
       { path: 'Alerting/ScheduleDeadLetterQueue', id: 'AwsSolutions-SQS3' },
       { path: 'SchedulerRoleForTarget-1c2591/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::<LogGroup>:*]' },
       { path: 'Dashboard/Distribution', id: 'AwsSolutions-CFR4' },

@@ -70,7 +70,7 @@ export const testIdentifierKey = 'test-identifier-key-not-a-secret-000000';
 
 /** The same, as Gatehouse records it. */
 export function hmppsRecordable(...args: Parameters<typeof hmpps>): RecordableEvent {
-  return fromHmpps(hmppsDomainEvent.parse(hmpps(...args)), testIdentifierKey);
+  return fromHmpps(hmppsDomainEvent.parse(hmpps(...args)) as Parameters<typeof fromHmpps>[0], testIdentifierKey);
 }
 
 /** An SNS notification carrying a payload, as SNS delivers it to an SQS queue without raw message delivery. */

@@ -11,6 +11,9 @@ import { counterUpdates, insertOnce, type TransactItem } from './expressions';
 import { keys } from './keys';
 import { noticeItem } from './notice-outbox';
 
+/** The bySchedule partition of people whose release waits for HMPPS's facts (sort key `{recheckAt}#{prisonNumber}`). */
+export const factsDuePartition = 'FACTS_DUE';
+
 export interface TableNames {
   records: string;
   aggregates: string;
@@ -50,6 +53,8 @@ export function dynamoReleaseStore(client: DynamoDBDocumentClient, tables: Table
 function personItem(change: ReleaseChange): Record<string, unknown> {
   const current = change.person.cases[0];
   const scheduled = current?.status === 'SCHEDULED' && current.scheduledFor;
+  // A case waiting for HMPPS's facts is in the same sparse index, in its own partition, by when to ask again.
+  const recheckAt = change.person.cases.map((c) => c.factsRecheckAt).filter((t): t is string => t !== undefined).sort()[0];
   return {
     ...keys.person(change.person.prisonNumber),
     entity: entity.releases,
@@ -57,7 +62,11 @@ function personItem(change: ReleaseChange): Record<string, unknown> {
     updatedAt: change.ledger.recordedAt,
     expiresAt: change.expiresAt,
     // Only a pending schedule is in the bySchedule index (sparse): the sweeper's pre-release warnings read it.
-    ...(scheduled ? { schedulePartition: 'SCHEDULED', scheduledFor: `${current.scheduledFor}#${change.person.prisonNumber}` } : {}),
+    ...(recheckAt
+      ? { schedulePartition: factsDuePartition, scheduledFor: `${recheckAt}#${change.person.prisonNumber}` }
+      : scheduled
+        ? { schedulePartition: 'SCHEDULED', scheduledFor: `${current.scheduledFor}#${change.person.prisonNumber}` }
+        : {}),
   };
 }
 

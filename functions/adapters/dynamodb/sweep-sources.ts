@@ -1,5 +1,6 @@
 /** What the sweeper reads besides due alerts: pending schedules (bySchedule index) and the day's digest entries. */
-import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { factsDuePartition } from './release-store';
 import { recordsTable } from '../../commons/resources';
 import type { DigestEntry } from '../../domain/alert-policy';
 import type { PersonReleases } from '../../domain/release-case';
@@ -29,6 +30,25 @@ export function dynamoScheduleReader(client: DynamoDBDocumentClient, tableName: 
         }
       }
       return people;
+    },
+  };
+}
+
+/** Prison numbers of people whose release's facts are due to be asked for again by `now`, oldest first. */
+export function dynamoFactsDue(client: DynamoDBDocumentClient, tableName: string): { due(now: Date, limit: number): Promise<string[]> } {
+  return {
+    async due(now, limit) {
+      const { Items } = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: bySchedule.indexName,
+          KeyConditionExpression: '#partition = :due AND #at <= :now',
+          ExpressionAttributeNames: { '#partition': bySchedule.partitionKey.name, '#at': bySchedule.sortKey!.name },
+          ExpressionAttributeValues: { ':due': factsDuePartition, ':now': `${now.toISOString()}#~` },
+          Limit: limit,
+        }),
+      );
+      return (Items ?? []).map((item) => (item as { prisonNumber: string }).prisonNumber);
     },
   };
 }

@@ -10,6 +10,7 @@ import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
 import * as z from 'zod';
 import { defaultBreaker, defaultRetry, type BreakerPolicy, type RetryPolicy } from './resilience';
 import type { ClientCredentials } from './token';
+import { defaultFactsWait, type FactsWaitSettings } from '../../domain/release-facts';
 
 export const hmppsEnv = {
   authUrl: 'HMPPS_AUTH_URL',
@@ -22,7 +23,18 @@ export const hmppsEnv = {
   clientSecret: 'HMPPS_CLIENT_SECRET',
   timeoutMs: 'HMPPS_TIMEOUT_MS',
   attempts: 'HMPPS_ATTEMPTS',
+  factsWaitMinutes: 'HMPPS_FACTS_WAIT_MINUTES',
+  factsWaitLateWeekMinutes: 'HMPPS_FACTS_WAIT_LATE_WEEK_MINUTES',
 } as const;
+
+/** How long a case waits for facts that could not be fetched (domain/release-facts.ts FactsWaitSettings). */
+export function factsWaitFromEnvironment(env: NodeJS.ProcessEnv): FactsWaitSettings {
+  return {
+    ...defaultFactsWait,
+    minutes: positive(env, hmppsEnv.factsWaitMinutes, defaultFactsWait.minutes),
+    lateWeekMinutes: positive(env, hmppsEnv.factsWaitLateWeekMinutes, defaultFactsWait.lateWeekMinutes),
+  };
+}
 
 export interface HmppsApisConfig {
   authUrl: string;

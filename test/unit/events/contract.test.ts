@@ -75,8 +75,40 @@ describe('HMPPS examples, bare and SNS-wrapped', () => {
     expect(parseCustodyMessage(body, testIdentifierKey)).toMatchObject({ ok: true, event: { eventType, movement: { kind, action, reviewNeeded, counted: true } } });
   });
 
+  it.each([
+    ['cas3-booking-confirmed.sns.json', 'CAS3: booking confirmed'],
+    ['cas3-person-arrived.sns.json', 'CAS3: the person arrived at the premises'],
+  ])('reads hmpps/%s (chosen by its SNS eventType attribute) as CAS3 accommodation for the person it names by NOMS number', (name, how) => {
+    const parsed = parseCustodyMessage(example(`hmpps/${name}`), testIdentifierKey);
+    expect(parsed).toMatchObject({ ok: true, event: { eventType: 'accommodation.recorded', accommodation: 'CAS3', source: 'cas3', how, person: { prisonNumber: 'E5678FG', crn: 'X100005' } } });
+    if (parsed.ok) expect(parsed.event.eventId).toMatch(/^hmpps-[0-9a-f]{32}$/);
+  });
+
+  it('reads hmpps/release-dates-changed.sns.json as a request to re-read the release dates of the prisoner it names', () => {
+    const parsed = parseCustodyMessage(example('hmpps/release-dates-changed.sns.json'), testIdentifierKey);
+    expect(parsed).toMatchObject({ ok: true, source: 'hmpps:calculate-release-dates.prisoner.changed via sns', event: { eventType: 'release.dates-changed', person: { prisonNumber: 'C3456DE' }, occurredAt: '2026-11-18T16:30:00Z' } });
+  });
+
+  it('refuses a CAS3 event with no NOMS identifier, saying why', () => {
+    expect(parseCustodyMessage(example('hmpps/cas3-booking-confirmed-no-noms.sns.json'), testIdentifierKey)).toMatchObject({
+      ok: false,
+      errors: [{ path: 'Message.personReference.identifiers', expected: expect.stringMatching(/NOMS identifier/) }],
+    });
+  });
+
+  it('chooses the mapper by the SNS eventType attribute, and refuses a message whose attribute and eventType disagree', () => {
+    const sns = JSON.parse(example('hmpps/prisoner-released.sns.json'));
+    const wrongAttribute = { ...sns, MessageAttributes: { eventType: { Type: 'String', Value: 'accommodation.cas3.person.arrived' } } };
+    expect(parseCustodyMessage(JSON.stringify(wrongAttribute), testIdentifierKey)).toMatchObject({ ok: false, errors: [{ path: 'Message.eventType' }] });
+    const unknown = { ...sns, MessageAttributes: { eventType: { Type: 'String', Value: 'probation-case.engagement.created' } } };
+    expect(parseCustodyMessage(JSON.stringify(unknown), testIdentifierKey)).toMatchObject({ ok: false, errors: [{ path: 'MessageAttributes.eventType', expected: expect.stringMatching(/subscribes to/) }] });
+    // A custody event v1 with dotted words of its own is never taken for HMPPS's by counting dots.
+    const v1 = JSON.parse(example('prisoner-released.json'));
+    expect(parseCustodyMessage(JSON.stringify(v1), testIdentifierKey)).toMatchObject({ ok: true, source: 'gatehouse.v1' });
+  });
+
   it('covers every HMPPS example in a test of its meaning', () => {
-    const named = [...mappedExamples, ...movementExamples].map(([name]) => name);
+    const named = [...mappedExamples, ...movementExamples, ['cas3-booking-confirmed.sns.json'], ['cas3-person-arrived.sns.json'], ['cas3-booking-confirmed-no-noms.sns.json'], ['release-dates-changed.sns.json']].map(([name]) => name);
     expect(readdirSync(join(eventsDir, 'examples', 'hmpps')).sort()).toEqual([...named].sort());
   });
 
