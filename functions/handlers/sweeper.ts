@@ -21,8 +21,16 @@ import { defaultExpectations, feedExpectationSchema, type FeedExpectation } from
 import { dynamoHeartbeats } from '../adapters/dynamodb/heartbeats';
 import { sweep, type SweepDependencies, type SweepResult } from '../use-cases/sweep';
 
-export function sweeperHandler(deps: SweepDependencies) {
-  let warnedOn: string | undefined;
+/**
+ * What the sweeper has already said today. It outlives the dependencies: they are rebuilt every five minutes (for
+ * rotated keys), and a rebuild must not repeat the once-a-day warnings.
+ */
+export interface SweeperWarnings {
+  /** The London day the bank-holiday coverage warning was last logged. */
+  bankHolidaysWarnedOn?: string;
+}
+
+export function sweeperHandler(deps: SweepDependencies, warnings: SweeperWarnings = {}) {
   return lambdaHandler(async (_event: unknown, context: Context): Promise<SweepResult> => {
     const result = await sweep({ ...deps, deadline: deps.clock().getTime() + context.getRemainingTimeInMillis() - deadlineMarginMs });
     const { resendErrors, rotaGaps, overdueFeeds, ...figures } = result;
@@ -39,8 +47,8 @@ export function sweeperHandler(deps: SweepDependencies) {
     const coverage = bankHolidayCoverageWarning(deps.calendar, today);
     if (coverage) {
       metrics.addMetric(bankHolidayMetrics.coverageDaysLeft, MetricUnit.Count, coverage.daysLeft);
-      if (warnedOn !== today) logger.warn(coverage.message, { daysLeft: coverage.daysLeft });
-      warnedOn = today;
+      if (warnings.bankHolidaysWarnedOn !== today) logger.warn(coverage.message, { daysLeft: coverage.daysLeft });
+      warnings.bankHolidaysWarnedOn = today;
     }
     if (result.escalated > 0) metrics.addMetric('AlertsEscalated', MetricUnit.Count, result.escalated);
     if (result.skipped > 0) metrics.addMetric('SweepChangesSkipped', MetricUnit.Count, result.skipped);
@@ -78,11 +86,24 @@ export function heartbeatExpectations(env: NodeJS.ProcessEnv = process.env): Fee
   return parsed.data;
 }
 
+/** How long the sweeper keeps the keys it read (link, Notify, webhook, identifier keys): as dispatch does. */
+export const sweeperKeysMaxAgeMs = 5 * 60_000;
+
+/**
+ * The sweeper's entry: its dependencies (with the keys read from their secrets) are built again once they are
+ * `sweeperKeysMaxAgeMs` old, so a rotated or withdrawn key reaches a warm container; the once-a-day warnings
+ * state is kept across rebuilds.
+ */
+export function rebuiltEvery5Minutes(build: () => Promise<SweepDependencies>, options: { now?: () => number } = {}) {
+  const warnings: SweeperWarnings = {};
+  return lazilyAsync(async () => sweeperHandler(await build(), warnings), { maxAgeMs: sweeperKeysMaxAgeMs, ...options });
+}
+
 /** The sweeper sends from the outbox with dispatch's own dependencies (channels, secrets, links). */
-export const handler = lazilyAsync(async () => {
+export const handler = rebuiltEvery5Minutes(async () => {
   await routingFromSecret(process.env, secretsClient);
   const resend = await resendDependencies();
-  return sweeperHandler({ ...sweepDependencies(await identifierKey(process.env, secretsClient)), resend, rota: resend.dispatch.rota });
+  return { ...sweepDependencies(await identifierKey(process.env, secretsClient)), resend, rota: resend.dispatch.rota };
 });
 
 export async function resendDependencies(env: NodeJS.ProcessEnv = process.env): Promise<NonNullable<SweepDependencies['resend']>> {
