@@ -20,6 +20,8 @@ import * as z from 'zod';
 import { defaultExpectations, feedExpectationSchema, type FeedExpectation } from '../domain/heartbeats';
 import { dynamoHeartbeats } from '../adapters/dynamodb/heartbeats';
 import { sweep, type SweepDependencies, type SweepResult } from '../use-cases/sweep';
+import type { RotaGapWarningResult } from '../use-cases/warn-rota-gaps';
+import { dynamoRotaGapWarnings } from '../adapters/dynamodb/rota-gap-warnings';
 
 /**
  * What the sweeper has already said today. It outlives the dependencies: they are rebuilt every five minutes (for
@@ -33,8 +35,9 @@ export interface SweeperWarnings {
 export function sweeperHandler(deps: SweepDependencies, warnings: SweeperWarnings = {}) {
   return lambdaHandler(async (_event: unknown, context: Context): Promise<SweepResult> => {
     const result = await sweep({ ...deps, deadline: deps.clock().getTime() + context.getRemainingTimeInMillis() - deadlineMarginMs });
-    const { resendErrors, rotaGaps, overdueFeeds, ...figures } = result;
+    const { resendErrors, rotaGaps, overdueFeeds, rotaGapWarnings, ...figures } = result;
     logger.info('sweep done', { ...figures, rotaGaps: rotaGaps.length, overdueFeeds: overdueFeeds.length });
+    if (rotaGapWarnings) reportRotaGapWarnings(rotaGapWarnings);
     // Area, tier and times only: who is (not) on the rota is not logged.
     for (const gap of rotaGaps) logger.warn('the on-call rota has a gap before the weekend or bank holiday', { ...gap, inWords: gapInWords(gap) });
     metrics.addMetric('RotaGaps', MetricUnit.Count, rotaGaps.length);
@@ -59,6 +62,22 @@ export function sweeperHandler(deps: SweepDependencies, warnings: SweeperWarning
   });
 }
 
+/** The warnings of rota gaps to the rota's owner and the area's manager: figures, and why any is left for the next sweep. */
+function reportRotaGapWarnings(warnings: RotaGapWarningResult): void {
+  const { errors, ...figures } = warnings;
+  if (figures.written + figures.sent + figures.postponed + figures.expired + figures.nobodyToWarn > 0) logger.info('rota-gap warnings', figures);
+  // Ids name the check day, area, tier and start of the gap; the reasons name statuses, never a number or an address.
+  for (const why of errors) logger.warn('a rota-gap warning could not be sent yet; the next sweep tries again', { why });
+  if (figures.sent > 0) metrics.addMetric('RotaGapWarningsSent', MetricUnit.Count, figures.sent);
+  if (figures.postponed > 0) metrics.addMetric('RotaGapWarningsPostponed', MetricUnit.Count, figures.postponed);
+  if (figures.rejected > 0) metrics.addMetric('RotaGapWarningsRejected', MetricUnit.Count, figures.rejected);
+  if (figures.expired > 0) metrics.addMetric('RotaGapWarningsExpired', MetricUnit.Count, figures.expired);
+  if (figures.nobodyToWarn > 0) {
+    logger.warn('a rota gap was found in an area that names nobody to warn (routing rotaGapWarnings)', { gaps: figures.nobodyToWarn });
+    metrics.addMetric('RotaGapsNobodyToWarn', MetricUnit.Count, figures.nobodyToWarn);
+  }
+}
+
 /** Time kept back from the function's timeout for writing the last outcome. */
 const deadlineMarginMs = 5000;
 
@@ -75,6 +94,7 @@ export function sweepDependencies(idKey: string, env: NodeJS.ProcessEnv = proces
     idKey,
     clock: () => new Date(),
     heartbeats: { store: dynamoHeartbeats(client, config.recordsTable), expectations: heartbeatExpectations(env) },
+    rotaGapWarnings: dynamoRotaGapWarnings(client, config.recordsTable),
   };
 }
 

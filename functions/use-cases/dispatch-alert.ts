@@ -226,7 +226,7 @@ export function messageReference(alertId: string, notice: string, recipientId: s
 }
 
 export function parseMessageReference(reference: string): { alertId: string; notice: string; recipientId: string } | undefined {
-  const m = /^(.+?)-((?:page|acknowledged|reminder)\.\d{3})-(.+)$/.exec(reference);
+  const m = /^(.+?)-((?:page|acknowledged|reminder|rotagap)\.\d{3})-(.+)$/.exec(reference);
   return m ? { alertId: m[1]!, notice: m[2]!, recipientId: m[3]! } : undefined;
 }
 
@@ -288,7 +288,7 @@ function linksFor(alert: Alert, notice: Notice, recipient: Recipient, deps: Disp
  * (and no backoff before one) is started that could run past the deadline: the delivery is left FAILED, so the
  * sweeper can claim it at once, instead of SENDING under a function that was killed.
  */
-async function sendWithRetries(message: OutgoingMessage, deps: DispatchDependencies): Promise<'sent' | 'rejected' | 'deferred' | Error> {
+export async function sendWithRetries(message: OutgoingMessage, deps: Pick<DispatchDependencies, 'channels' | 'deliveries' | 'retry' | 'clock' | 'sleep' | 'deadline'>): Promise<'sent' | 'rejected' | 'deferred' | Error> {
   const channel = deps.channels[message.recipient.channel];
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const base = { alertId: message.alertId, notice: message.notice, recipientId: message.recipient.id };

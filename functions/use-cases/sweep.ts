@@ -10,7 +10,8 @@
  *    the stream gave up after its retries, Notify was down) is sent from here, through the same dispatch; one
  *    that could not be sent within its time (domain/alerts.ts, sendWithinMinutes) is EXPIRED and counted.
  * 5. On Thursdays and the last working day before a bank holiday, from 12:00: the rota's gaps until 09:00 on the
- *    next working day, per area and tier (reported and alarmed; warning the rota's owner by Notify is not built yet).
+ *    next working day, per area and tier (reported and alarmed), and each gap warned of, once per check, to the
+ *    rota's owner and the area's manager by GOV.UK Notify (use-cases/warn-rota-gaps.ts).
  * 6. Heartbeats: every feed that missed its expectation (domain/heartbeats.ts) is reported and alarmed.
  * Notices of steps 1–3 are written, not sent: the stream hands them to dispatch.
  */
@@ -19,9 +20,10 @@ import { dueChange, nextTryAt, noticeKey, openAlert, type Alert, type PendingNot
 import { addDays, londonTime, type WorkingCalendar } from '../domain/calendar';
 import { minutesOf } from '../domain/classification';
 import type { RoutingConfig } from '../domain/routing';
-import { coverageCheckAt, coverageCheckDay, coverageGaps, coverageWindow, type CoverageGap } from '../domain/rota-coverage';
+import { coverageCheckAt, coverageCheckDay, coverageGaps, coverageWindow, rotaGapWarnings, type CoverageGap, type RotaGapWarning } from '../domain/rota-coverage';
 import { overdueFeeds, type FeedExpectation, type OverdueFeed } from '../domain/heartbeats';
-import type { AlertStore, DigestReader, HeartbeatStore, NoticeOutbox, RotaStore, ScheduleReader } from './alert-ports';
+import type { AlertStore, DigestReader, HeartbeatStore, NoticeOutbox, RotaGapWarningStore, RotaStore, ScheduleReader } from './alert-ports';
+import { sendRotaGapWarnings, writeRotaGapWarnings, type RotaGapWarningDependencies, type RotaGapWarningResult } from './warn-rota-gaps';
 import { dispatchNotice, type DispatchDependencies } from './dispatch-alert';
 
 export interface SweepDependencies {
@@ -42,6 +44,8 @@ export interface SweepDependencies {
   deadline?: number;
   /** The on-call rota, for the coverage check before weekends and bank holidays; without it the check is skipped. */
   rota?: RotaStore;
+  /** Where a gap's warning is written once and sent from (with `resend`'s channels); without it gaps are only reported. */
+  rotaGapWarnings?: RotaGapWarningStore;
   /** Feeds that must not fall silent, and when each last delivered; without them the check is skipped. */
   heartbeats?: { store: HeartbeatStore; expectations: FeedExpectation[] };
 }
@@ -62,6 +66,8 @@ export interface SweepResult {
   resendErrors: string[];
   /** On a coverage-check day from 12:00: every area and tier not covered until 09:00 on the next working day. */
   rotaGaps: CoverageGap[];
+  /** The warnings of those gaps to the rota's owner and the area's manager (absent when the sweep sends none). */
+  rotaGapWarnings?: RotaGapWarningResult;
   /** Feeds that missed their expectation (HMPPS events in working hours, a partner's regular file). */
   overdueFeeds: OverdueFeed[];
 }
@@ -100,13 +106,14 @@ export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
   }
   if (deps.resend) await resendPending(deps, deps.resend, now, result);
 
-  // 5. Before a weekend or a bank holiday: is the rota covered until the service opens again?
+  // 5. Before a weekend or a bank holiday: is the rota covered until the service opens again? Who must fill it is told.
+  const warnings = rotaGapWarningDependencies(deps);
+  let written = 0;
   if (deps.rota && coverageCheckDay(today, deps.calendar) && londonTime(now).minutesOfDay >= minutesOf(coverageCheckAt)) {
-    const window = coverageWindow(today, deps.calendar);
-    const areas = Object.keys(deps.routing.areas);
-    const entries = (await Promise.all(areas.map((la) => deps.rota!.entries(la)))).flat();
-    result.rotaGaps = coverageGaps(entries, areas, { from: now > window.from ? now : window.from, until: window.until });
+    const found = await checkRotaCoverage(deps, deps.rota, now, result);
+    if (warnings) written = await writeRotaGapWarnings(found, warnings);
   }
+  if (warnings) result.rotaGapWarnings = { ...(await sendRotaGapWarnings(warnings, deps.batchSize ?? 200)), written };
 
   // 6. Heartbeats: silence is a signal.
   if (deps.heartbeats) {
@@ -114,6 +121,36 @@ export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
     result.overdueFeeds = overdueFeeds(expectations, await store.lastSeen(expectations.map((e) => e.feed)), now, deps.calendar);
   }
   return result;
+}
+
+/** The rota's gaps from now until the service opens again (into the result), and their warnings for this check. */
+async function checkRotaCoverage(deps: SweepDependencies, rota: RotaStore, now: Date, result: SweepResult): Promise<RotaGapWarning[]> {
+  const today = londonTime(now).date;
+  const window = coverageWindow(today, deps.calendar);
+  const areas = Object.keys(deps.routing.areas);
+  const entries = (await Promise.all(areas.map((la) => rota.entries(la)))).flat();
+  // Gaps from the window's start, so a gap is the same gap (the same warning) at every sweep of the day; reported
+  // from now on, and warned of only while some of it is still ahead.
+  const gaps = coverageGaps(entries, areas, window).filter((gap) => gap.until > now.toISOString());
+  result.rotaGaps = gaps.map((gap) => (gap.from < now.toISOString() ? { ...gap, from: now.toISOString() } : gap));
+  return rotaGapWarnings(today, gaps);
+}
+
+/** Rota-gap warnings are sent with dispatch's channels and delivery claims; without a warnings store or `resend`, gaps are only reported. */
+function rotaGapWarningDependencies(deps: SweepDependencies): RotaGapWarningDependencies | undefined {
+  if (!deps.rotaGapWarnings || !deps.resend) return undefined;
+  const { dispatch } = deps.resend;
+  return {
+    warnings: deps.rotaGapWarnings,
+    routing: deps.routing,
+    retentionDays: deps.retentionDays,
+    deliveries: dispatch.deliveries,
+    channels: dispatch.channels,
+    retry: dispatch.retry,
+    clock: deps.clock,
+    ...(dispatch.sleep ? { sleep: dispatch.sleep } : {}),
+    ...(deps.deadline !== undefined ? { deadline: deps.deadline } : {}),
+  };
 }
 
 async function resendPending(deps: SweepDependencies, resend: NonNullable<SweepDependencies['resend']>, now: Date, result: SweepResult): Promise<void> {
