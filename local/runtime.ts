@@ -19,7 +19,7 @@ import type { DispatchDependencies } from '../functions/use-cases/dispatch-alert
 import { dynamoNoticeOutbox } from '../functions/adapters/dynamodb/notice-outbox';
 import { dynamoHeartbeats } from '../functions/adapters/dynamodb/heartbeats';
 import type { FeedExpectation } from '../functions/domain/heartbeats';
-import { sweeperHandler, sweepDependencies } from '../functions/handlers/sweeper';
+import { receiptPolling, sweeperHandler, sweepDependencies } from '../functions/handlers/sweeper';
 import { dynamoAlertStore } from '../functions/adapters/dynamodb/alert-store';
 import { ingestDependencies, partnerDropHandler } from '../functions/handlers/partner-drop';
 import { dynamoDeliveryStore } from '../functions/adapters/dynamodb/delivery-store';
@@ -204,7 +204,9 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     const dispatch = dispatchHandler(dispatchDeps);
     // Heartbeats are opt-in locally: a demo week on a fast clock would otherwise warn of silent feeds every sweep.
     const { heartbeats: _awsHeartbeats, ...sweepDeps } = sweepDependencies(identifierKey);
-    const sweeper = sweeperHandler({ ...sweepDeps, clock, resend: { outbox: dispatchDeps.outbox, dispatch: dispatchDeps }, rota, ...(options.heartbeats ? { heartbeats: { store: heartbeats, expectations: options.heartbeats } } : {}) });
+    // NOTIFY_RECEIPTS=poll: the sweeper asks the (local) Notify for receipts instead of waiting for its callbacks.
+    const receipts = await receiptPolling(process.env);
+    const sweeper = sweeperHandler({ ...sweepDeps, clock, resend: { outbox: dispatchDeps.outbox, dispatch: dispatchDeps }, rota, ...(options.heartbeats ? { heartbeats: { store: heartbeats, expectations: options.heartbeats } } : {}), ...(receipts ? { receipts } : {}) });
     const sweep = () => sweeper({}, lambdaContext('sweeper'));
     poller = new StreamPoller({
       dynamo,

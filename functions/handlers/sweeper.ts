@@ -8,7 +8,6 @@ import type { Context } from 'aws-lambda';
 import { dynamoDocuments, secretsClient } from '../commons/clients';
 import { routingFromEnvironment, runtimeConfig } from '../commons/config';
 import { lambdaHandler, lazilyAsync } from '../commons/lambda';
-import { dispatchDependencies } from './dispatch';
 import { logger, metrics } from '../commons/powertools';
 import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
 import { identifierKey, routingFromSecret } from '../adapters/secrets';
@@ -21,6 +20,10 @@ import { defaultExpectations, feedExpectationSchema, type FeedExpectation } from
 import { dynamoHeartbeats } from '../adapters/dynamodb/heartbeats';
 import { sweep, type SweepDependencies, type SweepResult } from '../use-cases/sweep';
 import type { RotaGapWarningResult } from '../use-cases/warn-rota-gaps';
+import type { ReceiptPollResult } from '../use-cases/poll-delivery-receipts';
+import { loadAlertSecrets } from '../adapters/alert-secrets';
+import { notifyClient, notifyReceiptSource } from '../adapters/channels/notify';
+import { dispatchDependencies, notifyTimeoutMs } from './dispatch';
 import { dynamoRotaGapWarnings } from '../adapters/dynamodb/rota-gap-warnings';
 
 /**
@@ -41,6 +44,7 @@ export function sweeperHandler(deps: SweepDependencies, warnings: SweeperWarning
     // Area, tier and times only: who is (not) on the rota is not logged.
     for (const gap of rotaGaps) logger.warn('the on-call rota has a gap before the weekend or bank holiday', { ...gap, inWords: gapInWords(gap) });
     metrics.addMetric('RotaGaps', MetricUnit.Count, rotaGaps.length);
+    if (result.receiptPolls) reportReceiptPolls(result.receiptPolls);
     for (const feed of result.overdueFeeds) logger.warn('a feed Gatehouse depends on has gone silent', { ...feed });
     metrics.addMetric('FeedsOverdue', MetricUnit.Count, result.overdueFeeds.length);
     // Each is tried again by the next sweep; the alarm on NoticesResendFailed says it keeps failing.
@@ -60,6 +64,17 @@ export function sweeperHandler(deps: SweepDependencies, warnings: SweeperWarning
     if (result.expired > 0) metrics.addMetric('NoticesExpired', MetricUnit.Count, result.expired);
     return result;
   });
+}
+
+/** Receipts asked of Notify where callbacks cannot be configured. */
+function reportReceiptPolls(polls: ReceiptPollResult): void {
+  const { errors, ...figures } = polls;
+  if (figures.asked > 0) logger.info('delivery receipts asked of GOV.UK Notify', figures);
+  // Each names an alert id and notice and Notify's status: never the number or address.
+  for (const why of errors) logger.warn('GOV.UK Notify could not be asked about a message; the next sweep asks again', { why });
+  if (figures.recorded > 0) metrics.addMetric('ReceiptsPolled', MetricUnit.Count, figures.recorded);
+  if (errors.length > 0) metrics.addMetric('ReceiptPollsFailed', MetricUnit.Count, errors.length);
+  if (figures.givenUp > 0) metrics.addMetric('ReceiptsNeverCame', MetricUnit.Count, figures.givenUp);
 }
 
 /** The warnings of rota gaps to the rota's owner and the area's manager: figures, and why any is left for the next sweep. */
@@ -123,8 +138,25 @@ export function rebuiltEvery5Minutes(build: () => Promise<SweepDependencies>, op
 export const handler = rebuiltEvery5Minutes(async () => {
   await routingFromSecret(process.env, secretsClient);
   const resend = await resendDependencies();
-  return { ...sweepDependencies(await identifierKey(process.env, secretsClient)), resend, rota: resend.dispatch.rota };
+  const receipts = await receiptPolling();
+  return { ...sweepDependencies(await identifierKey(process.env, secretsClient)), resend, rota: resend.dispatch.rota, ...(receipts ? { receipts } : {}) };
 });
+
+/**
+ * NOTIFY_RECEIPTS=poll (a stage whose Notify service cannot call back, infra/config/stages.ts `notifyReceipts`):
+ * the sweeper asks Notify about messages still SENT NOTIFY_POLL_AFTER_MINUTES (default 3) after they were accepted.
+ * Without a Notify key nothing goes to Notify, so there is nothing to ask about.
+ */
+export async function receiptPolling(env: NodeJS.ProcessEnv = process.env): Promise<SweepDependencies['receipts']> {
+  const mode = env.NOTIFY_RECEIPTS ?? 'callbacks';
+  if (mode !== 'poll' && mode !== 'callbacks') throw new Error(`NOTIFY_RECEIPTS is '${mode}': expected 'callbacks' (Notify calls back) or 'poll' (the sweeper asks Notify)`);
+  if (mode === 'callbacks') return undefined;
+  const afterMinutes = Number(env.NOTIFY_POLL_AFTER_MINUTES ?? 3);
+  if (!Number.isInteger(afterMinutes) || afterMinutes < 1) throw new Error(`NOTIFY_POLL_AFTER_MINUTES is '${env.NOTIFY_POLL_AFTER_MINUTES}': expected a whole number of minutes, at least 1`);
+  const { notifyApiKey } = await loadAlertSecrets(env, secretsClient);
+  if (!notifyApiKey) return undefined;
+  return { source: notifyReceiptSource(notifyClient(notifyApiKey, env.NOTIFY_BASE_URL || undefined, notifyTimeoutMs(env))), afterMinutes };
+}
 
 export async function resendDependencies(env: NodeJS.ProcessEnv = process.env): Promise<NonNullable<SweepDependencies['resend']>> {
   const dispatch = await dispatchDependencies(env);

@@ -13,6 +13,8 @@
  *    next working day, per area and tier (reported and alarmed), and each gap warned of, once per check, to the
  *    rota's owner and the area's manager by GOV.UK Notify (use-cases/warn-rota-gaps.ts).
  * 6. Heartbeats: every feed that missed its expectation (domain/heartbeats.ts) is reported and alarmed.
+ * 7. Where the stage polls for Notify's receipts (no callbacks): deliveries still SENT a few minutes after Notify
+ *    accepted them are asked about, and a final status is recorded as the callback would.
  * Notices of steps 1–3 are written, not sent: the stream hands them to dispatch.
  */
 import { digestAlerts, preReleaseWarning } from '../domain/alert-policy';
@@ -23,6 +25,7 @@ import type { RoutingConfig } from '../domain/routing';
 import { coverageCheckAt, coverageCheckDay, coverageGaps, coverageWindow, rotaGapWarnings, type CoverageGap, type RotaGapWarning } from '../domain/rota-coverage';
 import { overdueFeeds, type FeedExpectation, type OverdueFeed } from '../domain/heartbeats';
 import type { AlertStore, DigestReader, HeartbeatStore, NoticeOutbox, RotaGapWarningStore, RotaStore, ScheduleReader } from './alert-ports';
+import { pollDeliveryReceipts, type ReceiptPollResult, type ReceiptSource } from './poll-delivery-receipts';
 import { sendRotaGapWarnings, writeRotaGapWarnings, type RotaGapWarningDependencies, type RotaGapWarningResult } from './warn-rota-gaps';
 import { dispatchNotice, type DispatchDependencies } from './dispatch-alert';
 
@@ -46,6 +49,11 @@ export interface SweepDependencies {
   rota?: RotaStore;
   /** Where a gap's warning is written once and sent from (with `resend`'s channels); without it gaps are only reported. */
   rotaGapWarnings?: RotaGapWarningStore;
+  /**
+   * Where Notify's callbacks cannot be configured: ask Notify about deliveries still SENT `afterMinutes` after they
+   * were accepted (with `resend`'s stores); without it receipts come only by callback.
+   */
+  receipts?: { source: ReceiptSource; afterMinutes: number };
   /** Feeds that must not fall silent, and when each last delivered; without them the check is skipped. */
   heartbeats?: { store: HeartbeatStore; expectations: FeedExpectation[] };
 }
@@ -70,6 +78,8 @@ export interface SweepResult {
   rotaGapWarnings?: RotaGapWarningResult;
   /** Feeds that missed their expectation (HMPPS events in working hours, a partner's regular file). */
   overdueFeeds: OverdueFeed[];
+  /** Receipts asked of Notify (absent unless the stage polls for them). */
+  receiptPolls?: ReceiptPollResult;
 }
 
 export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
@@ -120,6 +130,9 @@ export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
     const { store, expectations } = deps.heartbeats;
     result.overdueFeeds = overdueFeeds(expectations, await store.lastSeen(expectations.map((e) => e.feed)), now, deps.calendar);
   }
+
+  // 7. Where Notify cannot call back: ask it about what it accepted and has not reported on.
+  if (deps.receipts && deps.resend) result.receiptPolls = await pollReceipts(deps, deps.receipts, deps.resend.dispatch);
   return result;
 }
 
@@ -134,6 +147,14 @@ async function checkRotaCoverage(deps: SweepDependencies, rota: RotaStore, now: 
   const gaps = coverageGaps(entries, areas, window).filter((gap) => gap.until > now.toISOString());
   result.rotaGaps = gaps.map((gap) => (gap.from < now.toISOString() ? { ...gap, from: now.toISOString() } : gap));
   return rotaGapWarnings(today, gaps);
+}
+
+/** Receipts by asking Notify, recorded as its callback would record them (use-cases/poll-delivery-receipts.ts). */
+function pollReceipts(deps: SweepDependencies, receipts: NonNullable<SweepDependencies['receipts']>, dispatch: DispatchDependencies): Promise<ReceiptPollResult> {
+  return pollDeliveryReceipts(
+    { alerts: dispatch.alerts, deliveries: dispatch.deliveries, clock: deps.clock, source: receipts.source, afterMinutes: receipts.afterMinutes, ...(deps.deadline !== undefined ? { deadline: deps.deadline } : {}) },
+    deps.batchSize ?? 200,
+  );
 }
 
 /** Rota-gap warnings are sent with dispatch's channels and delivery claims; without a warnings store or `resend`, gaps are only reported. */
