@@ -20,6 +20,10 @@ import { dynamoNoticeOutbox } from '../functions/adapters/dynamodb/notice-outbox
 import { dynamoHeartbeats } from '../functions/adapters/dynamodb/heartbeats';
 import type { FeedExpectation } from '../functions/domain/heartbeats';
 import { receiptPolling, sweeperHandler, sweepDependencies } from '../functions/handlers/sweeper';
+import { startFakeNotify, type FakeNotify } from './fake-notify';
+import { localOutbox } from '../functions/adapters/channels/local-outbox';
+import { templateNames } from '../functions/domain/alert-message';
+import type { Channel, Channels } from '../functions/use-cases/dispatch-alert';
 import { dynamoAlertStore } from '../functions/adapters/dynamodb/alert-store';
 import { ingestDependencies, partnerDropHandler } from '../functions/handlers/partner-drop';
 import { dynamoDeliveryStore } from '../functions/adapters/dynamodb/delivery-store';
@@ -70,6 +74,12 @@ export interface GatehouseOptions {
   hmppsStandIns?: boolean;
   /** Feed expectations the sweeper checks (domain/heartbeats.ts); off unless given. */
   heartbeats?: FeedExpectation[];
+  /**
+   * Runs the local GOV.UK Notify stand-in (local/fake-notify.ts) and sends SMS and e-mail through it, as in AWS:
+   * Notify accepts, then calls back with the delivery receipt, and forwards text-message replies. Each accepted
+   * message is also shown in the local outbox. `npm start` and the demo turn it on.
+   */
+  notifyStandIn?: boolean;
 }
 
 export interface Gatehouse {
@@ -96,6 +106,8 @@ export interface Gatehouse {
   settle(): Promise<void>;
   /** The HMPPS stand-ins and their switches (slow, failing, unauthorised, unknown-person), when running. */
   hmpps?: HmppsStandIns;
+  /** The GOV.UK Notify stand-in and its switches (phone off, no such number, still sending, replies), when running. */
+  notify?: FakeNotify;
   stop(): Promise<void>;
 }
 
@@ -116,6 +128,9 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     const ownS3 = options.s3Endpoint ? undefined : await own(owned, startS3({ directory: join(dataDir, 's3') }));
     const s3Endpoint = options.s3Endpoint ?? ownS3!.endpoint;
     const hmpps = options.hmppsStandIns === false ? undefined : await own(owned, startHmppsStandIns());
+    const notifyStandIn = options.notifyStandIn ? await startFakeNotify() : undefined;
+    if (notifyStandIn) owned.push({ endpoint: notifyStandIn.url, stop: () => notifyStandIn.close() });
+    const routingInput = notifyStandIn ? withLocalTemplates(options.routing ?? localRouting) : (options.routing ?? localRouting);
 
     // The functions find their tables, buckets and endpoints in the environment, exactly as in Lambda.
     Object.assign(process.env, {
@@ -125,13 +140,14 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       AWS_ENDPOINT_URL_S3: s3Endpoint,
       STAGE: stage,
       OUTBOX_FILE: outboxFile,
-      ROUTING_CONFIG: JSON.stringify(options.routing ?? localRouting),
+      ROUTING_CONFIG: JSON.stringify(routingInput),
       // Local-only keys: in AWS these come from Secrets Manager.
       LINK_SIGNING_KEY: 'local-only-link-signing-key-not-a-secret',
       IDENTIFIER_KEY: identifierKey,
       // One key per webhook receiver, as in AWS.
       WEBHOOK_SIGNING_KEYS: JSON.stringify(Object.fromEntries(webhookContacts(options.routing ?? localRouting).map((id) => [id, `local-only-webhook-key-for-${id}-not-a-secret`]))),
       ...hmpps?.env,
+      ...(notifyStandIn ? { NOTIFY_API_KEY: notifyStandIn.apiKey, NOTIFY_BASE_URL: notifyStandIn.url, NOTIFY_CALLBACK_TOKEN: localCallbackToken } : {}),
       ...names.env,
       ...options.env,
     });
@@ -195,7 +211,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       outbox: dynamoNoticeOutbox(dynamoDocuments(), config.recordsTable),
       rota,
       routing,
-      channels: channelsFor(await loadAlertSecrets(process.env, secretsClient), routing, process.env, (entry) => outbox.emit('sent', entry), clock),
+      channels: localChannels(channelsFor(await loadAlertSecrets(process.env, secretsClient), routing, process.env, (entry) => outbox.emit('sent', entry), clock), notifyStandIn ? localOutbox(outboxFile, clock, (entry) => outbox.emit('sent', entry)) : undefined),
       links,
       numberKey: identifierKey,
       retry: { attempts: 4, backoffMs: options.sendBackoffMs ?? 200, attemptTimeoutMs: notifyTimeoutMs() + 500 },
@@ -227,11 +243,22 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       : undefined;
     sweepTimer?.unref();
 
-    const settle = async () => {
+    const settleOnce = async () => {
       await custodyQueue.idle();
       await partnerDropQueue.idle();
       await custodyQueue.idle();
       await poller!.caughtUp();
+    };
+    // With the Notify stand-in, a receipt's callback can page someone, whose receipt can call back again: until quiet.
+    const settle = async () => {
+      await settleOnce();
+      for (let round = 0; notifyStandIn && round < 20; round++) {
+        const before = notifyStandIn.callbacks.length + notifyStandIn.requests.length;
+        await notifyStandIn.callbacksDone();
+        await settleOnce();
+        await notifyStandIn.callbacksDone();
+        if (notifyStandIn.callbacks.length + notifyStandIn.requests.length === before) break;
+      }
     };
 
     let server: RunningServer;
@@ -254,6 +281,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       saveRota: (entries) => rota.save(entries),
       settle,
       ...(hmpps ? { hmpps } : {}),
+      ...(notifyStandIn ? { notify: notifyStandIn } : {}),
       async stop() {
         clearInterval(sweepTimer);
         await sweeping;
@@ -269,6 +297,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     server = await startServer(gatehouse, options.port ?? 3000);
     gatehouse.url = server.url;
     links.baseUrl = process.env.PUBLIC_BASE_URL ?? server.url;
+    notifyStandIn?.callbackTo(server.url, process.env.NOTIFY_CALLBACK_TOKEN ?? localCallbackToken);
     return gatehouse;
   } catch (error) {
     await stopAll();
@@ -290,6 +319,33 @@ function localIdentifierKey(dataDir: string): string {
     writeFileSync(file, `${key}\n`, { mode: 0o600 });
     return key;
   }
+}
+
+/** The bearer token the local Notify stand-in calls back with (in AWS: the NotifyCallbackToken secret). */
+const localCallbackToken = 'local-only-notify-callback-token-not-a-secret';
+
+/** Local Notify template ids, one per template name, unless the routing brings its own. */
+function withLocalTemplates(routing: RoutingConfigInput): RoutingConfigInput {
+  if (routing.notifyTemplates) return routing;
+  const ids = Object.fromEntries(templateNames.map((name, i) => [name, `10ca1000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`]));
+  return { ...routing, notifyTemplates: { sms: ids, email: ids } };
+}
+
+/**
+ * With the Notify stand-in, SMS and e-mail go through it (accepted, then a receipt by callback), and each message it
+ * accepted is shown in the local outbox too, so `GET /alerts` and the demo list every message as before.
+ */
+function localChannels(channels: Channels, shown: Channel | undefined): Channels {
+  if (!shown) return channels;
+  const shownToo = (notify: Channel): Channel => ({
+    name: notify.name,
+    async send(message) {
+      const accepted = await notify.send(message);
+      await shown.send(message);
+      return accepted;
+    },
+  });
+  return { ...channels, sms: shownToo(channels.sms), email: shownToo(channels.email) };
 }
 
 function webhookContacts(routing: RoutingConfigInput): string[] {
