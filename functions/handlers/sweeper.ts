@@ -21,7 +21,7 @@ import { dynamoHeartbeats } from '../adapters/dynamodb/heartbeats';
 import { sweep, type SweepDependencies, type SweepResult } from '../use-cases/sweep';
 import type { RotaGapWarningResult } from '../use-cases/warn-rota-gaps';
 import type { ReceiptPollResult } from '../use-cases/poll-delivery-receipts';
-import { loadAlertSecrets } from '../adapters/alert-secrets';
+import { loadNotifyApiKey } from '../adapters/alert-secrets';
 import { notifyClient, notifyReceiptSource } from '../adapters/channels/notify';
 import { dispatchDependencies, notifyTimeoutMs } from './dispatch';
 import { dynamoRotaGapWarnings } from '../adapters/dynamodb/rota-gap-warnings';
@@ -153,7 +153,7 @@ export async function receiptPolling(env: NodeJS.ProcessEnv = process.env): Prom
   if (mode === 'callbacks') return undefined;
   const afterMinutes = Number(env.NOTIFY_POLL_AFTER_MINUTES ?? 3);
   if (!Number.isInteger(afterMinutes) || afterMinutes < 1) throw new Error(`NOTIFY_POLL_AFTER_MINUTES is '${env.NOTIFY_POLL_AFTER_MINUTES}': expected a whole number of minutes, at least 1`);
-  const { notifyApiKey } = await loadAlertSecrets(env, secretsClient);
+  const notifyApiKey = await loadNotifyApiKey(env, secretsClient);
   if (!notifyApiKey) return undefined;
   return { source: notifyReceiptSource(notifyClient(notifyApiKey, env.NOTIFY_BASE_URL || undefined, notifyTimeoutMs(env))), afterMinutes };
 }
