@@ -1,5 +1,7 @@
 /**
- * `npx tsx bench/notices.ts [--notices 10000] [--inFlight 8]`: the notice outbox under load on DynamoDB Local.
+ * `npx tsx bench/notices.ts [--notices 10000] [--inFlight 8] [--out file.json]`, and part of `npm run bench`
+ * (`-- --notices N` sets the size there; 10,000 by default, 500 with --quick): the notice outbox under load on
+ * DynamoDB Local.
  *
  * N referral notices (two recipients each) are raised; the "stream" hands each to dispatch, with 20 % of the
  * records delivered twice, shuffled, `inFlight` at a time; the channel fails 5 % of sends (429, 500, or a timeout,
@@ -31,11 +33,13 @@ import { localCredentials, startDynamoDbLocal } from '../local/emulators';
 import { provisionTables, resourceNames } from '../local/provision';
 import { localRouting } from '../local/routing';
 
-const { values } = parseArgs({ options: { notices: { type: 'string', default: '10000' }, inFlight: { type: 'string', default: '8' }, out: { type: 'string' } } });
-const notices = Number(values.notices);
-const inFlight = Number(values.inFlight);
+import type { Figure } from './figures';
 
-async function main() {
+/** The outbox bench at `notices` referral notices (two deliveries each); on its own DynamoDB Local. */
+export async function noticeBenchmarks(options: { notices: number; inFlight?: number; onProgress?: (step: string) => void }): Promise<Record<string, Figure>> {
+  const { notices } = options;
+  const inFlight = options.inFlight ?? 8;
+  const progress = options.onProgress ?? ((step: string) => process.stderr.write(`${step}\n`));
   const dynamo = await startDynamoDbLocal();
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: localCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
   try {
@@ -98,7 +102,7 @@ async function main() {
       await client.send(new UpdateCommand({ TableName: floorTable, Key, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'SENT' } }));
     });
     const floorMs = performance.now() - floorStart;
-    process.stdout.write(`raising ${notices} referral notices… `);
+    progress(`notices: floor ${Math.round(floorMs)} ms; raising ${notices} referral notices`);
     const ids: string[] = [];
     await pool(Array.from({ length: notices }, (_, i) => i), inFlight, async (i) => {
       const draft: AlertDraft = {
@@ -109,7 +113,7 @@ async function main() {
       await deps.alerts.raise(alert, Math.floor(now / 1000) + 86_400);
       ids.push(alert.alertId);
     });
-    console.log('done');
+    progress('notices: the stream pass (20 % duplicates, 5 % failures), then the sweeper drains the outbox');
 
     const stream = [...ids, ...ids.filter((_, i) => i % 5 === 0)];
     shuffle(stream);
@@ -139,7 +143,7 @@ async function main() {
     const exact = accepted.size === expected && once === expected && twice === 0;
 
 
-    const figures = {
+    const figures: Record<string, Figure> = {
       'notices.count': { value: notices, unit: `referral notices, ${expected} deliveries, ${stream.length - notices} duplicate stream records`, target: 'recorded', met: null },
       'notices.injectedFailures': { value: injected, unit: `sends failed on purpose (429, 500, timeout) of ${sends}`, target: '≈ 5 %', met: null },
       'notices.exactlyOnce': { value: exact ? 1 : 0, unit: `boolean (${once} accepted once, ${twice} more than once, ${expected - accepted.size} never)`, target: 'every delivery once', met: exact },
@@ -147,13 +151,20 @@ async function main() {
       'notices.drainMs': { value: Math.round(drainMs), unit: `ms (stream pass, then ${sweeps} sweeps re-sending ${resent} notices)`, target: 'recorded', met: null },
       'notices.floorMs': { value: Math.round(floorMs), unit: `ms (${expected} × claim + record, ${inFlight} in flight, same DynamoDB Local)`, target: 'reference', met: null },
       'notices.drainToFloor': { value: Math.round((drainMs / floorMs) * 100) / 100, unit: 'ratio', target: 'recorded', met: null },
+      'notices.sweepsMs': { value: Math.round(drainMs - streamMs), unit: `ms (${sweeps} sweeps after the stream pass)`, target: 'recorded', met: null },
     };
-    console.table(Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, `${f.value} ${f.unit}`])));
-    if (values.out) await writeFile(values.out, `${JSON.stringify({ recordedAt: new Date().toISOString(), figures }, null, 2)}\n`);
-    if (!exact) process.exitCode = 1;
+    return figures;
   } finally {
     await dynamo.stop();
   }
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { notices: { type: 'string', default: '10000' }, inFlight: { type: 'string', default: '8' }, out: { type: 'string' } } });
+  const figures = await noticeBenchmarks({ notices: Number(values.notices), inFlight: Number(values.inFlight) });
+  console.table(Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, `${f.value} ${f.unit}`])));
+  if (values.out) await writeFile(values.out, `${JSON.stringify({ recordedAt: new Date().toISOString(), figures }, null, 2)}\n`);
+  if (figures['notices.exactlyOnce']!.met !== true) process.exitCode = 1;
 }
 
 async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -173,7 +184,9 @@ function shuffle<T>(items: T[]): void {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick]`: measures Gatehouse on this machine, prints a table, and writes
+ * `npm run bench [-- --quick] [-- --notices N]`: measures Gatehouse on this machine, prints a table, and writes
  * bench/results/latest.json. Every figure stands next to a limit of the same machine measured in the same run
  * (a DynamoDB transaction, a batch-write ceiling, an SDK-only import), because absolute times drift.
  */
@@ -12,11 +12,16 @@ import { alertBenchmarks, benchClock } from './alerts';
 import { bundleBenchmarks } from './bundles';
 import { ingestBenchmarks } from './ingest';
 import { hmppsFactsBenchmarks } from './hmpps-facts';
+import { noticeBenchmarks } from './notices';
 import type { Figure } from './figures';
 
 const quick = process.argv.includes('--quick');
 const startedAt = Date.now();
 const sizes = quick ? { singles: 20, burst: 50, exactBurst: 200, importRuns: 2 } : { singles: 200, burst: 1_000, exactBurst: 10_000, importRuns: 7 };
+// The notice outbox bench: 10,000 notices (the issue's size) unless --notices says otherwise (a loaded machine).
+const noticesFlag = process.argv.indexOf('--notices');
+const notices = noticesFlag > 0 ? Number(process.argv[noticesFlag + 1]) : quick ? 500 : 10_000;
+if (!Number.isInteger(notices) || notices < 1) throw new Error(`--notices ${process.argv[noticesFlag + 1]}: expected a whole number of notices`);
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -39,8 +44,12 @@ async function main(): Promise<void> {
   progress('ingest: a partner file, the batch-write ceiling, peak RSS');
   Object.assign(figures, await ingestBenchmarks({ quick, onProgress: progress }));
 
+  progress(`notices: ${notices} referral notices through the outbox (20 % duplicate stream records, 5 % Notify failures), beside the same run's floor`);
+  Object.assign(figures, await noticeBenchmarks({ notices, onProgress: progress }));
+
   const report = {
     mode: quick ? 'quick' : 'full',
+    notices,
     at: new Date().toISOString(),
     machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     seconds: Math.round((Date.now() - started) / 100) / 10,

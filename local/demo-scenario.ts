@@ -51,6 +51,15 @@ export const demoWeek: DemoStep[] = [
   },
 ];
 
+/**
+ * Friday evening: a second release from court to Darlington, after the first alert was taken. The primary on call's
+ * phone is off: the local Notify accepts the page, then reports it failed, and the secondary is paged at once.
+ */
+export const demoFailedPage = {
+  say: "Friday 18:10: released from court to Darlington, no fixed abode, no aftercare plan; the primary on call's phone is off",
+  event: released('demo-0008', 'H8901JK', '2026-11-20T18:10:00Z', { reason: 'RELEASED_FROM_COURT', destinationLocalAuthority: darlington, accommodation: 'NO_FIXED_ABODE', aftercarePlan: 'NONE', needs: ['ACCOMMODATION'] }),
+};
+
 /** An event a producer got wrong: the demo shows how Gatehouse answers it. */
 export const demoMistake = {
   say: 'A producer sends an event with a mistyped prison number and an unknown accommodation status',

@@ -16,7 +16,7 @@ import { londonInstant, londonTime } from '../functions/domain/calendar';
 import type { RotaEntry } from '../functions/domain/rota';
 import type { SweepResult } from '../functions/use-cases/sweep';
 import { localCredentials, MissingJavaError } from './emulators';
-import { demoHospitalDetention, demoMistake, demoPartnerFile, demoWeek, showHospitalDetention, type DemoStep as ScenarioStep } from './demo-scenario';
+import { demoFailedPage, demoHospitalDetention, demoMistake, demoPartnerFile, demoWeek, showHospitalDetention, type DemoStep as ScenarioStep } from './demo-scenario';
 
 type Print = (line?: string) => void;
 
@@ -50,7 +50,7 @@ export const demoStart = '2026-11-16T08:00:00Z';
 const clock = storyClock(demoStart);
 
 /** How the demo's Gatehouse must be started: on the demo's clock, sweeping only when the demo says. */
-export const demoOptions = { clock, sweepEveryMs: 0 } as const;
+export const demoOptions = { clock, sweepEveryMs: 0, notifyStandIn: true } as const;
 
 export interface DemoContext {
   gatehouse: Gatehouse;
@@ -138,6 +138,7 @@ export const demoSteps: DemoStepDefinition[] = [
       ctx.printMessages(await ctx.newMessages(), '    ');
     },
   },
+  { name: 'page fails and a reply takes it', run: showFailedPageAndReply },
   {
     name: 'hmpps release with facts fetched',
     async run(ctx) {
@@ -247,6 +248,50 @@ function printFacts(ctx: DemoContext, c: { caseRef: string; status: string; clas
     const value = typeof fact.value === 'object' && fact.value !== null && 'type' in fact.value ? (fact.value as { type: string }).type : JSON.stringify(fact.value);
     ctx.print(`    ${name}: ${value} (from ${fact.source}${fact.how ? `: ${fact.how}` : ''})`);
   }
+}
+
+/**
+ * A page that fails delivery escalates at once, and a text-message reply takes the case: through the local GOV.UK
+ * Notify stand-in, which accepts the page, then calls back with its receipt, and forwards the reply, as Notify does.
+ */
+async function showFailedPageAndReply(ctx: DemoContext): Promise<void> {
+  const notify = ctx.gatehouse.notify;
+  if (!notify) throw new Error('the demo needs the local GOV.UK Notify stand-in: start its Gatehouse with demoOptions');
+  const [primary, secondary] = demoRota();
+  ctx.at(demoFailedPage.event.occurredAt, demoFailedPage.say);
+  notify.phoneOff.add(primary!.address);
+  try {
+    const response = await ctx.post('/custody-events', [demoFailedPage.event]);
+    ctx.print(`  → HTTP ${response.status}, ${response.body.accepted?.length ?? 0} event accepted`);
+    await ctx.gatehouse.settle();
+  } finally {
+    notify.phoneOff.delete(primary!.address);
+  }
+  const messages = await ctx.newMessages();
+  ctx.printMessages(messages);
+  const page = messages.find((m) => m.notice === 'page.000' && m.template === 'critical');
+  if (!page) throw new Error('the Friday evening release paged nobody');
+  const timeline = await ctx.get(`/alerts/${page.alertId}`);
+  ctx.print('  What Notify reported, and what Gatehouse did (GET /alerts/{id}):');
+  for (const notice of timeline.notices as { notice: string; deliveries: { recipient: string; status: string; reason?: string }[] }[]) {
+    for (const d of notice.deliveries) ctx.print(`    ${notice.notice} → ${d.recipient}: ${d.status}${d.reason ? ` (${d.reason})` : ''}`);
+  }
+  if (timeline.step < 1) throw new Error('the failed page did not escalate at once');
+  ctx.print(`  The page failed, so the alert moved to step ${timeline.step} at once, without waiting out the 15 minutes.`);
+
+  ctx.at(new Date(ctx.clock().getTime() + 3 * 60_000), `${secondary!.displayName} (secondary on call) replies "1" to the page`);
+  const status = await notify.reply(secondary!.address, '1');
+  await ctx.gatehouse.settle();
+  const after = await ctx.get(`/alerts/${page.alertId}`);
+  ctx.print(`  Notify forwards the reply: HTTP ${status}; the alert is ${String(after.status).toLowerCase()} by ${after.acknowledgedBy ?? 'the secondary'}`);
+  const told = await ctx.newMessages();
+  if (told.length > 0) ctx.printMessages(told, '    ');
+  else ctx.print('  Nobody else was reached (the primary\'s page failed), so no "acknowledged" notice goes out.');
+  const again = await notify.reply(secondary!.address, '1');
+  await ctx.gatehouse.settle();
+  // The answer to a reply goes straight to Notify (not an outbox notice): shown as the stand-in received it.
+  const answer = notify.requests.filter((r) => r.body.phone_number === secondary!.address && r.body.personalisation?.why).at(-1);
+  ctx.print(`  A second "1": HTTP ${again}; the alert is unchanged, and the sender is told why: "${answer?.body.personalisation?.why ?? '(no answer sent)'}"`);
 }
 
 /** One scenario step (demo-scenario.ts): the events at their moment, and the cases they left. */

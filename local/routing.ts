@@ -14,10 +14,12 @@ export const localRouting: RoutingConfigInput = {
         { id: 'darlington-housing-manager', label: 'Darlington housing duty manager', channel: 'sms', address: '07700900102' },
         { id: 'darlington-recovery', label: 'Darlington drug and alcohol recovery service', channel: 'email', address: 'referrals@recovery.example.org' },
         { id: 'darlington-mental-health', label: 'Darlington community mental health', channel: 'email', address: 'cmht@nhs.example.org' },
+        { id: 'darlington-rota-coordinator', label: 'Darlington on-call rota coordinator', channel: 'email', address: 'on-call-rota@darlington.example.org' },
       ],
       accommodation: ['darlington-housing-options'],
       aftercare: { DRUGS_AND_ALCOHOL: ['darlington-recovery'], HEALTH: ['darlington-mental-health'], ACCOMMODATION: ['darlington-housing-options'] },
       onCall: { primary: 'darlington-out-of-hours', secondary: 'darlington-out-of-hours', manager: 'darlington-housing-manager' },
+      rotaGapWarnings: { rotaOwner: 'darlington-rota-coordinator', areaManager: 'darlington-housing-manager' },
     },
     E06000047: {
       contacts: [
@@ -26,10 +28,12 @@ export const localRouting: RoutingConfigInput = {
         { id: 'durham-housing-manager', label: 'County Durham housing duty manager', channel: 'sms', address: '07700900202' },
         { id: 'durham-recovery', label: 'County Durham drug and alcohol recovery service', channel: 'email', address: 'referrals@durham-recovery.example.org' },
         { id: 'durham-employment', label: 'County Durham employment support', channel: 'webhook', address: 'https://employment.example.org/gatehouse' },
+        { id: 'durham-rota-coordinator', label: 'County Durham on-call rota coordinator', channel: 'email', address: 'on-call-rota@durham.example.org' },
       ],
       accommodation: ['durham-housing-solutions'],
       aftercare: { DRUGS_AND_ALCOHOL: ['durham-recovery'], EDUCATION_SKILLS_AND_WORK: ['durham-employment'], ACCOMMODATION: ['durham-housing-solutions'] },
       onCall: { primary: 'durham-out-of-hours', secondary: 'durham-out-of-hours', manager: 'durham-housing-manager' },
+      rotaGapWarnings: { rotaOwner: 'durham-rota-coordinator', areaManager: 'durham-housing-manager' },
     },
   },
 };

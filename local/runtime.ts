@@ -13,6 +13,10 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 import { alertStreamFilter, partnerDropsBucket, recordsTable } from '../functions/commons/resources';
 import { dynamoDocuments } from '../functions/commons/clients';
+import { startFakeNotify, type FakeNotify } from './fake-notify';
+import { localOutbox } from '../functions/adapters/channels/local-outbox';
+import { templateNames } from '../functions/domain/alert-message';
+import type { Channel, Channels } from '../functions/use-cases/channel-ports';
 import { dynamoRotaStore } from '../functions/adapters/dynamodb/rota-store';
 import { envNames } from '../functions/commons/env-names';
 import { custodyEventsHandler } from '../functions/handlers/custody-events';
@@ -67,6 +71,12 @@ export interface GatehouseOptions {
   hmppsStandIns?: boolean;
   /** Feed expectations the sweeper checks (domain/heartbeats.ts); off unless given. */
   heartbeats?: FeedExpectation[];
+  /**
+   * Runs the local GOV.UK Notify stand-in (local/fake-notify.ts) and sends SMS and e-mail through it, as in AWS:
+   * Notify accepts, then calls back with the delivery receipt, and forwards text-message replies. Each accepted
+   * message is also shown in the local outbox. `npm start` and the demo turn it on.
+   */
+  notifyStandIn?: boolean;
 }
 
 export interface Gatehouse {
@@ -95,6 +105,8 @@ export interface Gatehouse {
   settle(): Promise<void>;
   /** The HMPPS stand-ins and their switches (slow, failing, unauthorised, unknown-person), when running. */
   hmpps?: HmppsStandIns;
+  /** The GOV.UK Notify stand-in and its switches (phone off, no such number, still sending, replies), when running. */
+  notify?: FakeNotify;
   stop(): Promise<void>;
 }
 
@@ -115,6 +127,9 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     const ownS3 = options.s3Endpoint ? undefined : await own(owned, startS3({ directory: join(dataDir, 's3') }));
     const s3Endpoint = options.s3Endpoint ?? ownS3!.endpoint;
     const hmpps = options.hmppsStandIns === false ? undefined : await own(owned, startHmppsStandIns());
+    const notifyStandIn = options.notifyStandIn ? await startFakeNotify() : undefined;
+    if (notifyStandIn) owned.push({ endpoint: notifyStandIn.url, stop: () => notifyStandIn.close() });
+    const routingInput = notifyStandIn ? withLocalTemplates(options.routing ?? localRouting) : (options.routing ?? localRouting);
 
     // The functions find their tables, buckets and endpoints in an environment, as in Lambda: this one, not process.env.
     const givenBaseUrl = options.env?.[envNames.publicBaseUrl] ?? process.env[envNames.publicBaseUrl];
@@ -127,7 +142,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       AWS_ENDPOINT_URL_S3: s3Endpoint,
       [envNames.stage]: stage,
       [envNames.outboxFile]: outboxFile,
-      [envNames.routingConfig]: JSON.stringify(options.routing ?? localRouting),
+      [envNames.routingConfig]: JSON.stringify(routingInput),
       // Local-only keys: in AWS these come from Secrets Manager.
       LINK_SIGNING_KEY: 'local-only-link-signing-key-not-a-secret',
       IDENTIFIER_KEY: identifierKey,
@@ -137,6 +152,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       [envNames.publicBaseUrl]: givenBaseUrl ?? 'http://127.0.0.1',
       ...(options.heartbeats ? { [envNames.heartbeats]: JSON.stringify(options.heartbeats) } : {}),
       ...hmpps?.env,
+      ...(notifyStandIn ? { NOTIFY_API_KEY: notifyStandIn.apiKey, NOTIFY_BASE_URL: notifyStandIn.url, NOTIFY_CALLBACK_TOKEN: localCallbackToken } : {}),
       ...names.env,
       ...options.env,
     };
@@ -186,9 +202,16 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       if (body) void partnerDropQueue.send([body]);
     });
 
-    const dispatchDeps = await composeDispatch(env, { clock, onOutboxSent: (entry) => outbox.emit('sent', entry), sendBackoffMs: options.sendBackoffMs ?? 200 });
+    const shownInOutbox = notifyStandIn ? localOutbox(outboxFile, clock, (entry) => outbox.emit('sent', entry)) : undefined;
+    const dispatchDeps = await composeDispatch(env, {
+      clock,
+      onOutboxSent: (entry) => outbox.emit('sent', entry),
+      sendBackoffMs: options.sendBackoffMs ?? 200,
+      ...(shownInOutbox ? { channels: (composed: Channels) => localChannels(composed, shownInOutbox) } : {}),
+    });
     const dispatch = dispatchHandler(dispatchDeps);
     // Heartbeats are opt-in locally: a demo week on a fast clock would otherwise warn of silent feeds every sweep.
+    // NOTIFY_RECEIPTS=poll in the env: the sweeper asks the (local) Notify for receipts instead of waiting for callbacks.
     const sweeper = sweeperHandler(await composeSweeper(env, { clock, dispatch: dispatchDeps, heartbeats: Boolean(options.heartbeats) }));
     const sweep = () => sweeper({}, lambdaContext('sweeper'));
     poller = new StreamPoller({
@@ -210,11 +233,22 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       : undefined;
     sweepTimer?.unref();
 
-    const settle = async () => {
+    const settleOnce = async () => {
       await custodyQueue.idle();
       await partnerDropQueue.idle();
       await custodyQueue.idle();
       await poller!.caughtUp();
+    };
+    // With the Notify stand-in, a receipt's callback can page someone, whose receipt can call back again: until quiet.
+    const settle = async () => {
+      await settleOnce();
+      for (let round = 0; notifyStandIn && round < 20; round++) {
+        const before = notifyStandIn.callbacks.length + notifyStandIn.requests.length;
+        await notifyStandIn.callbacksDone();
+        await settleOnce();
+        await notifyStandIn.callbacksDone();
+        if (notifyStandIn.callbacks.length + notifyStandIn.requests.length === before) break;
+      }
     };
 
     let server: RunningServer;
@@ -238,6 +272,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       saveRota: (entries) => dynamoRotaStore(dynamoDocuments(env), names.tables[recordsTable.id]!).save(entries),
       settle,
       ...(hmpps ? { hmpps } : {}),
+      ...(notifyStandIn ? { notify: notifyStandIn } : {}),
       async stop() {
         clearInterval(sweepTimer);
         await sweeping;
@@ -253,6 +288,7 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     server = await startServer(gatehouse, options.port ?? 3000);
     gatehouse.url = server.url;
     env[envNames.publicBaseUrl] = dispatchDeps.links.baseUrl = givenBaseUrl ?? server.url;
+    notifyStandIn?.callbackTo(server.url, env.NOTIFY_CALLBACK_TOKEN ?? localCallbackToken);
     return gatehouse;
   } catch (error) {
     await stopAll();
@@ -274,6 +310,33 @@ function localIdentifierKey(dataDir: string): string {
     writeFileSync(file, `${key}\n`, { mode: 0o600 });
     return key;
   }
+}
+
+/** The bearer token the local Notify stand-in calls back with (in AWS: the NotifyCallbackToken secret). */
+const localCallbackToken = 'local-only-notify-callback-token-not-a-secret';
+
+/** Local Notify template ids, one per template name, unless the routing brings its own. */
+function withLocalTemplates(routing: RoutingConfigInput): RoutingConfigInput {
+  if (routing.notifyTemplates) return routing;
+  const ids = Object.fromEntries(templateNames.map((name, i) => [name, `10ca1000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`]));
+  return { ...routing, notifyTemplates: { sms: ids, email: ids } };
+}
+
+/**
+ * With the Notify stand-in, SMS and e-mail go through it (accepted, then a receipt by callback), and each message it
+ * accepted is shown in the local outbox too, so `GET /alerts` and the demo list every message as before.
+ */
+function localChannels(channels: Channels, shown: Channel | undefined): Channels {
+  if (!shown) return channels;
+  const shownToo = (notify: Channel): Channel => ({
+    name: notify.name,
+    async send(message) {
+      const accepted = await notify.send(message);
+      await shown.send(message);
+      return accepted;
+    },
+  });
+  return { ...channels, sms: shownToo(channels.sms), email: shownToo(channels.email) };
 }
 
 function webhookContacts(routing: RoutingConfigInput): string[] {

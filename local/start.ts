@@ -31,7 +31,8 @@ setInterval(() => process.ppid !== parent && void stop('the process that started
 
 try {
   await portIsFree(port);
-  gatehouse = await startGatehouse({ fresh, port });
+  // The GOV.UK Notify stand-in runs too, so delivery receipts and text-message replies work locally.
+  gatehouse = await startGatehouse({ fresh, port, notifyStandIn: true });
   if (stopping) await gatehouse.stop();
   else
     console.log(`Gatehouse is running on ${gatehouse.url}${fresh ? ' (fresh store)' : ''}
@@ -41,7 +42,7 @@ try {
   GET  ${gatehouse.url}/aggregates          the counters (?granularity=day|week|month&la=&prison=&from=&to=)
   GET  ${gatehouse.url}/cases/{prisonNumber} a release case and its classification
   GET  ${gatehouse.url}/health
-DynamoDB Local ${gatehouse.endpoints.dynamodb}, S3 ${gatehouse.endpoints.s3}; data in .gatehouse/. Ctrl-C stops everything.`);
+DynamoDB Local ${gatehouse.endpoints.dynamodb}, S3 ${gatehouse.endpoints.s3}, GOV.UK Notify stand-in ${gatehouse.notify?.url ?? '(off)'}; data in .gatehouse/. Ctrl-C stops everything.`);
   // The sweeper warns once a day too; on a laptop the first thing printed is where a newcomer sees it.
   const coverage = gatehouse && bankHolidayCoverageWarning(englandAndWales, londonTime(gatehouse.clock()).date);
   if (coverage) console.warn(`Warning: ${coverage.message}`);

@@ -23,6 +23,10 @@ export const envNames = {
   notifyRequired: 'NOTIFY_REQUIRED',
   notifyBaseUrl: 'NOTIFY_BASE_URL',
   notifyTimeoutMs: 'NOTIFY_TIMEOUT_MS',
+  /** How the sweeper learns of delivery: 'callbacks' (Notify calls back) or 'poll' (it asks getNotificationById). */
+  notifyReceipts: 'NOTIFY_RECEIPTS',
+  /** With polling: how many minutes after Notify accepted a message it is first asked about (default 3). */
+  notifyPollAfterMinutes: 'NOTIFY_POLL_AFTER_MINUTES',
   /** Local only: the file every SMS, e-mail and (unless WEBHOOKS_LIVE) webhook is written to instead of sent. */
   outboxFile: 'OUTBOX_FILE',
   webhooksLive: 'WEBHOOKS_LIVE',

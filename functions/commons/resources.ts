@@ -108,6 +108,7 @@ export const entity = {
   partnerFileChunk: 'partnerFileChunk',
   partnerDrop: 'partnerDrop',
   rotaEntry: 'rotaEntry',
+  rotaGapWarning: 'rotaGapWarning',
   accommodationOutcome: 'accommodationOutcome',
   referralOutcome: 'referralOutcome',
 } as const;

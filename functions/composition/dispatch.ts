@@ -34,7 +34,7 @@ export async function composeDispatch(given: Environment, host: Host = {}): Prom
     outbox: dynamoNoticeOutbox(client, config.recordsTable),
     rota: dynamoRotaStore(client, config.recordsTable),
     routing,
-    channels: channelsFor(secrets, routing, env, host.onOutboxSent, clock),
+    channels: (host.channels ?? ((c: Channels) => c))(channelsFor(secrets, routing, env, host.onOutboxSent, clock)),
     links: { baseUrl, keys: secrets.linkKeys },
     numberKey,
     retry: { attempts: 4, backoffMs: host.sendBackoffMs ?? 500, attemptTimeoutMs: notifyTimeoutMs(env) + 500 },

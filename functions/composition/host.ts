@@ -4,6 +4,7 @@
  */
 import type { RejectedMessages } from '../adapters/rejected-messages';
 import type { OutboxEntry } from '../adapters/channels/local-outbox';
+import type { Channels } from '../use-cases/channel-ports';
 
 export interface Host {
   /** The functions' clock; the wall clock in Lambda, a story clock in the demo and the tests. */
@@ -14,6 +15,8 @@ export interface Host {
   onOutboxSent?: (entry: OutboxEntry) => void;
   /** Backoff between attempts of an alert send; tests make it short. */
   sendBackoffMs?: number;
+  /** The channels as the host wants them (locally: each message the Notify stand-in accepted is shown in the outbox too). */
+  channels?: (composed: Channels) => Channels;
 }
 
 export const wallClock = (): Date => new Date();

@@ -1,6 +1,5 @@
 /** Composition of λ sweeper: its dependencies from an environment (process.env in Lambda) and the host's few choices. */
-import { lazilyAsync } from '../commons/lambda';
-import { sweeperHandler } from '../handlers/sweeper';
+import { rebuiltEvery5Minutes } from '../handlers/sweeper';
 import * as z from 'zod';
 import { awsClients, type Environment } from '../commons/clients';
 import { routingFromEnvironment, runtimeConfig } from '../adapters/config';
@@ -15,7 +14,10 @@ import { englandAndWales } from '../domain/calendar';
 import { defaultExpectations, feedExpectationSchema, type FeedExpectation } from '../domain/heartbeats';
 import type { DispatchDependencies } from '../use-cases/dispatch-alert';
 import type { SweepDependencies } from '../use-cases/sweep';
-import { composeDispatch } from './dispatch';
+import { loadNotifyApiKey } from '../adapters/alert-secrets';
+import { notifyClient, notifyReceiptSource } from '../adapters/channels/notify';
+import { dynamoRotaGapWarnings } from '../adapters/dynamodb/rota-gap-warnings';
+import { composeDispatch, notifyTimeoutMs } from './dispatch';
 import { wallClock, type Host } from './host';
 
 export interface SweeperHost extends Host {
@@ -43,6 +45,7 @@ export function sweepDependencies(env: Environment, idKey: string, clock: () => 
     idKey,
     clock,
     heartbeats: { store: dynamoHeartbeats(client, config.recordsTable), expectations: heartbeatExpectations(env) },
+    rotaGapWarnings: dynamoRotaGapWarnings(client, config.recordsTable),
   };
 }
 
@@ -52,7 +55,25 @@ export async function composeSweeper(given: Environment, host: SweeperHost = {})
   const env = await routingFromSecret(given, () => clients.secrets);
   const dispatch = host.dispatch ?? (await composeDispatch(env, host));
   const { heartbeats, ...sweep } = sweepDependencies(env, await identifierKey(env, () => clients.secrets), host.clock);
-  return { ...sweep, ...(host.heartbeats === false ? {} : { heartbeats }), resend: { outbox: dispatch.outbox, dispatch }, rota: dispatch.rota };
+  const receipts = await receiptPolling(env, () => clients.secrets);
+  return { ...sweep, ...(host.heartbeats === false ? {} : { heartbeats }), resend: { outbox: dispatch.outbox, dispatch }, rota: dispatch.rota, ...(receipts ? { receipts } : {}) };
+}
+
+/**
+ * NOTIFY_RECEIPTS=poll (a stage whose Notify service cannot call back, infra/config/stages.ts `notifyReceipts`):
+ * the sweeper asks Notify about messages still SENT NOTIFY_POLL_AFTER_MINUTES (default 3) after they were accepted.
+ * Without a Notify key nothing goes to Notify, so there is nothing to ask about.
+ */
+export async function receiptPolling(env: Environment, secrets: Parameters<typeof loadNotifyApiKey>[1]): Promise<SweepDependencies['receipts']> {
+  const mode = env[envNames.notifyReceipts] ?? 'callbacks';
+  if (mode !== 'poll' && mode !== 'callbacks') throw new Error(`${envNames.notifyReceipts} is '${mode}': expected 'callbacks' (Notify calls back) or 'poll' (the sweeper asks Notify)`);
+  if (mode === 'callbacks') return undefined;
+  const given = env[envNames.notifyPollAfterMinutes];
+  const afterMinutes = Number(given ?? 3);
+  if (!Number.isInteger(afterMinutes) || afterMinutes < 1) throw new Error(`${envNames.notifyPollAfterMinutes} is '${given}': expected a whole number of minutes, at least 1`);
+  const notifyApiKey = await loadNotifyApiKey(env, secrets);
+  if (!notifyApiKey) return undefined;
+  return { source: notifyReceiptSource(notifyClient(notifyApiKey, env[envNames.notifyBaseUrl] || undefined, notifyTimeoutMs(env))), afterMinutes };
 }
 
 /** HEARTBEATS: a JSON list of feed expectations (domain/heartbeats.ts); HMPPS events in working hours by default. */
@@ -66,4 +87,5 @@ export function heartbeatExpectations(env: Environment): FeedExpectation[] {
 
 
 /** The Lambda entry: built on the first invocation. */
-export const handler = lazilyAsync(async () => sweeperHandler(await composeSweeper(process.env)));
+// Rebuilt every five minutes, so rotated keys reach a warm container; the once-a-day warnings are kept across rebuilds.
+export const handler = rebuiltEvery5Minutes(() => composeSweeper(process.env));

@@ -12,7 +12,7 @@ import type { Alert, NoticePurpose } from './alerts';
 import { londonTime, weekdayName, type LocalDate } from './calendar';
 import { localAuthorityName, prisonName } from './places';
 
-export const templateNames = ['critical', 'referral', 'warning', 'digest', 'acknowledged', 'reminder', 'reply'] as const;
+export const templateNames = ['critical', 'referral', 'warning', 'digest', 'acknowledged', 'reminder', 'reply', 'rota_gap'] as const;
 export type TemplateName = (typeof templateNames)[number];
 
 export interface AlertMessage {
@@ -122,7 +122,27 @@ export function messageFor(alert: Alert, purpose: NoticePurpose, ctx: MessageCon
     }
     case 'reply':
       return replyAnswer(alert, 'nothing to do');
+    case 'rota_gap':
+      throw new Error('a rota-gap warning is about the rota, not an alert: rotaGapMessage builds it');
   }
+}
+
+/**
+ * The warning to the rota's owner and the area's manager that the on-call rota has a gap before a weekend or bank
+ * holiday: the area, the tier and the uncovered stretch. Nothing about anyone on (or off) the rota.
+ */
+export function rotaGapMessage(gap: { localAuthority: string; tier: string; from: string; until: string }): AlertMessage {
+  const at = (instant: string) => {
+    const t = londonTime(instant);
+    return `${dayAndDate(t.date)} ${t.time}`;
+  };
+  const p = { area: localAuthorityName(gap.localAuthority), tier: gap.tier, from: at(gap.from), until: at(gap.until) };
+  return {
+    template: 'rota_gap',
+    subject: `Gatehouse: the ${p.area} on-call rota has a gap`,
+    personalisation: p,
+    text: `Gatehouse: the ${p.area} on-call rota has nobody ${p.tier} on call from ${p.from} to ${p.until}. Please add cover to the on-call rota file before then.`,
+  };
 }
 
 /** The SMS of a CRITICAL release alert. */

@@ -64,3 +64,23 @@ export function gapInWords(gap: CoverageGap): string {
   };
   return `${gap.tier} on call, ${at(gap.from)} to ${at(gap.until)}`;
 }
+
+/** A gap found by one day's check, as its owner and the area's manager are warned of it: once per gap per check. */
+export interface RotaGapWarning extends CoverageGap {
+  /** The day of the check that found it. */
+  checkDate: LocalDate;
+  /**
+   * Names the warning in keys, Notify references and logs (check day, area, tier, the gap's start; no personal
+   * data), so every sweep of that day that finds the same gap lands on the same warning.
+   */
+  warningId: string;
+}
+
+/** The warnings of a check's gaps. The gaps are taken from the start of the window, so their ids do not move with the sweep's minute. */
+export function rotaGapWarnings(checkDate: LocalDate, gaps: readonly CoverageGap[]): RotaGapWarning[] {
+  return gaps.map((gap) => ({ ...gap, checkDate, warningId: rotaGapWarningId(checkDate, gap) }));
+}
+
+export function rotaGapWarningId(checkDate: LocalDate, gap: Pick<CoverageGap, 'localAuthority' | 'tier' | 'from'>): string {
+  return `rotagap-${checkDate.replaceAll('-', '')}-${gap.localAuthority}-${gap.tier}-${gap.from.replace(/[^0-9TZ]/g, '').replace(/000Z$/, 'Z')}`;
+}

@@ -30,6 +30,11 @@ export const areaRoutingSchema = z.strictObject({
   /** The contact paged for a tier when the rota has nobody on call at that tier. */
   onCall: z.partialRecord(z.enum(rotaTiers), z.string()).default({}),
   escalation: escalationPolicySchema.optional(),
+  /**
+   * Who is warned, by GOV.UK Notify, when the coverage check finds a gap in the area's on-call rota before a weekend
+   * or bank holiday (domain/rota-coverage.ts): contact ids, each an sms or email contact, two different people.
+   */
+  rotaGapWarnings: z.strictObject({ rotaOwner: z.string(), areaManager: z.string() }).optional(),
 });
 
 export const notifyTemplatesSchema = z.strictObject({
@@ -60,11 +65,25 @@ export const routingConfigSchema = z
       const refs = [...area.accommodation, ...Object.values(area.aftercare).flat(), ...Object.values(area.onCall)];
       for (const step of area.escalation?.steps ?? []) if ('contact' in step.target) refs.push(step.target.contact);
       for (const ref of refs) if (!ids.has(ref)) ctx.addIssue({ code: 'custom', path: ['areas', la], message: `contact '${ref}' is used but not listed in contacts` });
+      if (area.rotaGapWarnings) rotaGapWarningIssues(area).forEach(({ path, message }) => ctx.addIssue({ code: 'custom', path: ['areas', la, 'rotaGapWarnings', ...path], message }));
     }
     if (config.fallbackArea && !config.areas[config.fallbackArea]) {
       ctx.addIssue({ code: 'custom', path: ['fallbackArea'], message: `fallback area '${config.fallbackArea}' has no routing` });
     }
   });
+
+/** What is wrong with an area's rota-gap contacts: each must be listed, reachable by GOV.UK Notify, and a different person. */
+function rotaGapWarningIssues(area: z.infer<typeof areaRoutingSchema>): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  const { rotaOwner, areaManager } = area.rotaGapWarnings!;
+  for (const [role, id] of [['rotaOwner', rotaOwner], ['areaManager', areaManager]] as const) {
+    const contact = area.contacts.find((c) => c.id === id);
+    if (!contact) issues.push({ path: [role], message: `contact '${id}' is not listed in the area's contacts` });
+    else if (contact.channel === 'webhook') issues.push({ path: [role], message: `contact '${id}' is a webhook; rota-gap warnings go by GOV.UK Notify, so it must be an sms or email contact` });
+  }
+  if (rotaOwner === areaManager) issues.push({ path: ['areaManager'], message: `the rota owner and the area manager are the same contact '${rotaOwner}': name two, so a gap still reaches someone when one is away` });
+  return issues;
+}
 
 export type Contact = z.infer<typeof contactSchema>;
 export type AreaRouting = z.infer<typeof areaRoutingSchema>;
@@ -130,4 +149,13 @@ export function servicesFor(config: RoutingConfig, localAuthority: string, need:
 export function contactById(area: AreaRouting | undefined, id: string): Recipient | undefined {
   const contact = area?.contacts.find((c) => c.id === id);
   return contact ? { id: contact.id, label: contact.label, channel: contact.channel, address: contact.address } : undefined;
+}
+
+/** Who is warned of a gap in an area's on-call rota: its owner and the area's manager (none when the area names neither). */
+export function rotaGapRecipients(config: RoutingConfig, localAuthority: string): { rotaOwner: Recipient; areaManager: Recipient } | undefined {
+  const area = config.areas[localAuthority];
+  if (!area?.rotaGapWarnings) return undefined;
+  const rotaOwner = contactById(area, area.rotaGapWarnings.rotaOwner);
+  const areaManager = contactById(area, area.rotaGapWarnings.areaManager);
+  return rotaOwner && areaManager ? { rotaOwner, areaManager } : undefined;
 }

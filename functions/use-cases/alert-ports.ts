@@ -8,6 +8,7 @@ import type { Alert, AlertChange, Notice, NoticeStatus, PendingNotice } from '..
 import type { LocalDate } from '../domain/calendar';
 import type { PersonReleases } from '../domain/release-case';
 import type { RotaEntry } from '../domain/rota';
+import type { RotaGapWarning } from '../domain/rota-coverage';
 
 export interface AlertStore {
   load(alertId: string): Promise<Alert | undefined>;
@@ -53,4 +54,26 @@ export interface HeartbeatStore {
   /** Records an arrival; an earlier time than the one stored changes nothing. */
   seen(feed: string, at: string): Promise<void>;
   lastSeen(feeds: string[]): Promise<Record<string, string | undefined>>;
+}
+
+/** A rota-gap warning not yet sent to both its people. */
+export interface PendingRotaGapWarning extends RotaGapWarning {
+  /** Past this the gap is over, and the warning EXPIRED. */
+  sendUntil: string;
+  tries: number;
+}
+
+/**
+ * The rota-gap warnings of the coverage check, an outbox of their own (they belong to no alert): written once per
+ * gap per check, sent by the sweeper, settled when both people have it.
+ */
+export interface RotaGapWarningStore {
+  /** Writes the warning of a gap, once: 'exists' when an earlier (or a concurrent) sweep wrote it. */
+  add(warning: RotaGapWarning, at: Date, expiresAt: number): Promise<'added' | 'exists'>;
+  /** Warnings due at `now` that are not settled, oldest first. */
+  pending(now: Date, limit: number): Promise<PendingRotaGapWarning[]>;
+  /** Takes a warning out of the outbox (true the first time). */
+  settle(warningId: string, status: 'DONE' | 'EXPIRED', at: Date, reason?: string): Promise<boolean>;
+  /** Counts a try and sets when the sweeper tries again. */
+  postpone(warningId: string, dueAt: string, at: Date): Promise<void>;
 }

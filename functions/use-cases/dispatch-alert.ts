@@ -69,10 +69,26 @@ export interface DeliveryStore {
    * over SENT, so a duplicate or a late receipt changes nothing. `changed` is true only for the write that moved it.
    */
   receipt(key: { alertId: string; notice: string; recipientId: string }, outcome: ReceiptOutcome): Promise<{ changed: boolean; delivery?: DeliveryState }>;
+  /** Deliveries a provider accepted (SENT) at or before `sentBefore` whose receipt has not come, oldest first (an index, never a scan). */
+  awaitingReceipt(sentBefore: Date, limit: number): Promise<AwaitingReceipt[]>;
+  /** Asks the provider again at `dueAt`, or (without it) stops asking; a delivery no longer awaiting its receipt is left alone. */
+  pollAgain(key: { alertId: string; notice: string; recipientId: string }, dueAt?: string): Promise<void>;
   /** Remembers that a page went to a number (by its keyed hash: see domain/replies.ts). Repeating it is harmless. */
   rememberPage(numberKey: string, page: PagedNumber): Promise<void>;
   /** The pages sent to a number, newest first. */
   pagesTo(numberKey: string): Promise<PagedNumber[]>;
+}
+
+/** A delivery the provider accepted, awaiting its receipt: what is needed to ask the provider about it. */
+export interface AwaitingReceipt {
+  alertId: string;
+  notice: string;
+  recipientId: string;
+  /** The provider's id of the message (Notify's notification id). */
+  providerRef: string;
+  sentAt: string;
+  /** How many times the provider has been asked. */
+  polls: number;
 }
 
 /** An on-call page sent by SMS, remembered under the recipient's keyed number so a reply can find it. */
@@ -199,7 +215,7 @@ export function messageReference(alertId: string, notice: string, recipientId: s
 }
 
 export function parseMessageReference(reference: string): { alertId: string; notice: string; recipientId: string } | undefined {
-  const m = /^(.+?)-((?:page|acknowledged|reminder)\.\d{3})-(.+)$/.exec(reference);
+  const m = /^(.+?)-((?:page|acknowledged|reminder|rotagap)\.\d{3})-(.+)$/.exec(reference);
   return m ? { alertId: m[1]!, notice: m[2]!, recipientId: m[3]! } : undefined;
 }
 
@@ -233,7 +249,7 @@ function linksFor(alert: Alert, notice: Notice, recipient: Recipient, deps: Disp
  * (and no backoff before one) is started that could run past the deadline: the delivery is left FAILED, so the
  * sweeper can claim it at once, instead of SENDING under a function that was killed.
  */
-async function sendWithRetries(message: OutgoingMessage, deps: DispatchDependencies): Promise<'sent' | 'rejected' | 'deferred' | Error> {
+export async function sendWithRetries(message: OutgoingMessage, deps: Pick<DispatchDependencies, 'channels' | 'deliveries' | 'retry' | 'clock' | 'sleep' | 'deadline'>): Promise<'sent' | 'rejected' | 'deferred' | Error> {
   const channel = deps.channels[message.recipient.channel];
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const base = { alertId: message.alertId, notice: message.notice, recipientId: message.recipient.id };

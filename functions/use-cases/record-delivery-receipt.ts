@@ -56,6 +56,8 @@ export async function recordDeliveryReceipt(receipt: DeliveryReceipt, deps: Rece
     ...(delivered ? {} : { reason: reasons[receipt.status as Exclude<NotifyStatus, 'delivered'>] }),
   });
   if (!delivery) return { outcome: 'unknown-reference', escalated: false };
+  // A rota-gap warning (use-cases/warn-rota-gaps.ts) has no alert: its receipt is recorded on its delivery, and that is all.
+  if (key.notice.startsWith('rotagap.')) return { outcome: changed ? 'recorded' : 'unchanged', status: delivered ? 'DELIVERED' : 'REJECTED', escalated: false };
   const alert = await deps.alerts.load(key.alertId);
   if (!alert) return { outcome: 'unknown-reference', escalated: false };
   // A page of the on-call escalation (a referral's or digest's first notice is a "page" too, to services).

@@ -10,10 +10,13 @@
  *    the stream gave up after its retries, Notify was down) is sent from here, through the same dispatch; one
  *    that could not be sent within its time (domain/alerts.ts, sendWithinMinutes) is EXPIRED and counted.
  * 5. On Thursdays and the last working day before a bank holiday, from 12:00: the rota's gaps until 09:00 on the
- *    next working day, per area and tier (reported and alarmed; warning the rota's owner by Notify is not built yet).
+ *    next working day, per area and tier (reported and alarmed), and each gap warned of, once per check, to the
+ *    rota's owner and the area's manager by GOV.UK Notify (use-cases/warn-rota-gaps.ts).
  * 6. Heartbeats: every feed that missed its expectation (domain/heartbeats.ts) is reported and alarmed.
  * 7. Releases waiting for HMPPS's facts (recheck-release-facts.ts): asked again; at the wait's end they alert on
  *    what is known.
+ * 8. Where the stage polls for Notify's receipts (no callbacks): deliveries still SENT a few minutes after Notify
+ *    accepted them are asked about, and a final status is recorded as the callback would.
  * Notices of steps 1–3 are written, not sent: the stream hands them to dispatch.
  */
 import { digestAlerts, preReleaseWarning } from '../domain/alert-policy';
@@ -21,9 +24,11 @@ import { dueChange, nextTryAt, noticeKey, openAlert, type Alert, type PendingNot
 import { addDays, londonTime, type WorkingCalendar } from '../domain/calendar';
 import { minutesOf } from '../domain/classification';
 import type { RoutingConfig } from '../domain/routing';
-import { coverageCheckAt, coverageCheckDay, coverageGaps, coverageWindow, type CoverageGap } from '../domain/rota-coverage';
+import { coverageCheckAt, coverageCheckDay, coverageGaps, coverageWindow, rotaGapWarnings, type CoverageGap, type RotaGapWarning } from '../domain/rota-coverage';
 import { overdueFeeds, type FeedExpectation, type OverdueFeed } from '../domain/heartbeats';
-import type { AlertStore, DigestReader, HeartbeatStore, NoticeOutbox, RotaStore, ScheduleReader } from './alert-ports';
+import type { AlertStore, DigestReader, HeartbeatStore, NoticeOutbox, RotaGapWarningStore, RotaStore, ScheduleReader } from './alert-ports';
+import { pollDeliveryReceipts, type ReceiptPollResult, type ReceiptSource } from './poll-delivery-receipts';
+import { sendRotaGapWarnings, writeRotaGapWarnings, type RotaGapWarningDependencies, type RotaGapWarningResult } from './warn-rota-gaps';
 import { dispatchNotice, type DispatchDependencies } from './dispatch-alert';
 import { expiresAt } from '../commons/retention';
 import type { RecheckResult } from './recheck-release-facts';
@@ -46,6 +51,13 @@ export interface SweepDependencies {
   deadline?: number;
   /** The on-call rota, for the coverage check before weekends and bank holidays; without it the check is skipped. */
   rota?: RotaStore;
+  /** Where a gap's warning is written once and sent from (with `resend`'s channels); without it gaps are only reported. */
+  rotaGapWarnings?: RotaGapWarningStore;
+  /**
+   * Where Notify's callbacks cannot be configured: ask Notify about deliveries still SENT `afterMinutes` after they
+   * were accepted (with `resend`'s stores); without it receipts come only by callback.
+   */
+  receipts?: { source: ReceiptSource; afterMinutes: number };
   /** Feeds that must not fall silent, and when each last delivered; without them the check is skipped. */
   heartbeats?: { store: HeartbeatStore; expectations: FeedExpectation[] };
   /** Releases waiting for HMPPS's facts, and how to ask again; without it they are left alone. */
@@ -68,12 +80,16 @@ export interface SweepResult {
   resendErrors: string[];
   /** On a coverage-check day from 12:00: every area and tier not covered until 09:00 on the next working day. */
   rotaGaps: CoverageGap[];
+  /** The warnings of those gaps to the rota's owner and the area's manager (absent when the sweep sends none). */
+  rotaGapWarnings?: RotaGapWarningResult;
   /** Feeds that missed their expectation (HMPPS events in working hours, a partner's regular file). */
   overdueFeeds: OverdueFeed[];
   /** Releases whose facts were asked for again, and the alerts that raised (only with `facts`). */
   factsRechecked?: number;
   factsAlerts?: number;
   factsErrors?: string[];
+  /** Receipts asked of Notify (absent unless the stage polls for them). */
+  receiptPolls?: ReceiptPollResult;
 }
 
 export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
@@ -110,13 +126,14 @@ export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
   }
   if (deps.resend) await resendPending(deps, deps.resend, now, result);
 
-  // 5. Before a weekend or a bank holiday: is the rota covered until the service opens again?
+  // 5. Before a weekend or a bank holiday: is the rota covered until the service opens again? Who must fill it is told.
+  const warnings = rotaGapWarningDependencies(deps);
+  let written = 0;
   if (deps.rota && coverageCheckDay(today, deps.calendar) && londonTime(now).minutesOfDay >= minutesOf(coverageCheckAt)) {
-    const window = coverageWindow(today, deps.calendar);
-    const areas = Object.keys(deps.routing.areas);
-    const entries = (await Promise.all(areas.map((la) => deps.rota!.entries(la)))).flat();
-    result.rotaGaps = coverageGaps(entries, areas, { from: now > window.from ? now : window.from, until: window.until });
+    const found = await checkRotaCoverage(deps, deps.rota, now, result);
+    if (warnings) written = await writeRotaGapWarnings(found, warnings);
   }
+  if (warnings) result.rotaGapWarnings = { ...(await sendRotaGapWarnings(warnings, deps.batchSize ?? 200)), written };
 
   // 7. Releases waiting for HMPPS's facts. One that fails stays in the index and is asked again next minute.
   if (deps.facts) {
@@ -143,7 +160,48 @@ export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
     const { store, expectations } = deps.heartbeats;
     result.overdueFeeds = overdueFeeds(expectations, await store.lastSeen(expectations.map((e) => e.feed)), now, deps.calendar);
   }
+
+  // 7. Where Notify cannot call back: ask it about what it accepted and has not reported on.
+  if (deps.receipts && deps.resend) result.receiptPolls = await pollReceipts(deps, deps.receipts, deps.resend.dispatch);
   return result;
+}
+
+/** The rota's gaps from now until the service opens again (into the result), and their warnings for this check. */
+async function checkRotaCoverage(deps: SweepDependencies, rota: RotaStore, now: Date, result: SweepResult): Promise<RotaGapWarning[]> {
+  const today = londonTime(now).date;
+  const window = coverageWindow(today, deps.calendar);
+  const areas = Object.keys(deps.routing.areas);
+  const entries = (await Promise.all(areas.map((la) => rota.entries(la)))).flat();
+  // Gaps from the window's start, so a gap is the same gap (the same warning) at every sweep of the day; reported
+  // from now on, and warned of only while some of it is still ahead.
+  const gaps = coverageGaps(entries, areas, window).filter((gap) => gap.until > now.toISOString());
+  result.rotaGaps = gaps.map((gap) => (gap.from < now.toISOString() ? { ...gap, from: now.toISOString() } : gap));
+  return rotaGapWarnings(today, gaps);
+}
+
+/** Receipts by asking Notify, recorded as its callback would record them (use-cases/poll-delivery-receipts.ts). */
+function pollReceipts(deps: SweepDependencies, receipts: NonNullable<SweepDependencies['receipts']>, dispatch: DispatchDependencies): Promise<ReceiptPollResult> {
+  return pollDeliveryReceipts(
+    { alerts: dispatch.alerts, deliveries: dispatch.deliveries, clock: deps.clock, source: receipts.source, afterMinutes: receipts.afterMinutes, ...(deps.deadline !== undefined ? { deadline: deps.deadline } : {}) },
+    deps.batchSize ?? 200,
+  );
+}
+
+/** Rota-gap warnings are sent with dispatch's channels and delivery claims; without a warnings store or `resend`, gaps are only reported. */
+function rotaGapWarningDependencies(deps: SweepDependencies): RotaGapWarningDependencies | undefined {
+  if (!deps.rotaGapWarnings || !deps.resend) return undefined;
+  const { dispatch } = deps.resend;
+  return {
+    warnings: deps.rotaGapWarnings,
+    routing: deps.routing,
+    retentionDays: deps.retentionDays,
+    deliveries: dispatch.deliveries,
+    channels: dispatch.channels,
+    retry: dispatch.retry,
+    clock: deps.clock,
+    ...(dispatch.sleep ? { sleep: dispatch.sleep } : {}),
+    ...(deps.deadline !== undefined ? { deadline: deps.deadline } : {}),
+  };
 }
 
 async function resendPending(deps: SweepDependencies, resend: NonNullable<SweepDependencies['resend']>, now: Date, result: SweepResult): Promise<void> {

@@ -37,6 +37,12 @@ export interface StageConfig {
    * so a page waits in the outbox (and the functions' error alarms fire) instead of going nowhere.
    */
   pagesPeople: boolean;
+  /**
+   * How GOV.UK Notify's delivery receipts reach Gatehouse: `callbacks` (Notify's service is set to call
+   * POST /notify/delivery-status) or `poll` (where callbacks cannot be configured: the sweeper asks Notify,
+   * getNotificationById, about every message still SENT a few minutes after Notify accepted it).
+   */
+  notifyReceipts: 'callbacks' | 'poll';
   /** Whether the stage may deploy with the example alert routing when no `-c routingFile` is given. */
   exampleRoutingAllowed: boolean;
   /**
@@ -61,6 +67,8 @@ const stages: Record<StageConfig['stage'], StageConfig> = {
     operationsEmails: [],
     oldestMessageAlarmMinutes: 15,
     pagesPeople: false,
+    // A dev Notify service is usually not set up to call back.
+    notifyReceipts: 'poll',
     exampleRoutingAllowed: true,
   },
   prod: {
@@ -78,6 +86,7 @@ const stages: Record<StageConfig['stage'], StageConfig> = {
     oldestMessageAlarmMinutes: 5,
     dispatchReservedConcurrency: 5,
     pagesPeople: true,
+    notifyReceipts: 'callbacks',
     exampleRoutingAllowed: false,
   },
 };

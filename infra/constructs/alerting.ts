@@ -111,7 +111,7 @@ export class Alerting extends Construct {
     // Sweeping: query due alerts and pending schedules by index (never a scan), move alerts on, raise warnings and digests.
     // The sweeper also sends from the notice outbox what the stream could not, so it needs what dispatch needs to send.
     const sending = { ...dispatchSecrets, [envNames.publicBaseUrl]: api.httpApi.apiEndpoint, ...notifyRequired };
-    this.sweeper = new GatehouseFunction(this, 'Sweeper', { name: 'sweeper', config, key, timeout: Duration.seconds(50), environment: { ...data.environment, ...routing, ...sending } });
+    this.sweeper = new GatehouseFunction(this, 'Sweeper', { name: 'sweeper', config, key, timeout: Duration.seconds(50), environment: { ...data.environment, ...routing, ...sending, [envNames.notifyReceipts]: config.notifyReceipts } });
     this.sweeper.addToRolePolicy(reads(this.linkSigningKeys, this.notifyApiKey, this.webhookSigningKeys));
     this.sweeper.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:Query'], resources: [data.records.tableArn, ...indexes('byDue', 'bySchedule')] }));
     this.sweeper.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], resources: [data.records.tableArn] }));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logger } from '../../functions/commons/powertools';
 import { demoOptions, demoRota, playDemo } from '../../local/demo';
 import { localRouting } from '../../local/routing';
-import { demoMistake, demoPartnerFile, demoWeek } from '../../local/demo-scenario';
+import { demoFailedPage, demoMistake, demoPartnerFile, demoWeek } from '../../local/demo-scenario';
 import { testGatehouse } from '../support/gatehouse';
 
 /** Field names whose values identify a person, wherever they appear in the scenario. */
@@ -55,7 +55,7 @@ describe('logs of the whole demo scenario', () => {
   it('contain none of the names, dates of birth, phone numbers, e-mail addresses or prison numbers in the scenario', () => {
     // The released people (prison numbers), the on-call workers (names, phone numbers) and the services' addresses.
     const partnerFileRows = demoPartnerFile.csv.split('\r\n').slice(1).map((line) => ({ prisonNumber: line.split(',')[0] }));
-    const secrets = [...personalValues([demoWeek, demoMistake, demoRota(), localRouting, partnerFileRows])];
+    const secrets = [...personalValues([demoWeek, demoMistake, demoFailedPage, demoRota(), localRouting, partnerFileRows])];
     expect(secrets).toEqual(expect.arrayContaining(['A1234BC', 'F6789GH', 'Sam Okafor', '07700900112', 'housing-options@darlington.example.org']));
     const leaks = secrets.flatMap((secret) => lines.filter((line) => line.includes(secret)).map((line) => `${secret} in ${line.slice(0, 200)}`));
     expect(leaks).toEqual([]);

@@ -3,7 +3,7 @@
  * read back through the API: tests derive the figures they expect from these, so they keep holding as the
  * scenario grows.
  */
-import { demoWeek } from '../../local/demo-scenario';
+import { demoFailedPage, demoWeek } from '../../local/demo-scenario';
 import type { ReleaseCase } from '../../functions/domain/release-case';
 import { getJson, postJson } from './gatehouse';
 
@@ -22,10 +22,10 @@ export async function playDemoWeek(gatehouse: Playable): Promise<void> {
   }
 }
 
-/** Prison numbers the scenario's events name (custody event v1, or an HMPPS domain event). */
+/** Prison numbers the scenario's events name (custody event v1, or an HMPPS domain event), the demo's own steps' too. */
 export function demoPrisonNumbers(): string[] {
-  const numbers = demoWeek.flatMap((step) =>
-    step.events.map((e) => {
+  const numbers = [...demoWeek.map((step) => step.events), [demoFailedPage.event]].flatMap((events) =>
+    events.map((e) => {
       const event = e as { person?: { prisonNumber?: string }; additionalInformation?: { nomsNumber?: string }; Message?: string };
       return event.person?.prisonNumber ?? event.additionalInformation?.nomsNumber ?? (event.Message ? JSON.parse(event.Message).additionalInformation?.nomsNumber : undefined);
     }),

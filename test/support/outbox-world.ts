@@ -12,6 +12,7 @@ import { dynamoAlertStore } from '../../functions/adapters/dynamodb/alert-store'
 import { dynamoDeliveryStore } from '../../functions/adapters/dynamodb/delivery-store';
 import { dynamoNoticeOutbox } from '../../functions/adapters/dynamodb/notice-outbox';
 import { dynamoRotaStore } from '../../functions/adapters/dynamodb/rota-store';
+import { dynamoRotaGapWarnings } from '../../functions/adapters/dynamodb/rota-gap-warnings';
 import { dynamoDigestReader, dynamoScheduleReader } from '../../functions/adapters/dynamodb/sweep-sources';
 import { dynamoDocuments } from '../../functions/commons/clients';
 import { openAlert, type Alert, type AlertDraft } from '../../functions/domain/alerts';
@@ -112,6 +113,7 @@ export async function outboxWorld(start: string) {
       clock,
       resend: { outbox: dispatch.outbox, dispatch },
       rota: dispatch.rota,
+      rotaGapWarnings: dynamoRotaGapWarnings(client, records),
       ...(deadline !== undefined ? { deadline } : {}),
     });
 
@@ -135,6 +137,10 @@ export async function outboxWorld(start: string) {
         new QueryCommand({ TableName: records, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)', ExpressionAttributeValues: { ':pk': `ALERT#${alertId}`, ':d': 'DELIVERY#' }, ConsistentRead: true }),
       );
       return Items ?? [];
+    },
+    /** A rota-gap warning's outbox item (use-cases/warn-rota-gaps.ts). */
+    async rotaGapWarning(warningId: string) {
+      return (await client.send(new GetCommand({ TableName: records, Key: { pk: `ROTAGAP#${warningId}`, sk: 'WARNING' }, ConsistentRead: true }))).Item;
     },
     async alert(alertId: string) {
       return dispatch.alerts.load(alertId);

@@ -7,6 +7,7 @@ import axios from 'axios';
 import { NotifyClient } from 'notifications-node-client';
 import type { TemplateName } from '../../domain/alert-message';
 import { DeliveryError, type Channel } from '../../use-cases/channel-ports';
+import type { ReceiptSource } from '../../use-cases/poll-delivery-receipts';
 
 export interface NotifyTemplates {
   sms: Partial<Record<TemplateName, string>>;
@@ -36,6 +37,27 @@ export function notifyChannel(client: NotifyClient, templates: NotifyTemplates):
         const response = channel === 'sms' ? await client.sendSms(templateId, address, options) : await client.sendEmail(templateId, address, options);
         return { providerRef: response.data.id };
       } catch (error) {
+        throw asDeliveryError(error);
+      }
+    },
+  };
+}
+
+/**
+ * Where Notify's callbacks cannot be configured: a message's status by asking (GET /v2/notifications/{id},
+ * getNotificationById). Only `status` and `completed_at` are read; the answer also holds the number or address and
+ * the rendered body, which are neither kept nor logged.
+ */
+export function notifyReceiptSource(client: NotifyClient): ReceiptSource {
+  return {
+    async status(providerRef) {
+      try {
+        const response = await client.getNotificationById(providerRef);
+        const data = response.data as { status?: unknown; completed_at?: unknown };
+        if (typeof data.status !== 'string') throw new Error('GOV.UK Notify answered without a status');
+        return { status: data.status, ...(typeof data.completed_at === 'string' ? { completedAt: data.completed_at } : {}) };
+      } catch (error) {
+        if ((error as { response?: { status?: number } }).response?.status === 404) return 'not-found';
         throw asDeliveryError(error);
       }
     },

@@ -9,6 +9,8 @@ export const keys = {
   digestEntry: (localAuthority: string, date: string, caseRef: string) => ({ pk: `DIGEST#${localAuthority}#${date}`, sk: `CASE#${caseRef}` }),
   /** Rota entries of one area, by tier and start: Query pk = ROTA#{la}. */
   rotaEntry: (localAuthority: string, tier: string, start: string, end: string) => ({ pk: `ROTA#${localAuthority}`, sk: `${tier}#${start}#${end}` }),
+  /** A rota-gap warning of the coverage check; its deliveries are under ALERT#{warningId}, as an alert's are. */
+  rotaGapWarning: (warningId: string) => ({ pk: `ROTAGAP#${warningId}`, sk: 'WARNING' }),
 };
 
 /** The aggregates table: one item per counter series and local day. */

@@ -147,6 +147,10 @@ export interface StoredDelivery extends DeliveryState {
   providerRef?: string;
   reason?: string;
   receipt?: { status: string; at: string; providerRef: string };
+  /** While it awaits its receipt (the adapter's sparse RECEIPT partition of byDue): when to ask the provider. */
+  receiptDueAt?: string;
+  sentAt?: string;
+  polls?: number;
 }
 
 const finalStatuses: DeliveryStatus[] = ['DELIVERED', 'REJECTED', 'EXPIRED'];
@@ -176,6 +180,7 @@ export function inMemoryDeliveryStore(tables: InMemoryTables): DeliveryStore & {
         attempts: [...(stored.attempts ?? []), rest],
         ...(rest.providerRef ? { providerRef: rest.providerRef } : {}),
         ...(withStatus && rest.error && status === 'REJECTED' ? { reason: rest.error } : {}),
+        ...(withStatus && status === 'SENT' && rest.providerRef !== undefined ? { receiptDueAt: rest.at, sentAt: rest.at } : {}),
       });
     },
     async expire(alertId, notice, at, reason) {
@@ -184,7 +189,8 @@ export function inMemoryDeliveryStore(tables: InMemoryTables): DeliveryStore & {
       for (const d of deliveries(alertId, `${notice}#`)) {
         if (finalStatuses.includes(d.status)) continue;
         if (d.status === 'SENDING' && !(d.claimedAt! < stale)) continue;
-        tables.put(deliveryItemKey(alertId, notice, d.recipient.id), { ...d, status: 'EXPIRED', reason });
+        const { receiptDueAt: _due, ...rest } = d;
+        tables.put(deliveryItemKey(alertId, notice, d.recipient.id), { ...rest, status: 'EXPIRED', reason });
         expired += 1;
       }
       return expired;
@@ -195,14 +201,32 @@ export function inMemoryDeliveryStore(tables: InMemoryTables): DeliveryStore & {
       const delivered = outcome.status === 'DELIVERED';
       const moves = stored !== undefined && (delivered ? stored.status !== 'DELIVERED' : stored.status === 'SENT' || stored.status === 'SENDING');
       if (!moves) return { changed: false, ...(stored ? { delivery: stored } : {}) };
+      const { receiptDueAt: _due, ...held } = stored;
       const after: StoredDelivery = {
-        ...stored,
+        ...held,
         status: outcome.status,
         receipt: { status: outcome.providerStatus, at: outcome.at, providerRef: outcome.providerRef },
         ...(delivered ? {} : { reason: outcome.reason ?? outcome.providerStatus }),
       };
       tables.put(itemKey, after);
       return { changed: true, delivery: after };
+    },
+    async awaitingReceipt(sentBefore, limit) {
+      return [...tables.items.keys()]
+        .filter((k) => k.includes('|DELIVERY#'))
+        .map((k) => tables.get<StoredDelivery>(k)!)
+        .filter((d) => d.receiptDueAt !== undefined && d.receiptDueAt <= sentBefore.toISOString() && d.status === 'SENT' && d.providerRef)
+        .sort((a, b) => a.receiptDueAt!.localeCompare(b.receiptDueAt!))
+        .slice(0, limit)
+        .map((d) => ({ alertId: d.alertId, notice: d.notice, recipientId: d.recipient.id, providerRef: d.providerRef!, sentAt: d.sentAt ?? d.receiptDueAt!, polls: d.polls ?? 0 }));
+    },
+    async pollAgain(key, dueAt) {
+      const itemKey = deliveryItemKey(key.alertId, key.notice, key.recipientId);
+      const stored = tables.get<StoredDelivery>(itemKey);
+      // Only while it still awaits its receipt, as the adapter's condition says.
+      if (!stored || stored.receiptDueAt === undefined || stored.status !== 'SENT') return;
+      const { receiptDueAt: _due, ...rest } = stored;
+      tables.put(itemKey, { ...rest, ...(dueAt ? { receiptDueAt: dueAt } : {}), polls: (stored.polls ?? 0) + 1 });
     },
     async rememberPage(numberKey, page) {
       tables.put(`REPLY#${numberKey}|PAGE#${page.pagedAt}#${page.alertId}#${page.notice}`, page);

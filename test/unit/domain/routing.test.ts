@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RotaEntry } from '../../../functions/domain/rota';
-import { escalationPolicyFor, parseRoutingConfig, recipientForTarget, servicesFor } from '../../../functions/domain/routing';
+import { escalationPolicyFor, parseRoutingConfig, recipientForTarget, rotaGapRecipients, servicesFor } from '../../../functions/domain/routing';
 import { localRouting } from '../../../local/routing';
 
 const routing = parseRoutingConfig(localRouting);
@@ -36,5 +36,40 @@ describe('routing', () => {
     expect(() => parseRoutingConfig({ areas: { E06000005: { contacts: [], accommodation: ['nobody'] } } })).toThrow(
       "the routing config is not valid: areas.E06000005: contact 'nobody' is used but not listed in contacts",
     );
+  });
+
+  describe('rota-gap warnings', () => {
+    const darlington = structuredClone(localRouting.areas.E06000005!);
+    const withWarnings = (rotaGapWarnings: unknown) => ({ areas: { E06000005: { ...darlington, rotaGapWarnings } } });
+
+    it('names the rota owner and the area manager of an area', () => {
+      expect(rotaGapRecipients(routing, 'E06000005')).toEqual({
+        rotaOwner: { id: 'darlington-rota-coordinator', label: 'Darlington on-call rota coordinator', channel: 'email', address: 'on-call-rota@darlington.example.org' },
+        areaManager: { id: 'darlington-housing-manager', label: 'Darlington housing duty manager', channel: 'sms', address: '07700900102' },
+      });
+      // Only the area's own: a rota gap is warned of to the people of that area, not the fallback area's.
+      expect(rotaGapRecipients(routing, 'E06000001')).toBeUndefined();
+    });
+
+    it('refuses a contact that is not listed, saying which', () => {
+      expect(() => parseRoutingConfig(withWarnings({ rotaOwner: 'nobody', areaManager: 'darlington-housing-manager' }))).toThrow(
+        "the routing config is not valid: areas.E06000005.rotaGapWarnings.rotaOwner: contact 'nobody' is not listed in the area's contacts",
+      );
+    });
+
+    it('refuses a webhook contact: the warning goes by GOV.UK Notify', () => {
+      const area = { ...darlington, contacts: [...darlington.contacts, { id: 'darlington-rota-system', label: 'Rota system', channel: 'webhook' as const, address: 'https://rota.example.org/hook' }] };
+      expect(() => parseRoutingConfig({ areas: { E06000005: { ...area, rotaGapWarnings: { rotaOwner: 'darlington-rota-system', areaManager: 'darlington-housing-manager' } } } })).toThrow(
+        "areas.E06000005.rotaGapWarnings.rotaOwner: contact 'darlington-rota-system' is a webhook; rota-gap warnings go by GOV.UK Notify, so it must be an sms or email contact",
+      );
+    });
+
+    it('refuses the same contact as both, and a field it does not know', () => {
+      expect(() => parseRoutingConfig(withWarnings({ rotaOwner: 'darlington-housing-manager', areaManager: 'darlington-housing-manager' }))).toThrow(
+        "areas.E06000005.rotaGapWarnings.areaManager: the rota owner and the area manager are the same contact 'darlington-housing-manager': name two",
+      );
+      expect(() => parseRoutingConfig(withWarnings({ rotaOwner: 'darlington-rota-coordinator', areaManager: 'darlington-housing-manager', deputy: 'x' }))).toThrow('areas.E06000005.rotaGapWarnings: Unrecognized key: "deputy"');
+      expect(() => parseRoutingConfig(withWarnings({ rotaOwner: 'darlington-rota-coordinator' }))).toThrow('areas.E06000005.rotaGapWarnings.areaManager:');
+    });
   });
 });
