@@ -52,6 +52,19 @@ export const demoWeek: DemoStep[] = [
 ];
 
 /**
+ * The people of the demo's HMPPS-facts steps (demo.ts): bare HMPPS releases whose facts Gatehouse fetches from the
+ * HMPPS stand-ins, which know them (local/stand-ins/hmpps). Their events are built in those steps.
+ */
+export const demoFactsPeople = {
+  /** Confirmed release date today, an address in Darlington, nowhere to stay: pages Darlington. */
+  bareRelease: 'E5678FG',
+  /** Released while Prisoner Search is switched off: paged after the wait, saying what could not be fetched. */
+  detailsUnavailable: 'H7890HJ',
+  /** Home detention curfew with an approved curfew address: pages nobody. */
+  curfew: 'F6789GH',
+} as const;
+
+/**
  * Friday evening: a second release from court to Darlington, after the first alert was taken. The primary on call's
  * phone is off: the local Notify accepts the page, then reports it failed, and the secondary is paged at once.
  */

@@ -16,7 +16,7 @@ import { londonInstant, londonTime } from '../functions/domain/calendar';
 import type { RotaEntry } from '../functions/domain/rota';
 import type { SweepResult } from '../functions/use-cases/sweep';
 import { localCredentials, MissingJavaError } from './emulators';
-import { demoFailedPage, demoHospitalDetention, demoMistake, demoPartnerFile, demoWeek, showHospitalDetention, type DemoStep as ScenarioStep } from './demo-scenario';
+import { demoFactsPeople, demoFailedPage, demoHospitalDetention, demoMistake, demoPartnerFile, demoWeek, showHospitalDetention, type DemoStep as ScenarioStep } from './demo-scenario';
 
 type Print = (line?: string) => void;
 
@@ -143,10 +143,10 @@ export const demoSteps: DemoStepDefinition[] = [
     name: 'hmpps release with facts fetched',
     async run(ctx) {
       const at = new Date(ctx.clock().getTime() + 5 * 60_000);
-      ctx.at(at, 'HMPPS reports a bare release of E5678FG (no date, destination or accommodation in the event); Gatehouse asks HMPPS\'s APIs (the stand-ins)');
-      await ctx.post('/custody-events', hmppsRelease('E5678FG', at, 'CR'));
+      ctx.at(at, `HMPPS reports a bare release of ${demoFactsPeople.bareRelease} (no date, destination or accommodation in the event); Gatehouse asks HMPPS's APIs (the stand-ins)`);
+      await ctx.post('/custody-events', hmppsRelease(demoFactsPeople.bareRelease, at, 'CR'));
       await ctx.gatehouse.settle();
-      printFacts(ctx, (await ctx.get('/cases/E5678FG')).current);
+      printFacts(ctx, (await ctx.get(`/cases/${demoFactsPeople.bareRelease}`)).current);
       const messages = await ctx.newMessages();
       ctx.printMessages(messages);
       if (!messages.some((m) => m.template === 'critical' && m.text.includes('to Darlington'))) throw new Error("the bare HMPPS release did not page Darlington's on-call worker");
@@ -159,17 +159,17 @@ export const demoSteps: DemoStepDefinition[] = [
       hmpps.setMode('prisoner-search', 'failing');
       try {
         const at = new Date(ctx.clock().getTime() + 5 * 60_000);
-        ctx.at(at, 'Prisoner Search is down (stand-in switched to failing); HMPPS reports a bare release of H7890HJ');
-        await ctx.post('/custody-events', hmppsRelease('H7890HJ', at, 'CR'));
+        ctx.at(at, `Prisoner Search is down (stand-in switched to failing); HMPPS reports a bare release of ${demoFactsPeople.detailsUnavailable}`);
+        await ctx.post('/custody-events', hmppsRelease(demoFactsPeople.detailsUnavailable, at, 'CR'));
         await ctx.gatehouse.settle();
-        const waiting = (await ctx.get('/cases/H7890HJ')).current;
+        const waiting = (await ctx.get(`/cases/${demoFactsPeople.detailsUnavailable}`)).current;
         ctx.print(`  ${waiting.caseRef}  waiting for its facts until ${storyTime(waiting.factsDueBy)} (late on a Friday: a short wait); Prisoner Search: ${waiting.factSources.prisonerSearch.outcome} (${waiting.factSources.prisonerSearch.cause})`);
         const early = (await ctx.newMessages()).filter((m) => m.text.includes(waiting.caseRef));
         ctx.print(`  paged so far: ${early.length}`);
         if (early.length > 0) throw new Error('a release waiting for its facts paged someone');
         ctx.at(waiting.factsDueBy, 'The wait is over: the minute sweep asks again, then alerts on what is known');
         const swept = await ctx.sweep();
-        const after = (await ctx.get('/cases/H7890HJ')).current;
+        const after = (await ctx.get(`/cases/${demoFactsPeople.detailsUnavailable}`)).current;
         ctx.print(`  sweep: facts re-checked ${swept.factsRechecked ?? 0}, alerts ${swept.factsAlerts ?? 0}; could not be fetched: ${(after.factsMissing ?? []).join(', ')}`);
         const pages = (await ctx.newMessages()).filter((m) => m.text.includes(waiting.caseRef));
         ctx.printMessages(pages);
@@ -192,10 +192,10 @@ export const demoSteps: DemoStepDefinition[] = [
     name: 'hmpps hdc release',
     async run(ctx) {
       const at = londonInstant('2026-11-23', '08:30');
-      ctx.at(at, 'Monday morning: HMPPS reports a home detention curfew release of F6789GH (movement code HD); Prisoner Search and Delius give the approved curfew address');
-      await ctx.post('/custody-events', hmppsRelease('F6789GH', at, 'HD'));
+      ctx.at(at, `Monday morning: HMPPS reports a home detention curfew release of ${demoFactsPeople.curfew} (movement code HD); Prisoner Search and Delius give the approved curfew address`);
+      await ctx.post('/custody-events', hmppsRelease(demoFactsPeople.curfew, at, 'HD'));
       await ctx.gatehouse.settle();
-      printFacts(ctx, (await ctx.get('/cases/F6789GH')).current);
+      printFacts(ctx, (await ctx.get(`/cases/${demoFactsPeople.curfew}`)).current);
       const pages = (await ctx.newMessages()).filter((m) => m.template === 'critical');
       ctx.print(`  on-call pages: ${pages.length}`);
       if (pages.length > 0) throw new Error('the HDC release with a curfew address paged someone');

@@ -3,7 +3,7 @@
  * read back through the API: tests derive the figures they expect from these, so they keep holding as the
  * scenario grows.
  */
-import { demoFailedPage, demoWeek } from '../../local/demo-scenario';
+import { demoFactsPeople, demoFailedPage, demoWeek } from '../../local/demo-scenario';
 import type { ReleaseCase } from '../../functions/domain/release-case';
 import { getJson, postJson } from './gatehouse';
 
@@ -30,7 +30,7 @@ export function demoPrisonNumbers(): string[] {
       return event.person?.prisonNumber ?? event.additionalInformation?.nomsNumber ?? (event.Message ? JSON.parse(event.Message).additionalInformation?.nomsNumber : undefined);
     }),
   );
-  return [...new Set(numbers.filter((n): n is string => typeof n === 'string'))];
+  return [...new Set([...numbers, ...Object.values(demoFactsPeople)].filter((n): n is string => typeof n === 'string'))];
 }
 
 /** Every release case of the people in the scenario, as Gatehouse now holds them. */
