@@ -7,19 +7,19 @@
  * - exactness: a burst with 20 % duplicates delivered concurrently must give exact counters and each alert once.
  */
 import { performance } from 'node:perf_hooks';
-import type { CustodyEvent } from '../events/custody-event';
+import type { CustodyEvent } from '#events/custody-event';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { dynamoDocuments } from '../functions/commons/clients';
-import { localCredentials } from '../local/emulators';
-import { provisionTables, resourceNames } from '../local/provision';
-import { dynamoReleaseStore } from '../functions/adapters/dynamodb/release-store';
-import { englandAndWales } from '../functions/domain/calendar';
-import { recordCustodyEvent, type ReleaseChange, type ReleaseStore } from '../functions/use-cases/record-custody-event';
-import type { OutboxEntry } from '../functions/adapters/channels/local-outbox';
-import type { Gatehouse } from '../local/runtime';
-import { localRouting } from '../local/routing';
-import { parseRoutingConfig } from '../functions/domain/routing';
-import { defaultScope } from '../functions/domain/scope';
+import { dynamoDocuments } from '#commons/clients';
+import { localCredentials } from '#local/emulators';
+import { provisionTables, resourceNames } from '#local/provision';
+import { dynamoReleaseStore } from '#adapters/dynamodb/release-store';
+import { englandAndWales } from '#domain/calendar';
+import { recordCustodyEvent, type ReleaseChange, type ReleaseStore } from '#use-cases/record-custody-event';
+import type { OutboxEntry } from '#adapters/channels/local-outbox';
+import type { Gatehouse } from '#local/runtime';
+import { localRouting } from '#local/routing';
+import { parseRoutingConfig } from '#domain/routing';
+import { defaultScope } from '#domain/scope';
 
 /**
  * The benchmark's clock: the wall clock's pace from just after its Friday 16:40 releases, so they are within an alert's

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { entries, esbuildOptions, type FunctionName } from '../infra/bundling';
+import { entries, esbuildOptions, type FunctionName } from '#infra/bundling';
 import type { Figure } from './figures';
 
 const outDir = join(import.meta.dirname, 'results', 'tmp');

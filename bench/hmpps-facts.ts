@@ -5,13 +5,13 @@
  * warm container asked HMPPS Auth for.
  */
 import { performance } from 'node:perf_hooks';
-import { hmppsApisConfig, loadClientCredentials } from '../functions/adapters/hmpps/config';
-import { hmppsReleaseFactsSources } from '../functions/adapters/hmpps/release-facts-sources';
-import { secretsClient } from '../functions/commons/clients';
-import { postcodeAreas } from '../functions/adapters/postcode-areas';
-import { fetchReleaseFacts } from '../functions/use-cases/fetch-release-facts';
-import { standInPeople } from '../local/stand-ins/hmpps/people';
-import { startHmppsStandIns } from '../local/stand-ins/hmpps/server';
+import { hmppsApisConfig, loadClientCredentials } from '#adapters/hmpps/config';
+import { hmppsReleaseFactsSources } from '#adapters/hmpps/release-facts-sources';
+import { secretsClient } from '#commons/clients';
+import { postcodeAreas } from '#adapters/postcode-areas';
+import { fetchReleaseFacts } from '#use-cases/fetch-release-facts';
+import { standInPeople } from '#local/stand-ins/hmpps/people';
+import { startHmppsStandIns } from '#local/stand-ins/hmpps/server';
 import { percentile } from './alerts';
 import type { Figure } from './figures';
 

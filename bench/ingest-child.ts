@@ -2,10 +2,10 @@
  * One partner file ingested in a process of its own, so that its peak RSS is the ingest's alone.
  * Started by bench/ingest.ts with the local stack's environment; prints one JSON line.
  */
-import '../local/environment';
-import { runtimeConfig } from '../functions/adapters/config';
-import { ingestDependencies } from '../functions/composition/partner-drop';
-import { ingestPartnerFile } from '../functions/use-cases/ingest-partner-file';
+import '#local/environment';
+import { runtimeConfig } from '#adapters/config';
+import { ingestDependencies } from '#composition/partner-drop';
+import { ingestPartnerFile } from '#use-cases/ingest-partner-file';
 
 const [key, size] = process.argv.slice(2);
 // The parent passes the local stack's environment, IDENTIFIER_KEY included.

@@ -3,7 +3,7 @@
  * of as many comparable items in the same run, and the peak RSS of ingesting 100,000 and 1,000,000 rows.
  * Runs against a local stack it starts itself (fresh, in a temporary folder).
  */
-import '../local/environment';
+import '#local/environment';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { partnerDropsBucket, recordsTable } from '../functions/commons/resources';
+import { partnerDropsBucket, recordsTable } from '#commons/resources';
 import { loadavg } from 'node:os';
-import { localCredentials, startDynamoDbLocal } from '../local/emulators';
-import { provisionTables, resourceNames } from '../local/provision';
-import { startGatehouse, type Gatehouse } from '../local/runtime';
+import { localCredentials, startDynamoDbLocal } from '#local/emulators';
+import { provisionTables, resourceNames } from '#local/provision';
+import { startGatehouse, type Gatehouse } from '#local/runtime';
 import type { Figure } from './figures';
 
 const header = 'prison_number,release_date,local_authority,night1,day7\n';

@@ -1,5 +1,5 @@
 /** `npx tsx bench/run-hmpps.ts [--quick]`: the HMPPS release-facts figures alone (against the local stand-ins). */
-import '../local/environment';
+import '#local/environment';
 import { hmppsFactsBenchmarks } from './hmpps-facts';
 
 const figures = await hmppsFactsBenchmarks({ events: process.argv.includes('--quick') ? 50 : 200 });

@@ -3,11 +3,11 @@
  * bench/results/latest.json. Every figure stands next to a limit of the same machine measured in the same run
  * (a DynamoDB transaction, a batch-write ceiling, an SDK-only import), because absolute times drift.
  */
-import '../local/environment';
+import '#local/environment';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { startGatehouse } from '../local/runtime';
+import { startGatehouse } from '#local/runtime';
 import { alertBenchmarks, benchClock } from './alerts';
 import { bundleBenchmarks } from './bundles';
 import { ingestBenchmarks } from './ingest';

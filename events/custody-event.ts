@@ -4,11 +4,11 @@
  * the JSON Schema in `events/schemas/` is generated from it (`npm run schemas`).
  */
 import * as z from 'zod';
-import { accommodationStatuses, aftercarePlans, cohorts, pathways } from '../functions/domain/circumstances';
-import { receptionReasons } from '../functions/domain/movements';
+import { accommodationStatuses, aftercarePlans, cohorts, pathways } from '#domain/circumstances';
+import { receptionReasons } from '#domain/movements';
 
 export { accommodationStatuses, aftercarePlans, cohorts, pathways };
-export type { Accommodation, AftercarePlan, Cohort, Pathway } from '../functions/domain/circumstances';
+export type { Accommodation, AftercarePlan, Cohort, Pathway } from '#domain/circumstances';
 
 export const prisonNumber = z
   .string()

@@ -7,7 +7,7 @@ import { custodyEventV1, type CustodyEvent } from './custody-event';
 import { hmppsDomainEvent, hmppsEventTypes, hmppsTypes, looksLikeHmpps } from './hmpps/domain-event';
 import { fromCas3 } from './hmpps/cas3';
 import { fromReleaseDatesChanged, type ReleaseDatesChanged } from './hmpps/release-dates';
-import type { AccommodationTold } from '../functions/domain/release-facts';
+import type { AccommodationTold } from '#domain/release-facts';
 import { fromHmpps } from './hmpps/to-custody-event';
 import { fieldErrors, type FieldError } from './validation';
 import type { RecordableEvent } from './recordable-event';

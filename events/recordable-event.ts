@@ -4,7 +4,7 @@
  * both use it without importing each other.
  */
 import type { CustodyEvent } from './custody-event';
-import type { MovementAction, MovementKind, ReleaseKind } from '../functions/domain/movements';
+import type { MovementAction, MovementKind, ReleaseKind } from '#domain/movements';
 
 /** An HMPPS prison movement, as the movement table (functions/domain/movements.ts) reads it; counted in `movements`. */
 export interface Movement {

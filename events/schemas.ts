@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { custodyEventV1 } from './custody-event';
 import { hmppsDomainEvent } from './hmpps/domain-event';
-import { movementTableMarkdown } from '../functions/domain/movements';
+import { movementTableMarkdown } from '#domain/movements';
 
 const base = 'https://gatehouse.example/schemas';
 

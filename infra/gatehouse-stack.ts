@@ -16,7 +16,7 @@ import { HmppsApis } from './constructs/hmpps-apis';
 import { scopeEnvironment } from './config/stages';
 import { Observability } from './constructs/observability';
 import { PartnerDrops } from './constructs/partner-drops';
-import { secretArnVariable, secretNames } from '../functions/commons/env-names';
+import { secretArnVariable, secretNames } from '#commons/env-names';
 
 export interface GatehouseStackProps extends StackProps {
   config: StageConfig;

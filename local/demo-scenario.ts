@@ -1,8 +1,8 @@
 /**
  * A week at HMP Durham, 16–22 November 2026, as the demo plays it. Prison numbers are invented.
  */
-import type { CustodyEvent } from '../events/custody-event';
-import { movementFor } from '../functions/domain/movements';
+import type { CustodyEvent } from '#events/custody-event';
+import { movementFor } from '#domain/movements';
 
 export interface DemoStep {
   /** What a person watching the demo is told. */

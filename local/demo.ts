@@ -10,11 +10,11 @@
 import './environment';
 import { startGatehouse, type Gatehouse } from './runtime';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { partnerDropsBucket } from '../functions/commons/resources';
-import type { OutboxEntry } from '../functions/adapters/channels/local-outbox';
-import { londonInstant, londonTime } from '../functions/domain/calendar';
-import type { RotaEntry } from '../functions/domain/rota';
-import type { SweepResult } from '../functions/use-cases/sweep';
+import { partnerDropsBucket } from '#commons/resources';
+import type { OutboxEntry } from '#adapters/channels/local-outbox';
+import { londonInstant, londonTime } from '#domain/calendar';
+import type { RotaEntry } from '#domain/rota';
+import type { SweepResult } from '#use-cases/sweep';
 import { localCredentials, MissingJavaError } from './emulators';
 import { demoFactsPeople, demoFailedPage, demoHospitalDetention, demoMistake, demoPartnerFile, demoWeek, showHospitalDetention, type DemoStep as ScenarioStep } from './demo-scenario';
 

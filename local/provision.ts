@@ -12,7 +12,7 @@ import {
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
 import { BucketAlreadyOwnedByYou, CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { buckets, resourceName, tables, type KeyDefinition, type TableDefinition } from '../functions/commons/resources';
+import { buckets, resourceName, tables, type KeyDefinition, type TableDefinition } from '#commons/resources';
 
 export interface ResourceNames {
   tables: Record<string, string>;

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { RejectedMessage, RejectedMessages } from '../functions/adapters/rejected-messages';
-import { describe } from '../events/validation';
+import type { RejectedMessage, RejectedMessages } from '#adapters/rejected-messages';
+import { describe } from '#events/validation';
 
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 

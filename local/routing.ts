@@ -2,7 +2,7 @@
  * The routing the local runtime and the demo use: the two areas of the partnership with invented contacts
  * (Ofcom's drama numbers 07700 900xxx, example.org mailboxes). In AWS the stage's ROUTING_CONFIG holds the real one.
  */
-import type { RoutingConfigInput } from '../functions/domain/routing';
+import type { RoutingConfigInput } from '#domain/routing';
 
 export const localRouting: RoutingConfigInput = {
   fallbackArea: 'E06000047',

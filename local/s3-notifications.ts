@@ -2,8 +2,8 @@
  * s3rver announces every object it stores; S3 in AWS sends the same announcement to the partner-drops queue
  * when the key is under incoming/. This turns the one into the other: the SQS message body S3 would send.
  */
-import { prefixes } from '../functions/domain/partner-files/drop';
-import { encodeS3EventKey } from '../functions/handlers/partner-drop';
+import { prefixes } from '#domain/partner-files/drop';
+import { encodeS3EventKey } from '#handlers/partner-drop';
 
 export interface S3rverEvent {
   Records: { eventName: string; eventTime: string; s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string; sequencer?: string } } }[];

@@ -5,13 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { parseCustodyPayload } from '../events/custody-message';
-import { readOutbox } from '../functions/adapters/channels/local-outbox';
-import { apiHandler, httpHandler } from '../functions/handlers/api';
-import { notifyCallbackRoutes } from '../functions/handlers/notify-callbacks';
-import { composeApi } from '../functions/composition/api';
-import { composeNotifyCallbacks } from '../functions/composition/notify-callbacks';
-import { localDashboardConfig, securityHeaders, siteFiles } from '../functions/dashboard/site';
+import { parseCustodyPayload } from '#events/custody-message';
+import { readOutbox } from '#adapters/channels/local-outbox';
+import { apiHandler, httpHandler } from '#handlers/api';
+import { notifyCallbackRoutes } from '#handlers/notify-callbacks';
+import { composeApi } from '#composition/api';
+import { composeNotifyCallbacks } from '#composition/notify-callbacks';
+import { localDashboardConfig, securityHeaders, siteFiles } from '#dashboard/site';
 import { lambdaContext } from './lambda-context';
 import type { Gatehouse } from './runtime';
 

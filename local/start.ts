@@ -5,7 +5,7 @@
  */
 import './environment';
 import { createServer } from 'node:net';
-import { bankHolidayCoverageWarning, englandAndWales, londonTime } from '../functions/domain/calendar';
+import { bankHolidayCoverageWarning, englandAndWales, londonTime } from '#domain/calendar';
 import { MissingJavaError } from './emulators';
 import { startGatehouse, type Gatehouse } from './runtime';
 

@@ -4,7 +4,7 @@
  * the id is derived like every HMPPS event's (no prison number in it).
  */
 import * as z from 'zod';
-import type { AccommodationTold } from '../../functions/domain/release-facts';
+import type { AccommodationTold } from '#domain/release-facts';
 import { hmppsCas3BookingConfirmed, hmppsCas3PersonArrived, hmppsEventTypes } from './domain-event';
 import { hmppsEventId } from './to-custody-event';
 

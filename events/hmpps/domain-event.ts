@@ -5,12 +5,12 @@
  * park our events in a dead-letter queue), but every field Gatehouse reads is checked.
  */
 import * as z from 'zod';
-import { dischargeReasons, hmppsReceiveReasons, hmppsReleaseReasons, movementEvents } from '../../functions/domain/movements';
-import { instant, prisonNumber } from '../custody-event';
+import { dischargeReasons, hmppsReceiveReasons, hmppsReleaseReasons, movementEvents } from '#domain/movements';
+import { instant, prisonNumber } from '#events/custody-event';
 
 // The movement event types and their reasons are the domain's words (functions/domain/movements.ts, the movement table).
 export { dischargeReasons, hmppsReceiveReasons, hmppsReleaseReasons };
-export type { HmppsReceiveReason, HmppsReleaseReason } from '../../functions/domain/movements';
+export type { HmppsReceiveReason, HmppsReleaseReason } from '#domain/movements';
 
 export const hmppsEventTypes = {
   ...movementEvents,

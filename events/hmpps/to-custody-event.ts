@@ -9,8 +9,8 @@
  * deployment's identifier key (so nobody can test a guessed prison number against an id).
  */
 import { createHmac } from 'node:crypto';
-import type { RecordableEvent } from '../recordable-event';
-import { movementFor } from '../../functions/domain/movements';
+import type { RecordableEvent } from '#events/recordable-event';
+import { movementFor } from '#domain/movements';
 import { dischargeReasons, hmppsEventTypes, type HmppsDomainEvent } from './domain-event';
 
 type PrisonEvent = Extract<HmppsDomainEvent, { additionalInformation: { nomsNumber: string } }>;

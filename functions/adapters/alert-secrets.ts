@@ -6,7 +6,7 @@
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
-import type { LinkKeys } from '../domain/alert-link';
+import type { LinkKeys } from '#domain/alert-link';
 import { secretString } from './secrets';
 
 const signingKey = z.string().min(32);

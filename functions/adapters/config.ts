@@ -2,12 +2,12 @@
  * What a function learns from its environment, read once at cold start.
  * The domain never reads the environment: use cases receive these values.
  */
-import { aggregatesTable, auditTable, recordsTable } from '../commons/resources';
-import { envNames } from '../commons/env-names';
+import { aggregatesTable, auditTable, recordsTable } from '#commons/resources';
+import { envNames } from '#commons/env-names';
 import * as z from 'zod';
-import type { AlertSettings } from '../domain/alerts';
-import { parseRoutingConfig, type RoutingConfig } from '../domain/routing';
-import { parseScope, type Scope } from '../domain/scope';
+import type { AlertSettings } from '#domain/alerts';
+import { parseRoutingConfig, type RoutingConfig } from '#domain/routing';
+import { parseScope, type Scope } from '#domain/scope';
 
 export interface RuntimeConfig {
   stage: string;

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import file from '../commons/postcode-areas.json' with { type: 'json' };
-import { parsePostcodeAreas, type PostcodeAreas } from '../domain/postcode-areas';
+import { parsePostcodeAreas, type PostcodeAreas } from '#domain/postcode-areas';
 
 export const POSTCODE_AREAS_FILE = fileURLToPath(new URL('../commons/postcode-areas.json', import.meta.url));
 

@@ -3,8 +3,8 @@
  * reason, instead of being retried until it gets there anyway. Kept, alarmed on, and readable by an operator.
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { FieldError } from '../../events/validation';
-import { describe } from '../../events/validation';
+import type { FieldError } from '#events/validation';
+import { describe } from '#events/validation';
 
 export interface RejectedMessage {
   messageId: string;

@@ -1,17 +1,17 @@
 /** Composition of λ api: its dependencies from an environment (process.env in Lambda) and the host's clock. */
-import { lazily } from '../commons/lambda';
-import { apiHandler } from '../handlers/api';
-import { awsClients, type Environment } from '../commons/clients';
-import { alertSettingsFromEnvironment, runtimeConfig } from '../adapters/config';
-import { auditTable } from '../commons/resources';
-import { loadLinkKeys } from '../adapters/alert-secrets';
-import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
-import { dynamoAggregateReader } from '../adapters/dynamodb/aggregate-reader';
-import { dynamoReleaseStore } from '../adapters/dynamodb/release-store';
-import { dynamoCaseReadAudit } from '../adapters/dynamodb/audit-store';
-import { dynamoTimelineReader } from '../adapters/dynamodb/alert-timeline';
-import type { AcknowledgeDependencies } from '../use-cases/acknowledge-alert';
-import type { ApiDependencies } from '../handlers/api-routes';
+import { lazily } from '#commons/lambda';
+import { apiHandler } from '#handlers/api';
+import { awsClients, type Environment } from '#commons/clients';
+import { alertSettingsFromEnvironment, runtimeConfig } from '#adapters/config';
+import { auditTable } from '#commons/resources';
+import { loadLinkKeys } from '#adapters/alert-secrets';
+import { dynamoAlertStore } from '#adapters/dynamodb/alert-store';
+import { dynamoAggregateReader } from '#adapters/dynamodb/aggregate-reader';
+import { dynamoReleaseStore } from '#adapters/dynamodb/release-store';
+import { dynamoCaseReadAudit } from '#adapters/dynamodb/audit-store';
+import { dynamoTimelineReader } from '#adapters/dynamodb/alert-timeline';
+import type { AcknowledgeDependencies } from '#use-cases/acknowledge-alert';
+import type { ApiDependencies } from '#handlers/api-routes';
 import { wallClock, type Host } from './host';
 
 /** Bounded: a warm container re-reads the link keys every few minutes, so a rotation reaches it. */

@@ -1,20 +1,20 @@
 /** Composition of λ custody-events: its dependencies from an environment (process.env in Lambda) and the host's few choices. */
-import { lazilyAsync } from '../commons/lambda';
-import { custodyEventsHandler } from '../handlers/custody-events';
-import { awsClients, type Environment } from '../commons/clients';
-import { routingFromEnvironment, runtimeConfig } from '../adapters/config';
-import { envNames } from '../commons/env-names';
-import { dynamoReleaseStore } from '../adapters/dynamodb/release-store';
-import { dynamoHeartbeats } from '../adapters/dynamodb/heartbeats';
-import { deadLetterQueue } from '../adapters/rejected-messages';
-import { identifierKey, routingFromSecret } from '../adapters/secrets';
-import { englandAndWales } from '../domain/calendar';
-import type { RecordDependencies } from '../use-cases/record-custody-event';
-import type { CustodyEventsDependencies } from '../handlers/custody-events';
-import { sharedReleaseFactsSources } from '../adapters/hmpps/release-facts-sources';
-import { factsWaitFromEnvironment } from '../adapters/hmpps/config';
-import { postcodeAreas } from '../adapters/postcode-areas';
-import { fetchReleaseFacts } from '../use-cases/fetch-release-facts';
+import { lazilyAsync } from '#commons/lambda';
+import { custodyEventsHandler } from '#handlers/custody-events';
+import { awsClients, type Environment } from '#commons/clients';
+import { routingFromEnvironment, runtimeConfig } from '#adapters/config';
+import { envNames } from '#commons/env-names';
+import { dynamoReleaseStore } from '#adapters/dynamodb/release-store';
+import { dynamoHeartbeats } from '#adapters/dynamodb/heartbeats';
+import { deadLetterQueue } from '#adapters/rejected-messages';
+import { identifierKey, routingFromSecret } from '#adapters/secrets';
+import { englandAndWales } from '#domain/calendar';
+import type { RecordDependencies } from '#use-cases/record-custody-event';
+import type { CustodyEventsDependencies } from '#handlers/custody-events';
+import { sharedReleaseFactsSources } from '#adapters/hmpps/release-facts-sources';
+import { factsWaitFromEnvironment } from '#adapters/hmpps/config';
+import { postcodeAreas } from '#adapters/postcode-areas';
+import { fetchReleaseFacts } from '#use-cases/fetch-release-facts';
 import { wallClock, type Host } from './host';
 
 /** Recording a custody event; partner-drop records the events its files carry with the same. */

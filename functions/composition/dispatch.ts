@@ -1,20 +1,20 @@
 /** Composition of λ dispatch: its dependencies from an environment (process.env in Lambda) and the host's few choices. */
-import { lazilyAsync } from '../commons/lambda';
-import { dispatchHandler } from '../handlers/dispatch';
-import { awsClients, type Environment } from '../commons/clients';
-import { routingFromEnvironment, runtimeConfig } from '../adapters/config';
-import { envNames } from '../commons/env-names';
-import { loadAlertSecrets, type AlertSecrets } from '../adapters/alert-secrets';
-import { identifierKey, routingFromSecret } from '../adapters/secrets';
-import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
-import { dynamoDeliveryStore } from '../adapters/dynamodb/delivery-store';
-import { dynamoNoticeOutbox } from '../adapters/dynamodb/notice-outbox';
-import { dynamoRotaStore } from '../adapters/dynamodb/rota-store';
-import { localOutbox, type OutboxEntry } from '../adapters/channels/local-outbox';
-import { notifyChannel, notifyClient } from '../adapters/channels/notify';
-import { webhookChannel } from '../adapters/channels/webhook';
-import type { RoutingConfig } from '../domain/routing';
-import { DeliveryError, type Channel, type Channels, type DispatchDependencies } from '../use-cases/dispatch-alert';
+import { lazilyAsync } from '#commons/lambda';
+import { dispatchHandler } from '#handlers/dispatch';
+import { awsClients, type Environment } from '#commons/clients';
+import { routingFromEnvironment, runtimeConfig } from '#adapters/config';
+import { envNames } from '#commons/env-names';
+import { loadAlertSecrets, type AlertSecrets } from '#adapters/alert-secrets';
+import { identifierKey, routingFromSecret } from '#adapters/secrets';
+import { dynamoAlertStore } from '#adapters/dynamodb/alert-store';
+import { dynamoDeliveryStore } from '#adapters/dynamodb/delivery-store';
+import { dynamoNoticeOutbox } from '#adapters/dynamodb/notice-outbox';
+import { dynamoRotaStore } from '#adapters/dynamodb/rota-store';
+import { localOutbox, type OutboxEntry } from '#adapters/channels/local-outbox';
+import { notifyChannel, notifyClient } from '#adapters/channels/notify';
+import { webhookChannel } from '#adapters/channels/webhook';
+import type { RoutingConfig } from '#domain/routing';
+import { DeliveryError, type Channel, type Channels, type DispatchDependencies } from '#use-cases/dispatch-alert';
 import { wallClock, type Host } from './host';
 
 export async function composeDispatch(given: Environment, host: Host = {}): Promise<DispatchDependencies> {

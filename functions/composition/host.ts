@@ -2,9 +2,9 @@
  * What only the host decides when a function is composed: Lambda takes the defaults, the local runtime and the
  * tests bring their own. Everything else comes from the environment object the composer is given.
  */
-import type { RejectedMessages } from '../adapters/rejected-messages';
-import type { OutboxEntry } from '../adapters/channels/local-outbox';
-import type { Channels } from '../use-cases/channel-ports';
+import type { RejectedMessages } from '#adapters/rejected-messages';
+import type { OutboxEntry } from '#adapters/channels/local-outbox';
+import type { Channels } from '#use-cases/channel-ports';
 
 export interface Host {
   /** The functions' clock; the wall clock in Lambda, a story clock in the demo and the tests. */

@@ -1,14 +1,14 @@
 /** Composition of λ notify-callbacks: its dependencies from an environment (process.env in Lambda) and the host's clock. */
-import { lazily } from '../commons/lambda';
-import { httpHandler } from '../handlers/http';
-import { notifyCallbackRoutes } from '../handlers/notify-callbacks';
-import { awsClients, type Environment } from '../commons/clients';
-import { routingFromEnvironment, runtimeConfig } from '../adapters/config';
-import { loadAlertSecrets, loadNotifyCallbackToken } from '../adapters/alert-secrets';
-import { identifierKey, routingFromSecret } from '../adapters/secrets';
-import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
-import { dynamoDeliveryStore } from '../adapters/dynamodb/delivery-store';
-import type { CallbackDependencies } from '../handlers/notify-callbacks';
+import { lazily } from '#commons/lambda';
+import { httpHandler } from '#handlers/http';
+import { notifyCallbackRoutes } from '#handlers/notify-callbacks';
+import { awsClients, type Environment } from '#commons/clients';
+import { routingFromEnvironment, runtimeConfig } from '#adapters/config';
+import { loadAlertSecrets, loadNotifyCallbackToken } from '#adapters/alert-secrets';
+import { identifierKey, routingFromSecret } from '#adapters/secrets';
+import { dynamoAlertStore } from '#adapters/dynamodb/alert-store';
+import { dynamoDeliveryStore } from '#adapters/dynamodb/delivery-store';
+import type { CallbackDependencies } from '#handlers/notify-callbacks';
 import { channelsFor } from './dispatch';
 import { wallClock, type Host } from './host';
 

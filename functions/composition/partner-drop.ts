@@ -1,18 +1,18 @@
 /** Composition of λ partner-drop: its dependencies from an environment (process.env in Lambda) and the host's few choices. */
-import { lazilyAsync } from '../commons/lambda';
-import { partnerDropHandler } from '../handlers/partner-drop';
-import { awsClients, type Environment } from '../commons/clients';
-import { runtimeConfig } from '../adapters/config';
-import { envNames } from '../commons/env-names';
-import { partnerDropsBucket } from '../commons/resources';
-import { dynamoPartnerFileLedger } from '../adapters/dynamodb/partner-file-ledger';
-import { dynamoHeartbeats } from '../adapters/dynamodb/heartbeats';
-import { deadLetterQueue } from '../adapters/rejected-messages';
-import { s3PartnerDropBucket } from '../adapters/s3/partner-drop-bucket';
-import { identifierKey, routingFromSecret } from '../adapters/secrets';
-import type { IngestDependencies } from '../use-cases/ingest-partner-file';
-import { recordCustodyEvent } from '../use-cases/record-custody-event';
-import type { PartnerDropDependencies } from '../handlers/partner-drop';
+import { lazilyAsync } from '#commons/lambda';
+import { partnerDropHandler } from '#handlers/partner-drop';
+import { awsClients, type Environment } from '#commons/clients';
+import { runtimeConfig } from '#adapters/config';
+import { envNames } from '#commons/env-names';
+import { partnerDropsBucket } from '#commons/resources';
+import { dynamoPartnerFileLedger } from '#adapters/dynamodb/partner-file-ledger';
+import { dynamoHeartbeats } from '#adapters/dynamodb/heartbeats';
+import { deadLetterQueue } from '#adapters/rejected-messages';
+import { s3PartnerDropBucket } from '#adapters/s3/partner-drop-bucket';
+import { identifierKey, routingFromSecret } from '#adapters/secrets';
+import type { IngestDependencies } from '#use-cases/ingest-partner-file';
+import { recordCustodyEvent } from '#use-cases/record-custody-event';
+import type { PartnerDropDependencies } from '#handlers/partner-drop';
 import { recordDependencies } from './custody-events';
 import { wallClock, type Host } from './host';
 

@@ -1,22 +1,22 @@
 /** Composition of λ sweeper: its dependencies from an environment (process.env in Lambda) and the host's few choices. */
-import { rebuiltEvery5Minutes } from '../handlers/sweeper';
+import { rebuiltEvery5Minutes } from '#handlers/sweeper';
 import * as z from 'zod';
-import { awsClients, type Environment } from '../commons/clients';
-import { routingFromEnvironment, runtimeConfig } from '../adapters/config';
-import { envNames } from '../commons/env-names';
-import { dynamoAlertStore } from '../adapters/dynamodb/alert-store';
-import { dynamoHeartbeats } from '../adapters/dynamodb/heartbeats';
-import { dynamoDigestReader, dynamoFactsDue, dynamoScheduleReader } from '../adapters/dynamodb/sweep-sources';
-import { recheckReleaseFacts } from '../use-cases/recheck-release-facts';
+import { awsClients, type Environment } from '#commons/clients';
+import { routingFromEnvironment, runtimeConfig } from '#adapters/config';
+import { envNames } from '#commons/env-names';
+import { dynamoAlertStore } from '#adapters/dynamodb/alert-store';
+import { dynamoHeartbeats } from '#adapters/dynamodb/heartbeats';
+import { dynamoDigestReader, dynamoFactsDue, dynamoScheduleReader } from '#adapters/dynamodb/sweep-sources';
+import { recheckReleaseFacts } from '#use-cases/recheck-release-facts';
 import { recordDependencies } from './custody-events';
-import { identifierKey, routingFromSecret } from '../adapters/secrets';
-import { englandAndWales } from '../domain/calendar';
-import { defaultExpectations, feedExpectationSchema, type FeedExpectation } from '../domain/heartbeats';
-import type { DispatchDependencies } from '../use-cases/dispatch-alert';
-import type { SweepDependencies } from '../use-cases/sweep';
-import { loadNotifyApiKey } from '../adapters/alert-secrets';
-import { notifyClient, notifyReceiptSource } from '../adapters/channels/notify';
-import { dynamoRotaGapWarnings } from '../adapters/dynamodb/rota-gap-warnings';
+import { identifierKey, routingFromSecret } from '#adapters/secrets';
+import { englandAndWales } from '#domain/calendar';
+import { defaultExpectations, feedExpectationSchema, type FeedExpectation } from '#domain/heartbeats';
+import type { DispatchDependencies } from '#use-cases/dispatch-alert';
+import type { SweepDependencies } from '#use-cases/sweep';
+import { loadNotifyApiKey } from '#adapters/alert-secrets';
+import { notifyClient, notifyReceiptSource } from '#adapters/channels/notify';
+import { dynamoRotaGapWarnings } from '#adapters/dynamodb/rota-gap-warnings';
 import { composeDispatch, notifyTimeoutMs } from './dispatch';
 import { wallClock, type Host } from './host';
 

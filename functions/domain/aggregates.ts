@@ -8,7 +8,7 @@
  */
 import type { LocalDate } from './calendar';
 import { weekdayName, londonTime } from './calendar';
-import type { RecordableEvent } from '../../events/custody-message';
+import type { RecordableEvent } from '#events/custody-message';
 import { isReleased, type PersonReleases, type ReleaseCase } from './release-case';
 
 export const anyDimension = '*';

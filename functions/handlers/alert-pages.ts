@@ -2,11 +2,11 @@
  * The small pages behind an alert's signed link: what the alert is about (no name, no date of birth, no
  * prison number — the same facts as the SMS) and one button. Plain HTML that works on any phone.
  */
-import { flagsInWords, needsInWords } from '../domain/alert-message';
-import type { Alert } from '../domain/alerts';
-import { londonTime } from '../domain/calendar';
-import { localAuthorityName, prisonName } from '../domain/places';
-import type { AcknowledgeResult } from '../use-cases/acknowledge-alert';
+import { flagsInWords, needsInWords } from '#domain/alert-message';
+import type { Alert } from '#domain/alerts';
+import { londonTime } from '#domain/calendar';
+import { localAuthorityName, prisonName } from '#domain/places';
+import type { AcknowledgeResult } from '#use-cases/acknowledge-alert';
 import type { ApiResponse } from './http';
 
 const verbs = { ack: { button: "I've got it — acknowledge", done: 'Acknowledged. The escalation has stopped and the others who were paged are being told.' }, resolve: { button: 'Mark resolved', done: 'Resolved. No more reminders will be sent.' } };

@@ -2,23 +2,23 @@
  * The routes of the HTTP API, one entry each: method, path pattern, and the use case it calls.
  * Parameters in `{braces}` arrive in `params`.
  */
-import type { AggregateReader } from '../use-cases/query-aggregates';
-import { queryAggregates } from '../use-cases/query-aggregates';
-import { queryMetrics } from '../use-cases/query-metrics';
-import { metrics } from '../domain/metrics';
+import type { AggregateReader } from '#use-cases/query-aggregates';
+import { queryAggregates } from '#use-cases/query-aggregates';
+import { queryMetrics } from '#use-cases/query-metrics';
+import { metrics } from '#domain/metrics';
 import { metricsCsv, parseAggregatesQuery, parseMetricQuery } from './metric-requests';
-import type { ReleaseStore } from '../use-cases/record-custody-event';
-import { acknowledgeAlert, type AcknowledgeDependencies } from '../use-cases/acknowledge-alert';
+import type { ReleaseStore } from '#use-cases/record-custody-event';
+import { acknowledgeAlert, type AcknowledgeDependencies } from '#use-cases/acknowledge-alert';
 import * as z from 'zod';
 import { alertPage } from './alert-pages';
 import { route, type ApiRequest, type ApiResponse, type Route } from './http';
 
 export { route, type ApiRequest, type ApiResponse, type Route } from './http';
-import { readsExactFigures, readsFigures, type Caller } from '../domain/access';
-import { suppressCounters, suppressFigures, suppressionRule } from '../domain/disclosure';
-import type { MetricResult } from '../use-cases/query-metrics';
-import { readCase, type CaseReadAudit } from '../use-cases/read-case';
-import { alertTimeline, type TimelineReader } from '../use-cases/alert-timeline';
+import { readsExactFigures, readsFigures, type Caller } from '#domain/access';
+import { suppressCounters, suppressFigures, suppressionRule } from '#domain/disclosure';
+import type { MetricResult } from '#use-cases/query-metrics';
+import { readCase, type CaseReadAudit } from '#use-cases/read-case';
+import { alertTimeline, type TimelineReader } from '#use-cases/alert-timeline';
 
 export interface ApiDependencies {
   releases: Pick<ReleaseStore, 'loadPerson'>;

@@ -6,17 +6,17 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { parseCustodyMessage } from '../../events/custody-message';
-import { describe } from '../../events/validation';
-import { lambdaHandler, loggingFailures } from '../commons/lambda';
-import { logger, metrics } from '../commons/powertools';
-import type { RejectedMessages } from '../adapters/rejected-messages';
-import { bankHolidaysRefreshCommand } from '../domain/calendar';
-import { bankHolidayMetrics } from '../commons/operations-metrics';
-import { recordCustodyEvent, type RecordDependencies } from '../use-cases/record-custody-event';
-import type { HeartbeatStore } from '../use-cases/alert-ports';
-import { rereadReleaseDates } from '../use-cases/reread-release-dates';
-import type { PrisonerSearchPort } from '../use-cases/release-facts-ports';
+import { parseCustodyMessage } from '#events/custody-message';
+import { describe } from '#events/validation';
+import { lambdaHandler, loggingFailures } from '#commons/lambda';
+import { logger, metrics } from '#commons/powertools';
+import type { RejectedMessages } from '#adapters/rejected-messages';
+import { bankHolidaysRefreshCommand } from '#domain/calendar';
+import { bankHolidayMetrics } from '#commons/operations-metrics';
+import { recordCustodyEvent, type RecordDependencies } from '#use-cases/record-custody-event';
+import type { HeartbeatStore } from '#use-cases/alert-ports';
+import { rereadReleaseDates } from '#use-cases/reread-release-dates';
+import type { PrisonerSearchPort } from '#use-cases/release-facts-ports';
 
 export interface CustodyEventsDependencies {
   record: RecordDependencies;

@@ -8,10 +8,10 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { lambdaHandler } from '../commons/lambda';
-import { logger, metrics } from '../commons/powertools';
-import type { Notice } from '../domain/alerts';
-import { dispatchNotice, type DispatchDependencies } from '../use-cases/dispatch-alert';
+import { lambdaHandler } from '#commons/lambda';
+import { logger, metrics } from '#commons/powertools';
+import type { Notice } from '#domain/alerts';
+import { dispatchNotice, type DispatchDependencies } from '#use-cases/dispatch-alert';
 
 export function dispatchHandler(deps: DispatchDependencies) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);

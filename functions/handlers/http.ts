@@ -3,9 +3,9 @@
  * by method and path pattern, and the Lambda handler that maps API Gateway HTTP API events to them and back.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { lambdaHandler } from '../commons/lambda';
-import { logger } from '../commons/powertools';
-import type { Caller } from '../domain/access';
+import { lambdaHandler } from '#commons/lambda';
+import { logger } from '#commons/powertools';
+import type { Caller } from '#domain/access';
 
 export interface ApiRequest {
   params: Record<string, string>;

@@ -4,15 +4,15 @@
  * route: an impossible date, a missing one, a filter the figures are not broken down by); and the CSV of an answer.
  */
 import * as z from 'zod';
-import { localDate } from '../../events/custody-event';
-import { fieldErrors, type FieldError } from '../../events/validation';
-import { anyDimension, families, type Family } from '../domain/aggregates';
-import { dayNumber, isLocalDate } from '../domain/calendar';
-import { csv } from '../domain/csv';
-import { dimensionsOf, metrics, selectMetrics, type Metric } from '../domain/metrics';
-import type { MetricQuery, MetricResult } from '../use-cases/query-metrics';
-import type { AggregateQuery } from '../use-cases/query-aggregates';
-import { suppressedText } from '../domain/disclosure';
+import { localDate } from '#events/custody-event';
+import { fieldErrors, type FieldError } from '#events/validation';
+import { anyDimension, families, type Family } from '#domain/aggregates';
+import { dayNumber, isLocalDate } from '#domain/calendar';
+import { csv } from '#domain/csv';
+import { dimensionsOf, metrics, selectMetrics, type Metric } from '#domain/metrics';
+import type { MetricQuery, MetricResult } from '#use-cases/query-metrics';
+import type { AggregateQuery } from '#use-cases/query-aggregates';
+import { suppressedText } from '#domain/disclosure';
 
 /** Five years of days at most in one answer. */
 const maxDays = 5 * 366;

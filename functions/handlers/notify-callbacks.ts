@@ -8,11 +8,11 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
-import { logger } from '../commons/powertools';
+import { logger } from '#commons/powertools';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { metrics } from '../commons/powertools';
-import { acknowledgeByReply, type ReplyDependencies } from '../use-cases/acknowledge-by-reply';
-import { recordDeliveryReceipt, type ReceiptDependencies } from '../use-cases/record-delivery-receipt';
+import { metrics } from '#commons/powertools';
+import { acknowledgeByReply, type ReplyDependencies } from '#use-cases/acknowledge-by-reply';
+import { recordDeliveryReceipt, type ReceiptDependencies } from '#use-cases/record-delivery-receipt';
 import { httpHandler, route, type ApiRequest, type ApiResponse, type Route } from './http';
 
 export interface CallbackDependencies {

@@ -8,14 +8,14 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import { isObject } from '../../events/custody-message';
-import type { FieldError } from '../../events/validation';
-import { lambdaHandler, loggingFailures } from '../commons/lambda';
-import { logger, metrics } from '../commons/powertools';
-import type { RejectedMessages } from '../adapters/rejected-messages';
-import { ingestPartnerFile, type DroppedObject, type IngestDependencies } from '../use-cases/ingest-partner-file';
-import type { HeartbeatStore } from '../use-cases/alert-ports';
-import { partnerFileFeed } from '../domain/heartbeats';
+import { isObject } from '#events/custody-message';
+import type { FieldError } from '#events/validation';
+import { lambdaHandler, loggingFailures } from '#commons/lambda';
+import { logger, metrics } from '#commons/powertools';
+import type { RejectedMessages } from '#adapters/rejected-messages';
+import { ingestPartnerFile, type DroppedObject, type IngestDependencies } from '#use-cases/ingest-partner-file';
+import type { HeartbeatStore } from '#use-cases/alert-ports';
+import { partnerFileFeed } from '#domain/heartbeats';
 
 export interface PartnerDropDependencies {
   ingest: IngestDependencies;

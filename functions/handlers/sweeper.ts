@@ -5,14 +5,14 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { lambdaHandler, lazilyAsync } from '../commons/lambda';
-import { logger, metrics } from '../commons/powertools';
-import { bankHolidayCoverageWarning, londonTime } from '../domain/calendar';
-import { bankHolidayMetrics } from '../commons/operations-metrics';
-import { gapInWords } from '../domain/rota-coverage';
-import { sweep, type SweepDependencies, type SweepResult } from '../use-cases/sweep';
-import type { RotaGapWarningResult } from '../use-cases/warn-rota-gaps';
-import type { ReceiptPollResult } from '../use-cases/poll-delivery-receipts';
+import { lambdaHandler, lazilyAsync } from '#commons/lambda';
+import { logger, metrics } from '#commons/powertools';
+import { bankHolidayCoverageWarning, londonTime } from '#domain/calendar';
+import { bankHolidayMetrics } from '#commons/operations-metrics';
+import { gapInWords } from '#domain/rota-coverage';
+import { sweep, type SweepDependencies, type SweepResult } from '#use-cases/sweep';
+import type { RotaGapWarningResult } from '#use-cases/warn-rota-gaps';
+import type { ReceiptPollResult } from '#use-cases/poll-delivery-receipts';
 
 /**
  * What the sweeper has already said today. It outlives the dependencies: they are rebuilt every five minutes (for

@@ -7,9 +7,9 @@
  *    reminder and tells the others who were paged; anything later changes nothing and says why.
  * 4. Apply at the version read; when the alert moved on meanwhile (a sweep paged the next step), decide again.
  */
-import { acknowledge, resolve, type Alert } from '../domain/alerts';
-import { checkLink, type LinkAction, type LinkKeys } from '../domain/alert-link';
-import type { AlertSettings } from '../domain/alerts';
+import { acknowledge, resolve, type Alert } from '#domain/alerts';
+import { checkLink, type LinkAction, type LinkKeys } from '#domain/alert-link';
+import type { AlertSettings } from '#domain/alerts';
 import type { AlertStore } from './alert-ports';
 
 export interface AcknowledgeDependencies {

@@ -8,9 +8,9 @@
  *    (the alert change writes the "acknowledged" notice); a second reply, or one after the alert closed,
  *    changes nothing, and the sender is told why by text message.
  */
-import { acknowledge, type Alert, type AlertSettings } from '../domain/alerts';
-import { replyAnswer } from '../domain/alert-message';
-import { replyKey, takesTheCase } from '../domain/replies';
+import { acknowledge, type Alert, type AlertSettings } from '#domain/alerts';
+import { replyAnswer } from '#domain/alert-message';
+import { replyKey, takesTheCase } from '#domain/replies';
 import type { AlertStore } from './alert-ports';
 import type { Channels, DeliveryStore, OutgoingMessage } from './dispatch-alert';
 

@@ -3,12 +3,12 @@
  * adapters/dynamodb/. An alert is changed only through `apply`, conditional on the version it was decided on,
  * so two sweeps, a sweep and an acknowledgement, or two clicks on a link can never both act.
  */
-import type { DigestEntry } from '../domain/alert-policy';
-import type { Alert, AlertChange, Notice, NoticeStatus, PendingNotice } from '../domain/alerts';
-import type { LocalDate } from '../domain/calendar';
-import type { PersonReleases } from '../domain/release-case';
-import type { RotaEntry } from '../domain/rota';
-import type { RotaGapWarning } from '../domain/rota-coverage';
+import type { DigestEntry } from '#domain/alert-policy';
+import type { Alert, AlertChange, Notice, NoticeStatus, PendingNotice } from '#domain/alerts';
+import type { LocalDate } from '#domain/calendar';
+import type { PersonReleases } from '#domain/release-case';
+import type { RotaEntry } from '#domain/rota';
+import type { RotaGapWarning } from '#domain/rota-coverage';
 
 export interface AlertStore {
   load(alertId: string): Promise<Alert | undefined>;

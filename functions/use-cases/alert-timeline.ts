@@ -3,8 +3,8 @@
  * and what became of each delivery. It shows no personal data beyond the recipient's role: no name, number,
  * address or prison number (the case reference is the partnership's own pseudonymous reference).
  */
-import type { Alert } from '../domain/alerts';
-import type { Recipient } from '../domain/routing';
+import type { Alert } from '#domain/alerts';
+import type { Recipient } from '#domain/routing';
 
 export interface TimelineItems {
   alert: Alert;

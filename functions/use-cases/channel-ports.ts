@@ -2,9 +2,9 @@
  * The channel port: how dispatch hands a message to SMS, e-mail or a webhook, and how a channel says that a send
  * failed for good. The channel adapters (adapters/channels/) implement it.
  */
-import type { AlertMessage } from '../domain/alert-message';
-import type { RotaChannel } from '../domain/rota';
-import type { Recipient } from '../domain/routing';
+import type { AlertMessage } from '#domain/alert-message';
+import type { RotaChannel } from '#domain/rota';
+import type { Recipient } from '#domain/routing';
 
 export interface OutgoingMessage extends AlertMessage {
   alertId: string;

@@ -8,7 +8,7 @@
  *   `againAtOnce`, at most `attempts` times; the first chunk that fails fails the whole (after the chunks
  *   in flight settle), and a retry of the file finds the chunks that were applied by their ledger items.
  */
-import { retrying, type Again, type Backoff } from '../commons/retry';
+import { retrying, type Again, type Backoff } from '#commons/retry';
 
 export interface Chunk<E> {
   index: number;

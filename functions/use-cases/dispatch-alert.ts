@@ -14,16 +14,16 @@
  *    Until then it stays there, and the sweeper sends whatever the stream could not (a claim held by a
  *    dispatcher that died, a recipient left for lack of time, a stream that gave up).
  */
-import { escalate, noticeKey, type Alert, type Notice } from '../domain/alerts';
-import { linkUrl, type LinkKeys } from '../domain/alert-link';
+import { escalate, noticeKey, type Alert, type Notice } from '#domain/alerts';
+import { linkUrl, type LinkKeys } from '#domain/alert-link';
 
 /** How long a link works after its alert's life ends. */
 const linkGraceSeconds = 12 * 3600;
-import { messageFor, type AlertMessage } from '../domain/alert-message';
-import { replyKey } from '../domain/replies';
-import type { RotaChannel } from '../domain/rota';
-import type { Recipient, RoutingConfig } from '../domain/routing';
-import { needsReached, needsRota, recipientsFor, type NoticeRecipients } from '../domain/recipients';
+import { messageFor, type AlertMessage } from '#domain/alert-message';
+import { replyKey } from '#domain/replies';
+import type { RotaChannel } from '#domain/rota';
+import type { Recipient, RoutingConfig } from '#domain/routing';
+import { needsReached, needsRota, recipientsFor, type NoticeRecipients } from '#domain/recipients';
 import type { AlertStore, NoticeOutbox, RotaStore } from './alert-ports';
 import { DeliveryError, type Channels, type OutgoingMessage } from './channel-ports';
 

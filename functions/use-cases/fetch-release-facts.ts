@@ -9,9 +9,9 @@
  *
  * Never throws for a source's failure: every way a source can fail is an outcome.
  */
-import type { Cas3Referral, PrisonerRecord, ProbationRecord, ReleaseCircumstances, ReleaseFacts, ResettlementRecord } from '../domain/release-facts';
-import { factsFromSources } from '../domain/release-facts';
-import type { PostcodeAreas } from '../domain/postcode-areas';
+import type { Cas3Referral, PrisonerRecord, ProbationRecord, ReleaseCircumstances, ReleaseFacts, ResettlementRecord } from '#domain/release-facts';
+import { factsFromSources } from '#domain/release-facts';
+import type { PostcodeAreas } from '#domain/postcode-areas';
 import type { ReleaseFactsSources, SourceOutcome } from './release-facts-ports';
 
 export interface FetchReleaseFactsDependencies {

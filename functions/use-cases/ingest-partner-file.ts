@@ -14,20 +14,20 @@
  * 5. Write the report, record the file (by hash) and the drop (by object) with the file counts, and move
  *    the file to archive/ (or quarantine/).
  */
-import type { CustodyEvent } from '../../events/custody-event';
-import type { Partner } from '../domain/partners';
-import { difference, type CounterDelta } from '../domain/aggregates';
-import { londonTime } from '../domain/calendar';
-import type { RotaEntry } from '../domain/rota';
-import { readCsv, sizeInWords, UnreadableFile } from '../domain/partner-files/csv-text';
-import { destinations, isFolderMarker, locateDrop } from '../domain/partner-files/drop';
-import { fileCounts, type FileIdentity, type OutcomeState, type OutcomeSubject, type TrackedOutcome } from '../domain/partner-files/effects';
-import { acceptRow, type RowEffect } from '../domain/partner-files/kinds';
-import { matchHeader, readRow, type Header } from '../domain/partner-files/header';
-import { maxListedRejections, outcomeOf, type FileOutcome, type FileReport, type RowRejection } from '../domain/partner-files/report';
+import type { CustodyEvent } from '#events/custody-event';
+import type { Partner } from '#domain/partners';
+import { difference, type CounterDelta } from '#domain/aggregates';
+import { londonTime } from '#domain/calendar';
+import type { RotaEntry } from '#domain/rota';
+import { readCsv, sizeInWords, UnreadableFile } from '#domain/partner-files/csv-text';
+import { destinations, isFolderMarker, locateDrop } from '#domain/partner-files/drop';
+import { fileCounts, type FileIdentity, type OutcomeState, type OutcomeSubject, type TrackedOutcome } from '#domain/partner-files/effects';
+import { acceptRow, type RowEffect } from '#domain/partner-files/kinds';
+import { matchHeader, readRow, type Header } from '#domain/partner-files/header';
+import { maxListedRejections, outcomeOf, type FileOutcome, type FileReport, type RowRejection } from '#domain/partner-files/report';
 import type { RecordResult } from './record-custody-event';
-import { expiresAt } from '../commons/retention';
-import { again, againAtOnce, type Backoff } from '../commons/retry';
+import { expiresAt } from '#commons/retention';
+import { again, againAtOnce, type Backoff } from '#commons/retry';
 import { chunkedApplier, type ChunkCommitter, type ChunkPolicy } from './chunked-applier';
 
 /** The object an S3 notification names. */

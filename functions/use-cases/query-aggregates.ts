@@ -2,9 +2,9 @@
  * Read aggregate figures for a period: one Query per series (never a Scan), summed into days, ISO weeks
  * or months in Europe/London.
  */
-import { anyDimension, families, seriesKey, type Dimensions, type Family } from '../domain/aggregates';
-import { isoWeek, month, type LocalDate } from '../domain/calendar';
-import { combineOf } from '../domain/metrics';
+import { anyDimension, families, seriesKey, type Dimensions, type Family } from '#domain/aggregates';
+import { isoWeek, month, type LocalDate } from '#domain/calendar';
+import { combineOf } from '#domain/metrics';
 
 export type Granularity = 'day' | 'week' | 'month' | 'total';
 

@@ -6,8 +6,8 @@
  * 3. Record the read — who, when, which person, which cases, what came of it — before answering: a read that
  *    cannot be audited is not answered.
  */
-import { caseAreas, visibleCases, type Caller } from '../domain/access';
-import type { PersonReleases, ReleaseCase } from '../domain/release-case';
+import { caseAreas, visibleCases, type Caller } from '#domain/access';
+import type { PersonReleases, ReleaseCase } from '#domain/release-case';
 import type { ReleaseStore } from './record-custody-event';
 
 export interface CaseRead {

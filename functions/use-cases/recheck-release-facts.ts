@@ -9,7 +9,7 @@
  *    fetched. Facts that come later still update the case, and an alert whose recipients they change goes out.
  * Exactly once: two sweeps at once compute the same fetch number, hence the same event id; one is a duplicate.
  */
-import { factsFetchOf, defaultFactsWait, type FactsFetch } from '../domain/release-facts';
+import { factsFetchOf, defaultFactsWait, type FactsFetch } from '#domain/release-facts';
 import { recordCustodyEvent, releaseCircumstances, type RecordDependencies, type RecordResult } from './record-custody-event';
 
 export type RecheckDependencies = RecordDependencies & Required<Pick<RecordDependencies, 'releaseFacts'>>;

@@ -15,18 +15,18 @@
  * case waits for them until `factsDueBy` and pages nobody yet: the sweeper asks again (recheck-release-facts.ts).
  */
 import { randomBytes } from 'node:crypto';
-import type { RecordableEvent } from '../../events/custody-message';
-import { difference, movementContribution, personContribution, type CounterDelta } from '../domain/aggregates';
-import { alertsForRelease, digestEntryFor, tooLateToAlert, type DigestEntry } from '../domain/alert-policy';
-import { alertIdFor, openAlert, type Alert } from '../domain/alerts';
-import { londonTime } from '../domain/calendar';
-import type { ReleaseRules } from '../domain/classification';
-import { applyCustodyEvent, type PersonReleases, type ReleaseCase, type Transition } from '../domain/release-case';
-import type { RoutingConfig } from '../domain/routing';
-import type { Scope } from '../domain/scope';
-import { expiresAt } from '../commons/retention';
-import { again, retrying, type Backoff } from '../commons/retry';
-import { defaultFactsWait, factsDueBy, factsFetchOf, type AccommodationTold, type FactsFetch, type FactsWaitSettings, type FetchResultLike, type ReleaseCircumstances } from '../domain/release-facts';
+import type { RecordableEvent } from '#events/custody-message';
+import { difference, movementContribution, personContribution, type CounterDelta } from '#domain/aggregates';
+import { alertsForRelease, digestEntryFor, tooLateToAlert, type DigestEntry } from '#domain/alert-policy';
+import { alertIdFor, openAlert, type Alert } from '#domain/alerts';
+import { londonTime } from '#domain/calendar';
+import type { ReleaseRules } from '#domain/classification';
+import { applyCustodyEvent, type PersonReleases, type ReleaseCase, type Transition } from '#domain/release-case';
+import type { RoutingConfig } from '#domain/routing';
+import type { Scope } from '#domain/scope';
+import { expiresAt } from '#commons/retention';
+import { again, retrying, type Backoff } from '#commons/retry';
+import { defaultFactsWait, factsDueBy, factsFetchOf, type AccommodationTold, type FactsFetch, type FactsWaitSettings, type FetchResultLike, type ReleaseCircumstances } from '#domain/release-facts';
 
 export interface LedgerEntry {
   eventId: string;

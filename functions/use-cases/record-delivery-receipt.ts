@@ -10,7 +10,7 @@
  *    for a repeated receipt is harmless (the change is conditional on the alert's version and step).
  * 4. Figures, once per delivery: pages delivered and minutes to delivered, or a failed delivery.
  */
-import { escalate } from '../domain/alerts';
+import { escalate } from '#domain/alerts';
 import type { AlertStore } from './alert-ports';
 import { parseMessageReference, type DeliveryStore } from './dispatch-alert';
 

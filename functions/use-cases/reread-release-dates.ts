@@ -9,7 +9,7 @@
  * A source that could not answer throws, so the message goes back to the queue and is tried again (then the
  * dead-letter queue): the change is never dropped. A person Prisoner Search does not know is an outcome.
  */
-import type { ReleaseDatesChanged } from '../../events/hmpps/release-dates';
+import type { ReleaseDatesChanged } from '#events/hmpps/release-dates';
 import type { PrisonerSearchPort } from './release-facts-ports';
 import { recordCustodyEvent, type RecordDependencies, type RecordResult } from './record-custody-event';
 

@@ -19,18 +19,18 @@
  *    accepted them are asked about, and a final status is recorded as the callback would.
  * Notices of steps 1–3 are written, not sent: the stream hands them to dispatch.
  */
-import { digestAlerts, preReleaseWarning } from '../domain/alert-policy';
-import { dueChange, nextTryAt, noticeKey, openAlert, type Alert, type PendingNotice } from '../domain/alerts';
-import { addDays, londonTime, type WorkingCalendar } from '../domain/calendar';
-import { minutesOf } from '../domain/classification';
-import type { RoutingConfig } from '../domain/routing';
-import { coverageCheckAt, coverageCheckDay, coverageGaps, coverageWindow, rotaGapWarnings, type CoverageGap, type RotaGapWarning } from '../domain/rota-coverage';
-import { overdueFeeds, type FeedExpectation, type OverdueFeed } from '../domain/heartbeats';
+import { digestAlerts, preReleaseWarning } from '#domain/alert-policy';
+import { dueChange, nextTryAt, noticeKey, openAlert, type Alert, type PendingNotice } from '#domain/alerts';
+import { addDays, londonTime, type WorkingCalendar } from '#domain/calendar';
+import { minutesOf } from '#domain/classification';
+import type { RoutingConfig } from '#domain/routing';
+import { coverageCheckAt, coverageCheckDay, coverageGaps, coverageWindow, rotaGapWarnings, type CoverageGap, type RotaGapWarning } from '#domain/rota-coverage';
+import { overdueFeeds, type FeedExpectation, type OverdueFeed } from '#domain/heartbeats';
 import type { AlertStore, DigestReader, HeartbeatStore, NoticeOutbox, RotaGapWarningStore, RotaStore, ScheduleReader } from './alert-ports';
 import { pollDeliveryReceipts, type ReceiptPollResult, type ReceiptSource } from './poll-delivery-receipts';
 import { sendRotaGapWarnings, writeRotaGapWarnings, type RotaGapWarningDependencies, type RotaGapWarningResult } from './warn-rota-gaps';
 import { dispatchNotice, type DispatchDependencies } from './dispatch-alert';
-import { expiresAt } from '../commons/retention';
+import { expiresAt } from '#commons/retention';
 import type { RecheckResult } from './recheck-release-facts';
 
 export interface SweepDependencies {

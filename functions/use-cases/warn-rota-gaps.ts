@@ -11,10 +11,10 @@
  *
  * The message names the area, the tier and the stretch: nothing about anyone on the rota.
  */
-import { nextTryAt } from '../domain/alerts';
-import { rotaGapMessage } from '../domain/alert-message';
-import type { RotaGapWarning } from '../domain/rota-coverage';
-import { rotaGapRecipients, type RoutingConfig } from '../domain/routing';
+import { nextTryAt } from '#domain/alerts';
+import { rotaGapMessage } from '#domain/alert-message';
+import type { RotaGapWarning } from '#domain/rota-coverage';
+import { rotaGapRecipients, type RoutingConfig } from '#domain/routing';
 import type { RotaGapWarningStore } from './alert-ports';
 import { messageReference, sendWithRetries, type DispatchDependencies, type OutgoingMessage } from './dispatch-alert';
 

@@ -6,8 +6,8 @@
  * The file is checked against the schema at synth, so a wrong contact id fails the deploy, not an alert.
  */
 import { readFileSync } from 'node:fs';
-import { parseRoutingConfig } from '../../functions/domain/routing';
-import { localRouting } from '../../local/routing';
+import { parseRoutingConfig } from '#domain/routing';
+import { localRouting } from '#local/routing';
 import type { StageConfig } from './stages';
 
 /** Lambda allows 4 KB of environment per function; the routing shares it with the table names. */

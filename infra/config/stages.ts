@@ -1,4 +1,4 @@
-import { envNames } from '../../functions/commons/env-names';
+import { envNames } from '#commons/env-names';
 
 /** What differs between deployments. `npx cdk deploy -c stage=prod` picks one. */
 export interface StageConfig {

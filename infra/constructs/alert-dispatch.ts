@@ -9,11 +9,11 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { deadLetterQueue } from './queues';
 import { Construct } from 'constructs';
-import { alertStreamFilter } from '../../functions/commons/resources';
-import type { StageConfig } from '../config/stages';
+import { alertStreamFilter } from '#commons/resources';
+import type { StageConfig } from '#infra/config/stages';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
-import { envNames } from '../../functions/commons/env-names';
+import { envNames } from '#commons/env-names';
 
 export class AlertDispatch extends Construct {
   readonly deadLetterQueue: Queue;

@@ -12,14 +12,14 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { deadLetterQueue } from './queues';
 import { Construct } from 'constructs';
-import { recordsTable } from '../../functions/commons/resources';
-import type { StageConfig } from '../config/stages';
+import { recordsTable } from '#commons/resources';
+import type { StageConfig } from '#infra/config/stages';
 import type { AlertDispatch } from './alert-dispatch';
 import type { Api } from './api';
 import type { CustodyEvents } from './custody-events';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
-import { envNames, secretArnVariable, secretNames } from '../../functions/commons/env-names';
+import { envNames, secretArnVariable, secretNames } from '#commons/env-names';
 
 export interface AlertingProps {
   config: StageConfig;

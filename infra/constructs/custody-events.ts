@@ -8,17 +8,17 @@ import { EventBus, Rule, RuleTargetInput, type IRuleTarget, type RuleTargetConfi
 import { Topic, SubscriptionFilter } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY } from 'aws-cdk-lib/cx-api';
-import { hmppsEventTypes } from '../../events/hmpps/domain-event';
+import { hmppsEventTypes } from '#events/hmpps/domain-event';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { deadLetterQueue, workQueue } from './queues';
 import { Construct } from 'constructs';
-import { scopeEnvironment, type StageConfig } from '../config/stages';
+import { scopeEnvironment, type StageConfig } from '#infra/config/stages';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
-import { envNames } from '../../functions/commons/env-names';
+import { envNames } from '#commons/env-names';
 
 export class CustodyEvents extends Construct {
   readonly queue: Queue;

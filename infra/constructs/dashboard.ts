@@ -6,7 +6,7 @@
  * Built in two steps because the API and the site need each other's addresses: the distribution first
  * (its URL is the sign-in callback and the API's CORS origin), then `publish` once the API exists.
  */
-import { scopes } from '../../functions/domain/access';
+import { scopes } from '#domain/access';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AllowedMethods,
@@ -25,8 +25,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { contentSecurityPolicy, siteFiles, type DashboardConfig } from '../../functions/dashboard/site';
-import type { StageConfig } from '../config/stages';
+import { contentSecurityPolicy, siteFiles, type DashboardConfig } from '#dashboard/site';
+import type { StageConfig } from '#infra/config/stages';
 import type { Api } from './api';
 
 export class Dashboard extends Construct {

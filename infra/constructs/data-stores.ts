@@ -7,8 +7,8 @@ import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-l
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { aggregatesTable, auditTable, recordsTable, resourceName, type KeyDefinition, type TableDefinition } from '../../functions/commons/resources';
-import type { StageConfig } from '../config/stages';
+import { aggregatesTable, auditTable, recordsTable, resourceName, type KeyDefinition, type TableDefinition } from '#commons/resources';
+import type { StageConfig } from '#infra/config/stages';
 
 export class DataStores extends Construct {
   readonly records: Table;

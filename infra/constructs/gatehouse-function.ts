@@ -6,9 +6,9 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { aliases, entries, esbuildTarget, esmRequireBanner, externalModules, type FunctionName } from '../bundling';
-import type { StageConfig } from '../config/stages';
-import { envNames } from '../../functions/commons/env-names';
+import { aliases, entries, esbuildTarget, esmRequireBanner, externalModules, type FunctionName } from '#infra/bundling';
+import type { StageConfig } from '#infra/config/stages';
+import { envNames } from '#commons/env-names';
 
 export interface GatehouseFunctionProps {
   name: FunctionName;

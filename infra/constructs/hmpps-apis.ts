@@ -12,10 +12,10 @@ import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { hmppsEnv } from '../../functions/adapters/hmpps/config';
-import { checkPostcodeAreas, POSTCODE_AREAS_FILE } from '../../functions/adapters/postcode-areas';
-import type { PostcodeAreas } from '../../functions/domain/postcode-areas';
-import type { StageConfig } from '../config/stages';
+import { hmppsEnv } from '#adapters/hmpps/config';
+import { checkPostcodeAreas, POSTCODE_AREAS_FILE } from '#adapters/postcode-areas';
+import type { PostcodeAreas } from '#domain/postcode-areas';
+import type { StageConfig } from '#infra/config/stages';
 
 export interface HmppsEndpoints {
   authUrl: string;

@@ -17,10 +17,10 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { StageConfig } from '../config/stages';
+import type { StageConfig } from '#infra/config/stages';
 import { GatehouseFunction } from './gatehouse-function';
-import { bankHolidayMetrics } from '../../functions/commons/operations-metrics';
-import { bankHolidayWarningDays } from '../../functions/domain/calendar';
+import { bankHolidayMetrics } from '#commons/operations-metrics';
+import { bankHolidayWarningDays } from '#domain/calendar';
 
 /** What an operator should do about each kind of alarm; the same words are in docs/operations.md. */
 export const runbook = {

@@ -12,13 +12,13 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { deadLetterQueue, workQueue } from './queues';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { partners, type Partner } from '../../functions/domain/partners';
-import { partnerDropsBucket, resourceName } from '../../functions/commons/resources';
-import { prefixes } from '../../functions/domain/partner-files/drop';
-import { scopeEnvironment, type StageConfig } from '../config/stages';
+import { partners, type Partner } from '#domain/partners';
+import { partnerDropsBucket, resourceName } from '#commons/resources';
+import { prefixes } from '#domain/partner-files/drop';
+import { scopeEnvironment, type StageConfig } from '#infra/config/stages';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
-import { envNames } from '../../functions/commons/env-names';
+import { envNames } from '#commons/env-names';
 
 /** The IAM principals that may act for a partner: created by the account's administrators under these names. */
 export function partnerPrincipals(partnerId: string): string[] {

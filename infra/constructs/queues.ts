@@ -6,7 +6,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { queueName } from '../config/stages';
+import { queueName } from '#infra/config/stages';
 
 /** A queue that only ever holds what failed: kept 14 days, alarmed on (its construct id ends in DeadLetterQueue). */
 export function deadLetterQueue(scope: Construct, id: `${string}DeadLetterQueue`, props: { stage: string; name: string; key: IKey }): Queue {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { parseRoutingConfig } from '../../functions/domain/routing';
+import { parseRoutingConfig } from '#domain/routing';
 
 export function routingSecretName(stage: string): string {
   return `gatehouse-${stage}-alert-routing`;

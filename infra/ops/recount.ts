@@ -12,15 +12,15 @@
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { aggregatesTable, entity, recordsTable, resourceName } from '../../functions/commons/resources';
-import { keys } from '../../functions/adapters/dynamodb/keys';
-import { addDays, englandAndWales, londonTime } from '../../functions/domain/calendar';
-import { recount, type LedgerMovement } from '../../functions/domain/recount';
-import { aggregateKey } from '../../functions/adapters/dynamodb/keys';
-import type { LifecycleContext, PersonReleases } from '../../functions/domain/release-case';
-import { localCredentials } from '../../local/emulators';
-import { stageConfig } from '../config/stages';
-import { newCaseRef } from '../../functions/use-cases/record-custody-event';
+import { aggregatesTable, entity, recordsTable, resourceName } from '#commons/resources';
+import { keys } from '#adapters/dynamodb/keys';
+import { addDays, englandAndWales, londonTime } from '#domain/calendar';
+import { recount, type LedgerMovement } from '#domain/recount';
+import { aggregateKey } from '#adapters/dynamodb/keys';
+import type { LifecycleContext, PersonReleases } from '#domain/release-case';
+import { localCredentials } from '#local/emulators';
+import { stageConfig } from '#infra/config/stages';
+import { newCaseRef } from '#use-cases/record-custody-event';
 
 export interface RecountOptions {
   recordsTable: string;

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListMessageMoveTasksCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
-import { queueName } from '../config/stages';
+import { queueName } from '#infra/config/stages';
 
 export interface RedriveResult {
   deadLetterQueue: string;

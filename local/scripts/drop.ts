@@ -2,13 +2,13 @@
  * `npm run drop -- <partner> <kind> <file>`: drops a file into the S3 emulator of a running `npm start`, as the
  * partner would into S3, waits for its report and prints it. The endpoint and bucket come from GET /health.
  */
-import '../environment';
+import '#local/environment';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { partnerDropsBucket } from '../../functions/commons/resources';
-import { destinations } from '../../functions/domain/partner-files/drop';
-import { localCredentials } from '../emulators';
+import { partnerDropsBucket } from '#commons/resources';
+import { destinations } from '#domain/partner-files/drop';
+import { localCredentials } from '#local/emulators';
 
 const [partner, kind, file] = process.argv.slice(2);
 if (!partner || !kind || !file) {

@@ -16,9 +16,9 @@ import { createReadStream, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse';
-import { POSTCODE_AREAS_FILE } from '../../functions/adapters/postcode-areas';
-import { localAuthorityName } from '../../functions/domain/places';
-import { normalisePostcode, parsePostcodeAreas, postcodeAreasFormat, type PostcodeAreasFile } from '../../functions/domain/postcode-areas';
+import { POSTCODE_AREAS_FILE } from '#adapters/postcode-areas';
+import { localAuthorityName } from '#domain/places';
+import { normalisePostcode, parsePostcodeAreas, postcodeAreasFormat, type PostcodeAreasFile } from '#domain/postcode-areas';
 
 export interface ImportOptions {
   areas?: string[];

@@ -10,7 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as z from 'zod';
-import { isLocalDate } from '../../functions/domain/calendar.js';
+import { isLocalDate } from '#domain/calendar';
 
 const bankHolidaySchema = z.object({
   title: z.string().min(1),

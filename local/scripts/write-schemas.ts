@@ -1,7 +1,7 @@
 /** `npm run schemas`: writes events/schemas/*.json from the zod contracts, and the movement table into events/README.md. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { publishedSchemas, readmeWithMovementTable, schemaFileText } from '../../events/schemas';
+import { publishedSchemas, readmeWithMovementTable, schemaFileText } from '#events/schemas';
 
 const folder = join(import.meta.dirname, '..', '..', 'events', 'schemas');
 for (const name of Object.keys(publishedSchemas)) {

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { releaseContribution } from '../../functions/domain/aggregates';
-import type { ReleaseCase } from '../../functions/domain/release-case';
-import { demoOptions, playDemo } from '../../local/demo';
-import { demoCases } from '../support/demo';
-import { getJson, testGatehouse } from '../support/gatehouse';
+import { releaseContribution } from '#domain/aggregates';
+import type { ReleaseCase } from '#domain/release-case';
+import { demoOptions, playDemo } from '#local/demo';
+import { demoCases } from '#test-support/demo';
+import { getJson, testGatehouse } from '#test-support/gatehouse';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const canRun = existsSync(chromiumPath) || Boolean(process.env.CI);

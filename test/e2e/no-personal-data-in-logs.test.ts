@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logger } from '../../functions/commons/powertools';
-import { demoOptions, demoRota, playDemo } from '../../local/demo';
-import { localRouting } from '../../local/routing';
-import { demoFailedPage, demoMistake, demoPartnerFile, demoWeek } from '../../local/demo-scenario';
-import { testGatehouse } from '../support/gatehouse';
+import { logger } from '#commons/powertools';
+import { demoOptions, demoRota, playDemo } from '#local/demo';
+import { localRouting } from '#local/routing';
+import { demoFailedPage, demoMistake, demoPartnerFile, demoWeek } from '#local/demo-scenario';
+import { testGatehouse } from '#test-support/gatehouse';
 
 /** Field names whose values identify a person, wherever they appear in the scenario. */
 const personalFields = new Set(['prisonNumber', 'crn', 'name', 'firstName', 'lastName', 'displayName', 'dateOfBirth', 'dob', 'phone', 'email', 'address']);

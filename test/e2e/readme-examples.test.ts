@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, testGatehouse } from '../support/gatehouse';
-import { partnerDrops } from '../support/partner-drops';
+import { getJson, testGatehouse } from '#test-support/gatehouse';
+import { partnerDrops } from '#test-support/partner-drops';
 
 const root = join(import.meta.dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');

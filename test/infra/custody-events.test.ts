@@ -1,8 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appProps } from './app-props';
-import { hmppsEventTypes } from '../../events/hmpps/domain-event';
-import { buildApp } from '../../infra/app';
+import { hmppsEventTypes } from '#events/hmpps/domain-event';
+import { buildApp } from '#infra/app';
 
 const topicArn = 'arn:aws:sns:eu-west-2:111111111111:hmpps-domain-events-prod';
 

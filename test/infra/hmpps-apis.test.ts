@@ -1,12 +1,12 @@
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
-import { buildApp } from '../../infra/app';
+import { buildApp } from '#infra/app';
 import { appProps } from './app-props';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { stageConfig } from '../../infra/config/stages';
-import { HmppsApis, hmppsProduction } from '../../infra/constructs/hmpps-apis';
+import { stageConfig } from '#infra/config/stages';
+import { HmppsApis, hmppsProduction } from '#infra/constructs/hmpps-apis';
 
 /** A stack holding only the construct and one function to connect (no bundling, so the test stays small). */
 function build(stage: 'dev' | 'prod') {

@@ -2,9 +2,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appProps } from './app-props';
-import { buildApp } from '../../infra/app';
-import { stageConfig } from '../../infra/config/stages';
-import { Observability } from '../../infra/constructs/observability';
+import { buildApp } from '#infra/app';
+import { stageConfig } from '#infra/config/stages';
+import { Observability } from '#infra/constructs/observability';
 
 /** These tests read the template; the bundles themselves are checked by stack.test.ts. */
 const withoutBundling = { context: { 'aws:cdk:bundling-stacks': [] } };

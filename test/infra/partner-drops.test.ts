@@ -1,8 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/app';
+import { buildApp } from '#infra/app';
 import { appProps } from './app-props';
-import { partners } from '../../functions/domain/partners';
+import { partners } from '#domain/partners';
 
 describe('the partner drops of the dev stack', () => {
   let template: Template;

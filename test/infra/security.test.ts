@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/app';
+import { buildApp } from '#infra/app';
 import { appProps, cdkJsonContext } from './app-props';
 
 const withoutBundling = { 'aws:cdk:bundling-stacks': [] };

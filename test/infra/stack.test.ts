@@ -1,10 +1,10 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appProps } from './app-props';
-import { buildApp } from '../../infra/app';
-import { acknowledgements } from '../../infra/nag-acknowledgements';
-import { alertStreamFilter } from '../../functions/commons/resources';
-import { partners } from '../../functions/domain/partners';
+import { buildApp } from '#infra/app';
+import { acknowledgements } from '#infra/nag-acknowledgements';
+import { alertStreamFilter } from '#commons/resources';
+import { partners } from '#domain/partners';
 
 describe.each(['dev', 'prod'])('the %s stack', (stage) => {
   let built: ReturnType<typeof buildApp>;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { releaseContribution } from '../../functions/domain/aggregates';
-import { addDays, isoWeek, month } from '../../functions/domain/calendar';
-import { metrics, type Metric } from '../../functions/domain/metrics';
-import type { ReleaseCase } from '../../functions/domain/release-case';
-import { demoCases, demoPeriod, playDemoWeek } from '../support/demo';
-import { getJson, testGatehouse } from '../support/gatehouse';
+import { releaseContribution } from '#domain/aggregates';
+import { addDays, isoWeek, month } from '#domain/calendar';
+import { metrics, type Metric } from '#domain/metrics';
+import type { ReleaseCase } from '#domain/release-case';
+import { demoCases, demoPeriod, playDemoWeek } from '#test-support/demo';
+import { getJson, testGatehouse } from '#test-support/gatehouse';
 
 type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
 type Granularity = 'day' | 'week' | 'month' | 'total';

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { esbuildOptions } from '../../infra/bundling';
-import type { notifyChannel as NotifyChannel, notifyClient as NotifyClient } from '../../functions/adapters/channels/notify';
-import { startFakeNotify, type FakeNotify } from '../support/fake-notify';
+import { esbuildOptions } from '#infra/bundling';
+import type { notifyChannel as NotifyChannel, notifyClient as NotifyClient } from '#adapters/channels/notify';
+import { startFakeNotify, type FakeNotify } from '#test-support/fake-notify';
 
 /**
  * The deployed bundle swaps axios for its fetch-based build (infra/bundling.ts). This sends through the GOV.UK

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOutbox } from '../../functions/adapters/channels/local-outbox';
-import { fridayRelease } from '../support/events';
-import { runningFrom } from '../support/clock';
-import { getJson, postJson, testGatehouse } from '../support/gatehouse';
+import { readOutbox } from '#adapters/channels/local-outbox';
+import { fridayRelease } from '#test-support/events';
+import { runningFrom } from '#test-support/clock';
+import { getJson, postJson, testGatehouse } from '#test-support/gatehouse';
 
 type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
 

@@ -7,22 +7,22 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCustodyMessage, type RecordableEvent } from '../../events/custody-message';
-import { hmppsReceiveReasons, hmppsReleaseReasons } from '../../events/hmpps/domain-event';
-import { accommodationStatuses, aftercarePlans, cohorts, pathways } from '../../events/custody-event';
-import { dynamoDocuments } from '../../functions/commons/clients';
-import { logger } from '../../functions/commons/powertools';
-import { runtimeConfig } from '../../functions/adapters/config';
+import { parseCustodyMessage, type RecordableEvent } from '#events/custody-message';
+import { hmppsReceiveReasons, hmppsReleaseReasons } from '#events/hmpps/domain-event';
+import { accommodationStatuses, aftercarePlans, cohorts, pathways } from '#events/custody-event';
+import { dynamoDocuments } from '#commons/clients';
+import { logger } from '#commons/powertools';
+import { runtimeConfig } from '#adapters/config';
 
-import { custodyEventsHandler } from '../../functions/handlers/custody-events';
-import { recordDependencies } from '../../functions/composition/custody-events';
-import type { RejectedMessage } from '../../functions/adapters/rejected-messages';
-import { movementContribution, personContribution, rollUps, type CounterDelta } from '../../functions/domain/aggregates';
-import type { PersonReleases } from '../../functions/domain/release-case';
-import { lambdaContext } from '../../local/lambda-context';
-import { LocalDeadLetterQueue, LocalQueue } from '../../local/queue';
-import { hmpps, snsWrapped } from '../support/custody-events';
-import { testGatehouse } from '../support/gatehouse';
+import { custodyEventsHandler } from '#handlers/custody-events';
+import { recordDependencies } from '#composition/custody-events';
+import type { RejectedMessage } from '#adapters/rejected-messages';
+import { movementContribution, personContribution, rollUps, type CounterDelta } from '#domain/aggregates';
+import type { PersonReleases } from '#domain/release-case';
+import { lambdaContext } from '#local/lambda-context';
+import { LocalDeadLetterQueue, LocalQueue } from '#local/queue';
+import { hmpps, snsWrapped } from '#test-support/custody-events';
+import { testGatehouse } from '#test-support/gatehouse';
 
 type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
 

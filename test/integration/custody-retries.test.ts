@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { custodyEventsHandler } from '../../functions/handlers/custody-events';
-import { recordDependencies } from '../../functions/composition/custody-events';
-import type { ReleaseStore } from '../../functions/use-cases/record-custody-event';
-import { lambdaContext } from '../../local/lambda-context';
-import { LocalDeadLetterQueue, LocalQueue } from '../../local/queue';
-import { fridayRelease } from '../support/events';
-import { getJson, testGatehouse } from '../support/gatehouse';
+import { custodyEventsHandler } from '#handlers/custody-events';
+import { recordDependencies } from '#composition/custody-events';
+import type { ReleaseStore } from '#use-cases/record-custody-event';
+import { lambdaContext } from '#local/lambda-context';
+import { LocalDeadLetterQueue, LocalQueue } from '#local/queue';
+import { fridayRelease } from '#test-support/events';
+import { getJson, testGatehouse } from '#test-support/gatehouse';
 
 type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
 

@@ -6,10 +6,10 @@
  * then a month of old events is replayed and pages nobody.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOutbox, type OutboxEntry } from '../../functions/adapters/channels/local-outbox';
-import { hmpps, scheduled, snsWrapped } from '../support/custody-events';
-import { runningFrom } from '../support/clock';
-import { getJson, postJson, testGatehouse } from '../support/gatehouse';
+import { readOutbox, type OutboxEntry } from '#adapters/channels/local-outbox';
+import { hmpps, scheduled, snsWrapped } from '#test-support/custody-events';
+import { runningFrom } from '#test-support/clock';
+import { getJson, postJson, testGatehouse } from '#test-support/gatehouse';
 
 type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
 const released = 'prison-offender-events.prisoner.released' as const;

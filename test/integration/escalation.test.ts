@@ -1,15 +1,15 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOutbox, type OutboxEntry } from '../../functions/adapters/channels/local-outbox';
-import { dynamoAlertStore } from '../../functions/adapters/dynamodb/alert-store';
-import { dynamoDocuments } from '../../functions/commons/clients';
-import type { RotaEntry } from '../../functions/domain/rota';
-import { sweepDependencies } from '../../functions/composition/sweeper';
-import { sweep } from '../../functions/use-cases/sweep';
-import { localRouting } from '../../local/routing';
-import { manualClock } from '../support/clock';
-import { fridayRelease } from '../support/events';
-import { getJson, postJson, testGatehouse } from '../support/gatehouse';
+import { readOutbox, type OutboxEntry } from '#adapters/channels/local-outbox';
+import { dynamoAlertStore } from '#adapters/dynamodb/alert-store';
+import { dynamoDocuments } from '#commons/clients';
+import type { RotaEntry } from '#domain/rota';
+import { sweepDependencies } from '#composition/sweeper';
+import { sweep } from '#use-cases/sweep';
+import { localRouting } from '#local/routing';
+import { manualClock } from '#test-support/clock';
+import { fridayRelease } from '#test-support/events';
+import { getJson, postJson, testGatehouse } from '#test-support/gatehouse';
 
 type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOutbox } from '../../functions/adapters/channels/local-outbox';
-import { hmppsEventId } from '../../events/hmpps/to-custody-event';
-import { hmpps, scheduled, snsWrapped } from '../support/custody-events';
-import { getJson, postJson, testGatehouse } from '../support/gatehouse';
+import { readOutbox } from '#adapters/channels/local-outbox';
+import { hmppsEventId } from '#events/hmpps/to-custody-event';
+import { hmpps, scheduled, snsWrapped } from '#test-support/custody-events';
+import { getJson, postJson, testGatehouse } from '#test-support/gatehouse';
 
 type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
 

@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readOutbox } from '../../functions/adapters/channels/local-outbox';
-import { hmpps, scheduled, snsWrapped } from '../support/custody-events';
-import { getJson, postJson, testGatehouse } from '../support/gatehouse';
-import { manualClock } from '../support/clock';
+import { readOutbox } from '#adapters/channels/local-outbox';
+import { hmpps, scheduled, snsWrapped } from '#test-support/custody-events';
+import { getJson, postJson, testGatehouse } from '#test-support/gatehouse';
+import { manualClock } from '#test-support/clock';
 
 type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
 const released = 'prison-offender-events.prisoner.released' as const;

@@ -4,14 +4,14 @@
  * asserts a duration.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { hmppsApisConfig, loadClientCredentials } from '../../functions/adapters/hmpps/config';
-import { hmppsReleaseFactsSources, sharedReleaseFactsSources, type HmppsSources } from '../../functions/adapters/hmpps/release-facts-sources';
-import { postcodeAreas } from '../../functions/adapters/postcode-areas';
-import { fetchReleaseFacts } from '../../functions/use-cases/fetch-release-facts';
-import { secretsClient } from '../../functions/commons/clients';
-import { startHmppsStandIns, type HmppsStandIns } from '../../local/stand-ins/hmpps/server';
-import { standInPeople } from '../../local/stand-ins/hmpps/people';
-import { testGatehouse } from '../support/gatehouse';
+import { hmppsApisConfig, loadClientCredentials } from '#adapters/hmpps/config';
+import { hmppsReleaseFactsSources, sharedReleaseFactsSources, type HmppsSources } from '#adapters/hmpps/release-facts-sources';
+import { postcodeAreas } from '#adapters/postcode-areas';
+import { fetchReleaseFacts } from '#use-cases/fetch-release-facts';
+import { secretsClient } from '#commons/clients';
+import { startHmppsStandIns, type HmppsStandIns } from '#local/stand-ins/hmpps/server';
+import { standInPeople } from '#local/stand-ins/hmpps/people';
+import { testGatehouse } from '#test-support/gatehouse';
 
 const fridayAfternoon = '2026-11-20T15:30:00Z';
 const clock = () => new Date('2026-11-20T16:15:00Z');

@@ -1,12 +1,12 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliveryKey } from '../../functions/adapters/dynamodb/delivery-store';
-import { dynamoDocuments } from '../../functions/commons/clients';
-import type { RotaEntry } from '../../functions/domain/rota';
-import { localRouting } from '../../local/routing';
-import { fridayRelease } from '../support/events';
-import { startFakeNotify, type FakeNotify } from '../support/fake-notify';
-import { getJson, postJson, testGatehouse } from '../support/gatehouse';
+import { deliveryKey } from '#adapters/dynamodb/delivery-store';
+import { dynamoDocuments } from '#commons/clients';
+import type { RotaEntry } from '#domain/rota';
+import { localRouting } from '#local/routing';
+import { fridayRelease } from '#test-support/events';
+import { startFakeNotify, type FakeNotify } from '#test-support/fake-notify';
+import { getJson, postJson, testGatehouse } from '#test-support/gatehouse';
 
 type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
 

@@ -4,18 +4,18 @@
  * ends with each recipient reached exactly once, and nothing stays SENDING or pending.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noticeKey } from '../../functions/domain/alerts';
-import { escalationPolicyFor, parseRoutingConfig } from '../../functions/domain/routing';
-import { channelsFor } from '../../functions/composition/dispatch';
-import { dispatchNotice } from '../../functions/use-cases/dispatch-alert';
-import { defaultExpectations } from '../../functions/domain/heartbeats';
-import { localRouting } from '../../local/routing';
-import { hmpps, snsWrapped } from '../support/custody-events';
-import { manualClock } from '../support/clock';
-import { fridayRelease } from '../support/events';
-import { startFakeNotify, type FakeNotify } from '../support/fake-notify';
-import { getJson, postJson, testGatehouse } from '../support/gatehouse';
-import { outboxWorld, referralDraft } from '../support/outbox-world';
+import { noticeKey } from '#domain/alerts';
+import { escalationPolicyFor, parseRoutingConfig } from '#domain/routing';
+import { channelsFor } from '#composition/dispatch';
+import { dispatchNotice } from '#use-cases/dispatch-alert';
+import { defaultExpectations } from '#domain/heartbeats';
+import { localRouting } from '#local/routing';
+import { hmpps, snsWrapped } from '#test-support/custody-events';
+import { manualClock } from '#test-support/clock';
+import { fridayRelease } from '#test-support/events';
+import { startFakeNotify, type FakeNotify } from '#test-support/fake-notify';
+import { getJson, postJson, testGatehouse } from '#test-support/gatehouse';
+import { outboxWorld, referralDraft } from '#test-support/outbox-world';
 
 const page0 = { purpose: 'page' as const, index: 0 };
 

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dynamoDocuments } from '../../functions/commons/clients';
-import { recordsTable } from '../../functions/commons/resources';
-import { encodeS3EventKey } from '../../functions/handlers/partner-drop';
-import { getJson, testGatehouse } from '../support/gatehouse';
-import { partnerDrops } from '../support/partner-drops';
+import { dynamoDocuments } from '#commons/clients';
+import { recordsTable } from '#commons/resources';
+import { encodeS3EventKey } from '#handlers/partner-drop';
+import { getJson, testGatehouse } from '#test-support/gatehouse';
+import { partnerDrops } from '#test-support/partner-drops';
 
 type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
 

@@ -1,15 +1,15 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoPartnerFileLedger } from '../../functions/adapters/dynamodb/partner-file-ledger';
-import { dynamoDocuments } from '../../functions/commons/clients';
-import { runtimeConfig } from '../../functions/adapters/config';
-import { recordsTable } from '../../functions/commons/resources';
-import { ingestDependencies } from '../../functions/composition/partner-drop';
-import { ingestPartnerFile, type DroppedObject, type IngestDependencies } from '../../functions/use-cases/ingest-partner-file';
-import type { CounterDelta } from '../../functions/domain/aggregates';
-import { getJson, testGatehouse } from '../support/gatehouse';
-import { partnerDrops } from '../support/partner-drops';
+import { dynamoPartnerFileLedger } from '#adapters/dynamodb/partner-file-ledger';
+import { dynamoDocuments } from '#commons/clients';
+import { runtimeConfig } from '#adapters/config';
+import { recordsTable } from '#commons/resources';
+import { ingestDependencies } from '#composition/partner-drop';
+import { ingestPartnerFile, type DroppedObject, type IngestDependencies } from '#use-cases/ingest-partner-file';
+import type { CounterDelta } from '#domain/aggregates';
+import { getJson, testGatehouse } from '#test-support/gatehouse';
+import { partnerDrops } from '#test-support/partner-drops';
 
 type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
 

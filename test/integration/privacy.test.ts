@@ -6,13 +6,13 @@ import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOutbox } from '../../functions/adapters/channels/local-outbox';
-import { dynamoDocuments } from '../../functions/commons/clients';
-import { keys } from '../../functions/adapters/dynamodb/keys';
-import { hmpps } from '../support/custody-events';
-import { partnerDrops } from '../support/partner-drops';
-import { fridayRelease } from '../support/events';
-import { getJson, postJson, testGatehouse } from '../support/gatehouse';
+import { readOutbox } from '#adapters/channels/local-outbox';
+import { dynamoDocuments } from '#commons/clients';
+import { keys } from '#adapters/dynamodb/keys';
+import { hmpps } from '#test-support/custody-events';
+import { partnerDrops } from '#test-support/partner-drops';
+import { fridayRelease } from '#test-support/events';
+import { getJson, postJson, testGatehouse } from '#test-support/gatehouse';
 
 type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
 

@@ -5,12 +5,12 @@
  * The local Notify answers GET /v2/notifications/{id} in Notify's published shape and sends no callbacks here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RotaEntry } from '../../functions/domain/rota';
-import { localRouting } from '../../local/routing';
-import { manualClock } from '../support/clock';
-import { fridayRelease } from '../support/events';
-import { startFakeNotify, type FakeNotify } from '../support/fake-notify';
-import { getJson, postJson, testGatehouse } from '../support/gatehouse';
+import type { RotaEntry } from '#domain/rota';
+import { localRouting } from '#local/routing';
+import { manualClock } from '#test-support/clock';
+import { fridayRelease } from '#test-support/events';
+import { startFakeNotify, type FakeNotify } from '#test-support/fake-notify';
+import { getJson, postJson, testGatehouse } from '#test-support/gatehouse';
 
 const token = 'a-callback-token-for-tests-only';
 const templates = { sms: { critical: '2c1a9d4e-0000-4000-8000-000000000001' }, email: { referral: '2c1a9d4e-0000-4000-8000-000000000011' } };

@@ -5,14 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import { recountFigures } from '../../infra/ops/recount';
-import { englandAndWales } from '../../functions/domain/calendar';
-import { defaultScope } from '../../functions/domain/scope';
-import { keys } from '../../functions/adapters/dynamodb/keys';
-import { localCredentials } from '../../local/emulators';
-import { hmpps, scheduled, snsWrapped } from '../support/custody-events';
-import { runningFrom } from '../support/clock';
-import { getJson, postJson, testGatehouse } from '../support/gatehouse';
+import { recountFigures } from '#infra/ops/recount';
+import { englandAndWales } from '#domain/calendar';
+import { defaultScope } from '#domain/scope';
+import { keys } from '#adapters/dynamodb/keys';
+import { localCredentials } from '#local/emulators';
+import { hmpps, scheduled, snsWrapped } from '#test-support/custody-events';
+import { runningFrom } from '#test-support/clock';
+import { getJson, postJson, testGatehouse } from '#test-support/gatehouse';
 
 type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
 

@@ -5,14 +5,14 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOutbox } from '../../functions/adapters/channels/local-outbox';
-import { custodyEventsHandler } from '../../functions/handlers/custody-events';
-import { recordDependencies } from '../../functions/composition/custody-events';
-import type { ReleaseStore } from '../../functions/use-cases/record-custody-event';
-import { lambdaContext } from '../../local/lambda-context';
-import { LocalDeadLetterQueue, LocalQueue } from '../../local/queue';
-import { fridayRelease } from '../support/events';
-import { getJson, testGatehouse } from '../support/gatehouse';
+import { readOutbox } from '#adapters/channels/local-outbox';
+import { custodyEventsHandler } from '#handlers/custody-events';
+import { recordDependencies } from '#composition/custody-events';
+import type { ReleaseStore } from '#use-cases/record-custody-event';
+import { lambdaContext } from '#local/lambda-context';
+import { LocalDeadLetterQueue, LocalQueue } from '#local/queue';
+import { fridayRelease } from '#test-support/events';
+import { getJson, testGatehouse } from '#test-support/gatehouse';
 
 type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
 

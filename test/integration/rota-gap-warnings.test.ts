@@ -5,7 +5,7 @@
  * scripted Notify stand-in of the outbox world.
  */
 import { describe, expect, it } from 'vitest';
-import { outboxWorld } from '../support/outbox-world';
+import { outboxWorld } from '#test-support/outbox-world';
 
 // Thursday 12 June 2025, 12:05 in London: the check runs from 12:00 and looks until 09:00 on Monday 16 June.
 const thursdayNoon = '2025-06-12T11:05:00Z';

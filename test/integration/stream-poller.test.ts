@@ -1,11 +1,11 @@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { readOutbox } from '../../functions/adapters/channels/local-outbox';
-import { localCredentials } from '../../local/emulators';
-import { provisionTables, resourceNames } from '../../local/provision';
-import { fridayRelease } from '../support/events';
-import { testGatehouse } from '../support/gatehouse';
+import { readOutbox } from '#adapters/channels/local-outbox';
+import { localCredentials } from '#local/emulators';
+import { provisionTables, resourceNames } from '#local/provision';
+import { fridayRelease } from '#test-support/events';
+import { testGatehouse } from '#test-support/gatehouse';
 
 describe('the local stream poller', () => {
   it("keeps reading its table's stream while other tables' streams on the same DynamoDB Local move on", async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOutbox } from '../../functions/adapters/channels/local-outbox';
-import { manualClock } from '../support/clock';
-import { getJson, postJson, testGatehouse } from '../support/gatehouse';
+import { readOutbox } from '#adapters/channels/local-outbox';
+import { manualClock } from '#test-support/clock';
+import { getJson, postJson, testGatehouse } from '#test-support/gatehouse';
 
 type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
 

@@ -1,2 +1,2 @@
 /** Bundled by test/integration/bundled-notify.test.ts exactly as the Lambda bundles are, then sent through. */
-export { notifyChannel, notifyClient } from '../../functions/adapters/channels/notify';
+export { notifyChannel, notifyClient } from '#adapters/channels/notify';

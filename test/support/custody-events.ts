@@ -1,8 +1,8 @@
 /** Custody events v1 and HMPPS domain events for lifecycle tests: one person, terse builders. */
-import type { CustodyEvent } from '../../events/custody-event';
-import type { RecordableEvent } from '../../events/custody-message';
-import { hmppsDomainEvent, type HmppsDomainEvent } from '../../events/hmpps/domain-event';
-import { fromHmpps } from '../../events/hmpps/to-custody-event';
+import type { CustodyEvent } from '#events/custody-event';
+import type { RecordableEvent } from '#events/custody-message';
+import { hmppsDomainEvent, type HmppsDomainEvent } from '#events/hmpps/domain-event';
+import { fromHmpps } from '#events/hmpps/to-custody-event';
 
 type Of<T extends CustodyEvent['eventType']> = Extract<CustodyEvent, { eventType: T }>;
 type Release = Partial<Of<'prisoner.released'>['release']>;

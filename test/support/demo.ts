@@ -3,8 +3,8 @@
  * read back through the API: tests derive the figures they expect from these, so they keep holding as the
  * scenario grows.
  */
-import { demoFactsPeople, demoFailedPage, demoWeek } from '../../local/demo-scenario';
-import type { ReleaseCase } from '../../functions/domain/release-case';
+import { demoFactsPeople, demoFailedPage, demoWeek } from '#local/demo-scenario';
+import type { ReleaseCase } from '#domain/release-case';
 import { getJson, postJson } from './gatehouse';
 
 interface Playable {

@@ -6,7 +6,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-export type Layer = 'domain' | 'use-cases' | 'adapters' | 'handlers' | 'commons' | 'dashboard' | 'composition' | 'events' | 'other';
+export type Layer =
+  | 'domain'
+  | 'use-cases'
+  | 'adapters'
+  | 'handlers'
+  | 'commons'
+  | 'dashboard'
+  | 'composition'
+  | 'events'
+  | 'other';
 
 export interface ImportEdge {
   /** Repository-relative path of the importing file. */
@@ -54,12 +63,21 @@ export function layerOf(path: string): Layer {
   const match = /^functions\/([^/]+)\//.exec(path);
   if (match) {
     const layer = match[1] as Layer;
-    return (['domain', 'use-cases', 'adapters', 'handlers', 'commons', 'dashboard', 'composition'] as const).includes(layer as never) ? layer : 'other';
+    return (
+      ['domain', 'use-cases', 'adapters', 'handlers', 'commons', 'dashboard', 'composition'] as const
+    ).includes(layer as never)
+      ? layer
+      : 'other';
   }
   return path.startsWith('events/') ? 'events' : 'other';
 }
 
-const isPackage = (to: string) => !to.startsWith('layer:') && !to.startsWith('functions/') && !to.startsWith('events/') && !to.startsWith('infra/') && !to.startsWith('local/');
+const isPackage = (to: string) =>
+  !to.startsWith('layer:') &&
+  !to.startsWith('functions/') &&
+  !to.startsWith('events/') &&
+  !to.startsWith('infra/') &&
+  !to.startsWith('local/');
 
 /** Every rule broken by one edge (an edge may break none). */
 function edgeViolations(edge: ImportEdge, entries: ReadonlySet<string>): Violation[] {
@@ -69,20 +87,31 @@ function edgeViolations(edge: ImportEdge, entries: ReadonlySet<string>): Violati
   const broken: string[] = [];
 
   if (source === 'domain') {
-    if (target === 'package' && outsideWorld.some((p) => p.test(to))) broken.push('the domain uses no AWS, no runtime and no machine (files, network, processes)');
-    if (['use-cases', 'adapters', 'handlers', 'commons', 'dashboard'].includes(target)) broken.push(`the domain imports nothing from ${target}`);
-    if (target === 'events') broken.push('the domain does not import the wire contract (events/ is mapped to domain facts at the edge)');
-    if (to.startsWith('infra/') || to.startsWith('local/')) broken.push('functions/ import nothing from infra/ or local/');
+    if (target === 'package' && outsideWorld.some((p) => p.test(to)))
+      broken.push('the domain uses no AWS, no runtime and no machine (files, network, processes)');
+    if (['use-cases', 'adapters', 'handlers', 'commons', 'dashboard'].includes(target))
+      broken.push(`the domain imports nothing from ${target}`);
+    if (target === 'events')
+      broken.push(
+        'the domain does not import the wire contract (events/ is mapped to domain facts at the edge)',
+      );
+    if (to.startsWith('infra/') || to.startsWith('local/'))
+      broken.push('functions/ import nothing from infra/ or local/');
   }
-  if (source === 'commons' && ['domain', 'use-cases', 'adapters', 'handlers'].includes(target)) broken.push(`commons imports nothing from ${target}`);
-  if (source === 'events' && ['use-cases', 'adapters', 'handlers', 'commons'].includes(target)) broken.push(`the wire contract imports nothing from ${target}`);
-  if (source === 'use-cases' && ['adapters', 'handlers'].includes(target)) broken.push(`a use case imports nothing from ${target} (adapters implement its ports)`);
+  if (source === 'commons' && ['domain', 'use-cases', 'adapters', 'handlers'].includes(target))
+    broken.push(`commons imports nothing from ${target}`);
+  if (source === 'events' && ['use-cases', 'adapters', 'handlers', 'commons'].includes(target))
+    broken.push(`the wire contract imports nothing from ${target}`);
+  if (source === 'use-cases' && ['adapters', 'handlers'].includes(target))
+    broken.push(`a use case imports nothing from ${target} (adapters implement its ports)`);
   if (source === 'adapters' && target === 'handlers') broken.push('an adapter imports nothing from handlers');
   // An adapter implements a port: it may name the port's types (or use a ports module), never run a use case's code.
-  if (source === 'adapters' && target === 'use-cases' && !edge.typeOnly && !to.endsWith('-ports.ts')) broken.push('an adapter imports only the types of a use case\'s ports, not its internals');
+  if (source === 'adapters' && target === 'use-cases' && !edge.typeOnly && !to.endsWith('-ports.ts'))
+    broken.push("an adapter imports only the types of a use case's ports, not its internals");
   if (entries.has(from) && entries.has(to)) broken.push('a handler does not import another handler');
   // A composition root is where a host (Lambda, local/) starts: the code it wires never reaches back into it.
-  if (target === 'composition' && source !== 'composition' && source !== 'other') broken.push('only a host (the Lambda entry, local/) imports a composition root');
+  if (target === 'composition' && source !== 'composition' && source !== 'other')
+    broken.push('only a host (the Lambda entry, local/) imports a composition root');
   return broken.map((rule) => ({ rule, from, to }));
 }
 
@@ -97,7 +126,12 @@ export function cycles(graph: ImportGraph): string[][] {
   const stack: string[] = [];
   const onStack = new Set<string>();
   const found: string[][] = [];
-  const nodes = [...new Set([...graph.files, ...graph.edges.filter((e) => !isPackage(e.to)).flatMap((e) => [e.from, e.to])])].sort();
+  const nodes = [
+    ...new Set([
+      ...graph.files,
+      ...graph.edges.filter((e) => !isPackage(e.to)).flatMap((e) => [e.from, e.to]),
+    ]),
+  ].sort();
   for (const root of nodes) {
     if (indices.has(root)) continue;
     const work: Array<{ node: string; i: number }> = [{ node: root, i: 0 }];
@@ -143,7 +177,8 @@ export function cycles(graph: ImportGraph): string[][] {
 export function checkGraph(graph: ImportGraph, entries: readonly string[] = lambdaEntries): Violation[] {
   const entrySet = new Set(entries);
   const violations = graph.edges.flatMap((e) => edgeViolations(e, entrySet));
-  for (const cycle of cycles(graph)) violations.push({ rule: 'no import cycle', from: cycle[0]!, to: cycle.join(' → ') });
+  for (const cycle of cycles(graph))
+    violations.push({ rule: 'no import cycle', from: cycle[0]!, to: cycle.join(' → ') });
   // Between layers too: a file-level graph without cycles can still have two layers that import each other.
   const layerGraph: ImportGraph = {
     files: [],
@@ -153,11 +188,24 @@ export function checkGraph(graph: ImportGraph, entries: readonly string[] = lamb
   };
   for (const cycle of cycles(layerGraph)) {
     const layers = cycle.map((l) => l.slice('layer:'.length));
-    const witnesses = graph.edges.filter((e) => !isPackage(e.to) && layerOf(e.from) !== layerOf(e.to) && layers.includes(layerOf(e.from)) && layers.includes(layerOf(e.to)));
-    for (const w of witnesses) violations.push({ rule: `no import cycle between layers (${layers.join(', ')})`, from: w.from, to: w.to });
+    const witnesses = graph.edges.filter(
+      (e) =>
+        !isPackage(e.to) &&
+        layerOf(e.from) !== layerOf(e.to) &&
+        layers.includes(layerOf(e.from)) &&
+        layers.includes(layerOf(e.to)),
+    );
+    for (const w of witnesses)
+      violations.push({
+        rule: `no import cycle between layers (${layers.join(', ')})`,
+        from: w.from,
+        to: w.to,
+      });
   }
   const key = (v: Violation) => `${v.rule}|${v.from}|${v.to}`;
-  return [...new Map(violations.map((v) => [key(v), v])).values()].sort((a, b) => key(a).localeCompare(key(b)));
+  return [...new Map(violations.map((v) => [key(v), v])).values()].sort((a, b) =>
+    key(a).localeCompare(key(b)),
+  );
 }
 
 const importPattern =
@@ -174,7 +222,7 @@ export function importsOf(text: string): Array<{ specifier: string; typeOnly: bo
   return found;
 }
 
-function sourceFiles(root: string, dir: string): string[] {
+export function sourceFiles(root: string, dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((d) => {
     const path = `${dir}/${d.name}`;
     if (d.isDirectory()) return sourceFiles(root, path);
@@ -182,9 +230,34 @@ function sourceFiles(root: string, dir: string): string[] {
   });
 }
 
-function resolveSpecifier(root: string, from: string, specifier: string, known: ReadonlySet<string>): string {
+/** The subpath imports of package.json (`#domain/*` → `./functions/domain/*.ts`), as Node, tsx and esbuild read them. */
+function subpathImports(root: string): Array<{ prefix: string; target: (rest: string) => string }> {
+  const imports =
+    (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { imports?: Record<string, string> })
+      .imports ?? {};
+  return Object.entries(imports).map(([pattern, target]) => ({
+    prefix: pattern.replace(/\*$/, ''),
+    target: (rest: string) => target.replace(/^\.\//, '').replace('*', rest),
+  }));
+}
+
+function resolveSpecifier(
+  root: string,
+  from: string,
+  specifier: string,
+  known: ReadonlySet<string>,
+  subpaths = subpathImports(root),
+): string {
+  if (specifier.startsWith('#')) {
+    const mapped = subpaths.find((s) => specifier.startsWith(s.prefix));
+    if (!mapped) return specifier;
+    const path = mapped.target(specifier.slice(mapped.prefix.length));
+    return path;
+  }
   if (!specifier.startsWith('.')) return specifier.replace(/^node:/, 'node:');
-  const base = relative(root, resolve(root, dirname(from), specifier)).split('\\').join('/');
+  const base = relative(root, resolve(root, dirname(from), specifier))
+    .split('\\')
+    .join('/');
   const candidates = [base, base.replace(/\.js$/, '.ts'), `${base}.ts`, `${base}.js`, `${base}/index.ts`];
   return candidates.find((c) => known.has(c)) ?? base;
 }
@@ -193,8 +266,13 @@ function resolveSpecifier(root: string, from: string, specifier: string, known: 
 export function readGraph(root: string, folders: readonly string[] = ['functions', 'events']): ImportGraph {
   const files = folders.flatMap((f) => sourceFiles(root, f)).sort();
   const known = new Set(files);
+  const subpaths = subpathImports(root);
   const edges = files.flatMap((from) =>
-    importsOf(readFileSync(join(root, from), 'utf8')).map(({ specifier, typeOnly }) => ({ from, to: resolveSpecifier(root, from, specifier, known), typeOnly })),
+    importsOf(readFileSync(join(root, from), 'utf8')).map(({ specifier, typeOnly }) => ({
+      from,
+      to: resolveSpecifier(root, from, specifier, known, subpaths),
+      typeOnly,
+    })),
   );
   return { files, edges };
 }

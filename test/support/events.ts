@@ -1,5 +1,5 @@
 /** Custody events for tests, built from the example so they stay valid as the contract grows. */
-import type { CustodyEvent } from '../../events/custody-event';
+import type { CustodyEvent } from '#events/custody-event';
 
 type Released = Extract<CustodyEvent, { eventType: 'prisoner.released' }>;
 

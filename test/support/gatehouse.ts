@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { startGatehouse, type GatehouseOptions } from '../../local/runtime';
+import { startGatehouse, type GatehouseOptions } from '#local/runtime';
 import { runningFrom, testEpoch } from './clock';
 
 export async function testGatehouse(options: GatehouseOptions = {}) {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal, startS3 } from '../../local/emulators';
+import { startDynamoDbLocal, startS3 } from '#local/emulators';
 
 declare module 'vitest' {
   export interface ProvidedContext {

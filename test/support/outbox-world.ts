@@ -3,26 +3,26 @@
  * stream poller: the test is the stream, so it can kill a dispatcher mid-send or retry a record when it likes.
  * The channel is a stand-in whose behaviour for each next send the test queues up (hang, time out, fail).
  */
-import '../../local/environment';
+import '#local/environment';
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { dynamoAlertStore } from '../../functions/adapters/dynamodb/alert-store';
-import { dynamoDeliveryStore } from '../../functions/adapters/dynamodb/delivery-store';
-import { dynamoNoticeOutbox } from '../../functions/adapters/dynamodb/notice-outbox';
-import { dynamoRotaStore } from '../../functions/adapters/dynamodb/rota-store';
-import { dynamoRotaGapWarnings } from '../../functions/adapters/dynamodb/rota-gap-warnings';
-import { dynamoDigestReader, dynamoScheduleReader } from '../../functions/adapters/dynamodb/sweep-sources';
-import { dynamoDocuments } from '../../functions/commons/clients';
-import { openAlert, type Alert, type AlertDraft } from '../../functions/domain/alerts';
-import { englandAndWales } from '../../functions/domain/calendar';
-import { parseRoutingConfig } from '../../functions/domain/routing';
-import { DeliveryError, type Channel, type DispatchDependencies, type OutgoingMessage } from '../../functions/use-cases/dispatch-alert';
-import { sweep } from '../../functions/use-cases/sweep';
-import { localCredentials } from '../../local/emulators';
-import { provisionTables, resourceNames } from '../../local/provision';
-import { localRouting } from '../../local/routing';
+import { dynamoAlertStore } from '#adapters/dynamodb/alert-store';
+import { dynamoDeliveryStore } from '#adapters/dynamodb/delivery-store';
+import { dynamoNoticeOutbox } from '#adapters/dynamodb/notice-outbox';
+import { dynamoRotaStore } from '#adapters/dynamodb/rota-store';
+import { dynamoRotaGapWarnings } from '#adapters/dynamodb/rota-gap-warnings';
+import { dynamoDigestReader, dynamoScheduleReader } from '#adapters/dynamodb/sweep-sources';
+import { dynamoDocuments } from '#commons/clients';
+import { openAlert, type Alert, type AlertDraft } from '#domain/alerts';
+import { englandAndWales } from '#domain/calendar';
+import { parseRoutingConfig } from '#domain/routing';
+import { DeliveryError, type Channel, type DispatchDependencies, type OutgoingMessage } from '#use-cases/dispatch-alert';
+import { sweep } from '#use-cases/sweep';
+import { localCredentials } from '#local/emulators';
+import { provisionTables, resourceNames } from '#local/provision';
+import { localRouting } from '#local/routing';
 import { manualClock } from './clock';
 
 /** What the stand-in does with one send: accept it, never answer (the dispatcher is killed), time out, or answer with a status. */

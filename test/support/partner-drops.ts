@@ -1,8 +1,8 @@
 /** Puts partner files into the S3 emulator of a test Gatehouse and reads back what Gatehouse wrote. */
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { localCredentials } from '../../local/emulators';
-import type { Gatehouse } from '../../local/runtime';
-import { partnerDropsBucket } from '../../functions/commons/resources';
+import { localCredentials } from '#local/emulators';
+import type { Gatehouse } from '#local/runtime';
+import { partnerDropsBucket } from '#commons/resources';
 
 export function partnerDrops(gatehouse: Gatehouse) {
   const s3 = new S3Client({ endpoint: gatehouse.endpoints.s3, region: 'eu-west-2', credentials: localCredentials, forcePathStyle: true });

@@ -5,7 +5,7 @@
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Channel } from '../../use-cases/channel-ports';
+import type { Channel } from '#use-cases/channel-ports';
 
 export interface OutboxEntry {
   channel: string;

@@ -5,9 +5,9 @@
  */
 import axios from 'axios';
 import { NotifyClient } from 'notifications-node-client';
-import type { TemplateName } from '../../domain/alert-message';
-import { DeliveryError, type Channel } from '../../use-cases/channel-ports';
-import type { ReceiptSource } from '../../use-cases/poll-delivery-receipts';
+import type { TemplateName } from '#domain/alert-message';
+import { DeliveryError, type Channel } from '#use-cases/channel-ports';
+import type { ReceiptSource } from '#use-cases/poll-delivery-receipts';
 
 export interface NotifyTemplates {
   sms: Partial<Record<TemplateName, string>>;

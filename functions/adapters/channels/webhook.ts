@@ -6,7 +6,7 @@
  * (by contact id), so one receiver cannot sign a message that another would accept.
  */
 import { createHmac } from 'node:crypto';
-import { DeliveryError, type Channel } from '../../use-cases/channel-ports';
+import { DeliveryError, type Channel } from '#use-cases/channel-ports';
 
 export function signWebhook(secret: string, timestamp: number, body: string): string {
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;

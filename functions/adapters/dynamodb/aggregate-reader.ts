@@ -1,6 +1,6 @@
 /** Reads counter series from the aggregates table with Query, following pagination. */
 import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AggregateReader, CounterRow } from '../../use-cases/query-aggregates';
+import type { AggregateReader, CounterRow } from '#use-cases/query-aggregates';
 
 export function dynamoAggregateReader(client: DynamoDBDocumentClient, tableName: string): AggregateReader {
   return {

@@ -5,17 +5,17 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { entity, recordsTable } from '../../commons/resources';
-import { rollUps, type CounterDelta } from '../../domain/aggregates';
-import { duePartition, firstNotice, type Alert } from '../../domain/alerts';
-import { londonTime } from '../../domain/calendar';
-import type { AlertStore } from '../../use-cases/alert-ports';
+import { entity, recordsTable } from '#commons/resources';
+import { rollUps, type CounterDelta } from '#domain/aggregates';
+import { duePartition, firstNotice, type Alert } from '#domain/alerts';
+import { londonTime } from '#domain/calendar';
+import type { AlertStore } from '#use-cases/alert-ports';
 import { cancellationCodes } from './exactly-once';
 import { counterUpdates, type TransactItem } from './expressions';
 import { aggregateKey, keys } from './keys';
 import { noticeItem } from './notice-outbox';
 import type { TableNames } from './release-store';
-import { expiresAt } from '../../commons/retention';
+import { expiresAt } from '#commons/retention';
 
 const byDue = recordsTable.globalIndexes.find((i) => i.indexName === 'byDue')!;
 /** Alert and notice items stay as long as the case they are about. */

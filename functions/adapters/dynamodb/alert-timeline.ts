@@ -1,8 +1,8 @@
 /** The timeline's reader: one Query of the alert's partition (the alert, its notices, its deliveries). */
 import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { entity } from '../../commons/resources';
-import type { Alert } from '../../domain/alerts';
-import type { TimelineReader } from '../../use-cases/alert-timeline';
+import { entity } from '#commons/resources';
+import type { Alert } from '#domain/alerts';
+import type { TimelineReader } from '#use-cases/alert-timeline';
 
 export function dynamoTimelineReader(client: DynamoDBDocumentClient, tableName: string): TimelineReader {
   return {

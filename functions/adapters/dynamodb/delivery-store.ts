@@ -8,10 +8,10 @@
  * a receipt is to come), and the final DELIVERED, REJECTED (with the reason) and EXPIRED.
  */
 import { GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { entity, recordsTable } from '../../commons/resources';
-import type { Recipient } from '../../domain/routing';
-import type { AwaitingReceipt, DeliveryState, DeliveryStatus, DeliveryStore, PagedNumber } from '../../use-cases/dispatch-alert';
-import { expiresAt } from '../../commons/retention';
+import { entity, recordsTable } from '#commons/resources';
+import type { Recipient } from '#domain/routing';
+import type { AwaitingReceipt, DeliveryState, DeliveryStatus, DeliveryStore, PagedNumber } from '#use-cases/dispatch-alert';
+import { expiresAt } from '#commons/retention';
 
 /**
  * A claim older than this is taken to belong to a dispatcher that died mid-send. Longer than any dispatcher

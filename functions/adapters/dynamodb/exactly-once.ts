@@ -8,7 +8,7 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { again, retrying, type Backoff } from '../../commons/retry';
+import { again, retrying, type Backoff } from '#commons/retry';
 import type { TransactItem } from './expressions';
 
 export interface OnceTransaction<N extends string> {

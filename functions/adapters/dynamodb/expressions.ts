@@ -1,6 +1,6 @@
 /** Building blocks for DynamoDB transactions shared by every use case that writes. */
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { rolledUp, type CounterDelta } from '../../domain/aggregates';
+import { rolledUp, type CounterDelta } from '#domain/aggregates';
 import { aggregateKey } from './keys';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

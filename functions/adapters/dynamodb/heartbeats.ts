@@ -1,6 +1,6 @@
 /** Last-seen times of the feeds (`HEARTBEAT` / `{feed}`): raised only forward, so a late or repeated arrival is harmless. */
 import { BatchGetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { HeartbeatStore } from '../../use-cases/alert-ports';
+import type { HeartbeatStore } from '#use-cases/alert-ports';
 
 export function dynamoHeartbeats(client: DynamoDBDocumentClient, tableName: string): HeartbeatStore {
   return {

@@ -4,9 +4,9 @@
  * exactly the notices nobody has finished sending (a sparse index: a settled notice leaves it).
  */
 import { UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { entity, recordsTable } from '../../commons/resources';
-import { noticeKey, outboxTimes, sendPartition, type AlertKind, type Notice, type NoticeStatus, type PendingNotice } from '../../domain/alerts';
-import type { NoticeOutbox } from '../../use-cases/alert-ports';
+import { entity, recordsTable } from '#commons/resources';
+import { noticeKey, outboxTimes, sendPartition, type AlertKind, type Notice, type NoticeStatus, type PendingNotice } from '#domain/alerts';
+import type { NoticeOutbox } from '#use-cases/alert-ports';
 import { keys } from './keys';
 
 const byDue = recordsTable.globalIndexes.find((i) => i.indexName === 'byDue')!;

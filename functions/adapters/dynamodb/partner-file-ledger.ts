@@ -5,13 +5,13 @@
  * file's totals are ADDed to the aggregates table at the end, in transactions each guarded by a `FOLD#n` item.
  */
 import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { entity } from '../../commons/resources';
-import type { CounterDelta } from '../../domain/aggregates';
-import type { OutcomeSubject } from '../../domain/partner-files/effects';
-import type { RotaEntry } from '../../domain/rota';
-import type { ChunkCommit, FileCompletion, IngestedFile, PartnerFileLedger, StoredOutcome } from '../../use-cases/ingest-partner-file';
-import { realBackoff, type Backoff } from '../../commons/retry';
-import { expiresAt } from '../../commons/retention';
+import { entity } from '#commons/resources';
+import type { CounterDelta } from '#domain/aggregates';
+import type { OutcomeSubject } from '#domain/partner-files/effects';
+import type { RotaEntry } from '#domain/rota';
+import type { ChunkCommit, FileCompletion, IngestedFile, PartnerFileLedger, StoredOutcome } from '#use-cases/ingest-partner-file';
+import { realBackoff, type Backoff } from '#commons/retry';
+import { expiresAt } from '#commons/retention';
 import { ledgerPut, transactOnce, transactOnceRetrying, versionedPut } from './exactly-once';
 import { counterUpdates } from './expressions';
 import { keys, partnerFileKeys } from './keys';

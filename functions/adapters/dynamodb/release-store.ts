@@ -2,10 +2,10 @@
  * The ReleaseStore port on DynamoDB: one TransactWriteItems per event across the records and aggregates tables.
  */
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { entity } from '../../commons/resources';
-import { firstNotice, type Alert } from '../../domain/alerts';
-import type { PersonReleases } from '../../domain/release-case';
-import type { ReleaseChange, ReleaseStore } from '../../use-cases/record-custody-event';
+import { entity } from '#commons/resources';
+import { firstNotice, type Alert } from '#domain/alerts';
+import type { PersonReleases } from '#domain/release-case';
+import type { ReleaseChange, ReleaseStore } from '#use-cases/record-custody-event';
 import { ledgerPut, transactOnce, versionedPut } from './exactly-once';
 import { counterUpdates, insertOnce, type TransactItem } from './expressions';
 import { keys } from './keys';

@@ -6,8 +6,8 @@
  * notices only): the sweeper does.
  */
 import { PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { entity, recordsTable } from '../../commons/resources';
-import type { PendingRotaGapWarning, RotaGapWarningStore } from '../../use-cases/alert-ports';
+import { entity, recordsTable } from '#commons/resources';
+import type { PendingRotaGapWarning, RotaGapWarningStore } from '#use-cases/alert-ports';
 import { keys } from './keys';
 
 const byDue = recordsTable.globalIndexes.find((i) => i.indexName === 'byDue')!;

@@ -3,8 +3,8 @@
  * Routing reads them with one Query per page; `save` is how tests and the demo write a rota directly.
  */
 import { BatchWriteCommand, paginateQuery, type BatchWriteCommandInput, type BatchWriteCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { RotaEntry } from '../../domain/rota';
-import type { RotaStore } from '../../use-cases/alert-ports';
+import type { RotaEntry } from '#domain/rota';
+import type { RotaStore } from '#use-cases/alert-ports';
 import { keys } from './keys';
 
 export function dynamoRotaStore(client: DynamoDBDocumentClient, recordsTable: string): RotaStore & { save(entries: RotaEntry[]): Promise<void> } {

@@ -1,10 +1,10 @@
 /** What the sweeper reads besides due alerts: pending schedules (bySchedule index) and the day's digest entries. */
 import { paginateQuery, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { factsDuePartition } from './release-store';
-import { recordsTable } from '../../commons/resources';
-import type { DigestEntry } from '../../domain/alert-policy';
-import type { PersonReleases } from '../../domain/release-case';
-import type { DigestReader, ScheduleReader } from '../../use-cases/alert-ports';
+import { recordsTable } from '#commons/resources';
+import type { DigestEntry } from '#domain/alert-policy';
+import type { PersonReleases } from '#domain/release-case';
+import type { DigestReader, ScheduleReader } from '#use-cases/alert-ports';
 
 const bySchedule = recordsTable.globalIndexes.find((i) => i.indexName === 'bySchedule')!;
 

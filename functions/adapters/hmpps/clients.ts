@@ -2,8 +2,8 @@
  * Typed clients of the four HMPPS sources, implementing the ports of fetch-release-facts. Each reads exactly the
  * fields in responses.ts (vendored specs in specs/) and maps them to the domain's plain records.
  */
-import type { Cas3Referral, PrisonerRecord, ProbationRecord, ResettlementRecord } from '../../domain/release-facts';
-import type { Cas3Port, PrisonerSearchPort, ProbationPort, ResettlementPassportPort, SourceOutcome } from '../../use-cases/release-facts-ports';
+import type { Cas3Referral, PrisonerRecord, ProbationRecord, ResettlementRecord } from '#domain/release-facts';
+import type { Cas3Port, PrisonerSearchPort, ProbationPort, ResettlementPassportPort, SourceOutcome } from '#use-cases/release-facts-ports';
 import type { HmppsApi } from './http';
 import { caseIdentifiersResponse, cas3ReferralsResponse, dutyToReferResponse, prisonerResponse, resettlementPrisonerResponse } from './responses';
 

@@ -10,7 +10,7 @@ import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
 import * as z from 'zod';
 import { defaultBreaker, defaultRetry, type BreakerPolicy, type RetryPolicy } from './resilience';
 import type { ClientCredentials } from './token';
-import { defaultFactsWait, type FactsWaitSettings } from '../../domain/release-facts';
+import { defaultFactsWait, type FactsWaitSettings } from '#domain/release-facts';
 
 export const hmppsEnv = {
   authUrl: 'HMPPS_AUTH_URL',

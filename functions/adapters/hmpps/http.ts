@@ -9,7 +9,7 @@
  * the token or anything in the answer.
  */
 import type * as z from 'zod';
-import type { SourceOutcome, UnavailableCause } from '../../use-cases/release-facts-ports';
+import type { SourceOutcome, UnavailableCause } from '#use-cases/release-facts-ports';
 import { backoffDelay, type CircuitBreaker, type RetryPolicy } from './resilience';
 import { InvalidResponse, readResponse } from './responses';
 import { TokenError, type TokenSource } from './token';

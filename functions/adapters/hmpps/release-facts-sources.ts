@@ -5,9 +5,9 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { secretsClient } from '../../commons/clients';
-import { logger, metrics } from '../../commons/powertools';
-import type { ReleaseFactsSources } from '../../use-cases/release-facts-ports';
+import { secretsClient } from '#commons/clients';
+import { logger, metrics } from '#commons/powertools';
+import type { ReleaseFactsSources } from '#use-cases/release-facts-ports';
 import { cas3Client, prisonerSearchClient, probationClient, resettlementPassportClient } from './clients';
 import { hmppsApisConfig, loadClientCredentials, type HmppsApisConfig } from './config';
 import { hmppsApi, type HmppsApiOptions } from './http';

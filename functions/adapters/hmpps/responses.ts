@@ -5,8 +5,8 @@
  * HMPPS's Jackson writes absent values as null or leaves them out; both read as "not given".
  */
 import * as z from 'zod';
-import { pathways } from '../../../events/custody-event';
-import { cas3BookingStatuses, pathwayStatuses } from '../../domain/release-facts';
+import { pathways } from '#events/custody-event';
+import { cas3BookingStatuses, pathwayStatuses } from '#domain/release-facts';
 
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date (YYYY-MM-DD)');
 /** Optional on the wire: null and absent are the same to Gatehouse. */

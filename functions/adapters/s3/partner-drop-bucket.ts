@@ -3,8 +3,8 @@
  * JSON and CSV, and files moved to archive/ or quarantine/ (copy, then delete).
  */
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { reportCsv, summary, type FileReport } from '../../domain/partner-files/report';
-import type { DroppedObject, PartnerDropBucket } from '../../use-cases/ingest-partner-file';
+import { reportCsv, summary, type FileReport } from '#domain/partner-files/report';
+import type { DroppedObject, PartnerDropBucket } from '#use-cases/ingest-partner-file';
 
 export function s3PartnerDropBucket(s3: S3Client, bucket: string): PartnerDropBucket {
   return {

@@ -2,7 +2,7 @@
  * Where a dropped file belongs: `incoming/{partnerId}/{kind}/{name}`. A key that does not name a registered
  * partner and a kind that partner sends cannot be read, and is quarantined with the reason.
  */
-import { findPartner, isPartnerFileKind, partnerFileKinds, partnerIdPattern, type Partner, type PartnerFileKind } from '../partners';
+import { findPartner, isPartnerFileKind, partnerFileKinds, partnerIdPattern, type Partner, type PartnerFileKind } from '#domain/partners';
 
 export const prefixes = { incoming: 'incoming/', reports: 'reports/', quarantine: 'quarantine/', archive: 'archive/' } as const;
 

@@ -7,11 +7,11 @@
  *   accommodation after release, or of one referral, with the counts it contributes. A later file that
  *   reports the same person or referral moves the counts instead of adding to them.
  */
-import type { CustodyEvent } from '../../../events/custody-event';
-import type { PartnerFileKind } from '../partners';
-import type { CounterDelta } from '../aggregates';
-import type { LocalDate } from '../calendar';
-import type { RotaEntry } from '../rota';
+import type { CustodyEvent } from '#events/custody-event';
+import type { PartnerFileKind } from '#domain/partners';
+import type { CounterDelta } from '#domain/aggregates';
+import type { LocalDate } from '#domain/calendar';
+import type { RotaEntry } from '#domain/rota';
 import { accommodationCheckpoints, type AccommodationOutcomeRow, type OnCallRotaRow, type ReferralOutcomeRow, type ReleaseScheduleRow } from './rows';
 
 export interface FileIdentity {

@@ -2,7 +2,7 @@
  * The header row decides which cell is which column; every later row is read through it. Column names are
  * matched ignoring case, spaces, hyphens and underscores ("Prison Number" is prison_number).
  */
-import type { PartnerFileKind } from '../partners';
+import type { PartnerFileKind } from '#domain/partners';
 import { partnerFileKindEntries, type PartnerFileRow } from './kinds';
 import { cellReason, columnsOf } from './rows';
 import type { RowRejection } from './report';

@@ -12,9 +12,9 @@
  * The use case, the chunked applier, the header reading and the ledger do not change.
  */
 import type * as z from 'zod';
-import type { CustodyEvent } from '../../../events/custody-event';
-import type { Partner, PartnerFileKind } from '../partners';
-import type { RotaEntry } from '../rota';
+import type { CustodyEvent } from '#events/custody-event';
+import type { Partner, PartnerFileKind } from '#domain/partners';
+import type { RotaEntry } from '#domain/rota';
 import { outside } from './authority';
 import { accommodationOutcome, referralOutcome, rotaEntry, scheduledEvent, type FileIdentity, type OutcomeSubject, type TrackedOutcome } from './effects';
 import type { RowRejection } from './report';

@@ -2,7 +2,7 @@
  * The report every partner file gets, as JSON and as CSV, in `reports/{partnerId}/`. The CSV is opened in
  * spreadsheets, so a value that a spreadsheet would run as a formula is escaped (OWASP "CSV injection").
  */
-import { csv, csvCell } from '../csv';
+import { csv, csvCell } from '#domain/csv';
 
 export type FileOutcome = 'accepted' | 'partiallyAccepted' | 'rejected' | 'quarantined' | 'duplicate';
 

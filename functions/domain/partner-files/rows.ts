@@ -5,9 +5,9 @@
  * spaces or hyphens for underscores ("No fixed abode" is NO_FIXED_ABODE).
  */
 import * as z from 'zod';
-import { localAuthorityCode, prisonNumber } from '../../../events/custody-event';
-import { accommodationCheckpoints, accommodationStatuses, aftercarePlans, cohorts, pathways } from '../circumstances';
-import { rotaChannels, rotaTiers } from '../rota';
+import { localAuthorityCode, prisonNumber } from '#events/custody-event';
+import { accommodationCheckpoints, accommodationStatuses, aftercarePlans, cohorts, pathways } from '#domain/circumstances';
+import { rotaChannels, rotaTiers } from '#domain/rota';
 
 const blankAsMissing = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
 const asCode = (value: string) => value.trim().toUpperCase().replace(/[\s-]+/g, '_');
@@ -49,7 +49,7 @@ export const releaseScheduleRow = z.object({
   crn: optional(z.string().regex(/^[A-Z][0-9]{6}$/, 'a probation case reference (CRN) such as X123456')),
 });
 
-export { accommodationCheckpoints, type AccommodationCheckpoint } from '../circumstances';
+export { accommodationCheckpoints, type AccommodationCheckpoint } from '#domain/circumstances';
 
 export const accommodationOutcomeRow = z
   .object({

@@ -3,8 +3,8 @@
  * (local/demo-scenario.ts, the week of 16-22 November 2026) come first, then generated ones. Everyone is
  * invented; the answers carry fields Gatehouse does not read (names, booking ids) because HMPPS's do.
  */
-import type { Pathway } from '../../../events/custody-event';
-import type { Cas3BookingStatus, PathwayStatus } from '../../../functions/domain/release-facts';
+import type { Pathway } from '#events/custody-event';
+import type { Cas3BookingStatus, PathwayStatus } from '#domain/release-facts';
 
 export interface StandInPerson {
   prisonNumber: string;

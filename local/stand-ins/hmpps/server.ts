@@ -20,7 +20,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hmppsEnv } from '../../../functions/adapters/hmpps/config';
+import { hmppsEnv } from '#adapters/hmpps/config';
 import { standInPeople, type StandInPerson } from './people';
 
 export const standInApis = ['auth', 'prisoner-search', 'probation', 'resettlement-passport', 'cas3'] as const;

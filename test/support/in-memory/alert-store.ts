@@ -4,16 +4,16 @@
  * leaves the first; a notice enters the outbox once and is settled once; a delivery is claimed by one
  * dispatcher at a time (a claim older than the lease is free again), and a receipt moves it only forward.
  */
-import type { DigestEntry } from '../../../functions/domain/alert-policy';
-import { duePartition, firstNotice, noticeKey, outboxTimes, sendPartition, type Alert, type AlertKind, type Notice, type NoticeStatus, type PendingNotice } from '../../../functions/domain/alerts';
-import { londonTime } from '../../../functions/domain/calendar';
-import type { PersonReleases } from '../../../functions/domain/release-case';
-import type { Recipient } from '../../../functions/domain/routing';
-import type { RotaEntry } from '../../../functions/domain/rota';
-import type { AlertStore, DigestReader, HeartbeatStore, NoticeOutbox, RotaStore, ScheduleReader } from '../../../functions/use-cases/alert-ports';
-import type { DeliveryAttempt, DeliveryState, DeliveryStatus, DeliveryStore, PagedNumber } from '../../../functions/use-cases/dispatch-alert';
-import { claimLeaseMs } from '../../../functions/adapters/dynamodb/delivery-store';
-import type { CounterDelta } from '../../../functions/domain/aggregates';
+import type { DigestEntry } from '#domain/alert-policy';
+import { duePartition, firstNotice, noticeKey, outboxTimes, sendPartition, type Alert, type AlertKind, type Notice, type NoticeStatus, type PendingNotice } from '#domain/alerts';
+import { londonTime } from '#domain/calendar';
+import type { PersonReleases } from '#domain/release-case';
+import type { Recipient } from '#domain/routing';
+import type { RotaEntry } from '#domain/rota';
+import type { AlertStore, DigestReader, HeartbeatStore, NoticeOutbox, RotaStore, ScheduleReader } from '#use-cases/alert-ports';
+import type { DeliveryAttempt, DeliveryState, DeliveryStatus, DeliveryStore, PagedNumber } from '#use-cases/dispatch-alert';
+import { claimLeaseMs } from '#adapters/dynamodb/delivery-store';
+import type { CounterDelta } from '#domain/aggregates';
 import type { InMemoryTables } from './tables';
 
 export const alertKey = (alertId: string) => `ALERT#${alertId}|ALERT`;

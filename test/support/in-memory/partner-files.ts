@@ -4,10 +4,10 @@
  * outcomes are written at the version read, a file's totals are folded into the counters once, and a file
  * (by hash) and a drop (by object) are each recorded once.
  */
-import type { CounterDelta } from '../../../functions/domain/aggregates';
-import type { OutcomeSubject } from '../../../functions/domain/partner-files/effects';
-import type { FileReport } from '../../../functions/domain/partner-files/report';
-import type { DroppedObject, FileCompletion, IngestedFile, PartnerDropBucket, PartnerFileLedger, StoredOutcome } from '../../../functions/use-cases/ingest-partner-file';
+import type { CounterDelta } from '#domain/aggregates';
+import type { OutcomeSubject } from '#domain/partner-files/effects';
+import type { FileReport } from '#domain/partner-files/report';
+import type { DroppedObject, FileCompletion, IngestedFile, PartnerDropBucket, PartnerFileLedger, StoredOutcome } from '#use-cases/ingest-partner-file';
 import { rotaEntryKey } from './alert-store';
 import type { InMemoryTables } from './tables';
 

@@ -4,9 +4,9 @@
  * person's releases are written only at the version read ('conflict' otherwise), and the alerts, their first
  * pages in the notice outbox, the repeats, the digest entries and the counters go in the same all-or-nothing commit.
  */
-import { firstNotice } from '../../../functions/domain/alerts';
-import type { PersonReleases } from '../../../functions/domain/release-case';
-import type { CommitResult, LedgerEntry, ReleaseChange, ReleaseStore } from '../../../functions/use-cases/record-custody-event';
+import { firstNotice } from '#domain/alerts';
+import type { PersonReleases } from '#domain/release-case';
+import type { CommitResult, LedgerEntry, ReleaseChange, ReleaseStore } from '#use-cases/record-custody-event';
 import { alertKey, digestPrefix, insertNotice } from './alert-store';
 import type { InMemoryTables } from './tables';
 

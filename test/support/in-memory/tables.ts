@@ -3,7 +3,7 @@
  * counter items by series and day (each delta rolled up as the DynamoDB adapters roll it up). Every port reads
  * copies and writes only after all of its conditions held, so a commit is all or nothing, as a transaction is.
  */
-import { rollUps, seriesKey, type CounterDelta, type Dimensions, type Family } from '../../../functions/domain/aggregates';
+import { rollUps, seriesKey, type CounterDelta, type Dimensions, type Family } from '#domain/aggregates';
 
 export class InMemoryTables {
   /** Items by `pk|sk`-like key; values are stored as copies. */

@@ -3,23 +3,23 @@
  * in-memory ports, on a clock the test moves, with a channel that records what it was asked to send and
  * fails when told to. Fast enough that every rule of a use case can have its own test.
  */
-import { englandAndWales } from '../../../functions/domain/calendar';
-import { parseRoutingConfig, type RoutingConfig, type RoutingConfigInput } from '../../../functions/domain/routing';
-import { defaultScope } from '../../../functions/domain/scope';
-import type { LinkKeys } from '../../../functions/domain/alert-link';
-import type { Notice } from '../../../functions/domain/alerts';
-import type { Partner } from '../../../functions/domain/partners';
-import { partners as registeredPartners } from '../../../functions/domain/partners';
-import type { CustodyEvent } from '../../../events/custody-event';
-import type { RecordableEvent } from '../../../events/custody-message';
-import { acknowledgeAlert, type AcknowledgeDependencies } from '../../../functions/use-cases/acknowledge-alert';
-import { DeliveryError, dispatchNotice, type Channel, type DispatchDependencies, type OutgoingMessage } from '../../../functions/use-cases/dispatch-alert';
-import { ingestPartnerFile, type DroppedObject, type IngestDependencies } from '../../../functions/use-cases/ingest-partner-file';
-import { recordCustodyEvent, type RecordDependencies } from '../../../functions/use-cases/record-custody-event';
-import { sweep, type SweepDependencies } from '../../../functions/use-cases/sweep';
-import { manualClock } from '../clock';
-import { testIdentifierKey } from '../custody-events';
-import { localRouting } from '../../../local/routing';
+import { englandAndWales } from '#domain/calendar';
+import { parseRoutingConfig, type RoutingConfig, type RoutingConfigInput } from '#domain/routing';
+import { defaultScope } from '#domain/scope';
+import type { LinkKeys } from '#domain/alert-link';
+import type { Notice } from '#domain/alerts';
+import type { Partner } from '#domain/partners';
+import { partners as registeredPartners } from '#domain/partners';
+import type { CustodyEvent } from '#events/custody-event';
+import type { RecordableEvent } from '#events/custody-message';
+import { acknowledgeAlert, type AcknowledgeDependencies } from '#use-cases/acknowledge-alert';
+import { DeliveryError, dispatchNotice, type Channel, type DispatchDependencies, type OutgoingMessage } from '#use-cases/dispatch-alert';
+import { ingestPartnerFile, type DroppedObject, type IngestDependencies } from '#use-cases/ingest-partner-file';
+import { recordCustodyEvent, type RecordDependencies } from '#use-cases/record-custody-event';
+import { sweep, type SweepDependencies } from '#use-cases/sweep';
+import { manualClock } from '#test-support/clock';
+import { testIdentifierKey } from '#test-support/custody-events';
+import { localRouting } from '#local/routing';
 import { inMemoryAlertStore, inMemoryDeliveryStore, inMemoryDigestReader, inMemoryHeartbeats, inMemoryNoticeOutbox, inMemoryRotaStore, inMemoryScheduleReader } from './alert-store';
 import { inMemoryDropBucket, inMemoryPartnerFileLedger } from './partner-files';
 import { inMemoryReleaseStore } from './release-store';

@@ -1,9 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { ledgerPut, readCancellation, transactOnce, transactOnceRetrying, versionedPut } from '../../../functions/adapters/dynamodb/exactly-once';
-import { expiresAt } from '../../../functions/commons/retention';
-import { again, againAtOnce, backoffMs, retrying, type Backoff } from '../../../functions/commons/retry';
+import { ledgerPut, readCancellation, transactOnce, transactOnceRetrying, versionedPut } from '#adapters/dynamodb/exactly-once';
+import { expiresAt } from '#commons/retention';
+import { again, againAtOnce, backoffMs, retrying, type Backoff } from '#commons/retry';
 
 /** A backoff that waits for nothing and remembers every delay asked for. */
 function recordedBackoff(random = 0.5): Backoff & { delays: number[] } {

@@ -4,9 +4,9 @@
  * part, this fails before a stand-in can hide it.
  */
 import { describe, expect, it } from 'vitest';
-import { caseIdentifiersResponse, cas3ReferralsResponse, dutyToReferResponse, prisonerResponse, resettlementPrisonerResponse, tokenResponse } from '../../../functions/adapters/hmpps/responses';
-import { standInPeople } from '../../../local/stand-ins/hmpps/people';
-import { conformance, responseSchema, vendoredSpec } from '../../support/openapi-schema';
+import { caseIdentifiersResponse, cas3ReferralsResponse, dutyToReferResponse, prisonerResponse, resettlementPrisonerResponse, tokenResponse } from '#adapters/hmpps/responses';
+import { standInPeople } from '#local/stand-ins/hmpps/people';
+import { conformance, responseSchema, vendoredSpec } from '#test-support/openapi-schema';
 
 const prisonerSearch = vendoredSpec('prisoner-search');
 const probation = vendoredSpec('resettlement-passport-and-delius');

@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { hmppsApi, type HmppsMetric } from '../../../functions/adapters/hmpps/http';
-import { backoffDelay, CircuitBreaker } from '../../../functions/adapters/hmpps/resilience';
-import { clientCredentialsTokens, TokenError } from '../../../functions/adapters/hmpps/token';
-import { prisonerResponse, readResponse } from '../../../functions/adapters/hmpps/responses';
+import { hmppsApi, type HmppsMetric } from '#adapters/hmpps/http';
+import { backoffDelay, CircuitBreaker } from '#adapters/hmpps/resilience';
+import { clientCredentialsTokens, TokenError } from '#adapters/hmpps/token';
+import { prisonerResponse, readResponse } from '#adapters/hmpps/responses';
 
 type Answer = number | { status: number; body: unknown } | 'timeout' | 'refused';
 

@@ -1,7 +1,7 @@
 /** Moving a processed partner file moves the version S3 notified about, not whatever is current (issue 15, 19). */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { s3PartnerDropBucket } from '../../../functions/adapters/s3/partner-drop-bucket';
+import { s3PartnerDropBucket } from '#adapters/s3/partner-drop-bucket';
 
 describe('the partner-drops bucket', () => {
   it('copies and deletes the version it processed, so a newer upload under the same key stays for its own turn', async () => {

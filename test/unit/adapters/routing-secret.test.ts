@@ -1,8 +1,8 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
-import { routingFromSecret } from '../../../functions/adapters/secrets';
-import { putRouting } from '../../../infra/ops/put-routing';
-import { localRouting } from '../../../local/routing';
+import { routingFromSecret } from '#adapters/secrets';
+import { putRouting } from '#infra/ops/put-routing';
+import { localRouting } from '#local/routing';
 
 /** A stand-in Secrets Manager that keeps what is put and answers what was put. */
 function secretsManager() {

@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookChannel } from '../../../functions/adapters/channels/webhook';
-import { DeliveryError, type OutgoingMessage } from '../../../functions/use-cases/dispatch-alert';
+import { webhookChannel } from '#adapters/channels/webhook';
+import { DeliveryError, type OutgoingMessage } from '#use-cases/dispatch-alert';
 
 const secret = 'whsec-a-shared-secret-of-32-characters';
 /** Each receiver its own key: this one's, and another receiver's. */

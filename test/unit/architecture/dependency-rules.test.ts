@@ -3,7 +3,9 @@
  * adapters implement ports, commons and the domain know nothing of each other, and no cycle anywhere.
  */
 import { describe, expect, it } from 'vitest';
-import { checkGraph, importsOf, readGraph, type ImportGraph } from '../../support/dependency-rules';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkGraph, importsOf, readGraph, sourceFiles, type ImportGraph } from '#test-support/dependency-rules';
 
 const root = new URL('../../..', import.meta.url).pathname;
 
@@ -137,5 +139,16 @@ describe('the dependency rules', () => {
 
   it('list as not fixed only violations that are still there', () => {
     expect(notYetFixed.filter((v) => !found.includes(v))).toEqual([]);
+  });
+
+  it('cross folders by subpath import (#domain/…, #adapters/…), never by climbing out with ../', () => {
+    const climbing = ['functions', 'events', 'infra', 'local', 'test', 'bench']
+      .flatMap((folder) => sourceFiles(root, folder))
+      .flatMap((file) =>
+        importsOf(readFileSync(join(root, file), 'utf8'))
+          .filter(({ specifier }) => specifier.startsWith('../') && !specifier.endsWith('.json'))
+          .map(({ specifier }) => `${file}: ${specifier}`),
+      );
+    expect(climbing).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { awsClients } from '../../../functions/commons/clients';
+import { awsClients } from '#commons/clients';
 
 const emulators = {
   AWS_REGION: 'eu-west-2',

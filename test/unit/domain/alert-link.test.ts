@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkLink, linkUrl, signLink } from '../../../functions/domain/alert-link';
+import { checkLink, linkUrl, signLink } from '#domain/alert-link';
 
 const key = { current: '1', keys: { '1': 'a-signing-key-of-at-least-thirty-two-chars' } };
 const claims = { alertId: 'a1b2c3', recipient: 'rota.primary.20261120T080000Z', action: 'ack' as const, expires: Date.parse('2026-11-21T00:00:00Z') / 1000 };

@@ -1,12 +1,12 @@
-import { testIdentifierKey } from '../../support/custody-events';
+import { testIdentifierKey } from '#test-support/custody-events';
 import { describe, expect, it } from 'vitest';
-import { digestAlerts, preReleaseWarning } from '../../../functions/domain/alert-policy';
-import { messageFor } from '../../../functions/domain/alert-message';
-import { openAlert, type Alert, type AlertDraft, type NoticePurpose } from '../../../functions/domain/alerts';
-import { englandAndWales } from '../../../functions/domain/calendar';
-import { classifyRelease } from '../../../functions/domain/classification';
-import { parseRoutingConfig } from '../../../functions/domain/routing';
-import { localRouting } from '../../../local/routing';
+import { digestAlerts, preReleaseWarning } from '#domain/alert-policy';
+import { messageFor } from '#domain/alert-message';
+import { openAlert, type Alert, type AlertDraft, type NoticePurpose } from '#domain/alerts';
+import { englandAndWales } from '#domain/calendar';
+import { classifyRelease } from '#domain/classification';
+import { parseRoutingConfig } from '#domain/routing';
+import { localRouting } from '#local/routing';
 
 const routing = parseRoutingConfig(localRouting);
 const name = 'Jonathan Edward Smith';

@@ -13,7 +13,7 @@ import {
   month,
   weekdayName,
   workingCalendar,
-} from '../../../functions/domain/calendar.js';
+} from '#domain/calendar';
 
 // Reference computations, written independently of the module under test.
 const DAY = 86_400_000;

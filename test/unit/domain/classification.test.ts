@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyRelease } from '../../../functions/domain/classification';
-import { englandAndWales } from '../../../functions/domain/calendar';
+import { classifyRelease } from '#domain/classification';
+import { englandAndWales } from '#domain/calendar';
 
 const rules = { calendar: englandAndWales, lateDayFrom: '15:00' };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { suppressCounters, suppressFigures, suppressedText, type Figures } from '../../../functions/domain/disclosure';
-import { metricNamed, type Metric } from '../../../functions/domain/metrics';
+import { suppressCounters, suppressFigures, suppressedText, type Figures } from '#domain/disclosure';
+import { metricNamed, type Metric } from '#domain/metrics';
 
 const m = (...names: string[]): Metric[] => names.map((n) => metricNamed(n)!);
 const fig = (periods: Record<string, number>[], totals: Record<string, number>): Figures => ({

@@ -1,7 +1,7 @@
-import { testIdentifierKey } from '../../support/custody-events';
+import { testIdentifierKey } from '#test-support/custody-events';
 import { describe, expect, it } from 'vitest';
-import { ackBucket, acknowledge, dueChange, escalate, openAlert, resolve, type Alert, type AlertDraft } from '../../../functions/domain/alerts';
-import { defaultEscalationPolicy, escalationStep, totalSteps } from '../../../functions/domain/escalation';
+import { ackBucket, acknowledge, dueChange, escalate, openAlert, resolve, type Alert, type AlertDraft } from '#domain/alerts';
+import { defaultEscalationPolicy, escalationStep, totalSteps } from '#domain/escalation';
 
 const settings = { reNotifyAcknowledgedAfterMinutes: 120, alertLifetimeHours: 72 };
 const raisedAt = new Date('2026-11-20T16:45:00Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { englandAndWales } from '../../../functions/domain/calendar';
-import { defaultFactsWait, factsDueBy, factsFetchOf } from '../../../functions/domain/release-facts';
+import { englandAndWales } from '#domain/calendar';
+import { defaultFactsWait, factsDueBy, factsFetchOf } from '#domain/release-facts';
 
 const rule = { calendar: englandAndWales, lateDayFrom: '15:00' };
 const release = { eventId: 'hmpps-0123456789abcdef0123456789abcdef', occurredAt: '2025-11-19T16:00:00Z', prisonId: 'DMI', prisonNumber: 'A1234BC', releasedAt: '2025-11-19T16:00:00Z' };

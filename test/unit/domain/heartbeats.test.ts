@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { englandAndWales } from '../../../functions/domain/calendar';
-import { defaultExpectations, overdueFeeds, partnerFileFeed, type FeedExpectation } from '../../../functions/domain/heartbeats';
+import { englandAndWales } from '#domain/calendar';
+import { defaultExpectations, overdueFeeds, partnerFileFeed, type FeedExpectation } from '#domain/heartbeats';
 
 const hmpps = defaultExpectations;
 const at = (iso: string) => new Date(iso);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { alertIdFor } from '../../../functions/domain/alerts';
-import { hmppsEventId } from '../../../events/hmpps/to-custody-event';
+import { alertIdFor } from '#domain/alerts';
+import { hmppsEventId } from '#events/hmpps/to-custody-event';
 
 const keyA = 'deployment-a-identifier-key-0000000000000';
 const keyB = 'deployment-b-identifier-key-0000000000000';

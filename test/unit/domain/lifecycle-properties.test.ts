@@ -6,10 +6,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { RecordableEvent } from '../../../events/custody-message';
-import { canonical, type PersonReleases } from '../../../functions/domain/release-case';
-import { cancelled, hmppsRecordable, released, rescheduled, scheduled } from '../../support/custody-events';
-import { inMemoryGatehouse } from '../../support/in-memory/world';
+import type { RecordableEvent } from '#events/custody-message';
+import { canonical, type PersonReleases } from '#domain/release-case';
+import { cancelled, hmppsRecordable, released, rescheduled, scheduled } from '#test-support/custody-events';
+import { inMemoryGatehouse } from '#test-support/in-memory/world';
 
 const homeless = { destinationLocalAuthority: 'E06000005', accommodation: 'NO_FIXED_ABODE', aftercarePlan: 'NONE', needs: ['HEALTH', 'DRUGS_AND_ALCOHOL'] } satisfies Parameters<typeof scheduled>[3];
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { families } from '../../../functions/domain/aggregates';
-import { csv, csvCell } from '../../../functions/domain/csv';
-import { metricNamed, metricValue, metrics, selectMetrics } from '../../../functions/domain/metrics';
+import { families } from '#domain/aggregates';
+import { csv, csvCell } from '#domain/csv';
+import { metricNamed, metricValue, metrics, selectMetrics } from '#domain/metrics';
 
 describe('the metric catalogue', () => {
   it('names each metric once, after its family, with a meaning and a unit', () => {

@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCustodyMessage } from '../../../events/custody-message';
-import { readmeWithMovementTable } from '../../../events/schemas';
-import { movementActions, movementEvents, movementFor, movementKinds, movementTable, releaseKindOf, type MovementEntry } from '../../../functions/domain/movements';
-import { hmpps, snsWrapped, testIdentifierKey } from '../../support/custody-events';
+import { parseCustodyMessage } from '#events/custody-message';
+import { readmeWithMovementTable } from '#events/schemas';
+import { movementActions, movementEvents, movementFor, movementKinds, movementTable, releaseKindOf, type MovementEntry } from '#domain/movements';
+import { hmpps, snsWrapped, testIdentifierKey } from '#test-support/custody-events';
 
 const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'events', 'README.md'), 'utf8');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalisePostcode, parsePostcodeAreas, PostcodeAreasError, postcodeAreasFormat } from '../../../functions/domain/postcode-areas';
-import { checkPostcodeAreas, postcodeAreas } from '../../../functions/adapters/postcode-areas';
+import { normalisePostcode, parsePostcodeAreas, PostcodeAreasError, postcodeAreasFormat } from '#domain/postcode-areas';
+import { checkPostcodeAreas, postcodeAreas } from '#adapters/postcode-areas';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert, Notice } from '../../../functions/domain/alerts';
-import { defaultEscalationPolicy } from '../../../functions/domain/escalation';
-import { needsReached, needsRota, recipientsFor } from '../../../functions/domain/recipients';
-import type { RotaEntry } from '../../../functions/domain/rota';
-import { parseRoutingConfig, type Recipient } from '../../../functions/domain/routing';
-import { localRouting } from '../../../local/routing';
+import type { Alert, Notice } from '#domain/alerts';
+import { defaultEscalationPolicy } from '#domain/escalation';
+import { needsReached, needsRota, recipientsFor } from '#domain/recipients';
+import type { RotaEntry } from '#domain/rota';
+import { parseRoutingConfig, type Recipient } from '#domain/routing';
+import { localRouting } from '#local/routing';
 
 const routing = parseRoutingConfig(localRouting);
 const fridayEvening = new Date('2025-10-17T17:30:00Z');

@@ -12,7 +12,7 @@ import {
   refreshBankHolidays,
   serialiseDivision,
   summarise,
-} from '../../../local/scripts/refresh-bank-holidays.js';
+} from '#local/scripts/refresh-bank-holidays';
 
 const holiday = (date: string, title = 'Bank holiday', notes = ''): BankHoliday => ({ title, date, notes, bunting: true });
 const division = (...events: BankHoliday[]): Division => ({ division: 'england-and-wales', events });

@@ -1,12 +1,12 @@
-import { alertsForRelease } from '../../../functions/domain/alert-policy';
-import { parseRoutingConfig } from '../../../functions/domain/routing';
-import { localRouting } from '../../../local/routing';
+import { alertsForRelease } from '#domain/alert-policy';
+import { parseRoutingConfig } from '#domain/routing';
+import { localRouting } from '#local/routing';
 import { describe, expect, it } from 'vitest';
-import type { RecordableEvent } from '../../../events/custody-message';
-import { englandAndWales } from '../../../functions/domain/calendar';
-import { defaultScope } from '../../../functions/domain/scope';
-import { applyCustodyEvent, type LifecycleContext, type PersonReleases } from '../../../functions/domain/release-case';
-import { cancelled, hmppsRecordable, received, released, rescheduled, scheduled } from '../../support/custody-events';
+import type { RecordableEvent } from '#events/custody-message';
+import { englandAndWales } from '#domain/calendar';
+import { defaultScope } from '#domain/scope';
+import { applyCustodyEvent, type LifecycleContext, type PersonReleases } from '#domain/release-case';
+import { cancelled, hmppsRecordable, received, released, rescheduled, scheduled } from '#test-support/custody-events';
 
 let refs = 0;
 const ctx: LifecycleContext = { rules: { calendar: englandAndWales, lateDayFrom: '15:00' }, scheduleWindowDays: 2, scope: defaultScope, newCaseRef: () => `GH-TEST-${++refs}` };

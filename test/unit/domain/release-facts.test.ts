@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { changedFacts, decideReleaseType, factsFromSources, mergeFacts, releaseFields, type PrisonerRecord, type ReleaseFacts } from '../../../functions/domain/release-facts';
-import { parsePostcodeAreas, postcodeAreasFormat } from '../../../functions/domain/postcode-areas';
+import { changedFacts, decideReleaseType, factsFromSources, mergeFacts, releaseFields, type PrisonerRecord, type ReleaseFacts } from '#domain/release-facts';
+import { parsePostcodeAreas, postcodeAreasFormat } from '#domain/postcode-areas';
 
 const areas = parsePostcodeAreas({
   format: postcodeAreasFormat,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { englandAndWales } from '../../../functions/domain/calendar';
-import { coverageCheckDay, coverageGaps, coverageWindow, gapInWords } from '../../../functions/domain/rota-coverage';
-import type { RotaEntry } from '../../../functions/domain/rota';
+import { englandAndWales } from '#domain/calendar';
+import { coverageCheckDay, coverageGaps, coverageWindow, gapInWords } from '#domain/rota-coverage';
+import type { RotaEntry } from '#domain/rota';
 
 const entry = (tier: RotaEntry['tier'], start: string, end: string, localAuthority = 'E06000005'): RotaEntry => ({ localAuthority, tier, start, end, channel: 'sms', address: '07700900100', source: 'test' });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RotaEntry } from '../../../functions/domain/rota';
-import { escalationPolicyFor, parseRoutingConfig, recipientForTarget, rotaGapRecipients, servicesFor } from '../../../functions/domain/routing';
-import { localRouting } from '../../../local/routing';
+import type { RotaEntry } from '#domain/rota';
+import { escalationPolicyFor, parseRoutingConfig, recipientForTarget, rotaGapRecipients, servicesFor } from '#domain/routing';
+import { localRouting } from '#local/routing';
 
 const routing = parseRoutingConfig(localRouting);
 const friday = new Date('2026-11-20T16:45:00Z');

@@ -2,14 +2,14 @@
  * Whose release it is (scope), when it is too late to page, and what the movement kinds do to a person's cases.
  */
 import { describe, expect, it } from 'vitest';
-import type { RecordableEvent } from '../../../events/custody-message';
-import { alertAreaFor, alertsForRelease, preReleaseWarning, tooLateToAlert } from '../../../functions/domain/alert-policy';
-import { englandAndWales } from '../../../functions/domain/calendar';
-import { applyCustodyEvent, type LifecycleContext, type PersonReleases } from '../../../functions/domain/release-case';
-import { parseRoutingConfig } from '../../../functions/domain/routing';
-import { defaultScope, parseScope, releaseScope } from '../../../functions/domain/scope';
-import { localRouting } from '../../../local/routing';
-import { hmppsRecordable, released, scheduled } from '../../support/custody-events';
+import type { RecordableEvent } from '#events/custody-message';
+import { alertAreaFor, alertsForRelease, preReleaseWarning, tooLateToAlert } from '#domain/alert-policy';
+import { englandAndWales } from '#domain/calendar';
+import { applyCustodyEvent, type LifecycleContext, type PersonReleases } from '#domain/release-case';
+import { parseRoutingConfig } from '#domain/routing';
+import { defaultScope, parseScope, releaseScope } from '#domain/scope';
+import { localRouting } from '#local/routing';
+import { hmppsRecordable, released, scheduled } from '#test-support/custody-events';
 
 let refs = 0;
 const ctx: LifecycleContext = { rules: { calendar: englandAndWales, lateDayFrom: '15:00' }, scheduleWindowDays: 2, scope: defaultScope, newCaseRef: () => `GH-W-${++refs}` };

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { testIdentifierKey } from '../../support/custody-events';
+import { testIdentifierKey } from '#test-support/custody-events';
 import { describe, expect, it } from 'vitest';
-import { custodyEventTypes } from '../../../events/custody-event';
-import { parseCustodyMessage } from '../../../events/custody-message';
-import { hmppsEventId } from '../../../events/hmpps/to-custody-event';
-import { publishedSchemas, schemaFileText } from '../../../events/schemas';
+import { custodyEventTypes } from '#events/custody-event';
+import { parseCustodyMessage } from '#events/custody-message';
+import { hmppsEventId } from '#events/hmpps/to-custody-event';
+import { publishedSchemas, schemaFileText } from '#events/schemas';
 
 const eventsDir = join(import.meta.dirname, '..', '..', '..', 'events');
 const example = (name: string) => readFileSync(join(eventsDir, 'examples', name), 'utf8');

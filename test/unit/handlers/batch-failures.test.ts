@@ -1,14 +1,14 @@
 /** A failed record of a batch leaves one log line with its id and the error's name, and no personal data (issue 15, 17). */
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { englandAndWales } from '../../../functions/domain/calendar';
-import { defaultScope } from '../../../functions/domain/scope';
-import { parseRoutingConfig } from '../../../functions/domain/routing';
-import { custodyEventsHandler } from '../../../functions/handlers/custody-events';
-import { lambdaContext } from '../../../local/lambda-context';
-import { localRouting } from '../../../local/routing';
-import { fridayRelease } from '../../support/events';
-import { testIdentifierKey } from '../../support/custody-events';
+import { englandAndWales } from '#domain/calendar';
+import { defaultScope } from '#domain/scope';
+import { parseRoutingConfig } from '#domain/routing';
+import { custodyEventsHandler } from '#handlers/custody-events';
+import { lambdaContext } from '#local/lambda-context';
+import { localRouting } from '#local/routing';
+import { fridayRelease } from '#test-support/events';
+import { testIdentifierKey } from '#test-support/custody-events';
 
 async function captured<T>(run: () => Promise<T>): Promise<{ result: T; output: string }> {
   const written: string[] = [];

@@ -1,13 +1,13 @@
 /** The api handler's case route: board tokens refused, case workers area-scoped, every read audited (issue 15, 2). */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { englandAndWales } from '../../../functions/domain/calendar';
-import { defaultScope } from '../../../functions/domain/scope';
-import { applyCustodyEvent, type PersonReleases } from '../../../functions/domain/release-case';
-import { apiHandler } from '../../../functions/handlers/api';
-import type { CaseRead } from '../../../functions/use-cases/read-case';
-import { lambdaContext } from '../../../local/lambda-context';
-import { released } from '../../support/custody-events';
+import { englandAndWales } from '#domain/calendar';
+import { defaultScope } from '#domain/scope';
+import { applyCustodyEvent, type PersonReleases } from '#domain/release-case';
+import { apiHandler } from '#handlers/api';
+import type { CaseRead } from '#use-cases/read-case';
+import { lambdaContext } from '#local/lambda-context';
+import { released } from '#test-support/custody-events';
 
 const at = new Date('2025-02-03T10:00:00Z');
 let refs = 0;

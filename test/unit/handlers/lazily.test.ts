@@ -1,7 +1,7 @@
 /** Secrets are cached for a bounded time, so a rotation reaches a warm container (issue 15, 9). */
 import { describe, expect, it } from 'vitest';
-import { lazilyAsync } from '../../../functions/commons/lambda';
-import { lambdaContext } from '../../../local/lambda-context';
+import { lazilyAsync } from '#commons/lambda';
+import { lambdaContext } from '#local/lambda-context';
 
 describe('dependencies built from secrets', () => {
   it('are built again once older than maxAgeMs, and not before', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAggregatesQuery, parseMetricQuery } from '../../../functions/handlers/metric-requests';
+import { parseAggregatesQuery, parseMetricQuery } from '#handlers/metric-requests';
 
 const q = (params: Record<string, string>) => new URLSearchParams(params);
 const errorsOf = (result: { ok: true } | { ok: false; errors: { path: string; expected: string }[] }) => (result.ok ? [] : result.errors);

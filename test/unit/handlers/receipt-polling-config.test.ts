@@ -1,6 +1,6 @@
 /** NOTIFY_RECEIPTS: how the sweeper learns Notify's receipts where callbacks cannot be configured (issue 14). */
 import { describe, expect, it } from 'vitest';
-import { receiptPolling as polling } from '../../../functions/composition/sweeper';
+import { receiptPolling as polling } from '#composition/sweeper';
 
 // A local environment: the Notify key is in it, so Secrets Manager is never asked.
 const noSecretsManager: Parameters<typeof polling>[1] = () => {

@@ -3,13 +3,13 @@
  * once-a-day bank-holiday warning.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { rebuiltEvery5Minutes, sweeperKeysMaxAgeMs } from '../../../functions/handlers/sweeper';
-import { logger } from '../../../functions/commons/powertools';
-import { workingCalendar } from '../../../functions/domain/calendar';
-import { parseRoutingConfig } from '../../../functions/domain/routing';
-import type { SweepDependencies } from '../../../functions/use-cases/sweep';
-import { localRouting } from '../../../local/routing';
-import { lambdaContext } from '../../../local/lambda-context';
+import { rebuiltEvery5Minutes, sweeperKeysMaxAgeMs } from '#handlers/sweeper';
+import { logger } from '#commons/powertools';
+import { workingCalendar } from '#domain/calendar';
+import { parseRoutingConfig } from '#domain/routing';
+import type { SweepDependencies } from '#use-cases/sweep';
+import { localRouting } from '#local/routing';
+import { lambdaContext } from '#local/lambda-context';
 
 // Bank holidays loaded for 2025 only (until 2025-12-31): from 90 days before, the sweeper warns once a day.
 const calendar = workingCalendar([{ date: '2025-12-25', title: 'Christmas Day' }]);

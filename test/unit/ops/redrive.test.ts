@@ -1,7 +1,7 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { redrive } from '../../../infra/ops/redrive';
+import { redrive } from '#infra/ops/redrive';
 
 // There is no SQS emulator here: the client is mocked to check what the command asks SQS to do.
 const sqs = mockClient(SQSClient);

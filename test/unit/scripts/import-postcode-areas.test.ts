@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importPostcodeAreas } from '../../../local/scripts/import-postcode-areas';
-import { parsePostcodeAreas } from '../../../functions/domain/postcode-areas';
+import { importPostcodeAreas } from '#local/scripts/import-postcode-areas';
+import { parsePostcodeAreas } from '#domain/postcode-areas';
 
 /** A few rows in the ONS Postcode Directory's shape (invented postcodes; only the columns the import reads matter). */
 function onspd(rows: [string, string, string?][]): string {

@@ -3,10 +3,10 @@
  * The real use case on in-memory ports; Friday 20 November 2026, 17:00 in London.
  */
 import { describe, expect, it } from 'vitest';
-import { signLink, type LinkAction } from '../../../functions/domain/alert-link';
-import type { Alert } from '../../../functions/domain/alerts';
-import { released } from '../../support/custody-events';
-import { inMemoryGatehouse, linkKeys, type InMemoryGatehouse } from '../../support/in-memory/world';
+import { signLink, type LinkAction } from '#domain/alert-link';
+import type { Alert } from '#domain/alerts';
+import { released } from '#test-support/custody-events';
+import { inMemoryGatehouse, linkKeys, type InMemoryGatehouse } from '#test-support/in-memory/world';
 
 const start = '2026-11-20T17:00:00Z';
 const darlington = { la: 'E06000005', prison: 'DMI' };

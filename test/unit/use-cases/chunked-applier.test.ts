@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Backoff } from '../../../functions/commons/retry';
-import { again, againAtOnce } from '../../../functions/commons/retry';
-import { chunkedApplier, type Chunk, type ChunkPolicy } from '../../../functions/use-cases/chunked-applier';
+import type { Backoff } from '#commons/retry';
+import { again, againAtOnce } from '#commons/retry';
+import { chunkedApplier, type Chunk, type ChunkPolicy } from '#use-cases/chunked-applier';
 
 /** An effect is a row about a subject; `cost` is what it adds to the chunk's transaction. */
 interface Row {

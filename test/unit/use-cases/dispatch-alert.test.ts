@@ -3,10 +3,10 @@
  * The real use case on in-memory ports; Friday 20 November 2026, 17:00 in London.
  */
 import { describe, expect, it } from 'vitest';
-import { acknowledge, type Notice } from '../../../functions/domain/alerts';
-import type { RotaEntry } from '../../../functions/domain/rota';
-import { released } from '../../support/custody-events';
-import { inMemoryGatehouse, type InMemoryGatehouse } from '../../support/in-memory/world';
+import { acknowledge, type Notice } from '#domain/alerts';
+import type { RotaEntry } from '#domain/rota';
+import { released } from '#test-support/custody-events';
+import { inMemoryGatehouse, type InMemoryGatehouse } from '#test-support/in-memory/world';
 
 const start = '2026-11-20T17:00:00Z';
 const darlington = { la: 'E06000005', prison: 'DMI' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fetchReleaseFacts } from '../../../functions/use-cases/fetch-release-facts';
-import type { ReleaseFactsSources, SourceOutcome } from '../../../functions/use-cases/release-facts-ports';
-import { postcodeAreas } from '../../../functions/adapters/postcode-areas';
+import { fetchReleaseFacts } from '#use-cases/fetch-release-facts';
+import type { ReleaseFactsSources, SourceOutcome } from '#use-cases/release-facts-ports';
+import { postcodeAreas } from '#adapters/postcode-areas';
 
 const at = '2026-11-20T17:26:00.000Z';
 const clock = () => new Date(at);

@@ -4,9 +4,9 @@
  * on in-memory ports; files received on Monday 16 November 2026.
  */
 import { describe, expect, it } from 'vitest';
-import type { IngestDependencies } from '../../../functions/use-cases/ingest-partner-file';
-import { ingestPartnerFile } from '../../../functions/use-cases/ingest-partner-file';
-import { inMemoryGatehouse } from '../../support/in-memory/world';
+import type { IngestDependencies } from '#use-cases/ingest-partner-file';
+import { ingestPartnerFile } from '#use-cases/ingest-partner-file';
+import { inMemoryGatehouse } from '#test-support/in-memory/world';
 
 const start = '2026-11-16T10:00:00Z';
 const receivedAt = '2026-11-16T09:59:00Z';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { metricNamed } from '../../../functions/domain/metrics';
-import type { AggregateReader, CounterRow } from '../../../functions/use-cases/query-aggregates';
-import { periodsBetween, queryMetrics } from '../../../functions/use-cases/query-metrics';
+import { metricNamed } from '#domain/metrics';
+import type { AggregateReader, CounterRow } from '#use-cases/query-aggregates';
+import { periodsBetween, queryMetrics } from '#use-cases/query-metrics';
 
 /** Counter rows held in memory, read the way the DynamoDB adapter reads them: one series, a date range. */
 function reader(series: Record<string, CounterRow[]>): AggregateReader & { asked: string[] } {

@@ -3,9 +3,9 @@
  * adapters' exactly-once semantics. Friday 20 November 2026, 17:00 in London.
  */
 import { describe, expect, it } from 'vitest';
-import { cancelled, hmppsRecordable, released, scheduled } from '../../support/custody-events';
-import { inMemoryGatehouse } from '../../support/in-memory/world';
-import { repeatsOf } from '../../support/in-memory/release-store';
+import { cancelled, hmppsRecordable, released, scheduled } from '#test-support/custody-events';
+import { inMemoryGatehouse } from '#test-support/in-memory/world';
+import { repeatsOf } from '#test-support/in-memory/release-store';
 
 const start = '2026-11-20T17:00:00Z';
 const darlington = { la: 'E06000005', prison: 'DMI' };

@@ -3,9 +3,9 @@
  * pre-release warnings and digests. The real use case on in-memory ports, from Friday 20 November 2026.
  */
 import { describe, expect, it } from 'vitest';
-import { acknowledge, type Alert } from '../../../functions/domain/alerts';
-import { released, scheduled } from '../../support/custody-events';
-import { inMemoryGatehouse, type InMemoryGatehouse } from '../../support/in-memory/world';
+import { acknowledge, type Alert } from '#domain/alerts';
+import { released, scheduled } from '#test-support/custody-events';
+import { inMemoryGatehouse, type InMemoryGatehouse } from '#test-support/in-memory/world';
 
 const start = '2026-11-20T17:00:00Z';
 const darlington = { la: 'E06000005', prison: 'DMI' };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { partnerFileKinds, type Partner } from '../../../../functions/domain/partners';
-import type { FileIdentity } from '../../../../functions/domain/partner-files/effects';
-import { acceptRow, partnerFileKindEntries } from '../../../../functions/domain/partner-files/kinds';
-import { columnsOf } from '../../../../functions/domain/partner-files/rows';
+import { partnerFileKinds, type Partner } from '#domain/partners';
+import type { FileIdentity } from '#domain/partner-files/effects';
+import { acceptRow, partnerFileKindEntries } from '#domain/partner-files/kinds';
+import { columnsOf } from '#domain/partner-files/rows';
 
 const council: Partner = { id: 'durham-housing', name: 'Durham housing', kinds: ['on-call-rota', 'accommodation-outcome'], rotaAreas: ['E06000047'], outcomeAreas: ['E06000047'] };
 const probation: Partner = { id: 'probation-durham', name: 'Probation', kinds: ['release-schedule', 'referral-outcome'], referralServices: ['ACCOMMODATION'] };

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { readCsv } from '../../../../functions/domain/partner-files/csv-text';
-import { destinations, locateDrop } from '../../../../functions/domain/partner-files/drop';
-import { accommodationOutcome } from '../../../../functions/domain/partner-files/effects';
-import { matchHeader, readRow } from '../../../../functions/domain/partner-files/header';
-import { csvCell, reportCsv, type FileReport } from '../../../../functions/domain/partner-files/report';
-import { csvCell as exportCsvCell } from '../../../../functions/domain/csv';
-import { accommodationOutcomeRow } from '../../../../functions/domain/partner-files/rows';
-import { parseS3Notification, encodeS3EventKey } from '../../../../functions/handlers/partner-drop';
+import { readCsv } from '#domain/partner-files/csv-text';
+import { destinations, locateDrop } from '#domain/partner-files/drop';
+import { accommodationOutcome } from '#domain/partner-files/effects';
+import { matchHeader, readRow } from '#domain/partner-files/header';
+import { csvCell, reportCsv, type FileReport } from '#domain/partner-files/report';
+import { csvCell as exportCsvCell } from '#domain/csv';
+import { accommodationOutcomeRow } from '#domain/partner-files/rows';
+import { parseS3Notification, encodeS3EventKey } from '#handlers/partner-drop';
 
 async function records(...chunks: (string | Uint8Array)[]) {
   const reading = readCsv((async function* () {
