@@ -37,7 +37,10 @@ export interface AlertBenchOptions {
   exactBurst: number;
 }
 
-export async function alertBenchmarks(gatehouse: Gatehouse, options: AlertBenchOptions): Promise<Record<string, Figure>> {
+export async function alertBenchmarks(
+  gatehouse: Gatehouse,
+  options: AlertBenchOptions,
+): Promise<Record<string, Figure>> {
   const floor = await transactionFloor(gatehouse, Math.max(30, options.singles));
   const singles = await singleLatencies(gatehouse, options.singles);
   const burst = await burstLatencies(gatehouse, options.burst);
@@ -49,11 +52,21 @@ export async function alertBenchmarks(gatehouse: Gatehouse, options: AlertBenchO
     'alert.single.latencyMs.p50': ms(percentile(singles, 50)),
     'alert.single.latencyMs.p95': ms(percentile(singles, 95)),
     'alert.single.latencyMs.p99': ms(percentile(singles, 99)),
-    'alert.single.p99ToFloorP99': { value: round(p99Ratio), unit: 'ratio', target: '≤ 5', met: p99Ratio <= 5 },
+    'alert.single.p99ToFloorP99': {
+      value: round(p99Ratio),
+      unit: 'ratio',
+      target: '≤ 5',
+      met: p99Ratio <= 5,
+    },
     'alert.burst.latencyMs.p50': ms(percentile(burst, 50), `ms (${options.burst} events at once)`),
     'alert.burst.latencyMs.p95': ms(percentile(burst, 95), `ms (${options.burst} events at once)`),
     'alert.burst.latencyMs.p99': ms(percentile(burst, 99), `ms (${options.burst} events at once)`),
-    'burst.duplicates20pct.exact': { value: exact.exact ? 1 : 0, unit: `boolean (${exact.detail})`, target: 'counters exact, each alert once', met: exact.exact },
+    'burst.duplicates20pct.exact': {
+      value: exact.exact ? 1 : 0,
+      unit: `boolean (${exact.detail})`,
+      target: 'counters exact, each alert once',
+      met: exact.exact,
+    },
   };
 }
 
@@ -64,10 +77,17 @@ export async function alertBenchmarks(gatehouse: Gatehouse, options: AlertBenchO
  */
 async function transactionFloor(gatehouse: Gatehouse, runs: number): Promise<number[]> {
   const names = resourceNames('benchfloor');
-  const dynamo = new DynamoDBClient({ endpoint: gatehouse.endpoints.dynamodb, region: 'eu-west-2', credentials: localCredentials });
+  const dynamo = new DynamoDBClient({
+    endpoint: gatehouse.endpoints.dynamodb,
+    region: 'eu-west-2',
+    credentials: localCredentials,
+  });
   await provisionTables(dynamo, names);
   dynamo.destroy();
-  const store = dynamoReleaseStore(dynamoDocuments(gatehouse.env), { records: names.tables.Records!, aggregates: names.tables.Aggregates! });
+  const store = dynamoReleaseStore(dynamoDocuments(gatehouse.env), {
+    records: names.tables.Records!,
+    aggregates: names.tables.Aggregates!,
+  });
   const changes: ReleaseChange[] = [];
   const capture: ReleaseStore = {
     loadPerson: async () => undefined,
@@ -76,9 +96,19 @@ async function transactionFloor(gatehouse: Gatehouse, runs: number): Promise<num
       return 'committed';
     },
   };
-  const deps = { store: capture, rules: { calendar: englandAndWales, lateDayFrom: '15:00' }, routing: parseRoutingConfig(localRouting), scope: defaultScope, scheduleWindowDays: 2, retentionDays: 30, idKey: 'bench-identifier-key-not-a-secret-0000000', clock: benchClock };
+  const deps = {
+    store: capture,
+    rules: { calendar: englandAndWales, lateDayFrom: '15:00' },
+    routing: parseRoutingConfig(localRouting),
+    scope: defaultScope,
+    scheduleWindowDays: 2,
+    retentionDays: 30,
+    idKey: 'bench-identifier-key-not-a-secret-0000000',
+    clock: benchClock,
+  };
   const warmUp = 10;
-  for (let i = 0; i < runs + warmUp; i++) await recordCustodyEvent(fridayRelease(`floor-${i}`, prisonNumber(900_000 + i)), 'bench', deps);
+  for (let i = 0; i < runs + warmUp; i++)
+    await recordCustodyEvent(fridayRelease(`floor-${i}`, prisonNumber(900_000 + i)), 'bench', deps);
   // DynamoDB Local runs on a JVM that is slow until warm: the first transactions are not the floor.
   for (const change of changes.splice(0, warmUp)) await store.commit(change);
   const times: number[] = [];
@@ -96,7 +126,9 @@ async function singleLatencies(gatehouse: Gatehouse, count: number): Promise<num
   for (let i = 0; i < count; i++) {
     const sent = nextSent(gatehouse);
     const t0 = performance.now();
-    await gatehouse.custodyQueue.send([JSON.stringify(fridayRelease(`single-${i}`, prisonNumber(100_000 + i)))]);
+    await gatehouse.custodyQueue.send([
+      JSON.stringify(fridayRelease(`single-${i}`, prisonNumber(100_000 + i))),
+    ]);
     await sent;
     times.push(performance.now() - t0);
     await gatehouse.settle();
@@ -117,7 +149,9 @@ async function burstLatencies(gatehouse: Gatehouse, count: number): Promise<numb
     };
     gatehouse.outbox.on('sent', listener);
   });
-  const events = Array.from({ length: count }, (_, i) => JSON.stringify(fridayRelease(`burst-${i}`, prisonNumber(200_000 + i))));
+  const events = Array.from({ length: count }, (_, i) =>
+    JSON.stringify(fridayRelease(`burst-${i}`, prisonNumber(200_000 + i))),
+  );
   await gatehouse.custodyQueue.send(events);
   await all;
   await gatehouse.settle();
@@ -133,11 +167,20 @@ async function exactBurst(gatehouse: Gatehouse, count: number): Promise<{ exact:
 
   const unique = Math.round(count * 0.8);
   const events = Array.from({ length: unique }, (_, i) =>
-    fridayRelease(`exact-${i}`, prisonNumber(300_000 + i), i % 2 === 0 ? {} : { accommodation: 'SETTLED', aftercarePlan: 'IN_PLACE' }),
+    fridayRelease(
+      `exact-${i}`,
+      prisonNumber(300_000 + i),
+      i % 2 === 0 ? {} : { accommodation: 'SETTLED', aftercarePlan: 'IN_PLACE' },
+    ),
   );
-  const deliveries = [...events, ...Array.from({ length: count - unique }, (_, i) => events[(i * 7) % unique]!)].map((e) => JSON.stringify(e));
+  const deliveries = [
+    ...events,
+    ...Array.from({ length: count - unique }, (_, i) => events[(i * 7) % unique]!),
+  ].map((e) => JSON.stringify(e));
   shuffle(deliveries);
-  const chunks = Array.from({ length: Math.ceil(deliveries.length / 100) }, (_, i) => deliveries.slice(i * 100, (i + 1) * 100));
+  const chunks = Array.from({ length: Math.ceil(deliveries.length / 100) }, (_, i) =>
+    deliveries.slice(i * 100, (i + 1) * 100),
+  );
   await Promise.all(chunks.map((chunk) => gatehouse.custodyQueue.send(chunk)));
   await gatehouse.settle();
   gatehouse.outbox.off('sent', listener);
@@ -152,11 +195,15 @@ async function exactBurst(gatehouse: Gatehouse, count: number): Promise<{ exact:
     total: added('total') === unique,
     critical: added('urgency.CRITICAL') === critical,
     routine: added('urgency.ROUTINE') === unique - critical,
-    alertsOnce: distinct === criticalAlerts.length && new Set(criticalAlerts.map((e) => e.alertId)).size === critical,
+    alertsOnce:
+      distinct === criticalAlerts.length && new Set(criticalAlerts.map((e) => e.alertId)).size === critical,
     deadLetters: gatehouse.deadLetters.custody.messages.length === 0,
   };
   const exact = Object.values(checks).every(Boolean);
-  return { exact, detail: `${count} deliveries, ${unique} unique; releases +${added('total')}, CRITICAL +${added('urgency.CRITICAL')}, ${criticalAlerts.length} on-call pages, ${sent.length} messages in all` };
+  return {
+    exact,
+    detail: `${count} deliveries, ${unique} unique; releases +${added('total')}, CRITICAL +${added('urgency.CRITICAL')}, ${criticalAlerts.length} on-call pages, ${sent.length} messages in all`,
+  };
 }
 
 async function totals(gatehouse: Gatehouse): Promise<Record<string, number>> {
@@ -170,14 +217,25 @@ function nextSent(gatehouse: Gatehouse): Promise<void> {
 
 type Released = Extract<CustodyEvent, { eventType: 'prisoner.released' }>;
 
-function fridayRelease(eventId: string, person: string, release: Partial<Released['release']> = {}): Released {
+function fridayRelease(
+  eventId: string,
+  person: string,
+  release: Partial<Released['release']> = {},
+): Released {
   return {
     eventId,
     eventType: 'prisoner.released',
     occurredAt: '2026-11-20T16:40:00Z',
     prisonId: 'DMI',
     person: { prisonNumber: person },
-    release: { releasedAt: '2026-11-20T16:40:00Z', destinationLocalAuthority: 'E06000005', accommodation: 'NO_FIXED_ABODE', aftercarePlan: 'NONE', needs: ['DRUGS_AND_ALCOHOL'], ...release },
+    release: {
+      releasedAt: '2026-11-20T16:40:00Z',
+      destinationLocalAuthority: 'E06000005',
+      accommodation: 'NO_FIXED_ABODE',
+      aftercarePlan: 'NONE',
+      needs: ['DRUGS_AND_ALCOHOL'],
+      ...release,
+    },
   };
 }
 

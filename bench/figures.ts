@@ -1,1 +1,6 @@
-export interface Figure { value: number; unit: string; target: string; met: boolean | null }
+export interface Figure {
+  value: number;
+  unit: string;
+  target: string;
+  met: boolean | null;
+}

@@ -11,6 +11,11 @@ const [key, size] = process.argv.slice(2);
 // The parent passes the local stack's environment, IDENTIFIER_KEY included.
 const deps = ingestDependencies(process.env, process.env.IDENTIFIER_KEY!);
 const started = performance.now();
-const result = await ingestPartnerFile({ key: key!, size: Number(size), sequencer: `bench-${Date.now()}`, receivedAt: new Date().toISOString() }, deps);
+const result = await ingestPartnerFile(
+  { key: key!, size: Number(size), sequencer: `bench-${Date.now()}`, receivedAt: new Date().toISOString() },
+  deps,
+);
 const ms = performance.now() - started;
-process.stdout.write(`${JSON.stringify({ outcome: result.outcome, rows: result.report?.rows, ms, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ outcome: result.outcome, rows: result.report?.rows, ms, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
+);

@@ -27,7 +27,13 @@ import { dynamoDocuments } from '#commons/clients';
 import { openAlert, type AlertDraft } from '#domain/alerts';
 import { englandAndWales } from '#domain/calendar';
 import { parseRoutingConfig } from '#domain/routing';
-import { DeliveryError, dispatchNotice, type Channel, type DispatchDependencies, type OutgoingMessage } from '#use-cases/dispatch-alert';
+import {
+  DeliveryError,
+  dispatchNotice,
+  type Channel,
+  type DispatchDependencies,
+  type OutgoingMessage,
+} from '#use-cases/dispatch-alert';
 import { sweep } from '#use-cases/sweep';
 import { localCredentials, startDynamoDbLocal } from '#local/emulators';
 import { provisionTables, resourceNames } from '#local/provision';
@@ -36,14 +42,26 @@ import { localRouting } from '#local/routing';
 import type { Figure } from './figures';
 
 /** The outbox bench at `notices` referral notices (two deliveries each); on its own DynamoDB Local. */
-export async function noticeBenchmarks(options: { notices: number; inFlight?: number; onProgress?: (step: string) => void }): Promise<Record<string, Figure>> {
+export async function noticeBenchmarks(options: {
+  notices: number;
+  inFlight?: number;
+  onProgress?: (step: string) => void;
+}): Promise<Record<string, Figure>> {
   const { notices } = options;
   const inFlight = options.inFlight ?? 8;
   const progress = options.onProgress ?? ((step: string) => process.stderr.write(`${step}\n`));
   const dynamo = await startDynamoDbLocal();
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: localCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+  });
   try {
-    const raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-2', credentials: localCredentials });
+    const raw = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'eu-west-2',
+      credentials: localCredentials,
+    });
     const names = resourceNames(`bench${randomBytes(3).toString('hex')}`);
     const floorNames = resourceNames(`floor${randomBytes(3).toString('hex')}`);
     await provisionTables(raw, names);
@@ -67,7 +85,15 @@ export async function noticeBenchmarks(options: { notices: number; inFlight?: nu
         if (sends % 20 === 7) {
           injected += 1;
           const kind = injected % 3;
-          throw new DeliveryError(kind === 0 ? 'GOV.UK Notify answered 429' : kind === 1 ? 'GOV.UK Notify answered 500' : 'GOV.UK Notify could not be reached: timeout', false, kind === 2 ? undefined : kind === 0 ? 429 : 500);
+          throw new DeliveryError(
+            kind === 0
+              ? 'GOV.UK Notify answered 429'
+              : kind === 1
+                ? 'GOV.UK Notify answered 500'
+                : 'GOV.UK Notify could not be reached: timeout',
+            false,
+            kind === 2 ? undefined : kind === 0 ? 429 : 500,
+          );
         }
         const key = `${message.alertId} ${message.notice} ${message.recipient.id}`;
         accepted.set(key, (accepted.get(key) ?? 0) + 1);
@@ -83,7 +109,10 @@ export async function noticeBenchmarks(options: { notices: number; inFlight?: nu
       rota: dynamoRotaStore(client, records),
       routing,
       channels: { sms: channel, email: channel, webhook: channel },
-      links: { baseUrl: 'http://bench.local', keys: { current: '1', keys: { '1': 'bench-only-link-signing-key-0123456789' } } },
+      links: {
+        baseUrl: 'http://bench.local',
+        keys: { current: '1', keys: { '1': 'bench-only-link-signing-key-0123456789' } },
+      },
       numberKey: idKey,
       // One attempt per invocation: a failed send fails the record back, and the stream is taken to have given up on it.
       retry: { attempts: 1, backoffMs: 0, attemptTimeoutMs: 1 },
@@ -96,23 +125,65 @@ export async function noticeBenchmarks(options: { notices: number; inFlight?: nu
     // The floor: the two writes each delivery needs at the least (a conditional claim and the recorded attempt).
     const floorTable = floorNames.tables.Records!;
     const floorStart = performance.now();
-    await pool(Array.from({ length: expected }, (_, i) => i), inFlight, async (i) => {
-      const Key = { pk: `ALERT#${i >> 1}`, sk: `DELIVERY#page.000#${i & 1}` };
-      await client.send(new UpdateCommand({ TableName: floorTable, Key, UpdateExpression: 'SET #s = :s', ConditionExpression: 'attribute_not_exists(pk)', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'SENDING' } }));
-      await client.send(new UpdateCommand({ TableName: floorTable, Key, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'SENT' } }));
-    });
+    await pool(
+      Array.from({ length: expected }, (_, i) => i),
+      inFlight,
+      async (i) => {
+        const Key = { pk: `ALERT#${i >> 1}`, sk: `DELIVERY#page.000#${i & 1}` };
+        await client.send(
+          new UpdateCommand({
+            TableName: floorTable,
+            Key,
+            UpdateExpression: 'SET #s = :s',
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':s': 'SENDING' },
+          }),
+        );
+        await client.send(
+          new UpdateCommand({
+            TableName: floorTable,
+            Key,
+            UpdateExpression: 'SET #s = :s',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':s': 'SENT' },
+          }),
+        );
+      },
+    );
     const floorMs = performance.now() - floorStart;
     progress(`notices: floor ${Math.round(floorMs)} ms; raising ${notices} referral notices`);
     const ids: string[] = [];
-    await pool(Array.from({ length: notices }, (_, i) => i), inFlight, async (i) => {
-      const draft: AlertDraft = {
-        kind: 'REFERRAL', dedupKey: `bench|${i}`, recipientGroup: 'services:E06000005', urgency: 'HIGH', caseRef: `GH-BNCH-${String(i).padStart(5, '0')}`, prisonId: 'DMI', localAuthority: 'E06000005',
-        releasedAt: '2025-06-16T08:00:00Z', flags: { unplanned: true, lateWeek: false, lateDay: false, nonWorkingDay: false, noFixedAbode: true, noAftercarePlan: false, bankHolidaysUnknown: false }, reasons: ['Unplanned release'], needs: ['DRUGS_AND_ALCOHOL'],
-      };
-      const alert = openAlert(draft, clock(), routing, idKey);
-      await deps.alerts.raise(alert, Math.floor(now / 1000) + 86_400);
-      ids.push(alert.alertId);
-    });
+    await pool(
+      Array.from({ length: notices }, (_, i) => i),
+      inFlight,
+      async (i) => {
+        const draft: AlertDraft = {
+          kind: 'REFERRAL',
+          dedupKey: `bench|${i}`,
+          recipientGroup: 'services:E06000005',
+          urgency: 'HIGH',
+          caseRef: `GH-BNCH-${String(i).padStart(5, '0')}`,
+          prisonId: 'DMI',
+          localAuthority: 'E06000005',
+          releasedAt: '2025-06-16T08:00:00Z',
+          flags: {
+            unplanned: true,
+            lateWeek: false,
+            lateDay: false,
+            nonWorkingDay: false,
+            noFixedAbode: true,
+            noAftercarePlan: false,
+            bankHolidaysUnknown: false,
+          },
+          reasons: ['Unplanned release'],
+          needs: ['DRUGS_AND_ALCOHOL'],
+        };
+        const alert = openAlert(draft, clock(), routing, idKey);
+        await deps.alerts.raise(alert, Math.floor(now / 1000) + 86_400);
+        ids.push(alert.alertId);
+      },
+    );
     progress('notices: the stream pass (20 % duplicates, 5 % failures), then the sweeper drains the outbox');
 
     const stream = [...ids, ...ids.filter((_, i) => i % 5 === 0)];
@@ -131,7 +202,18 @@ export async function noticeBenchmarks(options: { notices: number; inFlight?: nu
     let resent = 0;
     for (;;) {
       now += 5 * 60_000;
-      const result = await sweep({ alerts: deps.alerts, schedules: dynamoScheduleReader(client, records), digests: dynamoDigestReader(client, records), routing, calendar: englandAndWales, retentionDays: 30, idKey, clock, resend: { outbox: deps.outbox, dispatch: deps }, batchSize: 1000 });
+      const result = await sweep({
+        alerts: deps.alerts,
+        schedules: dynamoScheduleReader(client, records),
+        digests: dynamoDigestReader(client, records),
+        routing,
+        calendar: englandAndWales,
+        retentionDays: 30,
+        idKey,
+        clock,
+        resend: { outbox: deps.outbox, dispatch: deps },
+        batchSize: 1000,
+      });
       sweeps += 1;
       resent += result.resent;
       if ((await deps.outbox.pending(new Date(now + 86_400_000), 1)).length === 0 || sweeps > 50) break;
@@ -142,16 +224,55 @@ export async function noticeBenchmarks(options: { notices: number; inFlight?: nu
     const twice = [...accepted.values()].filter((n) => n > 1).length;
     const exact = accepted.size === expected && once === expected && twice === 0;
 
-
     const figures: Record<string, Figure> = {
-      'notices.count': { value: notices, unit: `referral notices, ${expected} deliveries, ${stream.length - notices} duplicate stream records`, target: 'recorded', met: null },
-      'notices.injectedFailures': { value: injected, unit: `sends failed on purpose (429, 500, timeout) of ${sends}`, target: '≈ 5 %', met: null },
-      'notices.exactlyOnce': { value: exact ? 1 : 0, unit: `boolean (${once} accepted once, ${twice} more than once, ${expected - accepted.size} never)`, target: 'every delivery once', met: exact },
-      'notices.streamPassMs': { value: Math.round(streamMs), unit: `ms (${streamFailures} records failed back to the stream)`, target: 'recorded', met: null },
-      'notices.drainMs': { value: Math.round(drainMs), unit: `ms (stream pass, then ${sweeps} sweeps re-sending ${resent} notices)`, target: 'recorded', met: null },
-      'notices.floorMs': { value: Math.round(floorMs), unit: `ms (${expected} × claim + record, ${inFlight} in flight, same DynamoDB Local)`, target: 'reference', met: null },
-      'notices.drainToFloor': { value: Math.round((drainMs / floorMs) * 100) / 100, unit: 'ratio', target: 'recorded', met: null },
-      'notices.sweepsMs': { value: Math.round(drainMs - streamMs), unit: `ms (${sweeps} sweeps after the stream pass)`, target: 'recorded', met: null },
+      'notices.count': {
+        value: notices,
+        unit: `referral notices, ${expected} deliveries, ${stream.length - notices} duplicate stream records`,
+        target: 'recorded',
+        met: null,
+      },
+      'notices.injectedFailures': {
+        value: injected,
+        unit: `sends failed on purpose (429, 500, timeout) of ${sends}`,
+        target: '≈ 5 %',
+        met: null,
+      },
+      'notices.exactlyOnce': {
+        value: exact ? 1 : 0,
+        unit: `boolean (${once} accepted once, ${twice} more than once, ${expected - accepted.size} never)`,
+        target: 'every delivery once',
+        met: exact,
+      },
+      'notices.streamPassMs': {
+        value: Math.round(streamMs),
+        unit: `ms (${streamFailures} records failed back to the stream)`,
+        target: 'recorded',
+        met: null,
+      },
+      'notices.drainMs': {
+        value: Math.round(drainMs),
+        unit: `ms (stream pass, then ${sweeps} sweeps re-sending ${resent} notices)`,
+        target: 'recorded',
+        met: null,
+      },
+      'notices.floorMs': {
+        value: Math.round(floorMs),
+        unit: `ms (${expected} × claim + record, ${inFlight} in flight, same DynamoDB Local)`,
+        target: 'reference',
+        met: null,
+      },
+      'notices.drainToFloor': {
+        value: Math.round((drainMs / floorMs) * 100) / 100,
+        unit: 'ratio',
+        target: 'recorded',
+        met: null,
+      },
+      'notices.sweepsMs': {
+        value: Math.round(drainMs - streamMs),
+        unit: `ms (${sweeps} sweeps after the stream pass)`,
+        target: 'recorded',
+        met: null,
+      },
     };
     return figures;
   } finally {
@@ -160,18 +281,33 @@ export async function noticeBenchmarks(options: { notices: number; inFlight?: nu
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { notices: { type: 'string', default: '10000' }, inFlight: { type: 'string', default: '8' }, out: { type: 'string' } } });
-  const figures = await noticeBenchmarks({ notices: Number(values.notices), inFlight: Number(values.inFlight) });
+  const { values } = parseArgs({
+    options: {
+      notices: { type: 'string', default: '10000' },
+      inFlight: { type: 'string', default: '8' },
+      out: { type: 'string' },
+    },
+  });
+  const figures = await noticeBenchmarks({
+    notices: Number(values.notices),
+    inFlight: Number(values.inFlight),
+  });
   console.table(Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, `${f.value} ${f.unit}`])));
-  if (values.out) await writeFile(values.out, `${JSON.stringify({ recordedAt: new Date().toISOString(), figures }, null, 2)}\n`);
+  if (values.out)
+    await writeFile(
+      values.out,
+      `${JSON.stringify({ recordedAt: new Date().toISOString(), figures }, null, 2)}\n`,
+    );
   if (figures['notices.exactlyOnce']!.met !== true) process.exitCode = 1;
 }
 
 async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: size }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 function shuffle<T>(items: T[]): void {

@@ -4,5 +4,7 @@ import { hmppsFactsBenchmarks } from './hmpps-facts';
 
 const figures = await hmppsFactsBenchmarks({ events: process.argv.includes('--quick') ? 50 : 200 });
 for (const [name, f] of Object.entries(figures)) {
-  console.log(`${name.padEnd(42)} ${String(f.value).padStart(8)} ${f.unit}  target ${f.target}${f.met === null ? '' : f.met ? '  met' : '  NOT met'}`);
+  console.log(
+    `${name.padEnd(42)} ${String(f.value).padStart(8)} ${f.unit}  target ${f.target}${f.met === null ? '' : f.met ? '  met' : '  NOT met'}`,
+  );
 }

@@ -12,14 +12,28 @@ const quick = process.argv.includes('--quick');
 const skipLarge = process.argv.includes('--skip-1m');
 const resultFile = join(import.meta.dirname, 'results', 'ingest-full.json');
 const started = Date.now();
-const figures = await ingestBenchmarks({ quick, skipLarge, onProgress: (step) => process.stderr.write(`[ingest ${((Date.now() - started) / 1000).toFixed(0)} s] ${step}\n`) });
+const figures = await ingestBenchmarks({
+  quick,
+  skipLarge,
+  onProgress: (step) =>
+    process.stderr.write(`[ingest ${((Date.now() - started) / 1000).toFixed(0)} s] ${step}\n`),
+});
 if (skipLarge && !quick && existsSync(resultFile)) {
-  const previous = JSON.parse(readFileSync(resultFile, 'utf8')) as { at: string; figures: Record<string, { value: number; unit: string; target: string; met: boolean | null }> };
+  const previous = JSON.parse(readFileSync(resultFile, 'utf8')) as {
+    at: string;
+    figures: Record<string, { value: number; unit: string; target: string; met: boolean | null }>;
+  };
   const large = previous.figures['ingest.peakRssMb.1m'];
-  if (large) figures['ingest.peakRssMb.1m'] = { ...large, unit: `${large.unit.replace(/; not re-measured.*$/, '')}; not re-measured in this run (from the run of ${previous.at})` };
+  if (large)
+    figures['ingest.peakRssMb.1m'] = {
+      ...large,
+      unit: `${large.unit.replace(/; not re-measured.*$/, '')}; not re-measured in this run (from the run of ${previous.at})`,
+    };
 }
 for (const [name, f] of Object.entries(figures)) {
-  console.log(`${name.padEnd(40)} ${String(f.value).padStart(10)} ${f.unit}  target ${f.target}${f.met === null ? '' : f.met ? '  met' : '  NOT met'}`);
+  console.log(
+    `${name.padEnd(40)} ${String(f.value).padStart(10)} ${f.unit}  target ${f.target}${f.met === null ? '' : f.met ? '  met' : '  NOT met'}`,
+  );
 }
 const report = {
   mode: quick ? 'quick' : `full (ingest only: npx tsx bench/run-ingest.ts${skipLarge ? ' --skip-1m' : ''})`,

@@ -17,11 +17,14 @@ import type { Figure } from './figures';
 
 const quick = process.argv.includes('--quick');
 const startedAt = Date.now();
-const sizes = quick ? { singles: 20, burst: 50, exactBurst: 200, importRuns: 2 } : { singles: 200, burst: 1_000, exactBurst: 10_000, importRuns: 7 };
+const sizes = quick
+  ? { singles: 20, burst: 50, exactBurst: 200, importRuns: 2 }
+  : { singles: 200, burst: 1_000, exactBurst: 10_000, importRuns: 7 };
 // The notice outbox bench: 10,000 notices (the issue's size) unless --notices says otherwise (a loaded machine).
 const noticesFlag = process.argv.indexOf('--notices');
 const notices = noticesFlag > 0 ? Number(process.argv[noticesFlag + 1]) : quick ? 500 : 10_000;
-if (!Number.isInteger(notices) || notices < 1) throw new Error(`--notices ${process.argv[noticesFlag + 1]}: expected a whole number of notices`);
+if (!Number.isInteger(notices) || notices < 1)
+  throw new Error(`--notices ${process.argv[noticesFlag + 1]}: expected a whole number of notices`);
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -33,18 +36,24 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
   const gatehouse = await startGatehouse({ dataDir, port: 0, stage: 'bench', clock: benchClock });
   try {
-    progress(`alerts: floor, ${sizes.singles} single events, a burst of ${sizes.burst}, ${sizes.exactBurst} deliveries with 20 % duplicates`);
+    progress(
+      `alerts: floor, ${sizes.singles} single events, a burst of ${sizes.burst}, ${sizes.exactBurst} deliveries with 20 % duplicates`,
+    );
     Object.assign(figures, await alertBenchmarks(gatehouse, sizes));
   } finally {
     await gatehouse.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  progress(`hmpps: ${sizes.singles} fetches of release facts from the stand-ins beside their bare round trips; tokens per container`);
+  progress(
+    `hmpps: ${sizes.singles} fetches of release facts from the stand-ins beside their bare round trips; tokens per container`,
+  );
   Object.assign(figures, await hmppsFactsBenchmarks({ events: sizes.singles }));
   progress('ingest: a partner file, the batch-write ceiling, peak RSS');
   Object.assign(figures, await ingestBenchmarks({ quick, onProgress: progress }));
 
-  progress(`notices: ${notices} referral notices through the outbox (20 % duplicate stream records, 5 % Notify failures), beside the same run's floor`);
+  progress(
+    `notices: ${notices} referral notices through the outbox (20 % duplicate stream records, 5 % Notify failures), beside the same run's floor`,
+  );
   Object.assign(figures, await noticeBenchmarks({ notices, onProgress: progress }));
 
   const report = {
@@ -59,7 +68,9 @@ async function main(): Promise<void> {
   writeFileSync(join(import.meta.dirname, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   printTable(figures);
   const missed = Object.entries(figures).filter(([, f]) => f.met === false);
-  console.log(`\n${Object.keys(figures).length} figures in ${report.seconds} s (${report.mode}); ${missed.length} target(s) missed${missed.length ? `: ${missed.map(([k]) => k).join(', ')}` : ''}. Written to bench/results/latest.json`);
+  console.log(
+    `\n${Object.keys(figures).length} figures in ${report.seconds} s (${report.mode}); ${missed.length} target(s) missed${missed.length ? `: ${missed.map(([k]) => k).join(', ')}` : ''}. Written to bench/results/latest.json`,
+  );
 }
 
 function progress(step: string): void {
@@ -67,10 +78,20 @@ function progress(step: string): void {
 }
 
 function printTable(figures: Record<string, Figure>): void {
-  const rows = Object.entries(figures).map(([name, f]) => [name, String(f.value), f.unit, f.target, f.met === null ? '' : f.met ? 'met' : 'MISSED']);
+  const rows = Object.entries(figures).map(([name, f]) => [
+    name,
+    String(f.value),
+    f.unit,
+    f.target,
+    f.met === null ? '' : f.met ? 'met' : 'MISSED',
+  ]);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 6));
   for (const row of [['figure', 'value', 'unit', 'target', ''], ...rows]) {
-    console.log(row.map((cell, i) => (i === 1 ? cell.padStart(widths[i]!) : i < 4 ? cell.padEnd(widths[i]!) : cell)).join('  '));
+    console.log(
+      row
+        .map((cell, i) => (i === 1 ? cell.padStart(widths[i]!) : i < 4 ? cell.padEnd(widths[i]!) : cell))
+        .join('  '),
+    );
   }
 }
 

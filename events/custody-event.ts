@@ -16,7 +16,10 @@ export const prisonNumber = z
 
 export const localAuthorityCode = z
   .string()
-  .regex(/^[EWSN][0-9]{8}$/, 'an ONS local authority code such as E06000047 (County Durham) or E06000005 (Darlington)');
+  .regex(
+    /^[EWSN][0-9]{8}$/,
+    'an ONS local authority code such as E06000047 (County Durham) or E06000005 (Darlington)',
+  );
 
 /**
  * What was expected, in words; for a missing field that it is required, and for a value in the right shape
@@ -24,13 +27,22 @@ export const localAuthorityCode = z
  */
 function expecting(expected: string, wrongButWellFormed?: (input: string) => string | undefined) {
   return (issue: { input?: unknown }) =>
-    issue.input === undefined ? `${expected} (the field is required)` : (typeof issue.input === 'string' && wrongButWellFormed?.(issue.input)) || expected;
+    issue.input === undefined
+      ? `${expected} (the field is required)`
+      : (typeof issue.input === 'string' && wrongButWellFormed?.(issue.input)) || expected;
 }
 
 export const localDate = z.iso.date({
-  error: expecting('a date as YYYY-MM-DD', (s) => (/^\d{4}-\d{2}-\d{2}$/.test(s) ? `a real date (${s} is not a real date)` : undefined)),
+  error: expecting('a date as YYYY-MM-DD', (s) =>
+    /^\d{4}-\d{2}-\d{2}$/.test(s) ? `a real date (${s} is not a real date)` : undefined,
+  ),
 });
-export const instant = z.iso.datetime({ offset: true, error: expecting('an ISO-8601 date-time with an offset, e.g. 2026-11-20T16:40:00Z or 2026-06-05T16:40:00+01:00') });
+export const instant = z.iso.datetime({
+  offset: true,
+  error: expecting(
+    'an ISO-8601 date-time with an offset, e.g. 2026-11-20T16:40:00Z or 2026-06-05T16:40:00+01:00',
+  ),
+});
 
 export const custodyEventTypes = [
   'release.scheduled',
@@ -44,22 +56,44 @@ export type CustodyEventType = (typeof custodyEventTypes)[number];
 
 const person = z.strictObject({
   prisonNumber,
-  crn: z.string().regex(/^[A-Z][0-9]{6}$/, 'a probation case reference (CRN) such as X123456').optional(),
+  crn: z
+    .string()
+    .regex(/^[A-Z][0-9]{6}$/, 'a probation case reference (CRN) such as X123456')
+    .optional(),
 });
 
 /** What is known about the release and the person's circumstances; every event may update it. */
 const circumstances = {
-  type: z.enum(['planned', 'unplanned']).optional().describe('Leave out unless the producer knows: Gatehouse infers it from the schedule on record'),
-  reason: z.string().min(1).max(80).optional().describe('Release reason in the producer\'s words, e.g. CONDITIONAL_RELEASE, TIME_SERVED, RELEASED_FROM_COURT'),
+  type: z
+    .enum(['planned', 'unplanned'])
+    .optional()
+    .describe('Leave out unless the producer knows: Gatehouse infers it from the schedule on record'),
+  reason: z
+    .string()
+    .min(1)
+    .max(80)
+    .optional()
+    .describe(
+      "Release reason in the producer's words, e.g. CONDITIONAL_RELEASE, TIME_SERVED, RELEASED_FROM_COURT",
+    ),
   destinationLocalAuthority: localAuthorityCode.optional(),
   accommodation: z.enum(accommodationStatuses).optional(),
   aftercarePlan: z.enum(aftercarePlans).optional(),
-  needs: z.array(z.enum(pathways)).max(pathways.length).optional().describe('Resettlement pathways where support is required'),
+  needs: z
+    .array(z.enum(pathways))
+    .max(pathways.length)
+    .optional()
+    .describe('Resettlement pathways where support is required'),
   cohorts: z.array(z.enum(cohorts)).max(cohorts.length).optional(),
 };
 
 const envelope = {
-  eventId: z.string().min(1).max(128).regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only').describe('The producer\'s id for this event: the idempotency key'),
+  eventId: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only')
+    .describe("The producer's id for this event: the idempotency key"),
   occurredAt: instant,
   prisonId: z.string().regex(/^[A-Z]{3}$/, 'a three-letter prison code such as DMI (HMP Durham)'),
   person,
@@ -74,7 +108,11 @@ const scheduled = z.strictObject({
 const rescheduled = z.strictObject({
   ...envelope,
   eventType: z.literal('release.rescheduled'),
-  release: z.strictObject({ ...circumstances, scheduledFor: localDate, previouslyScheduledFor: localDate.optional() }),
+  release: z.strictObject({
+    ...circumstances,
+    scheduledFor: localDate,
+    previouslyScheduledFor: localDate.optional(),
+  }),
 });
 
 const cancelled = z.strictObject({
@@ -86,7 +124,10 @@ const cancelled = z.strictObject({
 const released = z.strictObject({
   ...envelope,
   eventType: z.literal('prisoner.released'),
-  release: z.strictObject({ ...circumstances, releasedAt: instant.optional().describe('Defaults to occurredAt') }),
+  release: z.strictObject({
+    ...circumstances,
+    releasedAt: instant.optional().describe('Defaults to occurredAt'),
+  }),
 });
 
 const received = z.strictObject({
@@ -95,6 +136,12 @@ const received = z.strictObject({
   reason: z.enum(receptionReasons).optional(),
 });
 
-export const custodyEventV1 = z.discriminatedUnion('eventType', [scheduled, rescheduled, cancelled, released, received]);
+export const custodyEventV1 = z.discriminatedUnion('eventType', [
+  scheduled,
+  rescheduled,
+  cancelled,
+  released,
+  received,
+]);
 
 export type CustodyEvent = z.infer<typeof custodyEventV1>;

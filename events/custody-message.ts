@@ -24,7 +24,10 @@ export function parseCustodyMessage(body: string, idKey: string): ParsedMessage 
   try {
     json = JSON.parse(body);
   } catch {
-    return { ok: false, errors: [{ path: '', expected: 'a JSON object (the message body is not valid JSON)' }] };
+    return {
+      ok: false,
+      errors: [{ path: '', expected: 'a JSON object (the message body is not valid JSON)' }],
+    };
   }
   return parseCustodyPayload(json, idKey);
 }
@@ -35,22 +38,52 @@ export function parseCustodyPayload(json: unknown, idKey: string): ParsedMessage
   const via = unwrapped.via ? ` via ${unwrapped.via}` : '';
   const prefix = unwrapped.via ? 'Message.' : '';
 
-  if (!isObject(unwrapped.payload)) return { ok: false, errors: [{ path: unwrapped.via ? 'Message' : '', expected: 'a JSON object (a custody event or an HMPPS domain event)' }] };
+  if (!isObject(unwrapped.payload))
+    return {
+      ok: false,
+      errors: [
+        {
+          path: unwrapped.via ? 'Message' : '',
+          expected: 'a JSON object (a custody event or an HMPPS domain event)',
+        },
+      ],
+    };
   // Through SNS, the `eventType` message attribute says what the message is (HMPPS's listeners read it too).
   const attribute = unwrapped.eventType;
   if (attribute !== undefined && !hmppsTypes.includes(attribute)) {
-    return { ok: false, errors: [{ path: 'MessageAttributes.eventType', expected: `one of the HMPPS event types Gatehouse subscribes to (${hmppsTypes.join(', ')}); got ${attribute}` }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          path: 'MessageAttributes.eventType',
+          expected: `one of the HMPPS event types Gatehouse subscribes to (${hmppsTypes.join(', ')}); got ${attribute}`,
+        },
+      ],
+    };
   }
   if (attribute !== undefined || looksLikeHmpps(unwrapped.payload)) {
     const parsed = hmppsDomainEvent.safeParse(unwrapped.payload);
     if (!parsed.success) return { ok: false, errors: prefixed(fieldErrors(parsed.error), prefix) };
     if (attribute !== undefined && parsed.data.eventType !== attribute) {
-      return { ok: false, errors: [{ path: `${prefix}eventType`, expected: `the event type the SNS attribute names (${attribute}); the message says ${parsed.data.eventType}` }] };
+      return {
+        ok: false,
+        errors: [
+          {
+            path: `${prefix}eventType`,
+            expected: `the event type the SNS attribute names (${attribute}); the message says ${parsed.data.eventType}`,
+          },
+        ],
+      };
     }
     const source = `hmpps:${parsed.data.eventType}${via}`;
     const data = parsed.data;
-    if (data.eventType === hmppsEventTypes.releaseDatesChanged) return { ok: true, event: fromReleaseDatesChanged(data, idKey), source };
-    if (data.eventType === hmppsEventTypes.cas3BookingConfirmed || data.eventType === hmppsEventTypes.cas3PersonArrived) return { ok: true, event: fromCas3(data, idKey), source };
+    if (data.eventType === hmppsEventTypes.releaseDatesChanged)
+      return { ok: true, event: fromReleaseDatesChanged(data, idKey), source };
+    if (
+      data.eventType === hmppsEventTypes.cas3BookingConfirmed ||
+      data.eventType === hmppsEventTypes.cas3PersonArrived
+    )
+      return { ok: true, event: fromCas3(data, idKey), source };
     return { ok: true, event: fromHmpps(data, idKey), source };
   }
   const parsed = custodyEventV1.safeParse(unwrapped.payload);
@@ -58,15 +91,29 @@ export function parseCustodyPayload(json: unknown, idKey: string): ParsedMessage
   return { ok: true, event: parsed.data, source: `gatehouse.v1${via}` };
 }
 
-type Unwrapped = { ok: true; payload: unknown; via?: string; eventType?: string } | { ok: false; errors: FieldError[] };
+type Unwrapped =
+  | { ok: true; payload: unknown; via?: string; eventType?: string }
+  | { ok: false; errors: FieldError[] };
 
 function unwrapSns(json: unknown): Unwrapped {
   if (!isObject(json) || json.Type !== 'Notification') return { ok: true, payload: json };
-  if (typeof json.Message !== 'string') return { ok: false, errors: [{ path: 'Message', expected: 'the SNS notification to carry the event as a JSON string' }] };
+  if (typeof json.Message !== 'string')
+    return {
+      ok: false,
+      errors: [{ path: 'Message', expected: 'the SNS notification to carry the event as a JSON string' }],
+    };
   try {
     const attributes = isObject(json.MessageAttributes) ? json.MessageAttributes : {};
-    const eventType = isObject(attributes.eventType) && typeof attributes.eventType.Value === 'string' ? attributes.eventType.Value : undefined;
-    return { ok: true, payload: JSON.parse(json.Message), via: 'sns', ...(eventType !== undefined ? { eventType } : {}) };
+    const eventType =
+      isObject(attributes.eventType) && typeof attributes.eventType.Value === 'string'
+        ? attributes.eventType.Value
+        : undefined;
+    return {
+      ok: true,
+      payload: JSON.parse(json.Message),
+      via: 'sns',
+      ...(eventType !== undefined ? { eventType } : {}),
+    };
   } catch {
     return { ok: false, errors: [{ path: 'Message', expected: 'the SNS Message to be valid JSON' }] };
   }
@@ -74,7 +121,9 @@ function unwrapSns(json: unknown): Unwrapped {
 
 /** Inside an SNS notification the path starts at `Message.`, so a producer can find the field. */
 function prefixed(errors: FieldError[], prefix: string): FieldError[] {
-  return prefix ? errors.map((e) => ({ ...e, path: e.path ? `${prefix}${e.path}` : prefix.slice(0, -1) })) : errors;
+  return prefix
+    ? errors.map((e) => ({ ...e, path: e.path ? `${prefix}${e.path}` : prefix.slice(0, -1) }))
+    : errors;
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -20,12 +20,14 @@ export const publishedSchemas: Record<string, unknown> = {
   'hmpps-domain-event.schema.json': {
     $id: `${base}/hmpps-domain-event.schema.json`,
     title: 'HMPPS domain events Gatehouse accepts',
-    description: 'prison-offender-events.prisoner.released / .prisoner.received and prisoner-offender-search.prisoner.released, as Gatehouse validates them (the Message of the SNS notification).',
+    description:
+      'prison-offender-events.prisoner.released / .prisoner.received and prisoner-offender-search.prisoner.released, as Gatehouse validates them (the Message of the SNS notification).',
     ...z.toJSONSchema(hmppsDomainEvent, { target: 'draft-2020-12', io: 'input' }),
   },
 };
 
-const tableStart = '<!-- movement-table: generated from functions/domain/movements.ts by `npm run schemas`; do not edit -->';
+const tableStart =
+  '<!-- movement-table: generated from functions/domain/movements.ts by `npm run schemas`; do not edit -->';
 const tableEnd = '<!-- movement-table: end -->';
 
 /** events/README.md with its movement table section replaced by the table the code runs on. */

@@ -17,7 +17,9 @@ function expectation(issue: z.core.$ZodIssue): string {
     case 'invalid_type':
       // A schema that says in its own words what it expects (a date, an instant) is taken at its word.
       if (!issue.message.startsWith('Invalid input')) return issue.message;
-      return issue.message.includes('received undefined') ? `${article(issue.expected)} ${issue.expected} (the field is required)` : `${article(issue.expected)} ${issue.expected}`;
+      return issue.message.includes('received undefined')
+        ? `${article(issue.expected)} ${issue.expected} (the field is required)`
+        : `${article(issue.expected)} ${issue.expected}`;
     case 'unrecognized_keys':
       return `no field named ${issue.keys.map((k) => `'${k}'`).join(', ')} (not part of the contract)`;
     case 'invalid_union':

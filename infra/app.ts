@@ -13,7 +13,10 @@ export function buildApp(stage: string, props: AppProps = {}): { app: App; stack
   const config = stageConfig(stage);
   const stack = new GatehouseStack(app, `Gatehouse-${config.stage}`, {
     config,
-    env: { region: config.region, ...(process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT } : {}) },
+    env: {
+      region: config.region,
+      ...(process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT } : {}),
+    },
     description: `Gatehouse release coordination (${config.stage})`,
     tags: { project: 'gatehouse', stage: config.stage },
   });

@@ -20,7 +20,8 @@ export const entries = {
 export type FunctionName = keyof typeof entries;
 
 /** ESM bundles that pull in CommonJS need `require`; this banner gives it to them. */
-export const esmRequireBanner = "import { createRequire as __gatehouseCreateRequire } from 'node:module'; const require = __gatehouseCreateRequire(import.meta.url);";
+export const esmRequireBanner =
+  "import { createRequire as __gatehouseCreateRequire } from 'node:module'; const require = __gatehouseCreateRequire(import.meta.url);";
 
 export const esbuildTarget = 'node24';
 

@@ -55,7 +55,11 @@ export class GatehouseStack extends Stack {
         principals: [new ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
         actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
         resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${this.region}:${Aws.ACCOUNT_ID}:log-group:*` } },
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${this.region}:${Aws.ACCOUNT_ID}:log-group:*`,
+          },
+        },
       }),
     );
 
@@ -72,9 +76,16 @@ export class GatehouseStack extends Stack {
     const routing = routingJson(routingFile, config);
     this.routing = new Secret(this, 'AlertRouting', {
       secretName: `gatehouse-${config.stage}-alert-routing`,
-      description: 'Gatehouse alert routing: contacts, escalation, templates (infra/config/routing.example.json); put with npm run routing:put',
+      description:
+        'Gatehouse alert routing: contacts, escalation, templates (infra/config/routing.example.json); put with npm run routing:put',
       encryptionKey: this.key,
-      secretStringValue: SecretValue.unsafePlainText(routingFile ? JSON.stringify({ routingPending: `npm run routing:put -- --stage ${config.stage} ${routingFile}` }) : routing),
+      secretStringValue: SecretValue.unsafePlainText(
+        routingFile
+          ? JSON.stringify({
+              routingPending: `npm run routing:put -- --stage ${config.stage} ${routingFile}`,
+            })
+          : routing,
+      ),
       removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     this.alerting = new Alerting(this, 'Alerting', {
@@ -89,30 +100,66 @@ export class GatehouseStack extends Stack {
     // Alert ids and HMPPS event ids are HMACs with this key: no prison number in them, and another deployment's ids
     // differ. Read by the functions that raise alerts or record events, nobody else.
     this.identifierKey = new Secret(this, 'IdentifierKey', {
-      description: 'Gatehouse: the key that alert ids and HMPPS event ids are derived with (never rotated: open alerts are found by it)',
+      description:
+        'Gatehouse: the key that alert ids and HMPPS event ids are derived with (never rotated: open alerts are found by it)',
       encryptionKey: this.key,
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
       removalPolicy: config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     // Release schedules in partner files are recorded by the same use case as custody events, alerts and all.
     // Notify's callbacks answer replies (the contacts and templates) and escalate failed pages.
-    for (const fn of [this.custodyEvents.handler, this.partnerDrops.handler, this.alertDispatch.handler, this.alerting.sweeper, this.api.notifyCallbacks]) {
+    for (const fn of [
+      this.custodyEvents.handler,
+      this.partnerDrops.handler,
+      this.alertDispatch.handler,
+      this.alerting.sweeper,
+      this.api.notifyCallbacks,
+    ]) {
       fn.addEnvironment(secretArnVariable(secretNames.routing), this.routing.secretArn);
-      fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [this.routing.secretArn] }));
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [this.routing.secretArn],
+        }),
+      );
     }
     // Dispatch and the callbacks also key the paged phone numbers with it, so a reply finds its page.
-    for (const fn of [this.custodyEvents.handler, this.partnerDrops.handler, this.alerting.sweeper, this.alertDispatch.handler, this.api.notifyCallbacks]) {
+    for (const fn of [
+      this.custodyEvents.handler,
+      this.partnerDrops.handler,
+      this.alerting.sweeper,
+      this.alertDispatch.handler,
+      this.api.notifyCallbacks,
+    ]) {
       fn.addEnvironment(secretArnVariable(secretNames.identifierKey), this.identifierKey.secretArn);
-      fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [this.identifierKey.secretArn] }));
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [this.identifierKey.secretArn],
+        }),
+      );
     }
     // HMPPS's APIs. The postcode lookup is checked here: production refuses the repository's sample unless the
     // context says the sample is accepted (the infra tests do, as they pass the example routing; see the README).
-    const allowSample = !config.protectData || [true, 'true'].includes(this.node.tryGetContext('allowSamplePostcodeAreas') as boolean | string);
-    this.hmpps = new HmppsApis(this, 'HmppsApis', { config, key: this.key, allowSamplePostcodeAreas: allowSample });
+    const allowSample =
+      !config.protectData ||
+      [true, 'true'].includes(this.node.tryGetContext('allowSamplePostcodeAreas') as boolean | string);
+    this.hmpps = new HmppsApis(this, 'HmppsApis', {
+      config,
+      key: this.key,
+      allowSamplePostcodeAreas: allowSample,
+    });
     this.hmpps.connect(this.custodyEvents.handler);
     this.hmpps.connect(this.alerting.sweeper);
     // The sweeper records the facts it fetches again through the record use case: it needs what custody-events knows.
-    for (const [name, value] of Object.entries({ LATE_DAY_FROM: config.lateDayFrom, RETENTION_DAYS: String(config.retentionDays), ...scopeEnvironment(config) })) this.alerting.sweeper.addEnvironment(name, value);
+    for (const [name, value] of Object.entries({
+      LATE_DAY_FROM: config.lateDayFrom,
+      RETENTION_DAYS: String(config.retentionDays),
+      ...scopeEnvironment(config),
+    }))
+      this.alerting.sweeper.addEnvironment(name, value);
     // Last: it watches every queue and function built above.
     this.observability = new Observability(this, 'Observability', { config, key: this.key });
   }

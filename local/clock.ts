@@ -9,7 +9,10 @@ export const clockStartVariable = 'GATEHOUSE_CLOCK_START';
 /** A clock that starts at `start` and advances with real time. */
 export function clockStartingAt(start: string | Date): () => Date {
   const startMs = typeof start === 'string' ? Date.parse(start) : start.getTime();
-  if (!Number.isFinite(startMs)) throw new Error(`${clockStartVariable}: '${String(start)}' is not an ISO 8601 instant (e.g. 2030-06-14T12:00:00Z)`);
+  if (!Number.isFinite(startMs))
+    throw new Error(
+      `${clockStartVariable}: '${String(start)}' is not an ISO 8601 instant (e.g. 2030-06-14T12:00:00Z)`,
+    );
   const realStart = performance.now();
   return () => new Date(startMs + (performance.now() - realStart));
 }

@@ -27,9 +27,25 @@ export const demoWeek: DemoStep[] = [
   {
     say: 'Monday: HMP Durham schedules three releases for the week',
     events: [
-      scheduled('demo-0001', 'B2345CD', '2026-11-17', { destinationLocalAuthority: durham, accommodation: 'SETTLED', aftercarePlan: 'IN_PLACE', needs: ['EDUCATION_SKILLS_AND_WORK'] }),
-      scheduled('demo-0002', 'C3456DE', '2026-11-19', { destinationLocalAuthority: darlington, accommodation: 'CAS3', aftercarePlan: 'NONE', needs: ['HEALTH', 'FINANCE_AND_ID'] }),
-      scheduled('demo-0003', 'D4567EF', '2026-11-20', { destinationLocalAuthority: durham, accommodation: 'NO_FIXED_ABODE', aftercarePlan: 'IN_PLACE', needs: ['ACCOMMODATION', 'DRUGS_AND_ALCOHOL'], cohorts: ['IOM'] }),
+      scheduled('demo-0001', 'B2345CD', '2026-11-17', {
+        destinationLocalAuthority: durham,
+        accommodation: 'SETTLED',
+        aftercarePlan: 'IN_PLACE',
+        needs: ['EDUCATION_SKILLS_AND_WORK'],
+      }),
+      scheduled('demo-0002', 'C3456DE', '2026-11-19', {
+        destinationLocalAuthority: darlington,
+        accommodation: 'CAS3',
+        aftercarePlan: 'NONE',
+        needs: ['HEALTH', 'FINANCE_AND_ID'],
+      }),
+      scheduled('demo-0003', 'D4567EF', '2026-11-20', {
+        destinationLocalAuthority: durham,
+        accommodation: 'NO_FIXED_ABODE',
+        aftercarePlan: 'IN_PLACE',
+        needs: ['ACCOMMODATION', 'DRUGS_AND_ALCOHOL'],
+        cohorts: ['IOM'],
+      }),
     ],
   },
   {
@@ -70,23 +86,56 @@ export const demoFactsPeople = {
  */
 export const demoFailedPage = {
   say: "Friday 18:10: released from court to Darlington, no fixed abode, no aftercare plan; the primary on call's phone is off",
-  event: released('demo-0008', 'H8901JK', '2026-11-20T18:10:00Z', { reason: 'RELEASED_FROM_COURT', destinationLocalAuthority: darlington, accommodation: 'NO_FIXED_ABODE', aftercarePlan: 'NONE', needs: ['ACCOMMODATION'] }),
+  event: released('demo-0008', 'H8901JK', '2026-11-20T18:10:00Z', {
+    reason: 'RELEASED_FROM_COURT',
+    destinationLocalAuthority: darlington,
+    accommodation: 'NO_FIXED_ABODE',
+    aftercarePlan: 'NONE',
+    needs: ['ACCOMMODATION'],
+  }),
 };
 
 /** An event a producer got wrong: the demo shows how Gatehouse answers it. */
 export const demoMistake = {
   say: 'A producer sends an event with a mistyped prison number and an unknown accommodation status',
-  event: { ...released('demo-0099', 'A1234BC', '2026-11-21T09:00:00Z', { accommodation: 'HOSTEL' as never }), person: { prisonNumber: 'A123BC' } },
+  event: {
+    ...released('demo-0099', 'A1234BC', '2026-11-21T09:00:00Z', { accommodation: 'HOSTEL' as never }),
+    person: { prisonNumber: 'A123BC' },
+  },
 };
 
 type Circumstances = Partial<Extract<CustodyEvent, { eventType: 'prisoner.released' }>['release']>;
 
-function scheduled(eventId: string, prisonNumber: string, scheduledFor: string, release: Circumstances): CustodyEvent {
-  return { eventId, eventType: 'release.scheduled', occurredAt: '2026-11-16T09:00:00Z', ...dmi, person: { prisonNumber }, release: { scheduledFor, ...release } };
+function scheduled(
+  eventId: string,
+  prisonNumber: string,
+  scheduledFor: string,
+  release: Circumstances,
+): CustodyEvent {
+  return {
+    eventId,
+    eventType: 'release.scheduled',
+    occurredAt: '2026-11-16T09:00:00Z',
+    ...dmi,
+    person: { prisonNumber },
+    release: { scheduledFor, ...release },
+  };
 }
 
-function released(eventId: string, prisonNumber: string, releasedAt: string, release: Circumstances): CustodyEvent {
-  return { eventId, eventType: 'prisoner.released', occurredAt: releasedAt, ...dmi, person: { prisonNumber }, release: { releasedAt, ...release } };
+function released(
+  eventId: string,
+  prisonNumber: string,
+  releasedAt: string,
+  release: Circumstances,
+): CustodyEvent {
+  return {
+    eventId,
+    eventType: 'prisoner.released',
+    occurredAt: releasedAt,
+    ...dmi,
+    person: { prisonNumber },
+    release: { releasedAt, ...release },
+  };
 }
 
 /** A partner file with a few mistakes: the demo drops it into S3 and prints the report the partner gets. */
@@ -115,7 +164,15 @@ export const demoHospitalDetention = {
     TopicArn: 'arn:aws:sns:eu-west-2:000000000000:hmpps-domain-events',
     Message: JSON.stringify({
       eventType: 'prison-offender-events.prisoner.released',
-      additionalInformation: { nomsNumber: 'G7890HJ', reason: 'RELEASED', details: 'Movement reason code HO', nomisMovementReasonCode: 'HO', currentLocation: 'OUTSIDE_PRISON', prisonId: 'DMI', currentPrisonStatus: 'NOT_UNDER_PRISON_CARE' },
+      additionalInformation: {
+        nomsNumber: 'G7890HJ',
+        reason: 'RELEASED',
+        details: 'Movement reason code HO',
+        nomisMovementReasonCode: 'HO',
+        currentLocation: 'OUTSIDE_PRISON',
+        prisonId: 'DMI',
+        currentPrisonStatus: 'NOT_UNDER_PRISON_CARE',
+      },
       version: 1,
       occurredAt: '2026-11-20T07:10:00Z',
       publishedAt: '2026-11-20T07:55:00Z',
@@ -132,13 +189,27 @@ export const demoHospitalDetention = {
 };
 
 /** Plays the hospital detention and prints what Gatehouse made of it: one call from the demo. */
-export async function showHospitalDetention(gatehouse: { url: string; settle(): Promise<void> }, print: (line?: string) => void): Promise<void> {
-  const alertsBefore = ((await (await fetch(`${gatehouse.url}/alerts`)).json()) as { alerts: unknown[] }).alerts.length;
-  const response = await fetch(`${gatehouse.url}/custody-events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(demoHospitalDetention.event) });
+export async function showHospitalDetention(
+  gatehouse: { url: string; settle(): Promise<void> },
+  print: (line?: string) => void,
+): Promise<void> {
+  const alertsBefore = ((await (await fetch(`${gatehouse.url}/alerts`)).json()) as { alerts: unknown[] })
+    .alerts.length;
+  const response = await fetch(`${gatehouse.url}/custody-events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(demoHospitalDetention.event),
+  });
   await gatehouse.settle();
-  const view = (await (await fetch(`${gatehouse.url}/cases/G7890HJ`)).json()) as { cases: unknown[]; movements: { kind: string; code: string }[] };
-  const alertsAfter = ((await (await fetch(`${gatehouse.url}/alerts`)).json()) as { alerts: unknown[] }).alerts.length;
+  const view = (await (await fetch(`${gatehouse.url}/cases/G7890HJ`)).json()) as {
+    cases: unknown[];
+    movements: { kind: string; code: string }[];
+  };
+  const alertsAfter = ((await (await fetch(`${gatehouse.url}/alerts`)).json()) as { alerts: unknown[] })
+    .alerts.length;
   const { kind, code } = view.movements[0]!;
   print(`  → HTTP ${response.status}; recorded as ${kind} (code ${code}), counted in movements.kind.${kind}`);
-  print(`  No page, no referral, no release case (${alertsAfter - alertsBefore} alerts, ${view.cases.length} cases): ${movementFor('prison-offender-events.prisoner.released', 'RELEASED', code).entry.meaning}.`);
+  print(
+    `  No page, no referral, no release case (${alertsAfter - alertsBefore} alerts, ${view.cases.length} cases): ${movementFor('prison-offender-events.prisoner.released', 'RELEASED', code).entry.meaning}.`,
+  );
 }

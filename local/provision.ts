@@ -27,7 +27,10 @@ export function resourceNames(stage: string): ResourceNames {
   return {
     tables: tableNames,
     buckets: bucketNames,
-    env: Object.fromEntries([...tables.map((t) => [t.envVar, tableNames[t.id]!]), ...buckets.map((b) => [b.envVar, bucketNames[b.id]!])]),
+    env: Object.fromEntries([
+      ...tables.map((t) => [t.envVar, tableNames[t.id]!]),
+      ...buckets.map((b) => [b.envVar, bucketNames[b.id]!]),
+    ]),
   };
 }
 
@@ -37,7 +40,11 @@ export function createTableInput(definition: TableDefinition, tableName: string)
     ...(sk ? [{ AttributeName: sk.name, KeyType: 'RANGE' as const }] : []),
   ];
   const attributes = new Map<string, AttributeDefinition>();
-  for (const key of [definition.partitionKey, definition.sortKey, ...definition.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey])]) {
+  for (const key of [
+    definition.partitionKey,
+    definition.sortKey,
+    ...definition.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ]) {
     if (key) attributes.set(key.name, { AttributeName: key.name, AttributeType: key.type });
   }
   return {
@@ -54,7 +61,9 @@ export function createTableInput(definition: TableDefinition, tableName: string)
           })),
         }
       : {}),
-    ...(definition.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream } } : {}),
+    ...(definition.stream
+      ? { StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream } }
+      : {}),
   };
 }
 
@@ -68,7 +77,12 @@ export async function provisionTables(dynamo: DynamoDBClient, names: ResourceNam
       continue; // already there from an earlier run
     }
     if (definition.timeToLiveAttribute) {
-      await dynamo.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: definition.timeToLiveAttribute } }));
+      await dynamo.send(
+        new UpdateTimeToLiveCommand({
+          TableName: tableName,
+          TimeToLiveSpecification: { Enabled: true, AttributeName: definition.timeToLiveAttribute },
+        }),
+      );
     }
   }
 }
@@ -78,7 +92,8 @@ export async function provisionBuckets(s3: S3Client, names: ResourceNames): Prom
     try {
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     } catch (error) {
-      if (!(error instanceof BucketAlreadyOwnedByYou) && (error as Error).name !== 'BucketAlreadyExists') throw error;
+      if (!(error instanceof BucketAlreadyOwnedByYou) && (error as Error).name !== 'BucketAlreadyExists')
+        throw error;
     }
   }
 }

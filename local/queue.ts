@@ -46,7 +46,13 @@ export class LocalDeadLetterQueue implements RejectedMessages {
   }
 
   async keep(message: RejectedMessage): Promise<void> {
-    this.add({ messageId: message.messageId, body: message.body, reason: describe(message.errors), receiveCount: 1, at: this.clock().toISOString() });
+    this.add({
+      messageId: message.messageId,
+      body: message.body,
+      reason: describe(message.errors),
+      receiveCount: 1,
+      at: this.clock().toISOString(),
+    });
   }
 }
 
@@ -116,7 +122,12 @@ export class LocalQueue {
           SenderId: 'local',
           ApproximateFirstReceiveTimestamp: '',
         },
-        messageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { stringValue: v, dataType: 'String', stringListValues: [], binaryListValues: [] }])),
+        messageAttributes: Object.fromEntries(
+          Object.entries(attributes).map(([k, v]) => [
+            k,
+            { stringValue: v, dataType: 'String', stringListValues: [], binaryListValues: [] },
+          ]),
+        ),
         md5OfBody: '',
         eventSource: 'aws:sqs',
         eventSourceARN: `arn:aws:sqs:eu-west-2:000000000000:${this.options.name}`,
@@ -176,7 +187,13 @@ export class LocalQueue {
     for (const p of batch) {
       if (failed.has(p.record.messageId)) {
         if (p.receiveCount >= maxReceiveCount) {
-          this.options.deadLetters.add({ messageId: p.record.messageId, body: p.record.body, reason, receiveCount: p.receiveCount, at: this.options.deadLetters.clock().toISOString() });
+          this.options.deadLetters.add({
+            messageId: p.record.messageId,
+            body: p.record.body,
+            reason,
+            receiveCount: p.receiveCount,
+            at: this.options.deadLetters.clock().toISOString(),
+          });
         } else {
           p.visibleAt = Date.now() + visibilityTimeoutMs;
           this.waiting.push(p);

@@ -100,7 +100,11 @@ export interface Gatehouse {
   saveRota(entries: RotaEntry[]): Promise<void>;
   /** S3 notifications of files put under incoming/, as S3 sends them to SQS (only when this runtime runs the S3 emulator). */
   partnerDropQueue: LocalQueue;
-  deadLetters: { custody: LocalDeadLetterQueue; dispatch: LocalDeadLetterQueue; partnerDrops: LocalDeadLetterQueue };
+  deadLetters: {
+    custody: LocalDeadLetterQueue;
+    dispatch: LocalDeadLetterQueue;
+    partnerDrops: LocalDeadLetterQueue;
+  };
   /** Resolves when every queued message is handled and the stream has been read past every write. */
   settle(): Promise<void>;
   /** The HMPPS stand-ins and their switches (slow, failing, unauthorised, unknown-person), when running. */
@@ -123,13 +127,19 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     for (const emulator of owned.reverse()) await emulator.stop().catch(() => undefined);
   };
   try {
-    const dynamoEndpoint = options.dynamoEndpoint ?? (await own(owned, startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb') }))).endpoint;
-    const ownS3 = options.s3Endpoint ? undefined : await own(owned, startS3({ directory: join(dataDir, 's3') }));
+    const dynamoEndpoint =
+      options.dynamoEndpoint ??
+      (await own(owned, startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb') }))).endpoint;
+    const ownS3 = options.s3Endpoint
+      ? undefined
+      : await own(owned, startS3({ directory: join(dataDir, 's3') }));
     const s3Endpoint = options.s3Endpoint ?? ownS3!.endpoint;
     const hmpps = options.hmppsStandIns === false ? undefined : await own(owned, startHmppsStandIns());
     const notifyStandIn = options.notifyStandIn ? await startFakeNotify() : undefined;
     if (notifyStandIn) owned.push({ endpoint: notifyStandIn.url, stop: () => notifyStandIn.close() });
-    const routingInput = notifyStandIn ? withLocalTemplates(options.routing ?? localRouting) : (options.routing ?? localRouting);
+    const routingInput = notifyStandIn
+      ? withLocalTemplates(options.routing ?? localRouting)
+      : (options.routing ?? localRouting);
 
     // The functions find their tables, buckets and endpoints in an environment, as in Lambda: this one, not process.env.
     const givenBaseUrl = options.env?.[envNames.publicBaseUrl] ?? process.env[envNames.publicBaseUrl];
@@ -147,31 +157,67 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       LINK_SIGNING_KEY: 'local-only-link-signing-key-not-a-secret',
       IDENTIFIER_KEY: identifierKey,
       // One key per webhook receiver, as in AWS.
-      WEBHOOK_SIGNING_KEYS: JSON.stringify(Object.fromEntries(webhookContacts(options.routing ?? localRouting).map((id) => [id, `local-only-webhook-key-for-${id}-not-a-secret`]))),
+      WEBHOOK_SIGNING_KEYS: JSON.stringify(
+        Object.fromEntries(
+          webhookContacts(options.routing ?? localRouting).map((id) => [
+            id,
+            `local-only-webhook-key-for-${id}-not-a-secret`,
+          ]),
+        ),
+      ),
       // Links point at the local server, whose port is known once it listens (below); a placeholder until then.
       [envNames.publicBaseUrl]: givenBaseUrl ?? 'http://127.0.0.1',
       ...(options.heartbeats ? { [envNames.heartbeats]: JSON.stringify(options.heartbeats) } : {}),
       ...hmpps?.env,
-      ...(notifyStandIn ? { NOTIFY_API_KEY: notifyStandIn.apiKey, NOTIFY_BASE_URL: notifyStandIn.url, NOTIFY_CALLBACK_TOKEN: localCallbackToken } : {}),
+      ...(notifyStandIn
+        ? {
+            NOTIFY_API_KEY: notifyStandIn.apiKey,
+            NOTIFY_BASE_URL: notifyStandIn.url,
+            NOTIFY_CALLBACK_TOKEN: localCallbackToken,
+          }
+        : {}),
       ...names.env,
       ...options.env,
     };
 
-    const dynamo = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'eu-west-2', credentials: localCredentials });
-    const s3 = new S3Client({ endpoint: s3Endpoint, region: 'eu-west-2', credentials: localCredentials, forcePathStyle: true });
+    const dynamo = new DynamoDBClient({
+      endpoint: dynamoEndpoint,
+      region: 'eu-west-2',
+      credentials: localCredentials,
+    });
+    const s3 = new S3Client({
+      endpoint: s3Endpoint,
+      region: 'eu-west-2',
+      credentials: localCredentials,
+      forcePathStyle: true,
+    });
     await provisionTables(dynamo, names);
     await provisionBuckets(s3, names);
 
     const clock = options.clock ?? clockFromEnvironment();
     const deadLetters = {
-      custody: new LocalDeadLetterQueue('custody-events-dlq', join(dataDir, 'dead-letters', 'custody-events.jsonl'), clock),
-      dispatch: new LocalDeadLetterQueue('dispatch-dlq', join(dataDir, 'dead-letters', 'dispatch.jsonl'), clock),
-      partnerDrops: new LocalDeadLetterQueue('partner-drops-dlq', join(dataDir, 'dead-letters', 'partner-drops.jsonl'), clock),
+      custody: new LocalDeadLetterQueue(
+        'custody-events-dlq',
+        join(dataDir, 'dead-letters', 'custody-events.jsonl'),
+        clock,
+      ),
+      dispatch: new LocalDeadLetterQueue(
+        'dispatch-dlq',
+        join(dataDir, 'dead-letters', 'dispatch.jsonl'),
+        clock,
+      ),
+      partnerDrops: new LocalDeadLetterQueue(
+        'partner-drops-dlq',
+        join(dataDir, 'dead-letters', 'partner-drops.jsonl'),
+        clock,
+      ),
     };
 
     const outbox = new EventEmitter();
     let poller: StreamPoller | undefined;
-    const custody = custodyEventsHandler(await composeCustodyEvents(env, { clock, rejected: deadLetters.custody }));
+    const custody = custodyEventsHandler(
+      await composeCustodyEvents(env, { clock, rejected: deadLetters.custody }),
+    );
     const custodyQueue = new LocalQueue({
       name: 'custody-events',
       handler: async (event) => {
@@ -187,7 +233,9 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     // Partner files: s3rver announces every put; like S3's notification on incoming/, it goes on a queue
     // in the SQS message shape S3 sends, and the very partner-drop handler ingests it.
     const dropsBucket = names.buckets[partnerDropsBucket.id]!;
-    const partnerDrop = partnerDropHandler(await composePartnerDrop(env, { clock, rejected: deadLetters.partnerDrops }));
+    const partnerDrop = partnerDropHandler(
+      await composePartnerDrop(env, { clock, rejected: deadLetters.partnerDrops }),
+    );
     const partnerDropQueue = new LocalQueue({
       name: 'partner-drops',
       handler: (event) => partnerDrop(event, lambdaContext('partner-drop')),
@@ -202,7 +250,9 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       if (body) void partnerDropQueue.send([body]);
     });
 
-    const shownInOutbox = notifyStandIn ? localOutbox(outboxFile, clock, (entry) => outbox.emit('sent', entry)) : undefined;
+    const shownInOutbox = notifyStandIn
+      ? localOutbox(outboxFile, clock, (entry) => outbox.emit('sent', entry))
+      : undefined;
     const dispatchDeps = await composeDispatch(env, {
       clock,
       onOutboxSent: (entry) => outbox.emit('sent', entry),
@@ -212,11 +262,17 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
     const dispatch = dispatchHandler(dispatchDeps);
     // Heartbeats are opt-in locally: a demo week on a fast clock would otherwise warn of silent feeds every sweep.
     // NOTIFY_RECEIPTS=poll in the env: the sweeper asks the (local) Notify for receipts instead of waiting for callbacks.
-    const sweeper = sweeperHandler(await composeSweeper(env, { clock, dispatch: dispatchDeps, heartbeats: Boolean(options.heartbeats) }));
+    const sweeper = sweeperHandler(
+      await composeSweeper(env, { clock, dispatch: dispatchDeps, heartbeats: Boolean(options.heartbeats) }),
+    );
     const sweep = () => sweeper({}, lambdaContext('sweeper'));
     poller = new StreamPoller({
       dynamo,
-      streams: new DynamoDBStreamsClient({ endpoint: dynamoEndpoint, region: 'eu-west-2', credentials: localCredentials }),
+      streams: new DynamoDBStreamsClient({
+        endpoint: dynamoEndpoint,
+        region: 'eu-west-2',
+        credentials: localCredentials,
+      }),
       tableName: names.tables[recordsTable.id]!,
       handler: (event) => dispatch(event, lambdaContext('dispatch')),
       filter: alertStreamFilter,
@@ -226,11 +282,14 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
 
     // The minute schedule, locally: one sweep at a time, as a scheduled Lambda with reserved concurrency 1 would run.
     let sweeping: Promise<unknown> = Promise.resolve();
-    const sweepTimer = (options.sweepEveryMs ?? 60_000) > 0
-      ? setInterval(() => {
-          sweeping = sweeping.then(sweep).catch((error: Error) => console.error(`[sweeper] ${error.message}`));
-        }, options.sweepEveryMs ?? 60_000)
-      : undefined;
+    const sweepTimer =
+      (options.sweepEveryMs ?? 60_000) > 0
+        ? setInterval(() => {
+            sweeping = sweeping
+              .then(sweep)
+              .catch((error: Error) => console.error(`[sweeper] ${error.message}`));
+          }, options.sweepEveryMs ?? 60_000)
+        : undefined;
     sweepTimer?.unref();
 
     const settleOnce = async () => {
@@ -269,7 +328,8 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       },
       clock,
       sweep,
-      saveRota: (entries) => dynamoRotaStore(dynamoDocuments(env), names.tables[recordsTable.id]!).save(entries),
+      saveRota: (entries) =>
+        dynamoRotaStore(dynamoDocuments(env), names.tables[recordsTable.id]!).save(entries),
       settle,
       ...(hmpps ? { hmpps } : {}),
       ...(notifyStandIn ? { notify: notifyStandIn } : {}),
@@ -318,7 +378,9 @@ const localCallbackToken = 'local-only-notify-callback-token-not-a-secret';
 /** Local Notify template ids, one per template name, unless the routing brings its own. */
 function withLocalTemplates(routing: RoutingConfigInput): RoutingConfigInput {
   if (routing.notifyTemplates) return routing;
-  const ids = Object.fromEntries(templateNames.map((name, i) => [name, `10ca1000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`]));
+  const ids = Object.fromEntries(
+    templateNames.map((name, i) => [name, `10ca1000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`]),
+  );
   return { ...routing, notifyTemplates: { sms: ids, email: ids } };
 }
 
@@ -340,7 +402,9 @@ function localChannels(channels: Channels, shown: Channel | undefined): Channels
 }
 
 function webhookContacts(routing: RoutingConfigInput): string[] {
-  return Object.values(routing.areas).flatMap((area) => area.contacts.filter((c) => c.channel === 'webhook').map((c) => c.id));
+  return Object.values(routing.areas).flatMap((area) =>
+    area.contacts.filter((c) => c.channel === 'webhook').map((c) => c.id),
+  );
 }
 
 async function own<T extends RunningEmulator>(owned: RunningEmulator[], starting: Promise<T>): Promise<T> {

@@ -20,7 +20,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-type Route = (request: IncomingMessage, url: URL, params: string[]) => Promise<{ status: number; body: unknown }>;
+type Route = (
+  request: IncomingMessage,
+  url: URL,
+  params: string[],
+) => Promise<{ status: number; body: unknown }>;
 
 const maxBodyBytes = 5 * 1024 * 1024;
 
@@ -31,46 +35,92 @@ const localDeveloperGroups = ['board', 'operators', 'case-workers-*'];
 export async function startServer(gatehouse: Gatehouse, port: number): Promise<RunningServer> {
   const api = apiHandler(composeApi(gatehouse.env, { clock: gatehouse.clock }));
   // GOV.UK Notify's callbacks go to their own function, as in AWS (it holds the routing and the Notify key; api does not).
-  const notifyCallbacks = httpHandler(notifyCallbackRoutes(composeNotifyCallbacks(gatehouse.env, { clock: gatehouse.clock })));
+  const notifyCallbacks = httpHandler(
+    notifyCallbackRoutes(composeNotifyCallbacks(gatehouse.env, { clock: gatehouse.clock })),
+  );
 
   const routes: [string, RegExp, Route][] = [
-    ['GET', /^\/health$/, async () => ({
-      status: 200,
-      body: {
-        status: 'ok',
-        api: gatehouse.url,
-        endpoints: gatehouse.endpoints,
-        tables: gatehouse.names.tables,
-        buckets: gatehouse.names.buckets,
-        queues: {
-          'custody-events': { depth: gatehouse.custodyQueue.depth, deadLetters: gatehouse.deadLetters.custody.messages.length },
-          'partner-drops': { depth: gatehouse.partnerDropQueue.depth, deadLetters: gatehouse.deadLetters.partnerDrops.messages.length },
+    [
+      'GET',
+      /^\/health$/,
+      async () => ({
+        status: 200,
+        body: {
+          status: 'ok',
+          api: gatehouse.url,
+          endpoints: gatehouse.endpoints,
+          tables: gatehouse.names.tables,
+          buckets: gatehouse.names.buckets,
+          queues: {
+            'custody-events': {
+              depth: gatehouse.custodyQueue.depth,
+              deadLetters: gatehouse.deadLetters.custody.messages.length,
+            },
+            'partner-drops': {
+              depth: gatehouse.partnerDropQueue.depth,
+              deadLetters: gatehouse.deadLetters.partnerDrops.messages.length,
+            },
+          },
         },
+      }),
+    ],
+    [
+      'POST',
+      /^\/custody-events$/,
+      async (request) => {
+        const body = await readJson(request);
+        if (!body.ok) return { status: 400, body: { error: body.error } };
+        const items = Array.isArray(body.value) ? body.value : [body.value];
+        if (items.length === 0)
+          return { status: 400, body: { error: 'expected a custody event or a non-empty array of them' } };
+        const parsed = items.map((item) => parseCustodyPayload(item, gatehouse.identifierKey));
+        const invalid = parsed.flatMap((p, index) => (p.ok ? [] : [{ index, errors: p.errors }]));
+        if (invalid.length > 0)
+          return {
+            status: 400,
+            body: {
+              error: `${invalid.length} of ${items.length} events are not valid; none was accepted`,
+              invalid,
+            },
+          };
+        await gatehouse.custodyQueue.send(items.map((item) => JSON.stringify(item)));
+        return { status: 202, body: { accepted: parsed.map((p) => (p.ok ? p.event.eventId : undefined)) } };
       },
-    })],
-    ['POST', /^\/custody-events$/, async (request) => {
-      const body = await readJson(request);
-      if (!body.ok) return { status: 400, body: { error: body.error } };
-      const items = Array.isArray(body.value) ? body.value : [body.value];
-      if (items.length === 0) return { status: 400, body: { error: 'expected a custody event or a non-empty array of them' } };
-      const parsed = items.map((item) => parseCustodyPayload(item, gatehouse.identifierKey));
-      const invalid = parsed.flatMap((p, index) => (p.ok ? [] : [{ index, errors: p.errors }]));
-      if (invalid.length > 0) return { status: 400, body: { error: `${invalid.length} of ${items.length} events are not valid; none was accepted`, invalid } };
-      await gatehouse.custodyQueue.send(items.map((item) => JSON.stringify(item)));
-      return { status: 202, body: { accepted: parsed.map((p) => (p.ok ? p.event.eventId : undefined)) } };
-    }],
-    ['GET', /^\/alerts$/, async () => ({ status: 200, body: { alerts: await readOutbox(gatehouse.outboxFile) } })],
-    ['POST', /^\/dead-letters\/([\w-]+)\/redrive$/, async (_request, _url, [name]) => {
-      const local = gatehouse.queues[name!];
-      if (!local) return { status: 404, body: { error: `no local queue named ${name}; known: ${Object.keys(gatehouse.queues).join(', ')}` } };
-      const letters = local.deadLetters.drain();
-      await local.queue.send(letters.map((l) => l.body));
-      return { status: 200, body: { redriven: letters.length } };
-    }],
-    ['GET', /^\/dead-letters$/, async () => ({
-      status: 200,
-      body: { 'custody-events': gatehouse.deadLetters.custody.messages, dispatch: gatehouse.deadLetters.dispatch.messages, 'partner-drops': gatehouse.deadLetters.partnerDrops.messages },
-    })],
+    ],
+    [
+      'GET',
+      /^\/alerts$/,
+      async () => ({ status: 200, body: { alerts: await readOutbox(gatehouse.outboxFile) } }),
+    ],
+    [
+      'POST',
+      /^\/dead-letters\/([\w-]+)\/redrive$/,
+      async (_request, _url, [name]) => {
+        const local = gatehouse.queues[name!];
+        if (!local)
+          return {
+            status: 404,
+            body: {
+              error: `no local queue named ${name}; known: ${Object.keys(gatehouse.queues).join(', ')}`,
+            },
+          };
+        const letters = local.deadLetters.drain();
+        await local.queue.send(letters.map((l) => l.body));
+        return { status: 200, body: { redriven: letters.length } };
+      },
+    ],
+    [
+      'GET',
+      /^\/dead-letters$/,
+      async () => ({
+        status: 200,
+        body: {
+          'custody-events': gatehouse.deadLetters.custody.messages,
+          dispatch: gatehouse.deadLetters.dispatch.messages,
+          'partner-drops': gatehouse.deadLetters.partnerDrops.messages,
+        },
+      }),
+    ],
   ];
 
   const server = createServer((request, response) => {
@@ -84,7 +134,8 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
     const candidates = routes.filter(([, pattern]) => pattern.test(url.pathname));
     const route = candidates.find(([method]) => method === request.method);
     try {
-      if (request.method === 'GET' && (dashboard.has(url.pathname) || url.pathname === '/config.json')) return await serveDashboard(url.pathname, response);
+      if (request.method === 'GET' && (dashboard.has(url.pathname) || url.pathname === '/config.json'))
+        return await serveDashboard(url.pathname, response);
       // Everything that is not local plumbing is the HTTP API, answered by the same handler as in AWS.
       if (!route) return await forwardToApi(request, url, response);
       const params = route[1].exec(url.pathname)!.slice(1);
@@ -101,15 +152,23 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
   dashboard.set('/', dashboard.get('/index.html')!);
   async function serveDashboard(path: string, response: ServerResponse): Promise<void> {
     const file = dashboard.get(path);
-    const [body, contentType] = file ? [file.contents(), file.contentType] : [JSON.stringify(localDashboardConfig), 'application/json; charset=utf-8'];
-    response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-cache', ...securityHeaders() });
+    const [body, contentType] = file
+      ? [file.contents(), file.contentType]
+      : [JSON.stringify(localDashboardConfig), 'application/json; charset=utf-8'];
+    response.writeHead(200, {
+      'content-type': contentType,
+      'cache-control': 'no-cache',
+      ...securityHeaders(),
+    });
     response.end(body);
   }
 
   async function forwardToApi(request: IncomingMessage, url: URL, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
     const event = apiGatewayEvent(request, url, body, gatehouse.clock());
-    const result = url.pathname.startsWith('/notify/') ? await notifyCallbacks(event, lambdaContext('notify-callbacks')) : await api(event, lambdaContext('api'));
+    const result = url.pathname.startsWith('/notify/')
+      ? await notifyCallbacks(event, lambdaContext('notify-callbacks'))
+      : await api(event, lambdaContext('api'));
     response.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
     response.end(result.body ?? '');
   }
@@ -139,11 +198,17 @@ export async function startServer(gatehouse: Gatehouse, port: number): Promise<R
 function refusal(request: IncomingMessage): { status: number; error: string } | undefined {
   const port = request.socket.localPort;
   const local = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
-  if (!local.has(String(request.headers.host ?? ''))) return { status: 421, error: 'this server answers requests to 127.0.0.1 or localhost only' };
+  if (!local.has(String(request.headers.host ?? '')))
+    return { status: 421, error: 'this server answers requests to 127.0.0.1 or localhost only' };
   const origin = request.headers.origin;
-  if (origin !== undefined && !local.has(origin.replace(/^http:\/\//, ''))) return { status: 403, error: 'cross-site requests are not accepted' };
+  if (origin !== undefined && !local.has(origin.replace(/^http:\/\//, '')))
+    return { status: 403, error: 'cross-site requests are not accepted' };
   // Local plumbing that takes JSON takes only JSON: a cross-site form cannot send application/json without CORS.
-  if (request.method === 'POST' && /^\/(custody-events|dead-letters\/)/.test(request.url ?? '') && !/^application\/json\b/.test(String(request.headers['content-type'] ?? ''))) {
+  if (
+    request.method === 'POST' &&
+    /^\/(custody-events|dead-letters\/)/.test(request.url ?? '') &&
+    !/^application\/json\b/.test(String(request.headers['content-type'] ?? ''))
+  ) {
     return { status: 415, error: 'send application/json' };
   }
   return undefined;
@@ -171,18 +236,30 @@ class BodyTooLarge extends Error {
   }
 }
 
-async function readJson(request: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
+async function readJson(
+  request: IncomingMessage,
+): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
   try {
     return { ok: true, value: JSON.parse(await readBody(request)) };
   } catch (error) {
-    return { ok: false, error: error instanceof BodyTooLarge ? error.message : 'the request body is not valid JSON' };
+    return {
+      ok: false,
+      error: error instanceof BodyTooLarge ? error.message : 'the request body is not valid JSON',
+    };
   }
 }
 
 /** The API Gateway HTTP API (payload 2.0) event for a local request. */
-function apiGatewayEvent(request: IncomingMessage, url: URL, body: string, now: Date): APIGatewayProxyEventV2WithJWTAuthorizer {
+function apiGatewayEvent(
+  request: IncomingMessage,
+  url: URL,
+  body: string,
+  now: Date,
+): APIGatewayProxyEventV2WithJWTAuthorizer {
   const method = request.method ?? 'GET';
-  const { [localGroupsHeader]: asGroups, ...headers } = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+  const { [localGroupsHeader]: asGroups, ...headers } = Object.fromEntries(
+    Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
+  );
   return {
     version: '2.0',
     routeKey: '$default',
@@ -195,11 +272,27 @@ function apiGatewayEvent(request: IncomingMessage, url: URL, body: string, now: 
       apiId: 'local',
       domainName: url.host,
       domainPrefix: 'local',
-      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       // What API Gateway's JWT authorizer would pass on: nobody signs in locally, so the caller is the local
       // developer, in every group unless the request names its groups (tests play a board member that way).
-      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: { sub: 'local-developer', 'cognito:groups': `[${asGroups ?? localDeveloperGroups.join(' ')}]` }, scopes: [] } },
+      authorizer: {
+        principalId: '',
+        integrationLatency: 0,
+        jwt: {
+          claims: {
+            sub: 'local-developer',
+            'cognito:groups': `[${asGroups ?? localDeveloperGroups.join(' ')}]`,
+          },
+          scopes: [],
+        },
+      },
       routeKey: '$default',
       stage: '$default',
       time: now.toUTCString(),

@@ -27,7 +27,10 @@ const stop = async (why: string) => {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
 // When the parent (npm, or the shell npm runs) dies without passing the signal on, this process is re-parented.
 const parent = process.ppid;
-setInterval(() => process.ppid !== parent && void stop('the process that started Gatehouse has gone'), 1000).unref();
+setInterval(
+  () => process.ppid !== parent && void stop('the process that started Gatehouse has gone'),
+  1000,
+).unref();
 
 try {
   await portIsFree(port);
@@ -44,7 +47,8 @@ try {
   GET  ${gatehouse.url}/health
 DynamoDB Local ${gatehouse.endpoints.dynamodb}, S3 ${gatehouse.endpoints.s3}, GOV.UK Notify stand-in ${gatehouse.notify?.url ?? '(off)'}; data in .gatehouse/. Ctrl-C stops everything.`);
   // The sweeper warns once a day too; on a laptop the first thing printed is where a newcomer sees it.
-  const coverage = gatehouse && bankHolidayCoverageWarning(englandAndWales, londonTime(gatehouse.clock()).date);
+  const coverage =
+    gatehouse && bankHolidayCoverageWarning(englandAndWales, londonTime(gatehouse.clock()).date);
   if (coverage) console.warn(`Warning: ${coverage.message}`);
 } catch (error) {
   if (error instanceof MissingJavaError || error instanceof PortInUseError) {
@@ -59,7 +63,13 @@ async function portIsFree(wanted: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const probe = createServer();
     probe.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new PortInUseError(`Port ${wanted} on 127.0.0.1 is already in use (another \`npm start\`?): stop that, or pick another port, e.g. PORT=${wanted + 1} npm start`) : error),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new PortInUseError(
+              `Port ${wanted} on 127.0.0.1 is already in use (another \`npm start\`?): stop that, or pick another port, e.g. PORT=${wanted + 1} npm start`,
+            )
+          : error,
+      ),
     );
     probe.listen(wanted, '127.0.0.1', () => probe.close(() => resolve()));
   });

@@ -53,7 +53,9 @@ export class StreamPoller {
   constructor(private readonly options: StreamPollerOptions) {}
 
   async start(): Promise<void> {
-    const { Table } = await this.options.dynamo.send(new DescribeTableCommand({ TableName: this.options.tableName }));
+    const { Table } = await this.options.dynamo.send(
+      new DescribeTableCommand({ TableName: this.options.tableName }),
+    );
     if (!Table?.LatestStreamArn) throw new Error(`table ${this.options.tableName} has no stream`);
     this.streamArn = Table.LatestStreamArn;
     this.loop = this.run();
@@ -93,14 +95,18 @@ export class StreamPoller {
         }
         this.rounds += 1;
         // Only a round that read nothing proves the stream is drained; a busy round may have stopped at a page.
-        if (!busy) this.roundWaiters = this.roundWaiters.filter((w) => (w.after < this.rounds ? (w.resolve(), false) : true));
-        if (!busy) await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, pollIntervalMs);
-          this.wakeUp = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        if (!busy)
+          this.roundWaiters = this.roundWaiters.filter((w) =>
+            w.after < this.rounds ? (w.resolve(), false) : true,
+          );
+        if (!busy)
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, pollIntervalMs);
+            this.wakeUp = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
         this.wakeUp = undefined;
       } catch (error) {
         if (this.stopped) break;
@@ -112,9 +118,12 @@ export class StreamPoller {
   }
 
   private async discoverShards(): Promise<void> {
-    const { StreamDescription } = await this.options.streams.send(new DescribeStreamCommand({ StreamArn: this.streamArn }));
+    const { StreamDescription } = await this.options.streams.send(
+      new DescribeStreamCommand({ StreamArn: this.streamArn }),
+    );
     for (const shard of StreamDescription?.Shards ?? []) {
-      if (shard.ShardId && !this.shards.has(shard.ShardId)) this.shards.set(shard.ShardId, { retries: 0, closed: false });
+      if (shard.ShardId && !this.shards.has(shard.ShardId))
+        this.shards.set(shard.ShardId, { retries: 0, closed: false });
     }
   }
 
@@ -123,7 +132,9 @@ export class StreamPoller {
     if (!state.iterator) state.iterator = await this.iterator(shardId, state);
     let response;
     try {
-      response = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: this.options.batchSize ?? 100 }));
+      response = await this.options.streams.send(
+        new GetRecordsCommand({ ShardIterator: state.iterator, Limit: this.options.batchSize ?? 100 }),
+      );
     } catch (error) {
       // An expired iterator, or (DynamoDB Local, when other tables' streams move on while this shard is empty)
       // one it calls trimmed: take a fresh one after the last record handled. Claims make any re-read harmless.
@@ -153,7 +164,13 @@ export class StreamPoller {
     const failed = matching.find((r) => r.dynamodb?.SequenceNumber === failedAt)!;
     state.retries += 1;
     if (state.retries > (this.options.maxRetries ?? 3)) {
-      this.options.deadLetters.add({ messageId: failed.eventID ?? failedAt, body: JSON.stringify(failed), reason: 'dispatch failed after retries', receiveCount: state.retries, at: this.options.deadLetters.clock().toISOString() });
+      this.options.deadLetters.add({
+        messageId: failed.eventID ?? failedAt,
+        body: JSON.stringify(failed),
+        reason: 'dispatch failed after retries',
+        receiveCount: state.retries,
+        at: this.options.deadLetters.clock().toISOString(),
+      });
       const next = matching[matching.indexOf(failed) + 1]?.dynamodb?.SequenceNumber;
       state.retries = 0;
       state.retryFrom = next;
@@ -174,7 +191,9 @@ export class StreamPoller {
       : state.lastSequence
         ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, SequenceNumber: state.lastSequence }
         : { ShardIteratorType: 'TRIM_HORIZON' as const };
-    const { ShardIterator } = await this.options.streams.send(new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shardId, ...position }));
+    const { ShardIterator } = await this.options.streams.send(
+      new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shardId, ...position }),
+    );
     return ShardIterator;
   }
 
@@ -183,7 +202,9 @@ export class StreamPoller {
     try {
       const response = await this.options.handler({ Records: records });
       const failures = (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
-      return records.map((r) => r.dynamodb?.SequenceNumber).find((s) => s !== undefined && failures.includes(s));
+      return records
+        .map((r) => r.dynamodb?.SequenceNumber)
+        .find((s) => s !== undefined && failures.includes(s));
     } catch {
       return records[0]?.dynamodb?.SequenceNumber;
     }
@@ -200,7 +221,9 @@ function toLambdaRecord(record: StreamRecord): DynamoDBRecord {
     awsRegion: record.awsRegion,
     dynamodb: {
       ...(dynamodb as NonNullable<DynamoDBRecord['dynamodb']>),
-      ...(ApproximateCreationDateTime ? { ApproximateCreationDateTime: Math.floor(ApproximateCreationDateTime.getTime() / 1000) } : {}),
+      ...(ApproximateCreationDateTime
+        ? { ApproximateCreationDateTime: Math.floor(ApproximateCreationDateTime.getTime() / 1000) }
+        : {}),
     },
   };
 }
@@ -210,7 +233,9 @@ export function matches(pattern: unknown, value: unknown): boolean {
   if (Array.isArray(pattern)) return pattern.includes(value as never);
   if (typeof pattern === 'object' && pattern !== null) {
     if (typeof value !== 'object' || value === null) return false;
-    return Object.entries(pattern).every(([key, sub]) => matches(sub, (value as Record<string, unknown>)[key]));
+    return Object.entries(pattern).every(([key, sub]) =>
+      matches(sub, (value as Record<string, unknown>)[key]),
+    );
   }
   return pattern === value;
 }

@@ -21,6 +21,9 @@ export function fromCas3(event: Cas3Event, idKey: string): AccommodationTold {
     person: { prisonNumber: noms, ...(crn && /^[A-Z][0-9]{6}$/.test(crn) ? { crn } : {}) },
     accommodation: 'CAS3',
     source: 'cas3',
-    how: event.eventType === hmppsEventTypes.cas3PersonArrived ? 'CAS3: the person arrived at the premises' : 'CAS3: booking confirmed',
+    how:
+      event.eventType === hmppsEventTypes.cas3PersonArrived
+        ? 'CAS3: the person arrived at the premises'
+        : 'CAS3: booking confirmed',
   };
 }

@@ -5,7 +5,12 @@
  * park our events in a dead-letter queue), but every field Gatehouse reads is checked.
  */
 import * as z from 'zod';
-import { dischargeReasons, hmppsReceiveReasons, hmppsReleaseReasons, movementEvents } from '#domain/movements';
+import {
+  dischargeReasons,
+  hmppsReceiveReasons,
+  hmppsReleaseReasons,
+  movementEvents,
+} from '#domain/movements';
 import { instant, prisonNumber } from '#events/custody-event';
 
 // The movement event types and their reasons are the domain's words (functions/domain/movements.ts, the movement table).
@@ -43,7 +48,11 @@ const envelope = {
 const movementInformation = {
   nomsNumber: prisonNumber,
   prisonId: hmppsPrisonId,
-  details: z.string().max(1000).optional().describe('Free text; HMPPS says not to rely on it, and Gatehouse does not'),
+  details: z
+    .string()
+    .max(1000)
+    .optional()
+    .describe('Free text; HMPPS says not to rely on it, and Gatehouse does not'),
   nomisMovementReasonCode: z.string().max(20).optional(),
   currentLocation: z.enum(['IN_PRISON', 'OUTSIDE_PRISON', 'BEING_TRANSFERRED']).optional(),
   currentPrisonStatus: z.enum(['UNDER_PRISON_CARE', 'NOT_UNDER_PRISON_CARE']).optional(),
@@ -65,7 +74,11 @@ export const hmppsPrisonerReceived = z.looseObject({
 export const hmppsPrisonerReleasedUnconfirmed = z.looseObject({
   ...envelope,
   eventType: z.literal(hmppsEventTypes.releasedUnconfirmed),
-  additionalInformation: z.looseObject({ nomsNumber: prisonNumber, prisonId: hmppsPrisonId, reason: z.string().min(1).max(80).optional() }),
+  additionalInformation: z.looseObject({
+    nomsNumber: prisonNumber,
+    prisonId: hmppsPrisonId,
+    reason: z.string().min(1).max(80).optional(),
+  }),
 });
 
 /**
@@ -75,15 +88,27 @@ export const hmppsPrisonerReleasedUnconfirmed = z.looseObject({
  */
 const cas3Envelope = {
   ...envelope,
-  personReference: personReference.refine((ref) => ref.identifiers.some((i) => i.type === 'NOMS' && prisonNumber.safeParse(i.value).success), {
-    message: 'a NOMS identifier holding a prison number (CAS3 sends one only when the person has one; Gatehouse keys people by it)',
-    path: ['identifiers'],
-  }),
-  additionalInformation: z.looseObject({ applicationId: z.string().optional(), bookingId: z.string().optional() }).optional(),
+  personReference: personReference.refine(
+    (ref) => ref.identifiers.some((i) => i.type === 'NOMS' && prisonNumber.safeParse(i.value).success),
+    {
+      message:
+        'a NOMS identifier holding a prison number (CAS3 sends one only when the person has one; Gatehouse keys people by it)',
+      path: ['identifiers'],
+    },
+  ),
+  additionalInformation: z
+    .looseObject({ applicationId: z.string().optional(), bookingId: z.string().optional() })
+    .optional(),
 };
 
-export const hmppsCas3BookingConfirmed = z.looseObject({ ...cas3Envelope, eventType: z.literal(hmppsEventTypes.cas3BookingConfirmed) });
-export const hmppsCas3PersonArrived = z.looseObject({ ...cas3Envelope, eventType: z.literal(hmppsEventTypes.cas3PersonArrived) });
+export const hmppsCas3BookingConfirmed = z.looseObject({
+  ...cas3Envelope,
+  eventType: z.literal(hmppsEventTypes.cas3BookingConfirmed),
+});
+export const hmppsCas3PersonArrived = z.looseObject({
+  ...cas3Envelope,
+  eventType: z.literal(hmppsEventTypes.cas3PersonArrived),
+});
 
 /** calculate-release-dates-api `publishReleaseDateChange`: `additionalInformation` {prisonerId, bookingId}. */
 export const hmppsReleaseDatesChanged = z.looseObject({
@@ -111,5 +136,9 @@ export type HmppsDomainEvent = z.infer<typeof hmppsDomainEvent>;
 export function looksLikeHmpps(payload: unknown): boolean {
   if (typeof payload !== 'object' || payload === null) return false;
   const { eventType, additionalInformation, personReference } = payload as Record<string, unknown>;
-  return (typeof eventType === 'string' && hmppsTypes.includes(eventType)) || additionalInformation !== undefined || personReference !== undefined;
+  return (
+    (typeof eventType === 'string' && hmppsTypes.includes(eventType)) ||
+    additionalInformation !== undefined ||
+    personReference !== undefined
+  );
 }

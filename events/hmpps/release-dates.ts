@@ -13,7 +13,15 @@ export interface ReleaseDatesChanged {
   person: { prisonNumber: string };
 }
 
-export function fromReleaseDatesChanged(event: z.infer<typeof hmppsReleaseDatesChanged>, idKey: string): ReleaseDatesChanged {
+export function fromReleaseDatesChanged(
+  event: z.infer<typeof hmppsReleaseDatesChanged>,
+  idKey: string,
+): ReleaseDatesChanged {
   const prisonNumber = event.additionalInformation.prisonerId;
-  return { eventId: hmppsEventId(event.eventType, prisonNumber, event.occurredAt, idKey), eventType: 'release.dates-changed', occurredAt: event.occurredAt, person: { prisonNumber } };
+  return {
+    eventId: hmppsEventId(event.eventType, prisonNumber, event.occurredAt, idKey),
+    eventType: 'release.dates-changed',
+    occurredAt: event.occurredAt,
+    person: { prisonNumber },
+  };
 }

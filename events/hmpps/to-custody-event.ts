@@ -31,7 +31,12 @@ export function fromHmpps(event: PrisonEvent, idKey: string): RecordableEvent {
       const movement = { hmppsEventType: event.eventType, reason, ...meaningOf(meaning), counted: true };
       if (meaning.action === 'RELEASE') {
         // HMPPS does not know the destination or the accommodation: those stay as earlier Gatehouse events said.
-        return { ...common, eventType: 'prisoner.released', release: { releasedAt: event.occurredAt, reason: meaning.releaseKind ?? 'OTHER' }, movement };
+        return {
+          ...common,
+          eventType: 'prisoner.released',
+          release: { releasedAt: event.occurredAt, reason: meaning.releaseKind ?? 'OTHER' },
+          movement,
+        };
       }
       return { ...common, eventType: 'prison.movement', movement };
     }
@@ -50,7 +55,11 @@ export function fromHmpps(event: PrisonEvent, idKey: string): RecordableEvent {
       // Only a discharge is an unconfirmed release; other reasons arrive confirmed 45 minutes later and are counted then.
       const discharge = (dischargeReasons as readonly string[]).includes(reason);
       const meaning = movementFor(event.eventType, discharge ? reason : 'RELEASED', undefined);
-      return { ...common, eventType: 'prison.movement', movement: { hmppsEventType: event.eventType, reason, ...meaningOf(meaning), counted: discharge } };
+      return {
+        ...common,
+        eventType: 'prison.movement',
+        movement: { hmppsEventType: event.eventType, reason, ...meaningOf(meaning), counted: discharge },
+      };
     }
   }
 }
@@ -71,7 +80,12 @@ function meaningOf(meaning: ReturnType<typeof movementFor>) {
  * prison number, because event ids appear in logs. Keyed, because an unkeyed hash of a prison number (about
  * 1.8 × 10⁸ of them) is reversed by trying them all; another deployment's key gives another id.
  */
-export function hmppsEventId(eventType: string, nomsNumber: string, occurredAt: string, idKey: string): string {
+export function hmppsEventId(
+  eventType: string,
+  nomsNumber: string,
+  occurredAt: string,
+  idKey: string,
+): string {
   const instant = new Date(occurredAt).toISOString();
   return `hmpps-${createHmac('sha256', idKey).update(`${eventType}|${nomsNumber}|${instant}`).digest('hex').slice(0, 32)}`;
 }

@@ -28,7 +28,9 @@ export interface RuntimeConfig {
   custodyDeadLetterQueueUrl?: string;
 }
 
-export function runtimeConfig(env: Readonly<Record<string, string | undefined>> = process.env): RuntimeConfig {
+export function runtimeConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): RuntimeConfig {
   return {
     stage: env[envNames.stage] ?? 'local',
     recordsTable: required(env, recordsTable.envVar),
@@ -39,7 +41,9 @@ export function runtimeConfig(env: Readonly<Record<string, string | undefined>> 
     scope: parseScope(env[envNames.watchedPrisons], env[envNames.partnershipAreas]),
     ...(env[auditTable.envVar] ? { auditTable: env[auditTable.envVar] } : {}),
     auditRetentionDays: Number(env[envNames.auditRetentionDays] ?? 2190),
-    ...(env[envNames.custodyDeadLetterQueueUrl] ? { custodyDeadLetterQueueUrl: env[envNames.custodyDeadLetterQueueUrl] } : {}),
+    ...(env[envNames.custodyDeadLetterQueueUrl]
+      ? { custodyDeadLetterQueueUrl: env[envNames.custodyDeadLetterQueueUrl] }
+      : {}),
   };
 }
 
@@ -50,7 +54,9 @@ function required(env: Readonly<Record<string, string | undefined>>, name: strin
 }
 
 /** Routing of alerts (contacts, escalation policies, templates): JSON in ROUTING_CONFIG, checked against its schema. */
-export function routingFromEnvironment(env: Readonly<Record<string, string | undefined>> = process.env): RoutingConfig {
+export function routingFromEnvironment(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): RoutingConfig {
   const json = env[envNames.routingConfig];
   if (!json) throw new Error(`${envNames.routingConfig} is not set: alerts would have nobody to go to`);
   return parseRoutingConfig(JSON.parse(json));
@@ -60,11 +66,16 @@ export function routingFromEnvironment(env: Readonly<Record<string, string | und
  * What acknowledging needs of the routing: the alert lifetimes, no contact. The api function gets these alone
  * (ALERT_SETTINGS), so staff names, numbers and addresses never reach the internet-facing function.
  */
-export function alertSettingsFromEnvironment(env: Readonly<Record<string, string | undefined>> = process.env): AlertSettings {
+export function alertSettingsFromEnvironment(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): AlertSettings {
   const json = env[envNames.alertSettings];
   if (json) return alertSettingsSchema.parse(JSON.parse(json));
   const { reNotifyAcknowledgedAfterMinutes, alertLifetimeHours } = routingFromEnvironment(env);
   return { reNotifyAcknowledgedAfterMinutes, alertLifetimeHours };
 }
 
-const alertSettingsSchema = z.object({ reNotifyAcknowledgedAfterMinutes: z.number().int().positive(), alertLifetimeHours: z.number().int().positive() });
+const alertSettingsSchema = z.object({
+  reNotifyAcknowledgedAfterMinutes: z.number().int().positive(),
+  alertLifetimeHours: z.number().int().positive(),
+});

@@ -23,7 +23,10 @@ export function postcodeAreas(): PostcodeAreas {
  * Reads and checks a lookup file, as synth does; refuses the sample unless `allowSample`. Returns what a person
  * deploying wants to see: the source and how much it covers.
  */
-export function checkPostcodeAreas(path: string = POSTCODE_AREAS_FILE, options: { allowSample: boolean }): PostcodeAreas {
+export function checkPostcodeAreas(
+  path: string = POSTCODE_AREAS_FILE,
+  options: { allowSample: boolean },
+): PostcodeAreas {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
@@ -32,7 +35,9 @@ export function checkPostcodeAreas(path: string = POSTCODE_AREAS_FILE, options: 
   }
   const areas = parsePostcodeAreas(json);
   if (areas.sample && !options.allowSample) {
-    throw new Error(`the postcode lookup ${path} is the repository's sample, not the ONS Postcode Directory: run npm run postcode-areas:import -- <ONSPD csv> before deploying this stage`);
+    throw new Error(
+      `the postcode lookup ${path} is the repository's sample, not the ONS Postcode Directory: run npm run postcode-areas:import -- <ONSPD csv> before deploying this stage`,
+    );
   }
   return areas;
 }

@@ -38,9 +38,14 @@ export function awsClients(env: Environment = process.env): AwsClients {
     const { region, credentials, endpoints } = settings;
     const common = { ...(region ? { region } : {}), ...(credentials ? { credentials } : {}) };
     clients = {
-      dynamoDocuments: DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ ...common, maxAttempts: 5, ...endpoint(endpoints.dynamodb) })), {
-        marshallOptions: { removeUndefinedValues: true },
-      }),
+      dynamoDocuments: DynamoDBDocumentClient.from(
+        tracer.captureAWSv3Client(
+          new DynamoDBClient({ ...common, maxAttempts: 5, ...endpoint(endpoints.dynamodb) }),
+        ),
+        {
+          marshallOptions: { removeUndefinedValues: true },
+        },
+      ),
       // Path-style addressing works with both S3 and the local emulator; checksums only where S3 requires them.
       s3: tracer.captureAWSv3Client(
         new S3Client({
@@ -53,7 +58,9 @@ export function awsClients(env: Environment = process.env): AwsClients {
       ),
       sqs: tracer.captureAWSv3Client(new SQSClient({ ...common, ...endpoint(endpoints.sqs) })),
       sns: tracer.captureAWSv3Client(new SNSClient({ ...common, ...endpoint(endpoints.sns) })),
-      secrets: tracer.captureAWSv3Client(new SecretsManagerClient({ ...common, ...endpoint(endpoints.secretsManager) })),
+      secrets: tracer.captureAWSv3Client(
+        new SecretsManagerClient({ ...common, ...endpoint(endpoints.secretsManager) }),
+      ),
     };
     made.set(key, clients);
   }
@@ -75,9 +82,14 @@ function connection(env: Environment) {
   const emulated = Object.values(endpoints).some(Boolean);
   return {
     region: env.AWS_REGION,
-    credentials: emulated && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-      ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) }
-      : undefined,
+    credentials:
+      emulated && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+        ? {
+            accessKeyId: env.AWS_ACCESS_KEY_ID,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+          }
+        : undefined,
     endpoints,
   };
 }

@@ -9,7 +9,10 @@ import type { Context } from 'aws-lambda';
 import { logger, metrics, tracer } from './powertools';
 
 export function lambdaHandler<E, R>(adapter: (event: E, context: Context) => Promise<R>) {
-  return middy(adapter).use(captureLambdaHandler(tracer, { captureResponse: false })).use(injectLambdaContext(logger)).use(flushMetrics());
+  return middy(adapter)
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger))
+    .use(flushMetrics());
 }
 
 /**
@@ -34,7 +37,10 @@ export function lazily<E, R>(build: () => (event: E, context: Context) => Promis
  * With `maxAgeMs` the dependencies are built again once they are that old, so a warm container picks up a rotated
  * key (a bounded cache, not one for the container's life).
  */
-export function lazilyAsync<E, R>(build: () => Promise<(event: E, context: Context) => Promise<R>>, options: { maxAgeMs?: number; now?: () => number } = {}) {
+export function lazilyAsync<E, R>(
+  build: () => Promise<(event: E, context: Context) => Promise<R>>,
+  options: { maxAgeMs?: number; now?: () => number } = {},
+) {
   let built: { at: number; handler: Promise<(event: E, context: Context) => Promise<R>> } | undefined;
   const now = options.now ?? Date.now;
   return async (event: E, context: Context): Promise<R> => {
@@ -54,13 +60,22 @@ export function lazilyAsync<E, R>(build: () => Promise<(event: E, context: Conte
  * the queue or stream: the record's id and the error's name and code, never its message (a DynamoDB or SDK message
  * can echo a key, and keys hold prison numbers).
  */
-export function loggingFailures<T>(idOf: (record: T) => string, handle: (record: T) => Promise<void>): (record: T) => Promise<void> {
+export function loggingFailures<T>(
+  idOf: (record: T) => string,
+  handle: (record: T) => Promise<void>,
+): (record: T) => Promise<void> {
   return async (record) => {
     try {
       await handle(record);
     } catch (error) {
       const e = error as { name?: unknown; code?: unknown };
-      logger.error('batch record failed; it goes back to be retried', { recordId: idOf(record), error: { name: typeof e?.name === 'string' ? e.name : 'Error', ...(typeof e?.code === 'string' ? { code: e.code } : {}) } });
+      logger.error('batch record failed; it goes back to be retried', {
+        recordId: idOf(record),
+        error: {
+          name: typeof e?.name === 'string' ? e.name : 'Error',
+          ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+        },
+      });
       throw error;
     }
   };

@@ -42,9 +42,17 @@ export const recordsTable: TableDefinition = {
   sortKey: { name: 'sk', type: 'S' },
   globalIndexes: [
     // Open alerts by the time their next step is due: the sweeper queries this, never scans.
-    { indexName: 'byDue', partitionKey: { name: 'duePartition', type: 'S' }, sortKey: { name: 'dueAt', type: 'S' } },
+    {
+      indexName: 'byDue',
+      partitionKey: { name: 'duePartition', type: 'S' },
+      sortKey: { name: 'dueAt', type: 'S' },
+    },
     // Scheduled releases by date: pre-release warnings.
-    { indexName: 'bySchedule', partitionKey: { name: 'schedulePartition', type: 'S' }, sortKey: { name: 'scheduledFor', type: 'S' } },
+    {
+      indexName: 'bySchedule',
+      partitionKey: { name: 'schedulePartition', type: 'S' },
+      sortKey: { name: 'scheduledFor', type: 'S' },
+    },
   ],
   timeToLiveAttribute: 'expiresAt',
   stream: 'NEW_AND_OLD_IMAGES',
@@ -71,7 +79,13 @@ export const auditTable: TableDefinition = {
   envVar: 'AUDIT_TABLE',
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
-  globalIndexes: [{ indexName: 'byReader', partitionKey: { name: 'readerId', type: 'S' }, sortKey: { name: 'at', type: 'S' } }],
+  globalIndexes: [
+    {
+      indexName: 'byReader',
+      partitionKey: { name: 'readerId', type: 'S' },
+      sortKey: { name: 'at', type: 'S' },
+    },
+  ],
   timeToLiveAttribute: 'expiresAt',
   personalData: true,
 };

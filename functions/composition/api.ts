@@ -23,7 +23,10 @@ export function composeApi(env: Environment, host: Pick<Host, 'clock'> = {}): Ap
   const clients = awsClients(env);
   const client = clients.dynamoDocuments;
   const tables = { records: config.recordsTable, aggregates: config.aggregatesTable };
-  if (!config.auditTable) throw new Error(`${auditTable.envVar} is not set: case reads could not be audited, so none would be answered`);
+  if (!config.auditTable)
+    throw new Error(
+      `${auditTable.envVar} is not set: case reads could not be audited, so none would be answered`,
+    );
   let acknowledgements: { at: number; value: Promise<AcknowledgeDependencies> } | undefined;
   return {
     releases: dynamoReleaseStore(client, tables),
@@ -49,7 +52,6 @@ export function composeApi(env: Environment, host: Pick<Host, 'clock'> = {}): Ap
     timelines: dynamoTimelineReader(client, config.recordsTable),
   };
 }
-
 
 /** The Lambda entry: built on the first invocation. */
 export const handler = lazily(() => apiHandler(composeApi(process.env)));

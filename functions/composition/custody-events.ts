@@ -18,11 +18,18 @@ import { fetchReleaseFacts } from '#use-cases/fetch-release-facts';
 import { wallClock, type Host } from './host';
 
 /** Recording a custody event; partner-drop records the events its files carry with the same. */
-export function recordDependencies(env: Environment, idKey: string, clock: () => Date = wallClock): RecordDependencies {
+export function recordDependencies(
+  env: Environment,
+  idKey: string,
+  clock: () => Date = wallClock,
+): RecordDependencies {
   const config = runtimeConfig(env);
   return {
     ...releaseFactsDependencies(env, clock),
-    store: dynamoReleaseStore(awsClients(env).dynamoDocuments, { records: config.recordsTable, aggregates: config.aggregatesTable }),
+    store: dynamoReleaseStore(awsClients(env).dynamoDocuments, {
+      records: config.recordsTable,
+      aggregates: config.aggregatesTable,
+    }),
     rules: { calendar: englandAndWales, lateDayFrom: config.lateDayFrom },
     routing: routingFromEnvironment(env),
     scope: config.scope,
@@ -34,11 +41,15 @@ export function recordDependencies(env: Environment, idKey: string, clock: () =>
 }
 
 /** With HMPPS_AUTH_URL set, HMPPS releases have their facts fetched (one token and breakers per container). */
-export function releaseFactsDependencies(env: Environment, clock: () => Date): Pick<RecordDependencies, 'releaseFacts' | 'factsWait'> {
+export function releaseFactsDependencies(
+  env: Environment,
+  clock: () => Date,
+): Pick<RecordDependencies, 'releaseFacts' | 'factsWait'> {
   const sources = sharedReleaseFactsSources(env);
   if (!sources) return {};
   return {
-    releaseFacts: (prisonNumber, circumstances) => fetchReleaseFacts(prisonNumber, circumstances, { sources, areas: postcodeAreas(), clock }),
+    releaseFacts: (prisonNumber, circumstances) =>
+      fetchReleaseFacts(prisonNumber, circumstances, { sources, areas: postcodeAreas(), clock }),
     factsWait: factsWaitFromEnvironment(env),
   };
 }
@@ -49,7 +60,10 @@ export function releaseDatesDependency(env: Environment): Pick<CustodyEventsDepe
   return sources ? { releaseDates: sources.prisonerSearch } : {};
 }
 
-export async function composeCustodyEvents(given: Environment, host: Host = {}): Promise<CustodyEventsDependencies> {
+export async function composeCustodyEvents(
+  given: Environment,
+  host: Host = {},
+): Promise<CustodyEventsDependencies> {
   const clients = awsClients(given);
   const env = await routingFromSecret(given, () => clients.secrets);
   const config = runtimeConfig(env);
@@ -63,11 +77,13 @@ export async function composeCustodyEvents(given: Environment, host: Host = {}):
 
   function dlq(env: Environment) {
     const url = env[envNames.custodyDeadLetterQueueUrl];
-    if (!url) throw new Error(`${envNames.custodyDeadLetterQueueUrl} is not set: rejected messages would have nowhere to go`);
+    if (!url)
+      throw new Error(
+        `${envNames.custodyDeadLetterQueueUrl} is not set: rejected messages would have nowhere to go`,
+      );
     return deadLetterQueue(clients.sqs, url, 'custody-events');
   }
 }
-
 
 /** The Lambda entry: built on the first invocation. */
 export const handler = lazilyAsync(async () => custodyEventsHandler(await composeCustodyEvents(process.env)));

@@ -14,7 +14,12 @@ import { localOutbox, type OutboxEntry } from '#adapters/channels/local-outbox';
 import { notifyChannel, notifyClient } from '#adapters/channels/notify';
 import { webhookChannel } from '#adapters/channels/webhook';
 import type { RoutingConfig } from '#domain/routing';
-import { DeliveryError, type Channel, type Channels, type DispatchDependencies } from '#use-cases/dispatch-alert';
+import {
+  DeliveryError,
+  type Channel,
+  type Channels,
+  type DispatchDependencies,
+} from '#use-cases/dispatch-alert';
 import { wallClock, type Host } from './host';
 
 export async function composeDispatch(given: Environment, host: Host = {}): Promise<DispatchDependencies> {
@@ -24,20 +29,34 @@ export async function composeDispatch(given: Environment, host: Host = {}): Prom
   const config = runtimeConfig(env);
   const routing = routingFromEnvironment(env);
   const clock = host.clock ?? wallClock;
-  const [secrets, numberKey] = await Promise.all([loadAlertSecrets(env, secretsManager), identifierKey(env, secretsManager)]);
+  const [secrets, numberKey] = await Promise.all([
+    loadAlertSecrets(env, secretsManager),
+    identifierKey(env, secretsManager),
+  ]);
   const client = clients.dynamoDocuments;
   const baseUrl = env[envNames.publicBaseUrl];
-  if (!baseUrl) throw new Error(`${envNames.publicBaseUrl} is not set: acknowledge links would point nowhere`);
+  if (!baseUrl)
+    throw new Error(`${envNames.publicBaseUrl} is not set: acknowledge links would point nowhere`);
   return {
-    alerts: dynamoAlertStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }, config.retentionDays),
+    alerts: dynamoAlertStore(
+      client,
+      { records: config.recordsTable, aggregates: config.aggregatesTable },
+      config.retentionDays,
+    ),
     deliveries: dynamoDeliveryStore(client, config.recordsTable, config.retentionDays),
     outbox: dynamoNoticeOutbox(client, config.recordsTable),
     rota: dynamoRotaStore(client, config.recordsTable),
     routing,
-    channels: (host.channels ?? ((c: Channels) => c))(channelsFor(secrets, routing, env, host.onOutboxSent, clock)),
+    channels: (host.channels ?? ((c: Channels) => c))(
+      channelsFor(secrets, routing, env, host.onOutboxSent, clock),
+    ),
     links: { baseUrl, keys: secrets.linkKeys },
     numberKey,
-    retry: { attempts: 4, backoffMs: host.sendBackoffMs ?? 500, attemptTimeoutMs: notifyTimeoutMs(env) + 500 },
+    retry: {
+      attempts: 4,
+      backoffMs: host.sendBackoffMs ?? 500,
+      attemptTimeoutMs: notifyTimeoutMs(env) + 500,
+    },
     clock,
   };
 }
@@ -58,10 +77,15 @@ export function channelsFor(
   const outboxFile = env[envNames.outboxFile];
   const outbox = outboxFile ? localOutbox(outboxFile, clock, onOutboxSent) : undefined;
   if (!secrets.notifyApiKey && env[envNames.notifyRequired] === 'true') {
-    throw new Error(`stage ${env[envNames.stage] ?? '?'} pages people and has no GOV.UK Notify key: put {"apiKey": ...} in the NotifyApiKey secret (docs/operations.md#gov-uk-notify-key); nothing is sent until then, and pending notices wait in the outbox`);
+    throw new Error(
+      `stage ${env[envNames.stage] ?? '?'} pages people and has no GOV.UK Notify key: put {"apiKey": ...} in the NotifyApiKey secret (docs/operations.md#gov-uk-notify-key); nothing is sent until then, and pending notices wait in the outbox`,
+    );
   }
   const notify = secrets.notifyApiKey
-    ? notifyChannel(notifyClient(secrets.notifyApiKey, env[envNames.notifyBaseUrl] || undefined, notifyTimeoutMs(env)), routing.notifyTemplates ?? { sms: {}, email: {} })
+    ? notifyChannel(
+        notifyClient(secrets.notifyApiKey, env[envNames.notifyBaseUrl] || undefined, notifyTimeoutMs(env)),
+        routing.notifyTemplates ?? { sms: {}, email: {} },
+      )
     : (outbox ?? unconfigured('govuk-notify', 'no GOV.UK Notify key in the alert secrets'));
   // Locally, webhooks land in the outbox like everything else unless WEBHOOKS_LIVE is set.
   // A live webhook is signed at the wall clock (a transport timestamp the receiver checks against its own), never a
@@ -85,7 +109,8 @@ function unconfigured(name: string, why: string): Channel {
   };
 }
 
-
 /** The Lambda entry. */
 // Rebuilt every five minutes, so a rotated or withdrawn link or webhook key reaches a warm container.
-export const handler = lazilyAsync(async () => dispatchHandler(await composeDispatch(process.env)), { maxAgeMs: 5 * 60_000 });
+export const handler = lazilyAsync(async () => dispatchHandler(await composeDispatch(process.env)), {
+  maxAgeMs: 5 * 60_000,
+});

@@ -16,22 +16,44 @@ import { wallClock, type Host } from './host';
 const maxAgeMs = 5 * 60_000;
 
 /** Built on first use (the token and keys come from Secrets Manager), and again once five minutes old. */
-export function composeNotifyCallbacks(given: Environment, host: Pick<Host, 'clock'> = {}): () => Promise<CallbackDependencies> {
+export function composeNotifyCallbacks(
+  given: Environment,
+  host: Pick<Host, 'clock'> = {},
+): () => Promise<CallbackDependencies> {
   const clock = host.clock ?? wallClock;
   const clients = awsClients(given);
   const secretsManager = () => clients.secrets;
   const build = async (): Promise<CallbackDependencies> => {
     const env = await routingFromSecret(given, secretsManager);
     const config = runtimeConfig(env);
-    const [secrets, token, numberKey] = await Promise.all([loadAlertSecrets(env, secretsManager), loadNotifyCallbackToken(env, secretsManager), identifierKey(env, secretsManager)]);
-    const alerts = dynamoAlertStore(clients.dynamoDocuments, { records: config.recordsTable, aggregates: config.aggregatesTable }, config.retentionDays);
-    const deliveries = dynamoDeliveryStore(clients.dynamoDocuments, config.recordsTable, config.retentionDays);
+    const [secrets, token, numberKey] = await Promise.all([
+      loadAlertSecrets(env, secretsManager),
+      loadNotifyCallbackToken(env, secretsManager),
+      identifierKey(env, secretsManager),
+    ]);
+    const alerts = dynamoAlertStore(
+      clients.dynamoDocuments,
+      { records: config.recordsTable, aggregates: config.aggregatesTable },
+      config.retentionDays,
+    );
+    const deliveries = dynamoDeliveryStore(
+      clients.dynamoDocuments,
+      config.recordsTable,
+      config.retentionDays,
+    );
     const routing = routingFromEnvironment(env);
     return {
       ...(token ? { token } : {}),
       receipts: { alerts, deliveries, clock },
       // The same key dispatch remembered the paged numbers under: the deployment's identifier key.
-      replies: { alerts, deliveries, numberKey, settings: routing, channels: channelsFor(secrets, routing, env, undefined, clock), clock },
+      replies: {
+        alerts,
+        deliveries,
+        numberKey,
+        settings: routing,
+        channels: channelsFor(secrets, routing, env, undefined, clock),
+        clock,
+      },
     };
   };
   let built: { at: number; value: Promise<CallbackDependencies> } | undefined;
@@ -46,7 +68,6 @@ export function composeNotifyCallbacks(given: Environment, host: Pick<Host, 'clo
     return built.value;
   };
 }
-
 
 /** The Lambda entry: built on the first invocation. */
 export const handler = lazily(() => httpHandler(notifyCallbackRoutes(composeNotifyCallbacks(process.env))));

@@ -18,13 +18,20 @@ import { wallClock, type Host } from './host';
 
 export const defaultMaxFileBytes = 50 * 1024 * 1024;
 
-export function ingestDependencies(env: Environment, idKey: string, clock: () => Date = wallClock): IngestDependencies {
+export function ingestDependencies(
+  env: Environment,
+  idKey: string,
+  clock: () => Date = wallClock,
+): IngestDependencies {
   const config = runtimeConfig(env);
   const clients = awsClients(env);
   const record = recordDependencies(env, idKey, clock);
   return {
     bucket: s3PartnerDropBucket(clients.s3, dropsBucket(env)),
-    ledger: dynamoPartnerFileLedger(clients.dynamoDocuments, { records: config.recordsTable, aggregates: config.aggregatesTable }),
+    ledger: dynamoPartnerFileLedger(clients.dynamoDocuments, {
+      records: config.recordsTable,
+      aggregates: config.aggregatesTable,
+    }),
     recordEvent: (event, source) => recordCustodyEvent(event, source, record),
     maxBytes: Number(env[envNames.partnerFileMaxBytes] ?? defaultMaxFileBytes),
     retentionDays: config.retentionDays,
@@ -32,7 +39,10 @@ export function ingestDependencies(env: Environment, idKey: string, clock: () =>
   };
 }
 
-export async function composePartnerDrop(given: Environment, host: Host = {}): Promise<PartnerDropDependencies> {
+export async function composePartnerDrop(
+  given: Environment,
+  host: Host = {},
+): Promise<PartnerDropDependencies> {
   const clients = awsClients(given);
   const env = await routingFromSecret(given, () => clients.secrets);
   const config = runtimeConfig(env);
@@ -47,17 +57,22 @@ export async function composePartnerDrop(given: Environment, host: Host = {}): P
 
   function dlq() {
     const url = env[envNames.partnerDropsDeadLetterQueueUrl];
-    if (!url) throw new Error(`${envNames.partnerDropsDeadLetterQueueUrl} is not set: rejected messages would have nowhere to go`);
+    if (!url)
+      throw new Error(
+        `${envNames.partnerDropsDeadLetterQueueUrl} is not set: rejected messages would have nowhere to go`,
+      );
     return deadLetterQueue(clients.sqs, url, 'partner-drop');
   }
 }
 
 function dropsBucket(env: Environment): string {
   const bucket = env[partnerDropsBucket.envVar];
-  if (!bucket) throw new Error(`${partnerDropsBucket.envVar} is not set: the function cannot find the partner drops bucket`);
+  if (!bucket)
+    throw new Error(
+      `${partnerDropsBucket.envVar} is not set: the function cannot find the partner drops bucket`,
+    );
   return bucket;
 }
-
 
 /** The Lambda entry: built on the first invocation. */
 export const handler = lazilyAsync(async () => partnerDropHandler(await composePartnerDrop(process.env)));

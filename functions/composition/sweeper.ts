@@ -28,15 +28,30 @@ export interface SweeperHost extends Host {
 }
 
 /** Sweeping without sending: the stores, the routing and the rules. */
-export function sweepDependencies(env: Environment, idKey: string, clock: () => Date = wallClock): SweepDependencies {
+export function sweepDependencies(
+  env: Environment,
+  idKey: string,
+  clock: () => Date = wallClock,
+): SweepDependencies {
   const config = runtimeConfig(env);
   const client = awsClients(env).dynamoDocuments;
   // With HMPPS_AUTH_URL set, releases waiting for HMPPS's facts are asked for again (the same port as custody-events).
   const record = recordDependencies(env, idKey, clock);
   const releaseFacts = record.releaseFacts;
   return {
-    ...(releaseFacts ? { facts: { due: dynamoFactsDue(client, config.recordsTable).due, recheck: (pn: string) => recheckReleaseFacts(pn, { ...record, releaseFacts }) } } : {}),
-    alerts: dynamoAlertStore(client, { records: config.recordsTable, aggregates: config.aggregatesTable }, config.retentionDays),
+    ...(releaseFacts
+      ? {
+          facts: {
+            due: dynamoFactsDue(client, config.recordsTable).due,
+            recheck: (pn: string) => recheckReleaseFacts(pn, { ...record, releaseFacts }),
+          },
+        }
+      : {}),
+    alerts: dynamoAlertStore(
+      client,
+      { records: config.recordsTable, aggregates: config.aggregatesTable },
+      config.retentionDays,
+    ),
     schedules: dynamoScheduleReader(client, config.recordsTable),
     digests: dynamoDigestReader(client, config.recordsTable),
     routing: routingFromEnvironment(env),
@@ -44,7 +59,10 @@ export function sweepDependencies(env: Environment, idKey: string, clock: () => 
     retentionDays: config.retentionDays,
     idKey,
     clock,
-    heartbeats: { store: dynamoHeartbeats(client, config.recordsTable), expectations: heartbeatExpectations(env) },
+    heartbeats: {
+      store: dynamoHeartbeats(client, config.recordsTable),
+      expectations: heartbeatExpectations(env),
+    },
     rotaGapWarnings: dynamoRotaGapWarnings(client, config.recordsTable),
   };
 }
@@ -54,9 +72,19 @@ export async function composeSweeper(given: Environment, host: SweeperHost = {})
   const clients = awsClients(given);
   const env = await routingFromSecret(given, () => clients.secrets);
   const dispatch = host.dispatch ?? (await composeDispatch(env, host));
-  const { heartbeats, ...sweep } = sweepDependencies(env, await identifierKey(env, () => clients.secrets), host.clock);
+  const { heartbeats, ...sweep } = sweepDependencies(
+    env,
+    await identifierKey(env, () => clients.secrets),
+    host.clock,
+  );
   const receipts = await receiptPolling(env, () => clients.secrets);
-  return { ...sweep, ...(host.heartbeats === false ? {} : { heartbeats }), resend: { outbox: dispatch.outbox, dispatch }, rota: dispatch.rota, ...(receipts ? { receipts } : {}) };
+  return {
+    ...sweep,
+    ...(host.heartbeats === false ? {} : { heartbeats }),
+    resend: { outbox: dispatch.outbox, dispatch },
+    rota: dispatch.rota,
+    ...(receipts ? { receipts } : {}),
+  };
 }
 
 /**
@@ -64,16 +92,30 @@ export async function composeSweeper(given: Environment, host: SweeperHost = {})
  * the sweeper asks Notify about messages still SENT NOTIFY_POLL_AFTER_MINUTES (default 3) after they were accepted.
  * Without a Notify key nothing goes to Notify, so there is nothing to ask about.
  */
-export async function receiptPolling(env: Environment, secrets: Parameters<typeof loadNotifyApiKey>[1]): Promise<SweepDependencies['receipts']> {
+export async function receiptPolling(
+  env: Environment,
+  secrets: Parameters<typeof loadNotifyApiKey>[1],
+): Promise<SweepDependencies['receipts']> {
   const mode = env[envNames.notifyReceipts] ?? 'callbacks';
-  if (mode !== 'poll' && mode !== 'callbacks') throw new Error(`${envNames.notifyReceipts} is '${mode}': expected 'callbacks' (Notify calls back) or 'poll' (the sweeper asks Notify)`);
+  if (mode !== 'poll' && mode !== 'callbacks')
+    throw new Error(
+      `${envNames.notifyReceipts} is '${mode}': expected 'callbacks' (Notify calls back) or 'poll' (the sweeper asks Notify)`,
+    );
   if (mode === 'callbacks') return undefined;
   const given = env[envNames.notifyPollAfterMinutes];
   const afterMinutes = Number(given ?? 3);
-  if (!Number.isInteger(afterMinutes) || afterMinutes < 1) throw new Error(`${envNames.notifyPollAfterMinutes} is '${given}': expected a whole number of minutes, at least 1`);
+  if (!Number.isInteger(afterMinutes) || afterMinutes < 1)
+    throw new Error(
+      `${envNames.notifyPollAfterMinutes} is '${given}': expected a whole number of minutes, at least 1`,
+    );
   const notifyApiKey = await loadNotifyApiKey(env, secrets);
   if (!notifyApiKey) return undefined;
-  return { source: notifyReceiptSource(notifyClient(notifyApiKey, env[envNames.notifyBaseUrl] || undefined, notifyTimeoutMs(env))), afterMinutes };
+  return {
+    source: notifyReceiptSource(
+      notifyClient(notifyApiKey, env[envNames.notifyBaseUrl] || undefined, notifyTimeoutMs(env)),
+    ),
+    afterMinutes,
+  };
 }
 
 /** HEARTBEATS: a JSON list of feed expectations (domain/heartbeats.ts); HMPPS events in working hours by default. */
@@ -81,10 +123,12 @@ export function heartbeatExpectations(env: Environment): FeedExpectation[] {
   const json = env[envNames.heartbeats];
   if (!json) return defaultExpectations;
   const parsed = z.array(feedExpectationSchema).safeParse(JSON.parse(json));
-  if (!parsed.success) throw new Error(`${envNames.heartbeats} is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `${envNames.heartbeats} is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
-
 
 /** The Lambda entry: built on the first invocation. */
 // Rebuilt every five minutes, so rotated keys reach a warm container; the once-a-day warnings are kept across rebuilds.

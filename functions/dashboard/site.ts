@@ -18,11 +18,17 @@ export interface SiteFile {
   contentType: string;
 }
 
-const fromFile = (key: string, file: string, contentType: string): SiteFile => ({ key, contents: () => readFileSync(file, 'utf8'), contentType });
+const fromFile = (key: string, file: string, contentType: string): SiteFile => ({
+  key,
+  contents: () => readFileSync(file, 'utf8'),
+  contentType,
+});
 
 /** The ES module `words.js` that dashboard.js imports: the domain's words (words.ts) as constants. */
 export function wordsModule(): string {
-  const lines = Object.entries(words).map(([name, value]) => `export const ${name} = ${JSON.stringify(value)};`);
+  const lines = Object.entries(words).map(
+    ([name, value]) => `export const ${name} = ${JSON.stringify(value)};`,
+  );
   return `// Written by functions/dashboard/site.ts from the domain's words (functions/dashboard/words.ts).\n${lines.sort().join('\n')}\n`;
 }
 
@@ -31,8 +37,16 @@ export const siteFiles: readonly SiteFile[] = [
   fromFile('dashboard.js', join(here, 'dashboard.js'), 'text/javascript; charset=utf-8'),
   { key: 'words.js', contents: wordsModule, contentType: 'text/javascript; charset=utf-8' },
   fromFile('dashboard.css', join(here, 'dashboard.css'), 'text/css; charset=utf-8'),
-  fromFile('vendor/chart.umd.min.js', join(nodeModules, 'chart.js', 'dist', 'chart.umd.min.js'), 'text/javascript; charset=utf-8'),
-  fromFile('vendor/chartjs-chart-matrix.min.js', join(nodeModules, 'chartjs-chart-matrix', 'dist', 'chartjs-chart-matrix.min.js'), 'text/javascript; charset=utf-8'),
+  fromFile(
+    'vendor/chart.umd.min.js',
+    join(nodeModules, 'chart.js', 'dist', 'chart.umd.min.js'),
+    'text/javascript; charset=utf-8',
+  ),
+  fromFile(
+    'vendor/chartjs-chart-matrix.min.js',
+    join(nodeModules, 'chartjs-chart-matrix', 'dist', 'chartjs-chart-matrix.min.js'),
+    'text/javascript; charset=utf-8',
+  ),
 ];
 
 /**

@@ -19,7 +19,10 @@ export interface Caller {
 }
 
 export const resourceServer = 'gatehouse';
-export const scopes = { figures: `${resourceServer}/figures.read`, cases: `${resourceServer}/cases.read` } as const;
+export const scopes = {
+  figures: `${resourceServer}/figures.read`,
+  cases: `${resourceServer}/cases.read`,
+} as const;
 export const groups = { board: 'board', operators: 'operators', caseWorkersPrefix: 'case-workers-' } as const;
 
 /** The areas the stack creates a case-worker group for (County Durham, Darlington). */
@@ -32,7 +35,9 @@ export function caseWorkerGroup(localAuthority: string): string {
 /** The areas whose cases the caller may read; empty when the caller is no case worker. */
 export function caseAreas(caller: Caller | undefined): string[] {
   if (!caller || (caller.scopes && !caller.scopes.includes(scopes.cases))) return [];
-  return caller.groups.filter((g) => g.startsWith(groups.caseWorkersPrefix)).map((g) => g.slice(groups.caseWorkersPrefix.length));
+  return caller.groups
+    .filter((g) => g.startsWith(groups.caseWorkersPrefix))
+    .map((g) => g.slice(groups.caseWorkersPrefix.length));
 }
 
 /**
@@ -54,5 +59,7 @@ export function readsExactFigures(caller: Caller | undefined): boolean {
 /** Figures need the figures scope (where scopes exist) and any Gatehouse group. */
 export function readsFigures(caller: Caller | undefined): boolean {
   if (!caller || (caller.scopes && !caller.scopes.includes(scopes.figures))) return false;
-  return caller.groups.some((g) => g === groups.board || g === groups.operators || g.startsWith(groups.caseWorkersPrefix));
+  return caller.groups.some(
+    (g) => g === groups.board || g === groups.operators || g.startsWith(groups.caseWorkersPrefix),
+  );
 }

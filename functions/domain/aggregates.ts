@@ -36,7 +36,12 @@ export type CounterDelta = {
 /** The partition key of a counter series: the family and a value (or `*`) for each of its dimensions. */
 export function seriesKey<F extends Family>(family: F, dimensions: Partial<Dimensions<F>>): string {
   const names = families[family] as readonly string[];
-  return [family, ...names.map((name) => `${name}=${(dimensions as Record<string, string | undefined>)[name] ?? anyDimension}`)].join('#');
+  return [
+    family,
+    ...names.map(
+      (name) => `${name}=${(dimensions as Record<string, string | undefined>)[name] ?? anyDimension}`,
+    ),
+  ].join('#');
 }
 
 /**
@@ -47,8 +52,16 @@ export function rollUps(delta: CounterDelta): SeriesDay[] {
   const names = families[delta.family] as readonly string[];
   const values = delta.dimensions as Record<string, string>;
   let combinations: Record<string, string>[] = [{}];
-  for (const name of names) combinations = combinations.flatMap((c) => [{ ...c, [name]: values[name]! }, { ...c, [name]: anyDimension }]);
-  return combinations.map((dims) => ({ series: seriesKey(delta.family, dims as Partial<Dimensions>), date: delta.date, counts: delta.counts }));
+  for (const name of names)
+    combinations = combinations.flatMap((c) => [
+      { ...c, [name]: values[name]! },
+      { ...c, [name]: anyDimension },
+    ]);
+  return combinations.map((dims) => ({
+    series: seriesKey(delta.family, dims as Partial<Dimensions>),
+    date: delta.date,
+    counts: delta.counts,
+  }));
 }
 
 /** What to add to one series on one day (where it is stored is the adapters' business: keys.ts). */
@@ -109,7 +122,10 @@ export function releaseContribution(c: ReleaseCase | undefined): CounterDelta[] 
  * What all of a person's cases add to the release figures. A transition writes the difference between this
  * before and after, so an event that merges, splits or corrects cases moves each release to its right counts.
  */
-export function personContribution(person: PersonReleases | undefined, leaveOut: readonly ReleaseCase[] = []): CounterDelta[] {
+export function personContribution(
+  person: PersonReleases | undefined,
+  leaveOut: readonly ReleaseCase[] = [],
+): CounterDelta[] {
   const left = new Set(leaveOut.map((c) => c.caseRef));
   return (person?.cases ?? []).filter((c) => !left.has(c.caseRef)).flatMap(releaseContribution);
 }
@@ -120,14 +136,24 @@ export function personContribution(person: PersonReleases | undefined, leaveOut:
  * and `recordedLate` when it arrived too late to page anyone. HMPPS does not say where a person went, so movements
  * are counted by prison with the area `UNKNOWN`; the partnership's releases by area are in `releases`.
  */
-export function movementContribution(event: Pick<RecordableEvent, 'occurredAt' | 'prisonId' | 'movement'>, recordedLate = false): CounterDelta[] {
+export function movementContribution(
+  event: Pick<RecordableEvent, 'occurredAt' | 'prisonId' | 'movement'>,
+  recordedLate = false,
+): CounterDelta[] {
   const { movement } = event;
   if (!movement?.counted) return [];
   const counts: Record<string, number> = { [`kind.${movement.kind}`]: 1 };
   if (movement.releaseKind) counts[`release.${movement.releaseKind}`] = 1;
   if (movement.reviewNeeded) counts.reviewNeeded = 1;
   if (recordedLate) counts.recordedLate = 1;
-  return [{ family: 'movements', dimensions: { la: 'UNKNOWN', prison: event.prisonId }, date: londonTime(event.occurredAt).date, counts }];
+  return [
+    {
+      family: 'movements',
+      dimensions: { la: 'UNKNOWN', prison: event.prisonId },
+      date: londonTime(event.occurredAt).date,
+      counts,
+    },
+  ];
 }
 
 /** after − before, merged per counter item, with zero counts and empty items dropped. */
@@ -136,12 +162,15 @@ export function difference(before: CounterDelta[], after: CounterDelta[]): Count
   const add = (d: CounterDelta, sign: 1 | -1) => {
     const key = [seriesKey(d.family, d.dimensions), d.date].join('|');
     const target = merged.get(key) ?? { ...d, counts: {} };
-    for (const [name, n] of Object.entries(d.counts)) target.counts[name] = (target.counts[name] ?? 0) + sign * n;
+    for (const [name, n] of Object.entries(d.counts))
+      target.counts[name] = (target.counts[name] ?? 0) + sign * n;
     merged.set(key, target);
   };
   before.forEach((d) => add(d, -1));
   after.forEach((d) => add(d, 1));
-  return [...merged.values()].map((d) => ({ ...d, counts: withoutZeros(d.counts) })).filter((d) => Object.keys(d.counts).length > 0);
+  return [...merged.values()]
+    .map((d) => ({ ...d, counts: withoutZeros(d.counts) }))
+    .filter((d) => Object.keys(d.counts).length > 0);
 }
 
 /** Unordered pairs of distinct values, each pair in sorted order. */

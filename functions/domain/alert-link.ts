@@ -43,7 +43,16 @@ const payloadSchema = z.strictObject({
 export function signLink(claims: LinkClaims, keys: LinkKeys): string {
   const key = keys.keys[keys.current];
   if (!key) throw new Error(`the current link-signing key '${keys.current}' is not among the keys held`);
-  const payload = Buffer.from(JSON.stringify({ v: tokenVersion, k: keys.current, a: claims.alertId, r: claims.recipient, x: claims.action, e: claims.expires })).toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify({
+      v: tokenVersion,
+      k: keys.current,
+      a: claims.alertId,
+      r: claims.recipient,
+      x: claims.action,
+      e: claims.expires,
+    }),
+  ).toString('base64url');
   return `${payload}.${mac(payload, key)}`;
 }
 
@@ -51,10 +60,19 @@ export function linkUrl(baseUrl: string, claims: LinkClaims, keys: LinkKeys): st
   return `${baseUrl.replace(/\/$/, '')}/alerts/${claims.alertId}/${claims.action}?t=${signLink(claims, keys)}`;
 }
 
-const damaged = { ok: false as const, why: 'the link is damaged: open it from the message exactly as it was sent' };
+const damaged = {
+  ok: false as const,
+  why: 'the link is damaged: open it from the message exactly as it was sent',
+};
 
-export function checkLink(token: string | null | undefined, expected: { alertId: string; action: LinkAction }, keys: LinkKeys, now: Date): LinkCheck {
-  if (!token) return { ok: false, why: 'the link has no token: open it from the message exactly as it was sent' };
+export function checkLink(
+  token: string | null | undefined,
+  expected: { alertId: string; action: LinkAction },
+  keys: LinkKeys,
+  now: Date,
+): LinkCheck {
+  if (!token)
+    return { ok: false, why: 'the link has no token: open it from the message exactly as it was sent' };
   const parts = token.split('.');
   if (parts.length !== 2 || !/^[\w-]+$/.test(parts[0]!) || !/^[\w-]+$/.test(parts[1]!)) return damaged;
   const [payload, signature] = parts as [string, string];
@@ -70,10 +88,18 @@ export function checkLink(token: string | null | undefined, expected: { alertId:
   // An unknown key id is what a forged link and a link signed with a key since retired both look like.
   const expectedMac = Buffer.from(key ? mac(payload, key) : '');
   const given = Buffer.from(signature);
-  if (!key || given.length !== expectedMac.length || !timingSafeEqual(given, expectedMac)) return { ok: false, why: 'the link is not valid: it was altered or not issued by Gatehouse' };
-  const claims: LinkClaims = { alertId: parsed.data.a, recipient: parsed.data.r, action: parsed.data.x, expires: parsed.data.e };
-  if (claims.alertId !== expected.alertId || claims.action !== expected.action) return { ok: false, why: 'the link belongs to another alert or action' };
-  if (now.getTime() / 1000 > claims.expires) return { ok: false, why: `the link expired at ${new Date(claims.expires * 1000).toISOString()}` };
+  if (!key || given.length !== expectedMac.length || !timingSafeEqual(given, expectedMac))
+    return { ok: false, why: 'the link is not valid: it was altered or not issued by Gatehouse' };
+  const claims: LinkClaims = {
+    alertId: parsed.data.a,
+    recipient: parsed.data.r,
+    action: parsed.data.x,
+    expires: parsed.data.e,
+  };
+  if (claims.alertId !== expected.alertId || claims.action !== expected.action)
+    return { ok: false, why: 'the link belongs to another alert or action' };
+  if (now.getTime() / 1000 > claims.expires)
+    return { ok: false, why: `the link expired at ${new Date(claims.expires * 1000).toISOString()}` };
   return { ok: true, claims };
 }
 

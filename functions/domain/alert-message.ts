@@ -12,7 +12,16 @@ import type { Alert, NoticePurpose } from './alerts';
 import { londonTime, weekdayName, type LocalDate } from './calendar';
 import { localAuthorityName, prisonName } from './places';
 
-export const templateNames = ['critical', 'referral', 'warning', 'digest', 'acknowledged', 'reminder', 'reply', 'rota_gap'] as const;
+export const templateNames = [
+  'critical',
+  'referral',
+  'warning',
+  'digest',
+  'acknowledged',
+  'reminder',
+  'reply',
+  'rota_gap',
+] as const;
 export type TemplateName = (typeof templateNames)[number];
 
 export interface AlertMessage {
@@ -42,7 +51,9 @@ const flagWords: Record<keyof NonNullable<Alert['flags']>, string> = {
 
 export function flagsInWords(flags: Alert['flags']): string[] {
   if (!flags) return [];
-  return (Object.keys(flagWords) as (keyof typeof flagWords)[]).filter((f) => flags[f]).map((f) => flagWords[f]);
+  return (Object.keys(flagWords) as (keyof typeof flagWords)[])
+    .filter((f) => flags[f])
+    .map((f) => flagWords[f]);
 }
 
 export function needsInWords(needs: readonly string[]): string {
@@ -55,12 +66,24 @@ export const replyToTake = 'Reply 1 to take this case';
 /** The answer to a text-message reply that changed nothing (a second reply, a reply after the alert closed): why. */
 export function replyAnswer(alert: Pick<Alert, 'caseRef' | 'localAuthority'>, why: string): AlertMessage {
   const p = { case_ref: alert.caseRef ?? '', area: localAuthorityName(alert.localAuthority), why };
-  return { template: 'reply', subject: `Gatehouse: case ${p.case_ref}`, personalisation: p, text: `Gatehouse: your reply about case ${p.case_ref} (${p.area}) changed nothing: ${why}.` };
+  return {
+    template: 'reply',
+    subject: `Gatehouse: case ${p.case_ref}`,
+    personalisation: p,
+    text: `Gatehouse: your reply about case ${p.case_ref} (${p.area}) changed nothing: ${why}.`,
+  };
 }
 
 export function templateFor(alert: Alert, purpose: NoticePurpose): TemplateName {
   if (purpose !== 'page') return purpose;
-  return ({ CRITICAL_RELEASE: 'critical', REFERRAL: 'referral', PRE_RELEASE_WARNING: 'warning', DIGEST: 'digest' } as const)[alert.kind];
+  return (
+    {
+      CRITICAL_RELEASE: 'critical',
+      REFERRAL: 'referral',
+      PRE_RELEASE_WARNING: 'warning',
+      DIGEST: 'digest',
+    } as const
+  )[alert.kind];
 }
 
 export function messageFor(alert: Alert, purpose: NoticePurpose, ctx: MessageContext): AlertMessage {
@@ -72,37 +95,85 @@ export function messageFor(alert: Alert, purpose: NoticePurpose, ctx: MessageCon
     case 'critical':
     case 'referral': {
       const reply = template === 'critical' && ack ? replyToTake : '';
-      const p = { case_ref: alert.caseRef ?? '', urgency: alert.urgency, released: released(alert), prison, area, flags: capitalise(flagsInWords(alert.flags).join(', ')), needs: needsInWords(alert.needs) || 'none recorded', reasons: alert.reasons.map((r) => `* ${r}`).join('\n'), ack_link: ack, ...(reply ? { reply_hint: reply } : {}) };
-      const lead = template === 'critical' ? `Gatehouse ${alert.urgency}` : `Gatehouse referral (${alert.urgency})`;
+      const p = {
+        case_ref: alert.caseRef ?? '',
+        urgency: alert.urgency,
+        released: released(alert),
+        prison,
+        area,
+        flags: capitalise(flagsInWords(alert.flags).join(', ')),
+        needs: needsInWords(alert.needs) || 'none recorded',
+        reasons: alert.reasons.map((r) => `* ${r}`).join('\n'),
+        ack_link: ack,
+        ...(reply ? { reply_hint: reply } : {}),
+      };
+      const lead =
+        template === 'critical' ? `Gatehouse ${alert.urgency}` : `Gatehouse referral (${alert.urgency})`;
       return {
         template,
         subject: `${lead}: case ${p.case_ref} released to ${area}`,
         personalisation: p,
-        text: join([`${lead}: case ${p.case_ref} released ${p.released} from ${prison} to ${area}.`, `${p.flags}.`, alert.needs.length > 0 ? `Needs: ${p.needs}.` : '', alert.reasons.find(isDetailsMissing) ? `${alert.reasons.find(isDetailsMissing)}.` : '', reply ? `${reply}. Acknowledge: ${ack}` : ack ? `Acknowledge: ${ack}` : '']),
+        text: join([
+          `${lead}: case ${p.case_ref} released ${p.released} from ${prison} to ${area}.`,
+          `${p.flags}.`,
+          alert.needs.length > 0 ? `Needs: ${p.needs}.` : '',
+          alert.reasons.find(isDetailsMissing) ? `${alert.reasons.find(isDetailsMissing)}.` : '',
+          reply ? `${reply}. Acknowledge: ${ack}` : ack ? `Acknowledge: ${ack}` : '',
+        ]),
       };
     }
     case 'warning': {
-      const p = { case_ref: alert.caseRef ?? '', scheduled: dayAndDate(alert.scheduledFor!), prison, area, reason: alert.reasons[0] ?? '', needs: needsInWords(alert.needs) || 'none recorded', ack_link: ack };
+      const p = {
+        case_ref: alert.caseRef ?? '',
+        scheduled: dayAndDate(alert.scheduledFor!),
+        prison,
+        area,
+        reason: alert.reasons[0] ?? '',
+        needs: needsInWords(alert.needs) || 'none recorded',
+        ack_link: ack,
+      };
       return {
         template,
         subject: `Gatehouse: case ${p.case_ref} leaves ${prison} ${p.scheduled} with no accommodation`,
         personalisation: p,
-        text: join([`Gatehouse warning: case ${p.case_ref} is due for release ${p.scheduled} from ${prison} to ${area}. ${p.reason}.`, alert.needs.length > 0 ? `Needs: ${p.needs}.` : '', ack ? `Acknowledge: ${ack}` : '']),
+        text: join([
+          `Gatehouse warning: case ${p.case_ref} is due for release ${p.scheduled} from ${prison} to ${area}. ${p.reason}.`,
+          alert.needs.length > 0 ? `Needs: ${p.needs}.` : '',
+          ack ? `Acknowledge: ${ack}` : '',
+        ]),
       };
     }
     case 'digest': {
-      const lines = (alert.items ?? []).map((i) => `* ${i.caseRef}: released ${i.releaseLocal.time} from ${prisonName(i.prisonId)}; ${needsInWords(i.needs)}`);
-      const p = { date: dayAndDate(alert.scheduledFor!), area, count: String(lines.length), cases: lines.join('\n'), ack_link: ack };
+      const lines = (alert.items ?? []).map(
+        (i) =>
+          `* ${i.caseRef}: released ${i.releaseLocal.time} from ${prisonName(i.prisonId)}; ${needsInWords(i.needs)}`,
+      );
+      const p = {
+        date: dayAndDate(alert.scheduledFor!),
+        area,
+        count: String(lines.length),
+        cases: lines.join('\n'),
+        ack_link: ack,
+      };
       return {
         template,
         subject: `Gatehouse digest: ${p.count} release(s) to ${area} ${p.date}`,
         personalisation: p,
-        text: join([`Gatehouse digest for ${area}, ${p.date}: ${p.count} release(s) with needs you cover, no urgent concerns.`, p.cases.replaceAll('\n', ' '), ack ? `Acknowledge: ${ack}` : '']),
+        text: join([
+          `Gatehouse digest for ${area}, ${p.date}: ${p.count} release(s) with needs you cover, no urgent concerns.`,
+          p.cases.replaceAll('\n', ' '),
+          ack ? `Acknowledge: ${ack}` : '',
+        ]),
       };
     }
     case 'acknowledged': {
       const at = alert.acknowledgedAt ? londonTime(alert.acknowledgedAt).time : '';
-      const p = { case_ref: alert.caseRef ?? '', acknowledged_by: ctx.acknowledgedBy ?? 'a colleague who was paged', acknowledged_at: at, area };
+      const p = {
+        case_ref: alert.caseRef ?? '',
+        acknowledged_by: ctx.acknowledgedBy ?? 'a colleague who was paged',
+        acknowledged_at: at,
+        area,
+      };
       return {
         template,
         subject: `Gatehouse: case ${p.case_ref} acknowledged`,
@@ -112,12 +183,20 @@ export function messageFor(alert: Alert, purpose: NoticePurpose, ctx: MessageCon
     }
     case 'reminder': {
       const at = alert.acknowledgedAt ? londonTime(alert.acknowledgedAt).time : '';
-      const p = { case_ref: alert.caseRef ?? '', acknowledged_at: at, area, resolve_link: ctx.links.resolve ?? '' };
+      const p = {
+        case_ref: alert.caseRef ?? '',
+        acknowledged_at: at,
+        area,
+        resolve_link: ctx.links.resolve ?? '',
+      };
       return {
         template,
         subject: `Gatehouse reminder: case ${p.case_ref} is still open`,
         personalisation: p,
-        text: join([`Gatehouse reminder: you acknowledged case ${p.case_ref} (${area}) at ${at} and it is not resolved yet.`, p.resolve_link ? `Resolve: ${p.resolve_link}` : '']),
+        text: join([
+          `Gatehouse reminder: you acknowledged case ${p.case_ref} (${area}) at ${at} and it is not resolved yet.`,
+          p.resolve_link ? `Resolve: ${p.resolve_link}` : '',
+        ]),
       };
     }
     case 'reply':
@@ -131,12 +210,22 @@ export function messageFor(alert: Alert, purpose: NoticePurpose, ctx: MessageCon
  * The warning to the rota's owner and the area's manager that the on-call rota has a gap before a weekend or bank
  * holiday: the area, the tier and the uncovered stretch. Nothing about anyone on (or off) the rota.
  */
-export function rotaGapMessage(gap: { localAuthority: string; tier: string; from: string; until: string }): AlertMessage {
+export function rotaGapMessage(gap: {
+  localAuthority: string;
+  tier: string;
+  from: string;
+  until: string;
+}): AlertMessage {
   const at = (instant: string) => {
     const t = londonTime(instant);
     return `${dayAndDate(t.date)} ${t.time}`;
   };
-  const p = { area: localAuthorityName(gap.localAuthority), tier: gap.tier, from: at(gap.from), until: at(gap.until) };
+  const p = {
+    area: localAuthorityName(gap.localAuthority),
+    tier: gap.tier,
+    from: at(gap.from),
+    until: at(gap.until),
+  };
   return {
     template: 'rota_gap',
     subject: `Gatehouse: the ${p.area} on-call rota has a gap`,

@@ -38,7 +38,12 @@ export function alertAreaFor(c: ReleaseCase, routing: RoutingConfig): string | u
  * Too late to page anyone: the event, or the release it reports, happened longer ago than an alert lives. It is
  * recorded and counted on its own date all the same (a replayed month pages nobody).
  */
-export function tooLateToAlert(occurredAt: string, releasedAt: string | undefined, now: Date, routing: Pick<RoutingConfig, 'alertLifetimeHours'>): boolean {
+export function tooLateToAlert(
+  occurredAt: string,
+  releasedAt: string | undefined,
+  now: Date,
+  routing: Pick<RoutingConfig, 'alertLifetimeHours'>,
+): boolean {
   const oldest = Math.min(Date.parse(occurredAt), releasedAt ? Date.parse(releasedAt) : Infinity);
   return now.getTime() - oldest > routing.alertLifetimeHours * 3_600_000;
 }
@@ -70,11 +75,22 @@ function releaseAlerts(c: ReleaseCase, prisonNumber: string, routing: RoutingCon
     reasons: c.factsMissing?.length ? [...reasons, detailsMissingReason(c.factsMissing)] : reasons,
     needs: c.circumstances.needs,
   };
-  const referral: AlertDraft = { ...about, kind: 'REFERRAL', recipientGroup: `services:${localAuthority}`, dedupKey: dedupKey('REFERRAL', prisonNumber, date, `services:${localAuthority}`) };
+  const referral: AlertDraft = {
+    ...about,
+    kind: 'REFERRAL',
+    recipientGroup: `services:${localAuthority}`,
+    dedupKey: dedupKey('REFERRAL', prisonNumber, date, `services:${localAuthority}`),
+  };
   if (urgency === 'HIGH') return [referral];
   const group = `oncall:${localAuthority}`;
   return [
-    { ...about, kind: 'CRITICAL_RELEASE', recipientGroup: group, dedupKey: dedupKey('CRITICAL_RELEASE', prisonNumber, date, group), policy: escalationPolicyFor(routing, localAuthority) },
+    {
+      ...about,
+      kind: 'CRITICAL_RELEASE',
+      recipientGroup: group,
+      dedupKey: dedupKey('CRITICAL_RELEASE', prisonNumber, date, group),
+      policy: escalationPolicyFor(routing, localAuthority),
+    },
     referral,
   ];
 }
@@ -85,7 +101,13 @@ export interface DigestEntry extends DigestItem {
 }
 
 export function digestEntryFor(c: ReleaseCase, routing: RoutingConfig): DigestEntry | undefined {
-  if (c.status !== 'RELEASED' || !c.releasedAt || c.classification.urgency !== 'ROUTINE' || c.circumstances.needs.length === 0) return undefined;
+  if (
+    c.status !== 'RELEASED' ||
+    !c.releasedAt ||
+    c.classification.urgency !== 'ROUTINE' ||
+    c.circumstances.needs.length === 0
+  )
+    return undefined;
   const localAuthority = alertAreaFor(c, routing);
   if (!localAuthority) return undefined;
   const local = londonTime(c.releasedAt);
@@ -99,12 +121,18 @@ export function digestEntryFor(c: ReleaseCase, routing: RoutingConfig): DigestEn
 }
 
 /** One digest per service: the day's ROUTINE releases whose needs the service covers. */
-export function digestAlerts(date: LocalDate, localAuthority: string, entries: readonly DigestEntry[], routing: RoutingConfig): AlertDraft[] {
+export function digestAlerts(
+  date: LocalDate,
+  localAuthority: string,
+  entries: readonly DigestEntry[],
+  routing: RoutingConfig,
+): AlertDraft[] {
   const area = routing.areas[localAuthority];
   if (!area) return [];
   const byService = new Map<string, DigestEntry[]>();
   for (const entry of entries) {
-    for (const id of new Set(entry.needs.flatMap((need) => area.aftercare[need] ?? []))) byService.set(id, [...(byService.get(id) ?? []), entry]);
+    for (const id of new Set(entry.needs.flatMap((need) => area.aftercare[need] ?? [])))
+      byService.set(id, [...(byService.get(id) ?? []), entry]);
   }
   return [...byService].map(([serviceId, items]) => ({
     kind: 'DIGEST' as const,
@@ -121,13 +149,19 @@ export function digestAlerts(date: LocalDate, localAuthority: string, entries: r
 }
 
 /** A scheduled release within the warning window whose accommodation is still not known or none. */
-export function preReleaseWarning(person: PersonReleases, today: LocalDate, calendar: WorkingCalendar, routing: RoutingConfig): AlertDraft | undefined {
+export function preReleaseWarning(
+  person: PersonReleases,
+  today: LocalDate,
+  calendar: WorkingCalendar,
+  routing: RoutingConfig,
+): AlertDraft | undefined {
   const c = person.cases[0];
   if (!c || c.status !== 'SCHEDULED' || !c.scheduledFor) return undefined;
   const horizon = calendar.addWorkingDays(today, routing.preReleaseWarningWorkingDays);
   if (c.scheduledFor < today || c.scheduledFor > horizon) return undefined;
   const accommodation = c.circumstances.accommodation;
-  if (accommodation !== undefined && accommodation !== 'NO_FIXED_ABODE' && accommodation !== 'UNKNOWN') return undefined;
+  if (accommodation !== undefined && accommodation !== 'NO_FIXED_ABODE' && accommodation !== 'UNKNOWN')
+    return undefined;
   const localAuthority = alertAreaFor(c, routing);
   if (!localAuthority) return undefined;
   const group = `services:${localAuthority}`;
@@ -141,7 +175,11 @@ export function preReleaseWarning(person: PersonReleases, today: LocalDate, cale
     prisonId: c.prisonId,
     localAuthority,
     scheduledFor: c.scheduledFor,
-    reasons: [accommodation === 'NO_FIXED_ABODE' ? 'No fixed abode recorded for the release' : 'No accommodation recorded for the release'],
+    reasons: [
+      accommodation === 'NO_FIXED_ABODE'
+        ? 'No fixed abode recorded for the release'
+        : 'No accommodation recorded for the release',
+    ],
     needs: c.circumstances.needs,
   };
 }

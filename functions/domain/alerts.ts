@@ -114,7 +114,11 @@ export function sendWithinMinutes(purpose: NoticePurpose, kind: AlertKind): numb
   return purpose === 'page' && kind !== 'CRITICAL_RELEASE' ? 24 * 60 : 60;
 }
 
-export function outboxTimes(purpose: NoticePurpose, kind: AlertKind, createdAt: Date): { dueAt: string; sendUntil: string } {
+export function outboxTimes(
+  purpose: NoticePurpose,
+  kind: AlertKind,
+  createdAt: Date,
+): { dueAt: string; sendUntil: string } {
   return {
     dueAt: new Date(createdAt.getTime() + streamGraceMinutes * 60_000).toISOString(),
     sendUntil: new Date(createdAt.getTime() + sendWithinMinutes(purpose, kind) * 60_000).toISOString(),
@@ -210,12 +214,28 @@ export type AcknowledgeOutcome =
   | { outcome: 'unchanged'; why: string };
 
 /** The first acknowledgement stops the escalation and tells the others; any later one changes nothing and says why. */
-export function acknowledge(alert: Alert, by: string, now: Date, settings: AlertSettings): AcknowledgeOutcome {
-  if (alert.status === 'ACKNOWLEDGED') return { outcome: 'unchanged', why: `already acknowledged at ${londonTime(alert.acknowledgedAt!).time} (${alert.acknowledgedBy === by ? 'by you' : 'by someone else who was paged'})` };
-  if (alert.status === 'RESOLVED') return { outcome: 'unchanged', why: 'this alert was resolved: nothing more is needed' };
-  if (alert.status === 'EXPIRED' || now.toISOString() >= alert.expiresAfter) return { outcome: 'unchanged', why: `this alert expired at ${alert.expiresAfter}: it is no longer being escalated` };
+export function acknowledge(
+  alert: Alert,
+  by: string,
+  now: Date,
+  settings: AlertSettings,
+): AcknowledgeOutcome {
+  if (alert.status === 'ACKNOWLEDGED')
+    return {
+      outcome: 'unchanged',
+      why: `already acknowledged at ${londonTime(alert.acknowledgedAt!).time} (${alert.acknowledgedBy === by ? 'by you' : 'by someone else who was paged'})`,
+    };
+  if (alert.status === 'RESOLVED')
+    return { outcome: 'unchanged', why: 'this alert was resolved: nothing more is needed' };
+  if (alert.status === 'EXPIRED' || now.toISOString() >= alert.expiresAfter)
+    return {
+      outcome: 'unchanged',
+      why: `this alert expired at ${alert.expiresAfter}: it is no longer being escalated`,
+    };
   const minutes = Math.max(0, Math.round((now.getTime() - Date.parse(alert.raisedAt)) / 60_000));
-  const reminderDue = new Date(now.getTime() + settings.reNotifyAcknowledgedAfterMinutes * 60_000).toISOString();
+  const reminderDue = new Date(
+    now.getTime() + settings.reNotifyAcknowledgedAfterMinutes * 60_000,
+  ).toISOString();
   return {
     outcome: 'acknowledged',
     change: {
@@ -228,8 +248,16 @@ export function acknowledge(alert: Alert, by: string, now: Date, settings: Alert
         ...(alert.policy ? { dueAt: earlier(reminderDue, alert.expiresAfter), duePartition } : {}),
       },
       // Only an escalating alert paged more than one person; a referral's services each act on their own.
-      ...(alert.policy ? { notice: { alertId: alert.alertId, purpose: 'acknowledged' as const, index: alert.step } } : {}),
-      counts: { acknowledged: 1, [`acknowledged.${alert.kind}`]: 1, 'ackMinutes.sum': minutes, 'ackMinutes.count': 1, [`ackWithin.${ackBucket(minutes)}`]: 1 },
+      ...(alert.policy
+        ? { notice: { alertId: alert.alertId, purpose: 'acknowledged' as const, index: alert.step } }
+        : {}),
+      counts: {
+        acknowledged: 1,
+        [`acknowledged.${alert.kind}`]: 1,
+        'ackMinutes.sum': minutes,
+        'ackMinutes.count': 1,
+        [`ackWithin.${ackBucket(minutes)}`]: 1,
+      },
       ackMinutes: minutes,
     },
   };
@@ -237,8 +265,14 @@ export function acknowledge(alert: Alert, by: string, now: Date, settings: Alert
 
 export function resolve(alert: Alert, now: Date): AcknowledgeOutcome {
   if (alert.status === 'RESOLVED') return { outcome: 'unchanged', why: 'this alert was already resolved' };
-  if (alert.status === 'EXPIRED') return { outcome: 'unchanged', why: `this alert expired at ${alert.expiresAfter}` };
-  const after: Alert = { ...bump(alert), status: 'RESOLVED', resolvedAt: now.toISOString(), closedAt: now.toISOString() };
+  if (alert.status === 'EXPIRED')
+    return { outcome: 'unchanged', why: `this alert expired at ${alert.expiresAfter}` };
+  const after: Alert = {
+    ...bump(alert),
+    status: 'RESOLVED',
+    resolvedAt: now.toISOString(),
+    closedAt: now.toISOString(),
+  };
   delete after.dueAt;
   delete after.duePartition;
   return { outcome: 'acknowledged', change: { before: alert, after, counts: {} } };

@@ -123,7 +123,9 @@ function civil(n: number): [number, number, number] {
   const z = n + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -195,7 +197,9 @@ function formatOffset(offsetMs: number): string {
 function toEpochMs(instant: Date | string): number {
   if (typeof instant === 'string') {
     if (!INSTANT.test(instant)) {
-      throw new RangeError(`'${instant}' is not an ISO-8601 instant with an offset (expected e.g. 2026-06-05T16:59:00+01:00)`);
+      throw new RangeError(
+        `'${instant}' is not an ISO-8601 instant with an offset (expected e.g. 2026-06-05T16:59:00+01:00)`,
+      );
     }
     instant = new Date(instant);
   }
@@ -294,7 +298,9 @@ const FIXED_DATE_HOLIDAYS: Record<string, [number, number]> = {
   'Boxing Day': [12, 26],
 };
 
-export function workingCalendar(bankHolidays: readonly { date: LocalDate; title: string; notes?: string }[]): WorkingCalendar {
+export function workingCalendar(
+  bankHolidays: readonly { date: LocalDate; title: string; notes?: string }[],
+): WorkingCalendar {
   const names = new Map<number, string>();
   for (const { date, title } of bankHolidays) names.set(dayNumber(date), title);
   // A substitute day stands for a holiday that fell at the weekend: that weekend day keeps the holiday's name.
@@ -318,7 +324,9 @@ export function workingCalendar(bankHolidays: readonly { date: LocalDate; title:
     return d;
   };
   const workingInRange = (from: number, to: number): number =>
-    weekdaysBelow(to + 1) - weekdaysBelow(from + 1) - (countAtOrBelow(weekdayHolidays, to) - countAtOrBelow(weekdayHolidays, from));
+    weekdaysBelow(to + 1) -
+    weekdaysBelow(from + 1) -
+    (countAtOrBelow(weekdayHolidays, to) - countAtOrBelow(weekdayHolidays, from));
 
   return {
     isBankHoliday: (date) => names.has(dayNumber(date)),
@@ -334,7 +342,8 @@ export function workingCalendar(bankHolidays: readonly { date: LocalDate; title:
     },
     nextWorkingDay: (date) => fromDayNumber(nextWorking(dayNumber(date))),
     addWorkingDays: (date, n) => {
-      if (!Number.isInteger(n) || n < 0) throw new RangeError(`${n} is not a whole number of working days >= 0`);
+      if (!Number.isInteger(n) || n < 0)
+        throw new RangeError(`${n} is not a whole number of working days >= 0`);
       let d = dayNumber(date);
       for (let i = 0; i < n; i++) d = nextWorking(d);
       return fromDayNumber(d);
@@ -359,7 +368,8 @@ export function workingCalendar(bankHolidays: readonly { date: LocalDate; title:
 export const englandAndWales: WorkingCalendar = workingCalendar(data.events);
 
 /** How to load newer bank holidays: what every "not loaded" message tells the operator. */
-export const bankHolidaysRefreshCommand = 'npm run bank-holidays:refresh -- <bank-holidays.json downloaded from https://www.gov.uk/bank-holidays.json>, then deploy';
+export const bankHolidaysRefreshCommand =
+  'npm run bank-holidays:refresh -- <bank-holidays.json downloaded from https://www.gov.uk/bank-holidays.json>, then deploy';
 
 /**
  * The years whose bank holidays the working-day questions about `date` need but `calendar` does not list: the
@@ -383,7 +393,10 @@ export const bankHolidayWarningDays = 90;
  * The warning operators get from `bankHolidayWarningDays` before the loaded bank holidays end (and after),
  * with the command that refreshes them; undefined while the list reaches far enough.
  */
-export function bankHolidayCoverageWarning(calendar: WorkingCalendar, today: LocalDate): { daysLeft: number; message: string } | undefined {
+export function bankHolidayCoverageWarning(
+  calendar: WorkingCalendar,
+  today: LocalDate,
+): { daysLeft: number; message: string } | undefined {
   const { last } = calendar.coverage();
   const daysLeft = dayNumber(last) - dayNumber(today);
   if (daysLeft > bankHolidayWarningDays) return undefined;

@@ -4,7 +4,14 @@
  */
 
 /** Where the person will sleep. */
-export const accommodationStatuses = ['SETTLED', 'TEMPORARY', 'APPROVED_PREMISES', 'CAS3', 'NO_FIXED_ABODE', 'UNKNOWN'] as const;
+export const accommodationStatuses = [
+  'SETTLED',
+  'TEMPORARY',
+  'APPROVED_PREMISES',
+  'CAS3',
+  'NO_FIXED_ABODE',
+  'UNKNOWN',
+] as const;
 export const aftercarePlans = ['IN_PLACE', 'NONE', 'UNKNOWN'] as const;
 /** The seven resettlement pathways: what a person needs support with (and the services that give it). */
 export const pathways = [

@@ -3,7 +3,13 @@
  * and how urgent they are. Pure: the calendar and the cut-off are passed in.
  */
 import type { Accommodation, AftercarePlan } from './circumstances';
-import { addDays, londonTime, missingBankHolidayYears, type LocalDate, type WorkingCalendar } from './calendar';
+import {
+  addDays,
+  londonTime,
+  missingBankHolidayYears,
+  type LocalDate,
+  type WorkingCalendar,
+} from './calendar';
 
 export type Urgency = 'CRITICAL' | 'HIGH' | 'ROUTINE';
 
@@ -62,41 +68,69 @@ export function classifyRelease(facts: ReleaseFacts, rules: ReleaseRules): Class
     nonWorkingDay: calendar.isNonWorkingDay(date),
     lateDay: local !== undefined && local.minutesOfDay >= minutesOf(rules.lateDayFrom),
     unplanned: !facts.planned,
-    noFixedAbode: facts.accommodation === 'NO_FIXED_ABODE' || (!facts.addressApproved && (facts.accommodation === undefined || facts.accommodation === 'UNKNOWN')),
+    noFixedAbode:
+      facts.accommodation === 'NO_FIXED_ABODE' ||
+      (!facts.addressApproved && (facts.accommodation === undefined || facts.accommodation === 'UNKNOWN')),
     noAftercarePlan: facts.aftercarePlan === undefined || facts.aftercarePlan !== 'IN_PLACE',
     bankHolidaysUnknown: missingYears.length > 0,
   };
 
   // A day the calendar cannot vouch for is never silently a working day: it may be a bank holiday or the eve of one.
-  const hardToReach = flags.unplanned || flags.nonWorkingDay || (flags.lateWeek && flags.lateDay) || flags.bankHolidaysUnknown;
+  const hardToReach =
+    flags.unplanned || flags.nonWorkingDay || (flags.lateWeek && flags.lateDay) || flags.bankHolidaysUnknown;
   const needsHelp = flags.noFixedAbode || flags.noAftercarePlan;
   const urgency: Urgency = hardToReach && needsHelp ? 'CRITICAL' : needsHelp ? 'HIGH' : 'ROUTINE';
 
-  return { date, ...(local ? { time: local.time } : {}), flags, urgency, reasons: reasonsFor(flags, date, local?.time, !local, rules, missingYears) };
+  return {
+    date,
+    ...(local ? { time: local.time } : {}),
+    flags,
+    urgency,
+    reasons: reasonsFor(flags, date, local?.time, !local, rules, missingYears),
+  };
 }
 
 /** A scheduled case is classified on its scheduled date and told in the future tense; a release in the past. */
-function reasonsFor(flags: ReleaseFlags, date: LocalDate, time: string | undefined, expected: boolean, rules: ReleaseRules, missingYears: number[]): string[] {
+function reasonsFor(
+  flags: ReleaseFlags,
+  date: LocalDate,
+  time: string | undefined,
+  expected: boolean,
+  rules: ReleaseRules,
+  missingYears: number[],
+): string[] {
   const reasons: string[] = [];
   const { calendar } = rules;
   const holiday = calendar.bankHolidayName(date);
   const released = expected ? 'Due for release' : 'Released';
-  if (flags.unplanned) reasons.push('Unplanned release: no release was scheduled, so no pre-release support was arranged');
+  if (flags.unplanned)
+    reasons.push('Unplanned release: no release was scheduled, so no pre-release support was arranged');
   if (flags.nonWorkingDay) {
-    if (calendar.isBankHoliday(date)) reasons.push(`${released} on a bank holiday (${holiday}): services are closed`);
+    if (calendar.isBankHoliday(date))
+      reasons.push(`${released} on a bank holiday (${holiday}): services are closed`);
     else reasons.push(`${released} at the weekend${holiday ? ` (${holiday})` : ''}: services are closed`);
   }
   if (flags.lateWeek) {
     const next = addDays(date, 1);
     const holidayAfter = calendar.bankHolidayName(next);
-    reasons.push(`${released} on the last working day before ${calendar.isBankHoliday(next) ? `a bank holiday (${holidayAfter})` : `the weekend${holidayAfter ? ` (${holidayAfter})` : ''}`}`);
+    reasons.push(
+      `${released} on the last working day before ${calendar.isBankHoliday(next) ? `a bank holiday (${holidayAfter})` : `the weekend${holidayAfter ? ` (${holidayAfter})` : ''}`}`,
+    );
   }
   if (flags.bankHolidaysUnknown) {
     const years = missingYears.join(' and ');
-    reasons.push(`Possibly a non-working day: bank holidays for ${years} are not loaded, so ${date} may be a bank holiday or the last working day before one`);
+    reasons.push(
+      `Possibly a non-working day: bank holidays for ${years} are not loaded, so ${date} may be a bank holiday or the last working day before one`,
+    );
   }
-  if (flags.lateDay && time) reasons.push(`Released late in the day (${time}), when housing and treatment services are closing`);
-  if (flags.noFixedAbode) reasons.push(expected ? 'No fixed abode arranged for release, or accommodation not known' : 'No fixed abode on release, or accommodation not known');
+  if (flags.lateDay && time)
+    reasons.push(`Released late in the day (${time}), when housing and treatment services are closing`);
+  if (flags.noFixedAbode)
+    reasons.push(
+      expected
+        ? 'No fixed abode arranged for release, or accommodation not known'
+        : 'No fixed abode on release, or accommodation not known',
+    );
   if (flags.noAftercarePlan) reasons.push('No aftercare plan in place');
   return reasons;
 }

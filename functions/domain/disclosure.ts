@@ -22,10 +22,14 @@ export const suppressedText = 'fewer than 5';
 
 /** The rule, as the metric catalogue (GET /metrics) publishes it beside the metrics. */
 export const suppressionRule = {
-  applies: 'to every figure the dashboard, GET /aggregates and the CSV export return to anyone but operators; the stored counters stay exact',
-  primary: 'a count of releases, movements, alerts or people from 1 to 4 is shown as "fewer than 5" (value null, suppressed "fewer than 5"); 0 is shown',
-  secondary: 'no row of periods has exactly one suppressed period beside a shown total (the next smallest is suppressed too); no whole (releases.total) has exactly one suppressed part (releases.planned, releases.unplanned)',
-  ratios: 'a rate or mean is suppressed, numerator and denominator with it, when its numerator, denominator or their difference is 1 to 4, or when it is over a suppressed count',
+  applies:
+    'to every figure the dashboard, GET /aggregates and the CSV export return to anyone but operators; the stored counters stay exact',
+  primary:
+    'a count of releases, movements, alerts or people from 1 to 4 is shown as "fewer than 5" (value null, suppressed "fewer than 5"); 0 is shown',
+  secondary:
+    'no row of periods has exactly one suppressed period beside a shown total (the next smallest is suppressed too); no whole (releases.total) has exactly one suppressed part (releases.planned, releases.unplanned)',
+  ratios:
+    'a rate or mean is suppressed, numerator and denominator with it, when its numerator, denominator or their difference is 1 to 4, or when it is over a suppressed count',
   notCovered: 'file and row counts of partner files, and minutes, are about no person and are shown exactly',
 } as const;
 const threshold = 5;
@@ -45,7 +49,9 @@ export interface PublishedFigures {
 }
 
 /** Wholes that are the sum of their parts, by metric name. */
-export const additiveGroups: readonly { whole: string; parts: readonly string[] }[] = [{ whole: 'releases.total', parts: ['releases.planned', 'releases.unplanned'] }];
+export const additiveGroups: readonly { whole: string; parts: readonly string[] }[] = [
+  { whole: 'releases.total', parts: ['releases.planned', 'releases.unplanned'] },
+];
 
 const small = (n: number | null | undefined) => n !== null && n !== undefined && n > 0 && n < threshold;
 
@@ -54,10 +60,12 @@ export function suppressFigures(figures: Figures, metrics: readonly Metric[]): P
   // Cells to hide: [period index or 'total', metric name].
   const hidden = new Set<string>();
   const cell = (at: number | 'total', name: string) => `${at}|${name}`;
-  const valueAt = (at: number | 'total', name: string) => (at === 'total' ? figures.totals[name] : figures.periods[at]!.values[name])?.value ?? 0;
+  const valueAt = (at: number | 'total', name: string) =>
+    (at === 'total' ? figures.totals[name] : figures.periods[at]!.values[name])?.value ?? 0;
   const indexes = figures.periods.map((_, i) => i);
 
-  for (const name of counts) for (const at of [...indexes, 'total' as const]) if (small(valueAt(at, name))) hidden.add(cell(at, name));
+  for (const name of counts)
+    for (const at of [...indexes, 'total' as const]) if (small(valueAt(at, name))) hidden.add(cell(at, name));
 
   // Secondary suppression until nothing changes: each rule only ever hides more.
   for (let changed = true; changed; ) {
@@ -72,7 +80,9 @@ export function suppressFigures(figures: Figures, metrics: readonly Metric[]): P
       if (figures.periods.length < 2) break;
       const suppressed = indexes.filter((i) => hidden.has(cell(i, name)));
       if (suppressed.length !== 1 || hidden.has(cell('total', name))) continue;
-      const next = indexes.filter((i) => !hidden.has(cell(i, name)) && valueAt(i, name) > 0).sort((a, b) => valueAt(a, name) - valueAt(b, name))[0];
+      const next = indexes
+        .filter((i) => !hidden.has(cell(i, name)) && valueAt(i, name) > 0)
+        .sort((a, b) => valueAt(a, name) - valueAt(b, name))[0];
       hide(next ?? 'total', name);
     }
     for (const { whole, parts } of additiveGroups) {
@@ -86,12 +96,16 @@ export function suppressFigures(figures: Figures, metrics: readonly Metric[]): P
     }
   }
 
-  const publish = (at: number | 'total', values: Record<string, MetricValue>): Record<string, PublishedValue> =>
+  const publish = (
+    at: number | 'total',
+    values: Record<string, MetricValue>,
+  ): Record<string, PublishedValue> =>
     Object.fromEntries(
       Object.entries(values).map(([name, v]) => {
         const metric = metrics.find((m) => m.name === name);
         if (hidden.has(cell(at, name))) return [name, { value: null, suppressed: suppressedText }];
-        if (metric && metric.kind !== 'count' && ratioIsSmall(metric, v, at, hidden, cell)) return [name, { value: null, suppressed: suppressedText }];
+        if (metric && metric.kind !== 'count' && ratioIsSmall(metric, v, at, hidden, cell))
+          return [name, { value: null, suppressed: suppressedText }];
         return [name, v];
       }),
     );
@@ -101,7 +115,13 @@ export function suppressFigures(figures: Figures, metrics: readonly Metric[]): P
   };
 }
 
-function ratioIsSmall(metric: Metric & { kind: 'rate' | 'mean' }, v: MetricValue, at: number | 'total', hidden: Set<string>, cell: (at: number | 'total', name: string) => string): boolean {
+function ratioIsSmall(
+  metric: Metric & { kind: 'rate' | 'mean' },
+  v: MetricValue,
+  at: number | 'total',
+  hidden: Set<string>,
+  cell: (at: number | 'total', name: string) => string,
+): boolean {
   const { numerator = 0, denominator = 0 } = v;
   if (small(denominator)) return true;
   if (metric.kind === 'rate' && (small(numerator) || small(denominator - numerator))) return true;
@@ -110,14 +130,36 @@ function ratioIsSmall(metric: Metric & { kind: 'rate' | 'mean' }, v: MetricValue
 }
 
 /** Raw counters (GET /aggregates without `metric`): each count of 1 to 4 suppressed, secondary across periods. */
-export function suppressCounters(periods: { period: string; counts: Record<string, number> }[], totals: Record<string, number>) {
-  const names = [...new Set([...Object.keys(totals), ...periods.flatMap((p) => Object.keys(p.counts))])].filter((n) => !/minutes|Minutes|rows|^received$|accepted|rejected|quarantined|duplicate/i.test(n));
-  const asMetric = (name: string): Metric => ({ name, meaning: '', unit: 'people', family: 'releases', kind: 'count', counter: name, combine: 'sum' });
+export function suppressCounters(
+  periods: { period: string; counts: Record<string, number> }[],
+  totals: Record<string, number>,
+) {
+  const names = [
+    ...new Set([...Object.keys(totals), ...periods.flatMap((p) => Object.keys(p.counts))]),
+  ].filter((n) => !/minutes|Minutes|rows|^received$|accepted|rejected|quarantined|duplicate/i.test(n));
+  const asMetric = (name: string): Metric => ({
+    name,
+    meaning: '',
+    unit: 'people',
+    family: 'releases',
+    kind: 'count',
+    counter: name,
+    combine: 'sum',
+  });
   const figures: Figures = {
-    periods: periods.map((p) => ({ period: p.period, values: Object.fromEntries(Object.entries(p.counts).map(([n, c]) => [n, { value: c }])) })),
+    periods: periods.map((p) => ({
+      period: p.period,
+      values: Object.fromEntries(Object.entries(p.counts).map(([n, c]) => [n, { value: c }])),
+    })),
     totals: Object.fromEntries(Object.entries(totals).map(([n, c]) => [n, { value: c }])),
   };
   const published = suppressFigures(figures, names.map(asMetric));
-  const flat = (values: Record<string, PublishedValue>) => Object.fromEntries(Object.entries(values).map(([n, v]) => [n, 'suppressed' in v ? suppressedText : v.value]));
-  return { periods: published.periods.map((p) => ({ period: p.period, counts: flat(p.values) })), totals: flat(published.totals) };
+  const flat = (values: Record<string, PublishedValue>) =>
+    Object.fromEntries(
+      Object.entries(values).map(([n, v]) => [n, 'suppressed' in v ? suppressedText : v.value]),
+    );
+  return {
+    periods: published.periods.map((p) => ({ period: p.period, counts: flat(p.values) })),
+    totals: flat(published.totals),
+  };
 }

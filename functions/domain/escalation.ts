@@ -7,8 +7,10 @@ import * as z from 'zod';
 import { rotaTiers } from './rota';
 
 export const escalationTarget = z.union([
-  z.strictObject({ tier: z.enum(rotaTiers) }).describe('whoever is on the rota at this tier when the step is due'),
-  z.strictObject({ contact: z.string().min(1) }).describe('a contact named in the area\'s routing config'),
+  z
+    .strictObject({ tier: z.enum(rotaTiers) })
+    .describe('whoever is on the rota at this tier when the step is due'),
+  z.strictObject({ contact: z.string().min(1) }).describe("a contact named in the area's routing config"),
 ]);
 
 export const escalationStepSchema = z.strictObject({

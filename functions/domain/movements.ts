@@ -34,7 +34,14 @@ export const movementKinds = [
 export type MovementKind = (typeof movementKinds)[number];
 
 /** Kinds of release to the community. */
-export const releaseKinds = ['CONDITIONAL_RELEASE', 'HDC', 'ECSL', 'END_OF_SENTENCE', 'FROM_COURT', 'OTHER'] as const;
+export const releaseKinds = [
+  'CONDITIONAL_RELEASE',
+  'HDC',
+  'ECSL',
+  'END_OF_SENTENCE',
+  'FROM_COURT',
+  'OTHER',
+] as const;
 export type ReleaseKind = (typeof releaseKinds)[number];
 
 /**
@@ -55,10 +62,25 @@ export const movementEvents = {
 export type MovementEvent = (typeof movementEvents)[keyof typeof movementEvents];
 
 /** Reasons of `prison-offender-events.prisoner.released`. Only RELEASED and RELEASED_TO_HOSPITAL are discharges. */
-export const hmppsReleaseReasons = ['RELEASED', 'RELEASED_TO_HOSPITAL', 'TEMPORARY_ABSENCE_RELEASE', 'SENT_TO_COURT', 'TRANSFERRED', 'UNKNOWN'] as const;
-export const dischargeReasons = ['RELEASED', 'RELEASED_TO_HOSPITAL'] as const satisfies readonly HmppsReleaseReason[];
+export const hmppsReleaseReasons = [
+  'RELEASED',
+  'RELEASED_TO_HOSPITAL',
+  'TEMPORARY_ABSENCE_RELEASE',
+  'SENT_TO_COURT',
+  'TRANSFERRED',
+  'UNKNOWN',
+] as const;
+export const dischargeReasons = [
+  'RELEASED',
+  'RELEASED_TO_HOSPITAL',
+] as const satisfies readonly HmppsReleaseReason[];
 /** Reasons of `prison-offender-events.prisoner.received`. */
-export const hmppsReceiveReasons = ['ADMISSION', 'TEMPORARY_ABSENCE_RETURN', 'RETURN_FROM_COURT', 'TRANSFERRED'] as const;
+export const hmppsReceiveReasons = [
+  'ADMISSION',
+  'TEMPORARY_ABSENCE_RETURN',
+  'RETURN_FROM_COURT',
+  'TRANSFERRED',
+] as const;
 
 export type HmppsReleaseReason = (typeof hmppsReleaseReasons)[number];
 export type HmppsReceiveReason = (typeof hmppsReceiveReasons)[number];
@@ -86,33 +108,227 @@ const received = movementEvents.received;
 
 export const movementTable: readonly MovementEntry[] = [
   // prisoner.released, RELEASED: every NOMIS "REL" movement. The code says whether anyone left for the community.
-  { event: released, reason: 'RELEASED', codes: ['CR', 'CE', 'AR', 'FR1', 'FR2'], kind: 'RELEASE', releaseKind: 'CONDITIONAL_RELEASE', action: 'RELEASE', review: false, meaning: 'Released to the community at the conditional or automatic release point' },
-  { event: released, reason: 'RELEASED', codes: ['HD', 'HE', 'HR', 'HU'], kind: 'RELEASE', releaseKind: 'HDC', action: 'RELEASE', review: false, meaning: 'Released on home detention curfew: planned, to an approved curfew address' },
-  { event: released, reason: 'RELEASED', codes: ['ECSL'], kind: 'RELEASE', releaseKind: 'ECSL', action: 'RELEASE', review: false, meaning: 'Released early on an end of custody supervised licence' },
-  { event: released, reason: 'RELEASED', codes: ['PX', 'PD', 'D1', 'D2', 'D3', 'D4', 'BD'], kind: 'RELEASE', releaseKind: 'OTHER', action: 'RELEASE', review: false, meaning: 'Released to the community on parole, after a recall, from a detention and training order, or on immigration bail' },
-  { event: released, reason: 'RELEASED', codes: ['DEC'], kind: 'DIED', action: 'CLOSE', review: false, meaning: 'Died in custody: nobody is released, and a scheduled release is closed' },
-  { event: released, reason: 'RELEASED', codes: ['UAL', 'UAL_ECL'], kind: 'ABSCONDED', action: 'RECORD', review: false, meaning: 'Absconded (unlawfully at large): not a release, nobody is paged' },
-  { event: released, reason: 'RELEASED', codes: ['HO', 'HP', 'HQ'], kind: 'HOSPITAL', action: 'CLOSE', review: false, meaning: 'Detained in a secure hospital under the Mental Health Act: not a release to the community' },
-  { event: released, reason: 'RELEASED', codes: ['DD', 'DE', 'DL', 'DEIRC', 'ETR'], kind: 'IMMIGRATION', action: 'CLOSE', review: false, meaning: 'Discharged to immigration detention, deported or removed early: not a release to the community' },
+  {
+    event: released,
+    reason: 'RELEASED',
+    codes: ['CR', 'CE', 'AR', 'FR1', 'FR2'],
+    kind: 'RELEASE',
+    releaseKind: 'CONDITIONAL_RELEASE',
+    action: 'RELEASE',
+    review: false,
+    meaning: 'Released to the community at the conditional or automatic release point',
+  },
+  {
+    event: released,
+    reason: 'RELEASED',
+    codes: ['HD', 'HE', 'HR', 'HU'],
+    kind: 'RELEASE',
+    releaseKind: 'HDC',
+    action: 'RELEASE',
+    review: false,
+    meaning: 'Released on home detention curfew: planned, to an approved curfew address',
+  },
+  {
+    event: released,
+    reason: 'RELEASED',
+    codes: ['ECSL'],
+    kind: 'RELEASE',
+    releaseKind: 'ECSL',
+    action: 'RELEASE',
+    review: false,
+    meaning: 'Released early on an end of custody supervised licence',
+  },
+  {
+    event: released,
+    reason: 'RELEASED',
+    codes: ['PX', 'PD', 'D1', 'D2', 'D3', 'D4', 'BD'],
+    kind: 'RELEASE',
+    releaseKind: 'OTHER',
+    action: 'RELEASE',
+    review: false,
+    meaning:
+      'Released to the community on parole, after a recall, from a detention and training order, or on immigration bail',
+  },
+  {
+    event: released,
+    reason: 'RELEASED',
+    codes: ['DEC'],
+    kind: 'DIED',
+    action: 'CLOSE',
+    review: false,
+    meaning: 'Died in custody: nobody is released, and a scheduled release is closed',
+  },
+  {
+    event: released,
+    reason: 'RELEASED',
+    codes: ['UAL', 'UAL_ECL'],
+    kind: 'ABSCONDED',
+    action: 'RECORD',
+    review: false,
+    meaning: 'Absconded (unlawfully at large): not a release, nobody is paged',
+  },
+  {
+    event: released,
+    reason: 'RELEASED',
+    codes: ['HO', 'HP', 'HQ'],
+    kind: 'HOSPITAL',
+    action: 'CLOSE',
+    review: false,
+    meaning: 'Detained in a secure hospital under the Mental Health Act: not a release to the community',
+  },
+  {
+    event: released,
+    reason: 'RELEASED',
+    codes: ['DD', 'DE', 'DL', 'DEIRC', 'ETR'],
+    kind: 'IMMIGRATION',
+    action: 'CLOSE',
+    review: false,
+    meaning: 'Discharged to immigration detention, deported or removed early: not a release to the community',
+  },
   // prison-custody-status-to-delius treats ECSLIRC as a discharge to an immigration removal centre; calculate-release-dates
   // groups it with ECSL. Not paged (the likelier reading), and flagged so a person checks.
-  { event: released, reason: 'RELEASED', codes: ['ECSLIRC'], kind: 'IMMIGRATION', action: 'CLOSE', review: true, meaning: 'End of custody licence to an immigration removal centre: taken as not a release to the community, and flagged for review because HMPPS services read this code differently' },
-  { event: released, reason: 'RELEASED', codes: ['MRG'], kind: 'MERGE', action: 'RECORD', review: false, meaning: 'Two NOMIS records merged: an administrative change, nobody moved' },
-  { event: released, reason: 'RELEASED', codes: 'other', kind: 'RELEASE', releaseKind: 'OTHER', action: 'RELEASE', review: true, meaning: 'A movement code Gatehouse does not know: treated as a release to the community so nobody is missed, and flagged for review with its code' },
-  { event: released, reason: 'RELEASED_TO_HOSPITAL', codes: 'other', kind: 'HOSPITAL', action: 'CLOSE', review: false, meaning: 'Discharged into the care of a hospital: not a release to the community' },
-  { event: released, reason: 'TEMPORARY_ABSENCE_RELEASE', codes: 'other', kind: 'TEMPORARY_ABSENCE_OUT', action: 'RECORD', review: false, meaning: 'Out on temporary licence, expected back' },
-  { event: released, reason: 'SENT_TO_COURT', codes: 'other', kind: 'COURT_OUT', action: 'RECORD', review: false, meaning: 'Taken to court; a release from there is a release from court (unplanned)' },
-  { event: released, reason: 'TRANSFERRED', codes: 'other', kind: 'TRANSFER_OUT', action: 'RECORD', review: false, meaning: 'Transferred to another prison' },
-  { event: released, reason: 'UNKNOWN', codes: 'other', kind: 'UNKNOWN', action: 'RECORD', review: true, meaning: 'HMPPS could not say why the person left: recorded and flagged for review' },
+  {
+    event: released,
+    reason: 'RELEASED',
+    codes: ['ECSLIRC'],
+    kind: 'IMMIGRATION',
+    action: 'CLOSE',
+    review: true,
+    meaning:
+      'End of custody licence to an immigration removal centre: taken as not a release to the community, and flagged for review because HMPPS services read this code differently',
+  },
+  {
+    event: released,
+    reason: 'RELEASED',
+    codes: ['MRG'],
+    kind: 'MERGE',
+    action: 'RECORD',
+    review: false,
+    meaning: 'Two NOMIS records merged: an administrative change, nobody moved',
+  },
+  {
+    event: released,
+    reason: 'RELEASED',
+    codes: 'other',
+    kind: 'RELEASE',
+    releaseKind: 'OTHER',
+    action: 'RELEASE',
+    review: true,
+    meaning:
+      'A movement code Gatehouse does not know: treated as a release to the community so nobody is missed, and flagged for review with its code',
+  },
+  {
+    event: released,
+    reason: 'RELEASED_TO_HOSPITAL',
+    codes: 'other',
+    kind: 'HOSPITAL',
+    action: 'CLOSE',
+    review: false,
+    meaning: 'Discharged into the care of a hospital: not a release to the community',
+  },
+  {
+    event: released,
+    reason: 'TEMPORARY_ABSENCE_RELEASE',
+    codes: 'other',
+    kind: 'TEMPORARY_ABSENCE_OUT',
+    action: 'RECORD',
+    review: false,
+    meaning: 'Out on temporary licence, expected back',
+  },
+  {
+    event: released,
+    reason: 'SENT_TO_COURT',
+    codes: 'other',
+    kind: 'COURT_OUT',
+    action: 'RECORD',
+    review: false,
+    meaning: 'Taken to court; a release from there is a release from court (unplanned)',
+  },
+  {
+    event: released,
+    reason: 'TRANSFERRED',
+    codes: 'other',
+    kind: 'TRANSFER_OUT',
+    action: 'RECORD',
+    review: false,
+    meaning: 'Transferred to another prison',
+  },
+  {
+    event: released,
+    reason: 'UNKNOWN',
+    codes: 'other',
+    kind: 'UNKNOWN',
+    action: 'RECORD',
+    review: true,
+    meaning: 'HMPPS could not say why the person left: recorded and flagged for review',
+  },
   // prisoner.received: the person is in custody.
-  { event: received, reason: 'ADMISSION', codes: ['L', 'B', 'Y', 'ETB', 'ETRLR', 'ETRB', 'ETRRIE', '24'], kind: 'RECALL', action: 'RETURN', review: false, meaning: 'Recalled to custody (licence, home detention curfew, detention and training order, early removal or emergency release)' },
-  { event: received, reason: 'ADMISSION', codes: 'other', kind: 'ADMISSION', action: 'RETURN', review: false, meaning: 'Admitted to custody: remanded, sentenced, or recaptured' },
-  { event: received, reason: 'RETURN_FROM_COURT', codes: 'other', kind: 'COURT_RETURN', action: 'RETURN', review: false, meaning: 'Back from court' },
-  { event: received, reason: 'TEMPORARY_ABSENCE_RETURN', codes: 'other', kind: 'TEMPORARY_ABSENCE_RETURN', action: 'RETURN', review: false, meaning: 'Back from temporary licence' },
-  { event: received, reason: 'TRANSFERRED', codes: 'other', kind: 'TRANSFER_IN', action: 'RETURN', review: false, meaning: 'Transferred in from another prison' },
+  {
+    event: received,
+    reason: 'ADMISSION',
+    codes: ['L', 'B', 'Y', 'ETB', 'ETRLR', 'ETRB', 'ETRRIE', '24'],
+    kind: 'RECALL',
+    action: 'RETURN',
+    review: false,
+    meaning:
+      'Recalled to custody (licence, home detention curfew, detention and training order, early removal or emergency release)',
+  },
+  {
+    event: received,
+    reason: 'ADMISSION',
+    codes: 'other',
+    kind: 'ADMISSION',
+    action: 'RETURN',
+    review: false,
+    meaning: 'Admitted to custody: remanded, sentenced, or recaptured',
+  },
+  {
+    event: received,
+    reason: 'RETURN_FROM_COURT',
+    codes: 'other',
+    kind: 'COURT_RETURN',
+    action: 'RETURN',
+    review: false,
+    meaning: 'Back from court',
+  },
+  {
+    event: received,
+    reason: 'TEMPORARY_ABSENCE_RETURN',
+    codes: 'other',
+    kind: 'TEMPORARY_ABSENCE_RETURN',
+    action: 'RETURN',
+    review: false,
+    meaning: 'Back from temporary licence',
+  },
+  {
+    event: received,
+    reason: 'TRANSFERRED',
+    codes: 'other',
+    kind: 'TRANSFER_IN',
+    action: 'RETURN',
+    review: false,
+    meaning: 'Transferred in from another prison',
+  },
   // prisoner-offender-search.prisoner.released: immediate and unconfirmed; the confirmed event follows 45 minutes later.
-  { event: movementEvents.releasedUnconfirmed, reason: 'RELEASED', codes: 'other', kind: 'UNCONFIRMED_RELEASE', action: 'RECORD', review: false, meaning: 'Immediate, unconfirmed release: counted, never acted on (the confirmed event comes 45 minutes later)' },
-  { event: movementEvents.releasedUnconfirmed, reason: 'RELEASED_TO_HOSPITAL', codes: 'other', kind: 'UNCONFIRMED_RELEASE', action: 'RECORD', review: false, meaning: 'Immediate, unconfirmed discharge to hospital: counted, never acted on' },
+  {
+    event: movementEvents.releasedUnconfirmed,
+    reason: 'RELEASED',
+    codes: 'other',
+    kind: 'UNCONFIRMED_RELEASE',
+    action: 'RECORD',
+    review: false,
+    meaning:
+      'Immediate, unconfirmed release: counted, never acted on (the confirmed event comes 45 minutes later)',
+  },
+  {
+    event: movementEvents.releasedUnconfirmed,
+    reason: 'RELEASED_TO_HOSPITAL',
+    codes: 'other',
+    kind: 'UNCONFIRMED_RELEASE',
+    action: 'RECORD',
+    review: false,
+    meaning: 'Immediate, unconfirmed discharge to hospital: counted, never acted on',
+  },
 ];
 
 /** What Gatehouse decided a movement is. The domain result a later enrichment step (HMPPS APIs) starts from. */
@@ -134,16 +350,35 @@ export interface MovementMeaning {
  */
 export function movementFor(event: MovementEvent, reason: string, code: string | undefined): MovementMeaning {
   const forReason = movementTable.filter((e) => e.event === event && e.reason === reason);
-  const listed = code === undefined ? undefined : forReason.find((e) => e.codes !== 'other' && e.codes.includes(code));
+  const listed =
+    code === undefined ? undefined : forReason.find((e) => e.codes !== 'other' && e.codes.includes(code));
   const entry = listed ?? forReason.find((e) => e.codes === 'other') ?? unknownReason(event, reason);
   const reasons = [entry.meaning];
-  if (entry.review && !listed && code !== undefined && entry.kind === 'RELEASE') reasons.push(`Movement code ${code} is not in the movement table`);
-  if (entry.review && !listed && code === undefined && entry.kind === 'RELEASE') reasons.push('HMPPS sent no movement code');
-  return { kind: entry.kind, ...(entry.releaseKind ? { releaseKind: entry.releaseKind } : {}), action: entry.action, review: entry.review, reasons, ...(code !== undefined ? { code } : {}), entry };
+  if (entry.review && !listed && code !== undefined && entry.kind === 'RELEASE')
+    reasons.push(`Movement code ${code} is not in the movement table`);
+  if (entry.review && !listed && code === undefined && entry.kind === 'RELEASE')
+    reasons.push('HMPPS sent no movement code');
+  return {
+    kind: entry.kind,
+    ...(entry.releaseKind ? { releaseKind: entry.releaseKind } : {}),
+    action: entry.action,
+    review: entry.review,
+    reasons,
+    ...(code !== undefined ? { code } : {}),
+    entry,
+  };
 }
 
 function unknownReason(event: MovementEvent, reason: string): MovementEntry {
-  return { event, reason, codes: 'other', kind: 'UNKNOWN', action: 'RECORD', review: true, meaning: `HMPPS reason ${reason} is not in the movement table: recorded and flagged for review` };
+  return {
+    event,
+    reason,
+    codes: 'other',
+    kind: 'UNKNOWN',
+    action: 'RECORD',
+    review: true,
+    meaning: `HMPPS reason ${reason} is not in the movement table: recorded and flagged for review`,
+  };
 }
 
 /**
@@ -169,7 +404,9 @@ const releaseWords: Record<string, ReleaseKind> = {
 
 export function releaseKindOf(reason: string | undefined): ReleaseKind {
   if (!reason) return 'OTHER';
-  return (releaseKinds as readonly string[]).includes(reason) ? (reason as ReleaseKind) : (releaseWords[reason.toUpperCase().replace(/[\s-]+/g, '_')] ?? 'OTHER');
+  return (releaseKinds as readonly string[]).includes(reason)
+    ? (reason as ReleaseKind)
+    : (releaseWords[reason.toUpperCase().replace(/[\s-]+/g, '_')] ?? 'OTHER');
 }
 
 /** What a kind of release says about planning by itself: from court is never planned; HDC always is. */
@@ -198,5 +435,9 @@ export function movementTableMarkdown(): string {
     const kind = e.releaseKind ? `${e.kind} (${e.releaseKind})` : e.kind;
     return `| \`${e.event}\` | \`${e.reason}\` | ${codes} | ${kind} | ${actionWords[e.action]}${e.review ? '; **flagged for review**' : ''} | ${e.meaning} |`;
   });
-  return ['| event | reason | `nomisMovementReasonCode` | kind | what Gatehouse does | meaning |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| event | reason | `nomisMovementReasonCode` | kind | what Gatehouse does | meaning |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }

@@ -3,7 +3,12 @@
  * here its own role (put into `incoming/{id}/`, read `reports/{id}/`); the partner-drop function refuses
  * any other partner or kind. Adding a partner is a line here and a deploy.
  */
-export const partnerFileKinds = ['release-schedule', 'accommodation-outcome', 'referral-outcome', 'on-call-rota'] as const;
+export const partnerFileKinds = [
+  'release-schedule',
+  'accommodation-outcome',
+  'referral-outcome',
+  'on-call-rota',
+] as const;
 export type PartnerFileKind = (typeof partnerFileKinds)[number];
 
 export interface Partner {
@@ -25,12 +30,40 @@ export const partners: readonly Partner[] = [
     name: 'Probation Service, County Durham and Darlington delivery unit',
     kinds: ['release-schedule', 'referral-outcome'],
     // Probation's commissioned rehabilitative services; treatment outcomes come from the treatment services.
-    referralServices: ['ACCOMMODATION', 'ATTITUDES_THINKING_AND_BEHAVIOUR', 'CHILDREN_FAMILIES_AND_COMMUNITY', 'EDUCATION_SKILLS_AND_WORK', 'FINANCE_AND_ID'],
+    referralServices: [
+      'ACCOMMODATION',
+      'ATTITUDES_THINKING_AND_BEHAVIOUR',
+      'CHILDREN_FAMILIES_AND_COMMUNITY',
+      'EDUCATION_SKILLS_AND_WORK',
+      'FINANCE_AND_ID',
+    ],
   },
-  { id: 'durham-housing', name: 'Durham County Council housing solutions', kinds: ['accommodation-outcome', 'on-call-rota'], rotaAreas: ['E06000047'], outcomeAreas: ['E06000047'] },
-  { id: 'darlington-housing', name: 'Darlington Borough Council housing options', kinds: ['accommodation-outcome', 'on-call-rota'], rotaAreas: ['E06000005'], outcomeAreas: ['E06000005'] },
-  { id: 'accommodation-providers', name: 'Accommodation providers (CAS3 and supported housing)', kinds: ['accommodation-outcome'], outcomeAreas: ['E06000047', 'E06000005'] },
-  { id: 'treatment-services', name: 'Drug and alcohol and mental-health treatment services', kinds: ['referral-outcome'], referralServices: ['DRUGS_AND_ALCOHOL', 'HEALTH'] },
+  {
+    id: 'durham-housing',
+    name: 'Durham County Council housing solutions',
+    kinds: ['accommodation-outcome', 'on-call-rota'],
+    rotaAreas: ['E06000047'],
+    outcomeAreas: ['E06000047'],
+  },
+  {
+    id: 'darlington-housing',
+    name: 'Darlington Borough Council housing options',
+    kinds: ['accommodation-outcome', 'on-call-rota'],
+    rotaAreas: ['E06000005'],
+    outcomeAreas: ['E06000005'],
+  },
+  {
+    id: 'accommodation-providers',
+    name: 'Accommodation providers (CAS3 and supported housing)',
+    kinds: ['accommodation-outcome'],
+    outcomeAreas: ['E06000047', 'E06000005'],
+  },
+  {
+    id: 'treatment-services',
+    name: 'Drug and alcohol and mental-health treatment services',
+    kinds: ['referral-outcome'],
+    referralServices: ['DRUGS_AND_ALCOHOL', 'HEALTH'],
+  },
 ];
 
 export const partnerIdPattern = /^[a-z0-9][a-z0-9-]{1,40}$/;

@@ -77,8 +77,12 @@ export function normalisePostcode(raw: string): string | undefined {
 export function parsePostcodeAreas(input: unknown): PostcodeAreas {
   const parsed = postcodeAreasSchema.safeParse(input);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 20).map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
-    throw new PostcodeAreasError(`the postcode lookup is not a ${postcodeAreasFormat} file: ${issues.join('; ')}`);
+    const issues = parsed.error.issues
+      .slice(0, 20)
+      .map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
+    throw new PostcodeAreasError(
+      `the postcode lookup is not a ${postcodeAreasFormat} file: ${issues.join('; ')}`,
+    );
   }
   const file = parsed.data;
   const problems: string[] = [];
@@ -86,8 +90,15 @@ export function parsePostcodeAreas(input: unknown): PostcodeAreas {
   const size = { postcodes: 0, sectors: 0, districts: 0 };
   for (const [key, code] of Object.entries(file.postcodes)) {
     const full = normalisePostcode(key);
-    const shape = full ? 'postcodes' : SECTOR.test(key) ? 'sectors' : DISTRICT.test(key) ? 'districts' : undefined;
-    if (!shape) problems.push(`postcodes.${key}: not a postcode, sector ("DL1 1") or district ("DL1") in upper case`);
+    const shape = full
+      ? 'postcodes'
+      : SECTOR.test(key)
+        ? 'sectors'
+        : DISTRICT.test(key)
+          ? 'districts'
+          : undefined;
+    if (!shape)
+      problems.push(`postcodes.${key}: not a postcode, sector ("DL1 1") or district ("DL1") in upper case`);
     else if (full && full !== key) problems.push(`postcodes.${key}: write it as "${full}"`);
     else if (!(code in file.areas)) problems.push(`postcodes.${key}: ${code} is not one of the file's areas`);
     else {
@@ -96,7 +107,9 @@ export function parsePostcodeAreas(input: unknown): PostcodeAreas {
     }
   }
   if (problems.length > 0) {
-    throw new PostcodeAreasError(`the postcode lookup has ${problems.length} bad entr${problems.length === 1 ? 'y' : 'ies'}: ${problems.slice(0, 20).join('; ')}`);
+    throw new PostcodeAreasError(
+      `the postcode lookup has ${problems.length} bad entr${problems.length === 1 ? 'y' : 'ies'}: ${problems.slice(0, 20).join('; ')}`,
+    );
   }
   const byName = new Map(Object.entries(file.areas).map(([code, name]) => [squash(name), code]));
   return {
@@ -124,5 +137,8 @@ export function parsePostcodeAreas(input: unknown): PostcodeAreas {
 }
 
 function squash(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 }

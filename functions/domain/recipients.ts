@@ -7,7 +7,14 @@
 import type { Alert, Notice } from './alerts';
 import { escalationStep } from './escalation';
 import type { RotaEntry } from './rota';
-import { areaRouting, contactById, recipientForTarget, servicesFor, type Recipient, type RoutingConfig } from './routing';
+import {
+  areaRouting,
+  contactById,
+  recipientForTarget,
+  servicesFor,
+  type Recipient,
+  type RoutingConfig,
+} from './routing';
 
 export interface NoticeRecipients {
   recipients: Recipient[];
@@ -41,7 +48,10 @@ export function recipientsFor(alert: Alert, notice: Notice, facts: RecipientFact
   if (notice.purpose !== 'page') {
     const acker = facts.reached.find((r) => r.id === alert.acknowledgedBy);
     return notice.purpose === 'acknowledged'
-      ? { recipients: facts.reached.filter((r) => r.id !== alert.acknowledgedBy), ...(acker ? { acknowledgedBy: acker.label } : {}) }
+      ? {
+          recipients: facts.reached.filter((r) => r.id !== alert.acknowledgedBy),
+          ...(acker ? { acknowledgedBy: acker.label } : {}),
+        }
       : { recipients: acker ? [acker] : [] };
   }
   const { routing } = facts;
@@ -49,7 +59,13 @@ export function recipientsFor(alert: Alert, notice: Notice, facts: RecipientFact
     case 'CRITICAL_RELEASE': {
       const step = alert.policy && escalationStep(alert.policy, notice.index);
       if (!step) return { recipients: [] };
-      const recipient = recipientForTarget(routing, alert.localAuthority, step.target, 'tier' in step.target ? facts.rota : [], facts.now);
+      const recipient = recipientForTarget(
+        routing,
+        alert.localAuthority,
+        step.target,
+        'tier' in step.target ? facts.rota : [],
+        facts.now,
+      );
       const uncovered = 'tier' in step.target && recipient !== undefined && !recipient.id.startsWith('rota.');
       return { recipients: recipient ? [recipient] : [], ...(uncovered ? { uncovered } : {}) };
     }
@@ -57,15 +73,28 @@ export function recipientsFor(alert: Alert, notice: Notice, facts: RecipientFact
     case 'PRE_RELEASE_WARNING': {
       // A warning is about accommodation, which only the accommodation services can fix before the day.
       const warning = alert.kind === 'PRE_RELEASE_WARNING';
-      const services = servicesFor(routing, alert.localAuthority, { accommodation: warning || alert.flags?.noFixedAbode === true, pathways: warning ? [] : alert.needs });
+      const services = servicesFor(routing, alert.localAuthority, {
+        accommodation: warning || alert.flags?.noFixedAbode === true,
+        pathways: warning ? [] : alert.needs,
+      });
       // Nobody covers these needs: the area's accommodation services are the partnership's way in.
-      const recipients = services.length > 0 ? services : servicesFor(routing, alert.localAuthority, { accommodation: true, pathways: [] });
-      if (recipients.length === 0) throw new Error(`alert ${alert.alertId}: area ${alert.localAuthority} has no services in the routing config and no fallback area`);
+      const recipients =
+        services.length > 0
+          ? services
+          : servicesFor(routing, alert.localAuthority, { accommodation: true, pathways: [] });
+      if (recipients.length === 0)
+        throw new Error(
+          `alert ${alert.alertId}: area ${alert.localAuthority} has no services in the routing config and no fallback area`,
+        );
       return { recipients };
     }
     case 'DIGEST': {
-      const service = contactById(areaRouting(routing, alert.localAuthority), alert.recipientGroup.replace(/^service:/, ''));
-      if (!service) throw new Error(`alert ${alert.alertId}: the digest's service is no longer in the routing config`);
+      const service = contactById(
+        areaRouting(routing, alert.localAuthority),
+        alert.recipientGroup.replace(/^service:/, ''),
+      );
+      if (!service)
+        throw new Error(`alert ${alert.alertId}: the digest's service is no longer in the routing config`);
       return { recipients: [service] };
     }
   }

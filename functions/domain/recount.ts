@@ -33,7 +33,12 @@ export interface Recount {
   items: SeriesDay[];
 }
 
-export function recount(persons: readonly PersonReleases[], ledger: readonly LedgerMovement[], ctx: LifecycleContext, from: LocalDate): Recount {
+export function recount(
+  persons: readonly PersonReleases[],
+  ledger: readonly LedgerMovement[],
+  ctx: LifecycleContext,
+  from: LocalDate,
+): Recount {
   const changedPersons: PersonReleases[] = [];
   const deltas: CounterDelta[] = [];
   const prisonOf = new Map<string, string>();
@@ -61,7 +66,14 @@ export function ledgerMovementContribution(entry: LedgerMovement, prisonFromReco
   if (entry.reviewNeeded) counts.reviewNeeded = 1;
   if (entry.late) counts.recordedLate = 1;
   const prison = entry.prisonId ?? prisonFromRecord ?? 'UNKNOWN';
-  return [{ family: 'movements', dimensions: { la: 'UNKNOWN', prison }, date: londonTime(entry.occurredAt).date, counts }];
+  return [
+    {
+      family: 'movements',
+      dimensions: { la: 'UNKNOWN', prison },
+      date: londonTime(entry.occurredAt).date,
+      counts,
+    },
+  ];
 }
 
 /** The meaning a ledger item written before the movement table had: its HMPPS event type (from `source`) and reason. */
@@ -69,8 +81,16 @@ function legacyMeaning(entry: LedgerMovement): { kind: string; releaseKind?: str
   const reason = entry.movement!;
   const event = Object.values(movementEvents).find((type) => entry.source.startsWith(`hmpps:${type}`));
   if (!event) return { kind: 'UNKNOWN', counted: false };
-  if (event === movementEvents.releasedUnconfirmed) return { kind: 'UNCONFIRMED_RELEASE', counted: reason === 'RELEASED' || reason === 'RELEASED_TO_HOSPITAL' };
+  if (event === movementEvents.releasedUnconfirmed)
+    return {
+      kind: 'UNCONFIRMED_RELEASE',
+      counted: reason === 'RELEASED' || reason === 'RELEASED_TO_HOSPITAL',
+    };
   // The code was not kept: a RELEASED is a release of a kind not known, any other reason means what it says.
   const meaning = movementFor(event, reason, reason === 'RELEASED' ? 'CR' : undefined);
-  return { kind: meaning.kind, ...(meaning.kind === 'RELEASE' ? { releaseKind: 'OTHER' } : {}), counted: true };
+  return {
+    kind: meaning.kind,
+    ...(meaning.kind === 'RELEASE' ? { releaseKind: 'OTHER' } : {}),
+    counted: true,
+  };
 }

@@ -12,9 +12,22 @@ import type { Accommodation, AftercarePlan, Cohort, Pathway } from './circumstan
 import type { RecordableEvent } from '#events/custody-message';
 import { londonTime, type LocalDate } from './calendar';
 import { classifyRelease, type Classification, type ReleaseRules } from './classification';
-import { addressApprovedByKind, plannedByKind, releaseKindOf, type MovementKind, type ReleaseKind } from './movements';
+import {
+  addressApprovedByKind,
+  plannedByKind,
+  releaseKindOf,
+  type MovementKind,
+  type ReleaseKind,
+} from './movements';
 import { releaseScope, type Scope, type Whose } from './scope';
-import { mergeFacts, type AccommodationTold, type Fact, type FactsFetch, type ReleaseFacts, type SourceOutcomes } from './release-facts';
+import {
+  mergeFacts,
+  type AccommodationTold,
+  type Fact,
+  type FactsFetch,
+  type ReleaseFacts,
+  type SourceOutcomes,
+} from './release-facts';
 
 /** CLOSED: a scheduled release that will not happen because the person died, went to hospital or to immigration detention. */
 export type CaseStatus = 'SCHEDULED' | 'RELEASED' | 'CANCELLED' | 'RETURNED' | 'CLOSED';
@@ -138,17 +151,28 @@ const maxCasesKept = 20;
 const maxMovementsKept = 30;
 const maxStrayReceptionsKept = 5;
 
-export function applyCustodyEvent(before: PersonReleases | undefined, event: RecordableEvent | FactsFetch | AccommodationTold, ctx: LifecycleContext, also: readonly FactsFetch[] = []): Transition {
+export function applyCustodyEvent(
+  before: PersonReleases | undefined,
+  event: RecordableEvent | FactsFetch | AccommodationTold,
+  ctx: LifecycleContext,
+  also: readonly FactsFetch[] = [],
+): Transition {
   const record: PersonReleases = before
-    ? { ...structuredClone(before), facts: structuredClone(before.facts ?? []), movements: structuredClone(before.movements ?? []) }
+    ? {
+        ...structuredClone(before),
+        facts: structuredClone(before.facts ?? []),
+        movements: structuredClone(before.movements ?? []),
+      }
     : { prisonNumber: event.person.prisonNumber, version: 0, cases: [], facts: [], movements: [] };
-  if (event.eventType !== 'release.facts' && event.eventType !== 'accommodation.recorded' && event.movement) noteMovement(record, event);
+  if (event.eventType !== 'release.facts' && event.eventType !== 'accommodation.recorded' && event.movement)
+    noteMovement(record, event);
   const fact = factOf(event);
   // A movement with no fact of its own can still tell where the person was before a release (court): derive again.
   if (!fact && record.facts!.length === 0) return { after: record, outcome: 'movement', retired: [] };
   if (fact && !record.facts!.some((f) => f.eventId === fact.eventId)) record.facts!.push(fact);
   // Facts fetched for this event (HMPPS's APIs) are kept beside it.
-  for (const extra of also) if (!record.facts!.some((f) => f.eventId === extra.eventId)) record.facts!.push(extra);
+  for (const extra of also)
+    if (!record.facts!.some((f) => f.eventId === extra.eventId)) record.facts!.push(extra);
   const derived = deriveCases(record, ctx);
   record.cases = derived.cases;
   record.facts = derived.facts;
@@ -164,7 +188,15 @@ export function applyCustodyEvent(before: PersonReleases | undefined, event: Rec
     after: record,
     ...(caseBefore ? { caseBefore: structuredClone(caseBefore) } : {}),
     ...(caseAfter ? { caseAfter } : {}),
-    outcome: !fact ? 'movement' : !caseAfter ? 'unchanged' : !caseBefore ? 'opened' : canonical(caseBefore) !== canonical(caseAfter) ? 'updated' : 'unchanged',
+    outcome: !fact
+      ? 'movement'
+      : !caseAfter
+        ? 'unchanged'
+        : !caseBefore
+          ? 'opened'
+          : canonical(caseBefore) !== canonical(caseAfter)
+            ? 'updated'
+            : 'unchanged',
     retired,
   };
 }
@@ -175,11 +207,27 @@ function factOf(event: RecordableEvent | FactsFetch | AccommodationTold): CaseFa
   const { movement, ...rest } = event;
   if (rest.eventType !== 'prison.movement') return rest as CustodyEvent;
   if (movement?.action !== 'CLOSE') return undefined;
-  return { eventId: rest.eventId, eventType: 'custody.ended', occurredAt: rest.occurredAt, prisonId: rest.prisonId, person: { prisonNumber: rest.person.prisonNumber }, kind: movement.kind };
+  return {
+    eventId: rest.eventId,
+    eventType: 'custody.ended',
+    occurredAt: rest.occurredAt,
+    prisonId: rest.prisonId,
+    person: { prisonNumber: rest.person.prisonNumber },
+    kind: movement.kind,
+  };
 }
 
 /** Movements that say where the person was just before a release (not the release reports themselves). */
-const whereabouts = new Set<MovementKind>(['COURT_OUT', 'COURT_RETURN', 'TEMPORARY_ABSENCE_OUT', 'TEMPORARY_ABSENCE_RETURN', 'TRANSFER_OUT', 'TRANSFER_IN', 'ADMISSION', 'RECALL']);
+const whereabouts = new Set<MovementKind>([
+  'COURT_OUT',
+  'COURT_RETURN',
+  'TEMPORARY_ABSENCE_OUT',
+  'TEMPORARY_ABSENCE_RETURN',
+  'TRANSFER_OUT',
+  'TRANSFER_IN',
+  'ADMISSION',
+  'RECALL',
+]);
 const courtDayMs = 24 * 3_600_000;
 
 /**
@@ -187,15 +235,28 @@ const courtDayMs = 24 * 3_600_000;
  * whatever code NOMIS gave it. Read from the person's movements, so the answer does not depend on arrival order.
  */
 function releasedFromCourt(movements: readonly RecordedMovement[], releasedAt: string): boolean {
-  const last = movements.filter((m) => m.kind && whereabouts.has(m.kind) && byInstant(m.occurredAt, releasedAt) < 0).sort((a, b) => byInstant(b.occurredAt, a.occurredAt))[0];
+  const last = movements
+    .filter((m) => m.kind && whereabouts.has(m.kind) && byInstant(m.occurredAt, releasedAt) < 0)
+    .sort((a, b) => byInstant(b.occurredAt, a.occurredAt))[0];
   return last?.kind === 'COURT_OUT' && byInstant(releasedAt, last.occurredAt) <= courtDayMs;
 }
 
 function noteMovement(record: PersonReleases, event: RecordableEvent & { movement?: unknown }): void {
   if (record.movements!.some((r) => r.eventId === event.eventId)) return;
   const { hmppsEventType, reason, reviewNeeded, kind, code } = event.movement!;
-  record.movements!.push({ eventId: event.eventId, hmppsEventType, reason, ...(code !== undefined ? { code } : {}), kind, occurredAt: event.occurredAt, prisonId: event.prisonId, reviewNeeded });
-  record.movements!.sort((a, b) => byInstant(b.occurredAt, a.occurredAt) || b.eventId.localeCompare(a.eventId));
+  record.movements!.push({
+    eventId: event.eventId,
+    hmppsEventType,
+    reason,
+    ...(code !== undefined ? { code } : {}),
+    kind,
+    occurredAt: event.occurredAt,
+    prisonId: event.prisonId,
+    reviewNeeded,
+  });
+  record.movements!.sort(
+    (a, b) => byInstant(b.occurredAt, a.occurredAt) || b.eventId.localeCompare(a.eventId),
+  );
   record.movements = record.movements!.slice(0, maxMovementsKept);
 }
 
@@ -204,7 +265,11 @@ function noteMovement(record: PersonReleases, event: RecordableEvent & { movemen
  * recount of the figures starts from (infra/ops/recount.ts). Case references and alert keys are kept.
  */
 export function rederive(person: PersonReleases, ctx: LifecycleContext): PersonReleases {
-  const record: PersonReleases = { ...structuredClone(person), facts: structuredClone(person.facts ?? []), movements: structuredClone(person.movements ?? []) };
+  const record: PersonReleases = {
+    ...structuredClone(person),
+    facts: structuredClone(person.facts ?? []),
+    movements: structuredClone(person.movements ?? []),
+  };
   if (record.facts!.length === 0) return record;
   const derived = deriveCases(record, ctx);
   return { ...record, cases: derived.cases, facts: derived.facts };
@@ -231,7 +296,8 @@ interface Episode {
  */
 function episodesOf(facts: CaseFact[], windowDays: number): Episode[] {
   const episodes: Episode[] = [];
-  const near = (a: LocalDate | undefined, b: LocalDate | undefined) => a !== undefined && b !== undefined && Math.abs(daysBetween(a, b)) <= windowDays;
+  const near = (a: LocalDate | undefined, b: LocalDate | undefined) =>
+    a !== undefined && b !== undefined && Math.abs(daysBetween(a, b)) <= windowDays;
   const fetched: FactsFetch[] = [];
   for (const f of facts) {
     const current = episodes.at(-1);
@@ -241,8 +307,13 @@ function episodesOf(facts: CaseFact[], windowDays: number): Episode[] {
       case 'release.scheduled':
       case 'release.rescheduled':
       case 'release.cancelled': {
-        const dates = [f.release.scheduledFor, f.eventType === 'release.rescheduled' ? f.release.previouslyScheduledFor : undefined];
-        target = inProgress ?? [...episodes].reverse().find((e) => e.releaseDate && dates.some((d) => near(e.releaseDate, d)));
+        const dates = [
+          f.release.scheduledFor,
+          f.eventType === 'release.rescheduled' ? f.release.previouslyScheduledFor : undefined,
+        ];
+        target =
+          inProgress ??
+          [...episodes].reverse().find((e) => e.releaseDate && dates.some((d) => near(e.releaseDate, d)));
         break;
       }
       case 'prisoner.released': {
@@ -280,18 +351,30 @@ function episodesOf(facts: CaseFact[], windowDays: number): Episode[] {
     if (!target) episodes.push((target = { facts: [], returned: false }));
     target.facts.push(f);
   }
-  for (const f of fetched) episodes.find((e) => e.facts.some((g) => g.eventId === f.forEventId))?.facts.push(f);
+  for (const f of fetched)
+    episodes.find((e) => e.facts.some((g) => g.eventId === f.forEventId))?.facts.push(f);
   return episodes;
 }
 
-function deriveCases(record: PersonReleases, ctx: LifecycleContext): { cases: ReleaseCase[]; facts: CaseFact[]; retired: string[] } {
-  const facts = [...record.facts!].sort((a, b) => byInstant(a.occurredAt, b.occurredAt) || a.eventId.localeCompare(b.eventId));
+function deriveCases(
+  record: PersonReleases,
+  ctx: LifecycleContext,
+): { cases: ReleaseCase[]; facts: CaseFact[]; retired: string[] } {
+  const facts = [...record.facts!].sort(
+    (a, b) => byInstant(a.occurredAt, b.occurredAt) || a.eventId.localeCompare(b.eventId),
+  );
   let episodes = episodesOf(facts, ctx.scheduleWindowDays);
   if (episodes.length > maxCasesKept) episodes = episodes.slice(-maxCasesKept); // the oldest leave the record; their figures stand
   // Receptions that closed nothing (the person was in custody already) are kept only while they might still
   // close a release reported late: the newest few.
   const inEpisodes = new Set(episodes.flatMap((e) => e.facts.map((f) => f.eventId)));
-  const stray = facts.filter((f) => (f.eventType === 'prisoner.received' || f.eventType === 'custody.ended') && !inEpisodes.has(f.eventId)).slice(-maxStrayReceptionsKept);
+  const stray = facts
+    .filter(
+      (f) =>
+        (f.eventType === 'prisoner.received' || f.eventType === 'custody.ended') &&
+        !inEpisodes.has(f.eventId),
+    )
+    .slice(-maxStrayReceptionsKept);
   // Fetched facts whose release is not (yet) in an episode are kept while their release event is.
   const kept = facts.filter((f) => inEpisodes.has(f.eventId) || stray.includes(f));
 
@@ -301,37 +384,72 @@ function deriveCases(record: PersonReleases, ctx: LifecycleContext): { cases: Re
   for (const c of record.cases) for (const e of c.events) refOf.set(e.eventId, c);
   const claimed = new Set<string>();
   const cases = episodes.map((episode) => {
-    const previous = [...new Set(episode.facts.map((f) => refOf.get(f.eventId)).filter((c): c is ReleaseCase => c !== undefined))];
+    const previous = [
+      ...new Set(
+        episode.facts.map((f) => refOf.get(f.eventId)).filter((c): c is ReleaseCase => c !== undefined),
+      ),
+    ];
     const owner = previous.find((c) => !claimed.has(c.caseRef));
     const caseRef = owner?.caseRef ?? ctx.newCaseRef();
     claimed.add(caseRef);
     const alertKeys = [...new Set(previous.flatMap((c) => c.alertKeys))].sort();
     return caseOf(episode, caseRef, alertKeys, record.movements ?? [], ctx);
   });
-  const retired = record.cases.filter((c) => !claimed.has(c.caseRef) && !c.events.some((e) => inEpisodes.has(e.eventId))).map((c) => c.caseRef);
+  const retired = record.cases
+    .filter((c) => !claimed.has(c.caseRef) && !c.events.some((e) => inEpisodes.has(e.eventId)))
+    .map((c) => c.caseRef);
   return { cases: cases.reverse(), facts: kept, retired };
 }
 
 // ——— One release's state, from its events ——————————————————————————————————————————————
 
-function caseOf(episode: Episode, caseRef: string, alertKeys: string[], movements: readonly RecordedMovement[], ctx: LifecycleContext): ReleaseCase {
+function caseOf(
+  episode: Episode,
+  caseRef: string,
+  alertKeys: string[],
+  movements: readonly RecordedMovement[],
+  ctx: LifecycleContext,
+): ReleaseCase {
   const { facts, releasedAt, closed } = episode;
   const schedules = facts.filter(isSchedule);
   const lastSchedule = schedules.at(-1);
-  const informing = facts.filter((f): f is Extract<CustodyEvent, { eventType: 'release.scheduled' | 'release.rescheduled' | 'prisoner.released' }> => f.eventType === 'release.scheduled' || f.eventType === 'release.rescheduled' || f.eventType === 'prisoner.released');
-  const releases = facts.filter((f): f is Extract<CustodyEvent, { eventType: 'prisoner.released' }> => f.eventType === 'prisoner.released');
-  const returnedAt = earliest(facts.filter((f) => f.eventType === 'prisoner.received').map((f) => f.occurredAt));
-  const firstRelease = facts.find((f) => f.eventType === 'prisoner.released' && (f.release.releasedAt ?? f.occurredAt) === releasedAt);
-  const toldCrn = facts.map((f) => f.person.crn).filter((v) => v !== undefined).at(-1);
+  const informing = facts.filter(
+    (
+      f,
+    ): f is Extract<
+      CustodyEvent,
+      { eventType: 'release.scheduled' | 'release.rescheduled' | 'prisoner.released' }
+    > =>
+      f.eventType === 'release.scheduled' ||
+      f.eventType === 'release.rescheduled' ||
+      f.eventType === 'prisoner.released',
+  );
+  const releases = facts.filter(
+    (f): f is Extract<CustodyEvent, { eventType: 'prisoner.released' }> =>
+      f.eventType === 'prisoner.released',
+  );
+  const returnedAt = earliest(
+    facts.filter((f) => f.eventType === 'prisoner.received').map((f) => f.occurredAt),
+  );
+  const firstRelease = facts.find(
+    (f) => f.eventType === 'prisoner.released' && (f.release.releasedAt ?? f.occurredAt) === releasedAt,
+  );
+  const toldCrn = facts
+    .map((f) => f.person.crn)
+    .filter((v) => v !== undefined)
+    .at(-1);
   const fetches = facts.filter((f): f is FactsFetch => f.eventType === 'release.facts');
-  const toldAccommodation = facts.filter((f): f is AccommodationTold => f.eventType === 'accommodation.recorded');
+  const toldAccommodation = facts.filter(
+    (f): f is AccommodationTold => f.eventType === 'accommodation.recorded',
+  );
 
   // Each field is what the newest event that said anything about it said (HMPPS releases say nothing of them).
   const circumstances: Circumstances = { needs: [], cohorts: [] };
   for (const f of informing) {
     const r = f.release as Partial<Extract<CustodyEvent, { eventType: 'prisoner.released' }>['release']>;
     if (r.reason !== undefined) circumstances.reason = r.reason;
-    if (r.destinationLocalAuthority !== undefined) circumstances.destinationLocalAuthority = r.destinationLocalAuthority;
+    if (r.destinationLocalAuthority !== undefined)
+      circumstances.destinationLocalAuthority = r.destinationLocalAuthority;
     if (r.accommodation !== undefined) circumstances.accommodation = r.accommodation;
     if (r.aftercarePlan !== undefined) circumstances.aftercarePlan = r.aftercarePlan;
     if (r.needs !== undefined) circumstances.needs = [...new Set(r.needs)].sort();
@@ -341,28 +459,67 @@ function caseOf(episode: Episode, caseRef: string, alertKeys: string[], movement
 
   // What HMPPS's APIs said, merged with what Gatehouse was told, fact by fact (the newer wins; release-facts.ts).
   const lastFetch = fetches.at(-1);
-  const told = toldAccommodation.reduce((held, f) => mergeFacts(held, { accommodation: { value: f.accommodation, source: f.source, at: f.occurredAt, how: f.how } }), heldFacts(informing, toldCrn));
-  const merged = fetches.length > 0 || toldAccommodation.length > 0 ? fetches.reduce((held, f) => mergeFacts(held, f.facts), told) : undefined;
+  const told = toldAccommodation.reduce(
+    (held, f) =>
+      mergeFacts(held, {
+        accommodation: { value: f.accommodation, source: f.source, at: f.occurredAt, how: f.how },
+      }),
+    heldFacts(informing, toldCrn),
+  );
+  const merged =
+    fetches.length > 0 || toldAccommodation.length > 0
+      ? fetches.reduce((held, f) => mergeFacts(held, f.facts), told)
+      : undefined;
   if (merged) {
     const destination = merged.destinationLocalAuthority?.value;
-    if (destination !== undefined && destination !== 'UNKNOWN') circumstances.destinationLocalAuthority = destination;
+    if (destination !== undefined && destination !== 'UNKNOWN')
+      circumstances.destinationLocalAuthority = destination;
     if (merged.accommodation) circumstances.accommodation = merged.accommodation.value;
     if (merged.needs) circumstances.needs = [...new Set(merged.needs.value)].sort();
   }
   const crn = merged?.crn?.value ?? toldCrn;
 
-  const status: CaseStatus = releasedAt ? (returnedAt ? 'RETURNED' : 'RELEASED') : closed ? 'CLOSED' : lastSchedule?.eventType === 'release.cancelled' ? 'CANCELLED' : 'SCHEDULED';
+  const status: CaseStatus = releasedAt
+    ? returnedAt
+      ? 'RETURNED'
+      : 'RELEASED'
+    : closed
+      ? 'CLOSED'
+      : lastSchedule?.eventType === 'release.cancelled'
+        ? 'CANCELLED'
+        : 'SCHEDULED';
   const scheduledFor = lastSchedule?.release.scheduledFor;
   // The kind comes from the release reports (HMPPS's code, or the producer's words); before a release, from the schedule.
-  const reported = releaseKindOf(releases.map((f) => f.release.reason).filter((r) => r !== undefined).at(-1) ?? circumstances.reason);
-  const fromCourt = releasedAt && reported !== 'HDC' && reported !== 'ECSL' && releasedFromCourt(movements, releasedAt);
+  const reported = releaseKindOf(
+    releases
+      .map((f) => f.release.reason)
+      .filter((r) => r !== undefined)
+      .at(-1) ?? circumstances.reason,
+  );
+  const fromCourt =
+    releasedAt && reported !== 'HDC' && reported !== 'ECSL' && releasedFromCourt(movements, releasedAt);
   // Prisoner Search saying the person left on home detention curfew tells the kind when the movement code did not.
-  const kind: ReleaseKind = fromCourt ? 'FROM_COURT' : reported === 'OTHER' && merged?.homeDetentionCurfew?.value ? 'HDC' : reported;
-  const fetchedType = merged?.releaseType && merged.releaseType.source !== 'gatehouse-event' && merged.releaseType.source !== 'partner-file' ? merged.releaseType.value.type : undefined;
+  const kind: ReleaseKind = fromCourt
+    ? 'FROM_COURT'
+    : reported === 'OTHER' && merged?.homeDetentionCurfew?.value
+      ? 'HDC'
+      : reported;
+  const fetchedType =
+    merged?.releaseType &&
+    merged.releaseType.source !== 'gatehouse-event' &&
+    merged.releaseType.source !== 'partner-file'
+      ? merged.releaseType.value.type
+      : undefined;
   const planned = circumstances.declaredType
     ? circumstances.declaredType === 'planned'
-    : !releasedAt || (plannedByKind(kind) ?? (fetchedType === 'planned' || plannedRelease(schedules, releasedAt, ctx.scheduleWindowDays)));
-  const prisonId = (firstRelease ?? facts.find((f) => f.eventType !== 'custody.ended' && f.eventType !== 'accommodation.recorded') ?? facts.at(-1)!).prisonId;
+    : !releasedAt ||
+      (plannedByKind(kind) ??
+        (fetchedType === 'planned' || plannedRelease(schedules, releasedAt, ctx.scheduleWindowDays)));
+  const prisonId = (
+    firstRelease ??
+    facts.find((f) => f.eventType !== 'custody.ended' && f.eventType !== 'accommodation.recorded') ??
+    facts.at(-1)!
+  ).prisonId;
   const scope = releaseScope(prisonId, circumstances.destinationLocalAuthority, ctx.scope);
   const classification = classifyRelease(
     {
@@ -409,7 +566,10 @@ function caseOf(episode: Episode, caseRef: string, alertKeys: string[], movement
   };
 }
 
-type Informing = Extract<CustodyEvent, { eventType: 'release.scheduled' | 'release.rescheduled' | 'prisoner.released' }>;
+type Informing = Extract<
+  CustodyEvent,
+  { eventType: 'release.scheduled' | 'release.rescheduled' | 'prisoner.released' }
+>;
 
 /** What Gatehouse was told, as facts: each field from the newest event that said it, as of when it happened. */
 function heldFacts(informing: readonly Informing[], crn: string | undefined): ReleaseFacts {
@@ -417,20 +577,33 @@ function heldFacts(informing: readonly Informing[], crn: string | undefined): Re
   const told = <T>(value: T, at: string): Fact<T> => ({ value, source: 'gatehouse-event', at });
   for (const f of informing) {
     const r = f.release as Partial<Extract<CustodyEvent, { eventType: 'prisoner.released' }>['release']>;
-    if (r.destinationLocalAuthority !== undefined) held.destinationLocalAuthority = told(r.destinationLocalAuthority, f.occurredAt);
+    if (r.destinationLocalAuthority !== undefined)
+      held.destinationLocalAuthority = told(r.destinationLocalAuthority, f.occurredAt);
     if (r.accommodation !== undefined) held.accommodation = told(r.accommodation, f.occurredAt);
     if (r.needs !== undefined) held.needs = told([...new Set(r.needs)].sort(), f.occurredAt);
-    if (r.type !== undefined) held.releaseType = told({ type: r.type, reason: `the producer said the release was ${r.type}` }, f.occurredAt);
+    if (r.type !== undefined)
+      held.releaseType = told(
+        { type: r.type, reason: `the producer said the release was ${r.type}` },
+        f.occurredAt,
+      );
     if (f.person.crn !== undefined) held.crn = told(f.person.crn, f.occurredAt);
   }
-  if (crn !== undefined && !held.crn) held.crn = told(crn, informing.at(-1)?.occurredAt ?? '1970-01-01T00:00:00.000Z');
+  if (crn !== undefined && !held.crn)
+    held.crn = told(crn, informing.at(-1)?.occurredAt ?? '1970-01-01T00:00:00.000Z');
   return held;
 }
 
-type ScheduleFact = Extract<CustodyEvent, { eventType: 'release.scheduled' | 'release.rescheduled' | 'release.cancelled' }>;
+type ScheduleFact = Extract<
+  CustodyEvent,
+  { eventType: 'release.scheduled' | 'release.rescheduled' | 'release.cancelled' }
+>;
 
 function isSchedule(f: CaseFact): f is ScheduleFact {
-  return f.eventType === 'release.scheduled' || f.eventType === 'release.rescheduled' || f.eventType === 'release.cancelled';
+  return (
+    f.eventType === 'release.scheduled' ||
+    f.eventType === 'release.rescheduled' ||
+    f.eventType === 'release.cancelled'
+  );
 }
 
 /**
@@ -440,7 +613,11 @@ function isSchedule(f: CaseFact): f is ScheduleFact {
 function plannedRelease(schedules: ScheduleFact[], releasedAt: string, windowDays: number): boolean {
   const date = londonTime(releasedAt).date;
   const onRecord = schedules.filter((s) => byInstant(s.occurredAt, releasedAt) <= 0);
-  const near = onRecord.some((s) => s.eventType !== 'release.cancelled' && Math.abs(daysBetween(s.release.scheduledFor, date)) <= windowDays);
+  const near = onRecord.some(
+    (s) =>
+      s.eventType !== 'release.cancelled' &&
+      Math.abs(daysBetween(s.release.scheduledFor, date)) <= windowDays,
+  );
   return near && onRecord.at(-1)?.eventType !== 'release.cancelled';
 }
 
@@ -451,7 +628,6 @@ export function isReleased(c: ReleaseCase): boolean {
 function daysBetween(a: LocalDate, b: LocalDate): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 }
-
 
 /** Compares two ISO-8601 instants by the moment they name, whatever offset each is written with. */
 function byInstant(a: string, b: string): number {
@@ -469,6 +645,10 @@ function latest(instants: string[]): string | undefined {
 /** JSON with sorted keys, so a record read back from DynamoDB compares equal to the one written. */
 export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
   );
 }

@@ -10,7 +10,14 @@ import { londonTime, type LocalDate } from './calendar';
 import type { PostcodeAreas } from './postcode-areas';
 
 /** Who said it: Gatehouse's own producers first, then the HMPPS APIs it fetches from. */
-export const factSources = ['gatehouse-event', 'partner-file', 'prisoner-search', 'probation', 'resettlement-passport', 'cas3'] as const;
+export const factSources = [
+  'gatehouse-event',
+  'partner-file',
+  'prisoner-search',
+  'probation',
+  'resettlement-passport',
+  'cas3',
+] as const;
 export type FactSource = (typeof factSources)[number];
 const told: readonly FactSource[] = ['gatehouse-event', 'partner-file'];
 
@@ -87,7 +94,14 @@ export interface ProbationRecord {
   mainAddress?: { postcode?: string; noFixedAbode?: boolean };
 }
 
-export const pathwayStatuses = ['NOT_STARTED', 'IN_PROGRESS', 'SUPPORT_NOT_REQUIRED', 'SUPPORT_DECLINED', 'DONE', 'SUPPORT_REQUIRED'] as const;
+export const pathwayStatuses = [
+  'NOT_STARTED',
+  'IN_PROGRESS',
+  'SUPPORT_NOT_REQUIRED',
+  'SUPPORT_DECLINED',
+  'DONE',
+  'SUPPORT_REQUIRED',
+] as const;
 export type PathwayStatus = (typeof pathwayStatuses)[number];
 
 /** The Resettlement Passport: each pathway's status. */
@@ -95,7 +109,15 @@ export interface ResettlementRecord {
   pathways: { pathway: Pathway; status: PathwayStatus; lastDateChange?: LocalDate }[];
 }
 
-export const cas3BookingStatuses = ['arrived', 'notMinusArrived', 'departed', 'cancelled', 'provisional', 'confirmed', 'closed'] as const;
+export const cas3BookingStatuses = [
+  'arrived',
+  'notMinusArrived',
+  'departed',
+  'cancelled',
+  'provisional',
+  'confirmed',
+  'closed',
+] as const;
 export type Cas3BookingStatus = (typeof cas3BookingStatuses)[number];
 
 /** A CAS3 referral (hmpps-approved-premises-api `GET /cas3/external/referrals/{crn}`). */
@@ -125,13 +147,24 @@ export interface ReleaseCircumstances {
  * Prisoner Search does not say when a date was confirmed; a confirmed date matching the release day is taken as
  * on record before it (HMPPS confirms a date ahead of a release; a court release has none).
  */
-export function decideReleaseType(circumstances: ReleaseCircumstances, record?: PrisonerRecord): ReleaseType | undefined {
+export function decideReleaseType(
+  circumstances: ReleaseCircumstances,
+  record?: PrisonerRecord,
+): ReleaseType | undefined {
   const day = londonTime(circumstances.releasedAt).date;
   const confirmed = record?.confirmedReleaseDate;
-  if (confirmed === day) return { type: 'planned', reason: `released on ${day}, the release date HMPPS had confirmed` };
+  if (confirmed === day)
+    return { type: 'planned', reason: `released on ${day}, the release date HMPPS had confirmed` };
   const { scheduled } = circumstances;
-  if (scheduled && scheduled.date === day && Date.parse(scheduled.receivedAt) < Date.parse(circumstances.releasedAt)) {
-    return { type: 'planned', reason: `released on ${day}, the date Gatehouse was told on ${londonTime(scheduled.receivedAt).date}` };
+  if (
+    scheduled &&
+    scheduled.date === day &&
+    Date.parse(scheduled.receivedAt) < Date.parse(circumstances.releasedAt)
+  ) {
+    return {
+      type: 'planned',
+      reason: `released on ${day}, the date Gatehouse was told on ${londonTime(scheduled.receivedAt).date}`,
+    };
   }
   if (!record) return undefined;
   const how = circumstances.fromCourt
@@ -141,7 +174,9 @@ export function decideReleaseType(circumstances: ReleaseCircumstances, record?: 
       : record.legalStatus === 'CONVICTED_UNSENTENCED'
         ? 'released before being sentenced'
         : undefined;
-  const onRecord = confirmed ? `released on ${day}, not on the confirmed release date ${confirmed}` : 'no release date was confirmed';
+  const onRecord = confirmed
+    ? `released on ${day}, not on the confirmed release date ${confirmed}`
+    : 'no release date was confirmed';
   return { type: 'unplanned', reason: how ? `${how}; ${onRecord}` : onRecord };
 }
 
@@ -161,34 +196,92 @@ const housedByCas3: readonly Cas3BookingStatus[] = ['confirmed', 'arrived'];
  * The facts the sources' answers support, each with its source. `fetchedAt` stands in for "as of" where a
  * source gives no time of its own. Where two sources speak to one fact the order is fixed and written below.
  */
-export function factsFromSources(sources: FetchedSources, circumstances: ReleaseCircumstances, areas: PostcodeAreas, fetchedAt: string): ReleaseFacts {
+export function factsFromSources(
+  sources: FetchedSources,
+  circumstances: ReleaseCircumstances,
+  areas: PostcodeAreas,
+  fetchedAt: string,
+): ReleaseFacts {
   const facts: ReleaseFacts = {};
   const { prisoner, probation, resettlement, cas3 } = sources;
 
-  if (prisoner?.confirmedReleaseDate) facts.confirmedReleaseDate = { value: prisoner.confirmedReleaseDate, source: 'prisoner-search', at: fetchedAt };
+  if (prisoner?.confirmedReleaseDate)
+    facts.confirmedReleaseDate = {
+      value: prisoner.confirmedReleaseDate,
+      source: 'prisoner-search',
+      at: fetchedAt,
+    };
   const releaseType = decideReleaseType(circumstances, prisoner);
-  if (releaseType && prisoner) facts.releaseType = { value: releaseType, source: 'prisoner-search', at: fetchedAt, how: releaseType.reason };
+  if (releaseType && prisoner)
+    facts.releaseType = {
+      value: releaseType,
+      source: 'prisoner-search',
+      at: fetchedAt,
+      how: releaseType.reason,
+    };
 
   const day = londonTime(circumstances.releasedAt).date;
-  const hdc = circumstances.movementReasonCode === 'HD' || (prisoner?.homeDetentionCurfewActualDate !== undefined && prisoner.homeDetentionCurfewActualDate === day);
-  if (hdc) facts.homeDetentionCurfew = { value: true, source: 'prisoner-search', at: fetchedAt, how: 'released on home detention curfew, which needs an approved curfew address' };
+  const hdc =
+    circumstances.movementReasonCode === 'HD' ||
+    (prisoner?.homeDetentionCurfewActualDate !== undefined && prisoner.homeDetentionCurfewActualDate === day);
+  if (hdc)
+    facts.homeDetentionCurfew = {
+      value: true,
+      source: 'prisoner-search',
+      at: fetchedAt,
+      how: 'released on home detention curfew, which needs an approved curfew address',
+    };
 
   if (probation) facts.crn = { value: probation.crn, source: 'probation', at: fetchedAt };
 
   // Somewhere to sleep: a CAS3 bed first, then an approved curfew address, then what Delius and the passport say.
-  const bed = (cas3 ?? []).filter((r) => r.bookingStatus && housedByCas3.includes(r.bookingStatus)).sort((a, b) => b.date.localeCompare(a.date))[0];
+  const bed = (cas3 ?? [])
+    .filter((r) => r.bookingStatus && housedByCas3.includes(r.bookingStatus))
+    .sort((a, b) => b.date.localeCompare(a.date))[0];
   const accommodationPathway = resettlement?.pathways.find((p) => p.pathway === 'ACCOMMODATION');
-  if (bed) facts.accommodation = { value: 'CAS3', source: 'cas3', at: atDay(bed.date, fetchedAt), how: `CAS3 booking ${bed.bookingStatus}` };
-  else if (hdc) facts.accommodation = { value: 'SETTLED', source: 'prisoner-search', at: fetchedAt, how: 'home detention curfew address' };
-  else if (probation?.mainAddress?.noFixedAbode) facts.accommodation = { value: 'NO_FIXED_ABODE', source: 'probation', at: fetchedAt, how: 'Delius main address is "no fixed abode"' };
+  if (bed)
+    facts.accommodation = {
+      value: 'CAS3',
+      source: 'cas3',
+      at: atDay(bed.date, fetchedAt),
+      how: `CAS3 booking ${bed.bookingStatus}`,
+    };
+  else if (hdc)
+    facts.accommodation = {
+      value: 'SETTLED',
+      source: 'prisoner-search',
+      at: fetchedAt,
+      how: 'home detention curfew address',
+    };
+  else if (probation?.mainAddress?.noFixedAbode)
+    facts.accommodation = {
+      value: 'NO_FIXED_ABODE',
+      source: 'probation',
+      at: fetchedAt,
+      how: 'Delius main address is "no fixed abode"',
+    };
   else if (accommodationPathway?.status === 'SUPPORT_NOT_REQUIRED') {
-    facts.accommodation = { value: 'SETTLED', source: 'resettlement-passport', at: atDay(accommodationPathway.lastDateChange, fetchedAt), how: 'accommodation support not required' };
+    facts.accommodation = {
+      value: 'SETTLED',
+      source: 'resettlement-passport',
+      at: atDay(accommodationPathway.lastDateChange, fetchedAt),
+      how: 'accommodation support not required',
+    };
   }
 
   if (resettlement) {
-    const latest = resettlement.pathways.map((p) => p.lastDateChange).filter((d): d is LocalDate => Boolean(d)).sort().at(-1);
+    const latest = resettlement.pathways
+      .map((p) => p.lastDateChange)
+      .filter((d): d is LocalDate => Boolean(d))
+      .sort()
+      .at(-1);
     const needs = resettlement.pathways.filter((p) => needed.includes(p.status)).map((p) => p.pathway);
-    facts.needs = { value: [...new Set(needs)].sort(), source: 'resettlement-passport', at: atDay(latest, fetchedAt), how: 'pathways not started, in progress or needing support' };
+    facts.needs = {
+      value: [...new Set(needs)].sort(),
+      source: 'resettlement-passport',
+      at: atDay(latest, fetchedAt),
+      how: 'pathways not started, in progress or needing support',
+    };
   }
 
   // Where to: the authority CAS3 was referred to when the person has a bed there, else the Delius main address.
@@ -196,11 +289,26 @@ export function factsFromSources(sources: FetchedSources, circumstances: Release
   const postcode = probation?.mainAddress?.noFixedAbode ? undefined : probation?.mainAddress?.postcode;
   const match = postcode ? areas.areaOf(postcode) : undefined;
   if (referredArea) {
-    facts.destinationLocalAuthority = { value: referredArea, source: 'cas3', at: atDay(bed!.date, fetchedAt), how: 'the local authority of the CAS3 referral' };
+    facts.destinationLocalAuthority = {
+      value: referredArea,
+      source: 'cas3',
+      at: atDay(bed!.date, fetchedAt),
+      how: 'the local authority of the CAS3 referral',
+    };
   } else if (match) {
-    facts.destinationLocalAuthority = { value: match.code, source: 'probation', at: fetchedAt, how: `Delius main address: its ${match.by} is in ${match.name}` };
+    facts.destinationLocalAuthority = {
+      value: match.code,
+      source: 'probation',
+      at: fetchedAt,
+      how: `Delius main address: its ${match.by} is in ${match.name}`,
+    };
   } else if (postcode) {
-    facts.destinationLocalAuthority = { value: 'UNKNOWN', source: 'probation', at: fetchedAt, how: 'area not known: the main address postcode is not in the postcode lookup' };
+    facts.destinationLocalAuthority = {
+      value: 'UNKNOWN',
+      source: 'probation',
+      at: fetchedAt,
+      how: 'area not known: the main address postcode is not in the postcode lookup',
+    };
   }
   return facts;
 }
@@ -225,7 +333,8 @@ export function releaseFields(facts: ReleaseFacts): ReleaseFields {
   const fields: ReleaseFields = {};
   if (facts.crn) fields.crn = facts.crn.value;
   if (facts.releaseType) fields.type = facts.releaseType.value.type;
-  if (facts.destinationLocalAuthority) fields.destinationLocalAuthority = facts.destinationLocalAuthority.value;
+  if (facts.destinationLocalAuthority)
+    fields.destinationLocalAuthority = facts.destinationLocalAuthority.value;
   if (facts.accommodation) fields.accommodation = facts.accommodation.value;
   if (facts.needs) fields.needs = facts.needs.value;
   return fields;
@@ -237,13 +346,18 @@ export function releaseFields(facts: ReleaseFacts): ReleaseFields {
  */
 export function changedFacts(before: ReleaseFacts, after: ReleaseFacts): FactName[] {
   const names = new Set([...Object.keys(before), ...Object.keys(after)] as FactName[]);
-  return [...names].filter((name) => JSON.stringify(before[name]?.value) !== JSON.stringify(after[name]?.value)).sort();
+  return [...names]
+    .filter((name) => JSON.stringify(before[name]?.value) !== JSON.stringify(after[name]?.value))
+    .sort();
 }
 
 // ---- Facts on the case: what was fetched, kept with the person's record, and the bounded wait for them. ----
 
 /** Per source, what came of asking: the outcome and, when it failed, the cause only (never a value). */
-export type SourceOutcomes = Record<'prisonerSearch' | 'probation' | 'resettlementPassport' | 'cas3', { outcome: 'ok' | 'not-found' | 'unavailable' | 'not-asked'; cause?: string }>;
+export type SourceOutcomes = Record<
+  'prisonerSearch' | 'probation' | 'resettlementPassport' | 'cas3',
+  { outcome: 'ok' | 'not-found' | 'unavailable' | 'not-asked'; cause?: string }
+>;
 
 /**
  * One fetch of a release's facts, kept on the person's record beside the custody events (a case fact): the
@@ -286,7 +400,13 @@ export interface FactsWaitSettings {
   laterForHours: number;
 }
 
-export const defaultFactsWait: FactsWaitSettings = { minutes: 10, lateWeekMinutes: 3, recheckMinutes: 1, laterRecheckMinutes: 15, laterForHours: 12 };
+export const defaultFactsWait: FactsWaitSettings = {
+  minutes: 10,
+  lateWeekMinutes: 3,
+  recheckMinutes: 1,
+  laterRecheckMinutes: 15,
+  laterForHours: 12,
+};
 
 /** The calendar's part in the wait: late on a Friday (or before a bank holiday) the wait is shorter. */
 export interface LateWeekRule {
@@ -300,13 +420,28 @@ export function factsDueBy(firstAskedAt: string, settings: FactsWaitSettings, ru
   const local = londonTime(firstAskedAt);
   const [h, m] = rule.lateDayFrom.split(':').map(Number) as [number, number];
   const late = rule.calendar.isLateWeek(local.date) && local.minutesOfDay >= h * 60 + m;
-  return new Date(Date.parse(firstAskedAt) + (late ? settings.lateWeekMinutes : settings.minutes) * 60_000).toISOString();
+  return new Date(
+    Date.parse(firstAskedAt) + (late ? settings.lateWeekMinutes : settings.minutes) * 60_000,
+  ).toISOString();
 }
 
 /** The outcome of one fetch as kept on the record: causes only, no values, no reasons that could carry data. */
-export function outcomesOf(sources: Record<keyof SourceOutcomes, { outcome: SourceOutcomes[keyof SourceOutcomes]['outcome']; cause?: string }>): SourceOutcomes {
-  const one = (s: { outcome: SourceOutcomes[keyof SourceOutcomes]['outcome']; cause?: string }) => ({ outcome: s.outcome, ...(s.cause ? { cause: s.cause } : {}) });
-  return { prisonerSearch: one(sources.prisonerSearch), probation: one(sources.probation), resettlementPassport: one(sources.resettlementPassport), cas3: one(sources.cas3) };
+export function outcomesOf(
+  sources: Record<
+    keyof SourceOutcomes,
+    { outcome: SourceOutcomes[keyof SourceOutcomes]['outcome']; cause?: string }
+  >,
+): SourceOutcomes {
+  const one = (s: { outcome: SourceOutcomes[keyof SourceOutcomes]['outcome']; cause?: string }) => ({
+    outcome: s.outcome,
+    ...(s.cause ? { cause: s.cause } : {}),
+  });
+  return {
+    prisonerSearch: one(sources.prisonerSearch),
+    probation: one(sources.probation),
+    resettlementPassport: one(sources.resettlementPassport),
+    cas3: one(sources.cas3),
+  };
 }
 
 export interface FetchResultLike {
@@ -321,7 +456,13 @@ export interface FetchResultLike {
  * facts are still asked for after the wait.
  */
 export function factsFetchOf(
-  release: { eventId: string; occurredAt: string; prisonId: string; prisonNumber: string; releasedAt: string },
+  release: {
+    eventId: string;
+    occurredAt: string;
+    prisonId: string;
+    prisonNumber: string;
+    releasedAt: string;
+  },
   n: number,
   fetched: FetchResultLike,
   fetchedAt: string,

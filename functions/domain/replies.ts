@@ -12,7 +12,9 @@ export function normalisePhone(number: string): string {
 }
 
 export function replyKey(number: string, key: string): string {
-  return createHmac('sha256', key).update(`reply-number:${normalisePhone(number)}`).digest('base64url');
+  return createHmac('sha256', key)
+    .update(`reply-number:${normalisePhone(number)}`)
+    .digest('base64url');
 }
 
 /** A reply that takes the case: "1", perhaps with words after it ("1 on my way"). */

@@ -6,7 +6,14 @@
  * looks from then until 09:00 on the next working day after the coming non-working days. Pure: the calendar, the
  * rota entries and the instant are passed in.
  */
-import { addDays, londonInstant, londonTime, weekdayName, type LocalDate, type WorkingCalendar } from './calendar';
+import {
+  addDays,
+  londonInstant,
+  londonTime,
+  weekdayName,
+  type LocalDate,
+  type WorkingCalendar,
+} from './calendar';
 import { rotaTiers, type RotaEntry, type RotaTier } from './rota';
 
 export interface CoverageGap {
@@ -25,7 +32,8 @@ export function coverageCheckDay(date: LocalDate, calendar: WorkingCalendar): bo
   if (!calendar.isWorkingDay(date)) return false;
   if (weekdayName(date) === 'THU') return true;
   // The last working day before a bank holiday: the Friday before a bank-holiday Monday counts too.
-  for (let day = addDays(date, 1); calendar.isNonWorkingDay(day); day = addDays(day, 1)) if (calendar.isBankHoliday(day)) return true;
+  for (let day = addDays(date, 1); calendar.isNonWorkingDay(day); day = addDays(day, 1))
+    if (calendar.isBankHoliday(day)) return true;
   return false;
 }
 
@@ -33,17 +41,28 @@ export function coverageCheckDay(date: LocalDate, calendar: WorkingCalendar): bo
 export function coverageWindow(date: LocalDate, calendar: WorkingCalendar): { from: Date; until: Date } {
   let day = addDays(date, 1);
   while (!calendar.isNonWorkingDay(day)) day = addDays(day, 1);
-  return { from: londonInstant(date, coverageCheckAt), until: londonInstant(calendar.nextWorkingDay(day), coverageUntil) };
+  return {
+    from: londonInstant(date, coverageCheckAt),
+    until: londonInstant(calendar.nextWorkingDay(day), coverageUntil),
+  };
 }
 
 /** Every stretch of [from, until) that no rota entry covers, per area and tier (entries may overlap or abut). */
-export function coverageGaps(entries: readonly RotaEntry[], localAuthorities: readonly string[], window: { from: Date; until: Date }): CoverageGap[] {
+export function coverageGaps(
+  entries: readonly RotaEntry[],
+  localAuthorities: readonly string[],
+  window: { from: Date; until: Date },
+): CoverageGap[] {
   const gaps: CoverageGap[] = [];
   const start = window.from.toISOString();
   const end = window.until.toISOString();
   for (const localAuthority of localAuthorities) {
     for (const tier of rotaTiers) {
-      const covering = entries.filter((e) => e.localAuthority === localAuthority && e.tier === tier && e.end > start && e.start < end).sort((a, b) => a.start.localeCompare(b.start));
+      const covering = entries
+        .filter(
+          (e) => e.localAuthority === localAuthority && e.tier === tier && e.end > start && e.start < end,
+        )
+        .sort((a, b) => a.start.localeCompare(b.start));
       let cursor = start;
       for (const entry of covering) {
         if (entry.start > cursor) gaps.push({ localAuthority, tier, from: cursor, until: entry.start });
@@ -52,7 +71,11 @@ export function coverageGaps(entries: readonly RotaEntry[], localAuthorities: re
       if (cursor < end) gaps.push({ localAuthority, tier, from: cursor, until: end });
     }
   }
-  return gaps.map((g) => ({ ...g, from: new Date(g.from).toISOString(), until: new Date(g.until).toISOString() }));
+  return gaps.map((g) => ({
+    ...g,
+    from: new Date(g.from).toISOString(),
+    until: new Date(g.until).toISOString(),
+  }));
 }
 
 /** A gap in words for the warning: "primary on call, Sat 16:00 to Mon 09:00". */
@@ -81,6 +104,9 @@ export function rotaGapWarnings(checkDate: LocalDate, gaps: readonly CoverageGap
   return gaps.map((gap) => ({ ...gap, checkDate, warningId: rotaGapWarningId(checkDate, gap) }));
 }
 
-export function rotaGapWarningId(checkDate: LocalDate, gap: Pick<CoverageGap, 'localAuthority' | 'tier' | 'from'>): string {
+export function rotaGapWarningId(
+  checkDate: LocalDate,
+  gap: Pick<CoverageGap, 'localAuthority' | 'tier' | 'from'>,
+): string {
   return `rotagap-${checkDate.replaceAll('-', '')}-${gap.localAuthority}-${gap.tier}-${gap.from.replace(/[^0-9TZ]/g, '').replace(/000Z$/, 'Z')}`;
 }

@@ -26,7 +26,12 @@ export interface RotaEntry {
 }
 
 /** Who is on call at a tier at an instant: the entry that started most recently among those covering it. */
-export function onCall(entries: readonly RotaEntry[], localAuthority: string, tier: RotaTier, at: Date): RotaEntry | undefined {
+export function onCall(
+  entries: readonly RotaEntry[],
+  localAuthority: string,
+  tier: RotaTier,
+  at: Date,
+): RotaEntry | undefined {
   const t = at.toISOString();
   return entries
     .filter((e) => e.localAuthority === localAuthority && e.tier === tier && e.start <= t && t < e.end)

@@ -6,7 +6,12 @@
  */
 import * as z from 'zod';
 import { pathways, type Pathway } from './circumstances';
-import { defaultEscalationPolicy, escalationPolicySchema, type EscalationPolicy, type EscalationTarget } from './escalation';
+import {
+  defaultEscalationPolicy,
+  escalationPolicySchema,
+  type EscalationPolicy,
+  type EscalationTarget,
+} from './escalation';
 import { onCall, rotaChannels, rotaTiers, type RotaChannel, type RotaEntry } from './rota';
 
 export const contactSchema = z.strictObject({
@@ -53,7 +58,10 @@ export const routingConfigSchema = z
     /** An alert closes as EXPIRED this long after it was raised; acknowledge links stop working then too. */
     alertLifetimeHours: z.number().int().positive().default(72),
     /** Local time at which yesterday's ROUTINE releases are sent to each service as one digest. */
-    digestAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).default('08:00'),
+    digestAt: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+      .default('08:00'),
     /** A scheduled release within this many working days that still has no accommodation raises a warning. */
     preReleaseWarningWorkingDays: z.number().int().min(0).max(10).default(2),
     /** GOV.UK Notify template ids by channel and template name (see alert-message.ts). */
@@ -62,26 +70,58 @@ export const routingConfigSchema = z
   .superRefine((config, ctx) => {
     for (const [la, area] of Object.entries(config.areas)) {
       const ids = new Set(area.contacts.map((c) => c.id));
-      const refs = [...area.accommodation, ...Object.values(area.aftercare).flat(), ...Object.values(area.onCall)];
-      for (const step of area.escalation?.steps ?? []) if ('contact' in step.target) refs.push(step.target.contact);
-      for (const ref of refs) if (!ids.has(ref)) ctx.addIssue({ code: 'custom', path: ['areas', la], message: `contact '${ref}' is used but not listed in contacts` });
-      if (area.rotaGapWarnings) rotaGapWarningIssues(area).forEach(({ path, message }) => ctx.addIssue({ code: 'custom', path: ['areas', la, 'rotaGapWarnings', ...path], message }));
+      const refs = [
+        ...area.accommodation,
+        ...Object.values(area.aftercare).flat(),
+        ...Object.values(area.onCall),
+      ];
+      for (const step of area.escalation?.steps ?? [])
+        if ('contact' in step.target) refs.push(step.target.contact);
+      for (const ref of refs)
+        if (!ids.has(ref))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['areas', la],
+            message: `contact '${ref}' is used but not listed in contacts`,
+          });
+      if (area.rotaGapWarnings)
+        rotaGapWarningIssues(area).forEach(({ path, message }) =>
+          ctx.addIssue({ code: 'custom', path: ['areas', la, 'rotaGapWarnings', ...path], message }),
+        );
     }
     if (config.fallbackArea && !config.areas[config.fallbackArea]) {
-      ctx.addIssue({ code: 'custom', path: ['fallbackArea'], message: `fallback area '${config.fallbackArea}' has no routing` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fallbackArea'],
+        message: `fallback area '${config.fallbackArea}' has no routing`,
+      });
     }
   });
 
 /** What is wrong with an area's rota-gap contacts: each must be listed, reachable by GOV.UK Notify, and a different person. */
-function rotaGapWarningIssues(area: z.infer<typeof areaRoutingSchema>): { path: string[]; message: string }[] {
+function rotaGapWarningIssues(
+  area: z.infer<typeof areaRoutingSchema>,
+): { path: string[]; message: string }[] {
   const issues: { path: string[]; message: string }[] = [];
   const { rotaOwner, areaManager } = area.rotaGapWarnings!;
-  for (const [role, id] of [['rotaOwner', rotaOwner], ['areaManager', areaManager]] as const) {
+  for (const [role, id] of [
+    ['rotaOwner', rotaOwner],
+    ['areaManager', areaManager],
+  ] as const) {
     const contact = area.contacts.find((c) => c.id === id);
-    if (!contact) issues.push({ path: [role], message: `contact '${id}' is not listed in the area's contacts` });
-    else if (contact.channel === 'webhook') issues.push({ path: [role], message: `contact '${id}' is a webhook; rota-gap warnings go by GOV.UK Notify, so it must be an sms or email contact` });
+    if (!contact)
+      issues.push({ path: [role], message: `contact '${id}' is not listed in the area's contacts` });
+    else if (contact.channel === 'webhook')
+      issues.push({
+        path: [role],
+        message: `contact '${id}' is a webhook; rota-gap warnings go by GOV.UK Notify, so it must be an sms or email contact`,
+      });
   }
-  if (rotaOwner === areaManager) issues.push({ path: ['areaManager'], message: `the rota owner and the area manager are the same contact '${rotaOwner}': name two, so a gap still reaches someone when one is away` });
+  if (rotaOwner === areaManager)
+    issues.push({
+      path: ['areaManager'],
+      message: `the rota owner and the area manager are the same contact '${rotaOwner}': name two, so a gap still reaches someone when one is away`,
+    });
   return issues;
 }
 
@@ -101,14 +141,18 @@ export interface Recipient {
 export function parseRoutingConfig(json: unknown): RoutingConfig {
   const parsed = routingConfigSchema.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ');
+    const problems = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`)
+      .join('; ');
     throw new Error(`the routing config is not valid: ${problems}`);
   }
   return parsed.data;
 }
 
 export function areaRouting(config: RoutingConfig, localAuthority: string): AreaRouting | undefined {
-  return config.areas[localAuthority] ?? (config.fallbackArea ? config.areas[config.fallbackArea] : undefined);
+  return (
+    config.areas[localAuthority] ?? (config.fallbackArea ? config.areas[config.fallbackArea] : undefined)
+  );
 }
 
 export function escalationPolicyFor(config: RoutingConfig, localAuthority: string): EscalationPolicy {
@@ -139,20 +183,32 @@ export function recipientForTarget(
 }
 
 /** The accommodation services of the area, when accommodation is the problem, and the aftercare services for each need. */
-export function servicesFor(config: RoutingConfig, localAuthority: string, need: { accommodation: boolean; pathways: readonly Pathway[] }): Recipient[] {
+export function servicesFor(
+  config: RoutingConfig,
+  localAuthority: string,
+  need: { accommodation: boolean; pathways: readonly Pathway[] },
+): Recipient[] {
   const area = areaRouting(config, localAuthority);
   if (!area) return [];
-  const ids = [...(need.accommodation ? area.accommodation : []), ...need.pathways.flatMap((p) => area.aftercare[p] ?? [])];
+  const ids = [
+    ...(need.accommodation ? area.accommodation : []),
+    ...need.pathways.flatMap((p) => area.aftercare[p] ?? []),
+  ];
   return [...new Set(ids)].map((id) => contactById(area, id)).filter((c): c is Recipient => c !== undefined);
 }
 
 export function contactById(area: AreaRouting | undefined, id: string): Recipient | undefined {
   const contact = area?.contacts.find((c) => c.id === id);
-  return contact ? { id: contact.id, label: contact.label, channel: contact.channel, address: contact.address } : undefined;
+  return contact
+    ? { id: contact.id, label: contact.label, channel: contact.channel, address: contact.address }
+    : undefined;
 }
 
 /** Who is warned of a gap in an area's on-call rota: its owner and the area's manager (none when the area names neither). */
-export function rotaGapRecipients(config: RoutingConfig, localAuthority: string): { rotaOwner: Recipient; areaManager: Recipient } | undefined {
+export function rotaGapRecipients(
+  config: RoutingConfig,
+  localAuthority: string,
+): { rotaOwner: Recipient; areaManager: Recipient } | undefined {
   const area = config.areas[localAuthority];
   if (!area?.rotaGapWarnings) return undefined;
   const rotaOwner = contactById(area, area.rotaGapWarnings.rotaOwner);

@@ -15,7 +15,11 @@ export interface Scope {
 
 export const defaultScope: Scope = { watchedPrisons: ['DMI'], partnershipAreas: ['E06000047', 'E06000005'] };
 
-export type Whose = 'PARTNERSHIP_AREA' | 'WATCHED_PRISON_AREA_UNKNOWN' | 'WATCHED_PRISON_OTHER_AREA' | 'NOT_OURS';
+export type Whose =
+  | 'PARTNERSHIP_AREA'
+  | 'WATCHED_PRISON_AREA_UNKNOWN'
+  | 'WATCHED_PRISON_OTHER_AREA'
+  | 'NOT_OURS';
 
 export interface ReleaseScope {
   ours: boolean;
@@ -24,16 +28,32 @@ export interface ReleaseScope {
   reason: string;
 }
 
-export function releaseScope(prisonId: string, destinationLocalAuthority: string | undefined, scope: Scope): ReleaseScope {
+export function releaseScope(
+  prisonId: string,
+  destinationLocalAuthority: string | undefined,
+  scope: Scope,
+): ReleaseScope {
   const watched = scope.watchedPrisons.includes(prisonId);
   if (destinationLocalAuthority && scope.partnershipAreas.includes(destinationLocalAuthority)) {
-    return { ours: true, whose: 'PARTNERSHIP_AREA', reason: `Released to ${destinationLocalAuthority}, one of the partnership's areas` };
+    return {
+      ours: true,
+      whose: 'PARTNERSHIP_AREA',
+      reason: `Released to ${destinationLocalAuthority}, one of the partnership's areas`,
+    };
   }
   if (!destinationLocalAuthority && watched) {
-    return { ours: true, whose: 'WATCHED_PRISON_AREA_UNKNOWN', reason: `Released from ${prisonId}, a watched prison, to an area not yet known` };
+    return {
+      ours: true,
+      whose: 'WATCHED_PRISON_AREA_UNKNOWN',
+      reason: `Released from ${prisonId}, a watched prison, to an area not yet known`,
+    };
   }
   if (watched) {
-    return { ours: false, whose: 'WATCHED_PRISON_OTHER_AREA', reason: `Released from ${prisonId} to ${destinationLocalAuthority}, outside the partnership: that area's contacts are told if Gatehouse has them` };
+    return {
+      ours: false,
+      whose: 'WATCHED_PRISON_OTHER_AREA',
+      reason: `Released from ${prisonId} to ${destinationLocalAuthority}, outside the partnership: that area's contacts are told if Gatehouse has them`,
+    };
   }
   return {
     ours: false,
@@ -48,12 +68,25 @@ export function releaseScope(prisonId: string, destinationLocalAuthority: string
 export function parseScope(watched: string | undefined, areas: string | undefined): Scope {
   const list = (value: string | undefined, fallback: readonly string[], pattern: RegExp, what: string) => {
     if (value === undefined || value.trim() === '') return [...fallback];
-    const codes = value.split(',').map((c) => c.trim()).filter((c) => c !== '');
+    const codes = value
+      .split(',')
+      .map((c) => c.trim())
+      .filter((c) => c !== '');
     for (const code of codes) if (!pattern.test(code)) throw new Error(`'${code}' is not ${what}`);
     return codes;
   };
   return {
-    watchedPrisons: list(watched, defaultScope.watchedPrisons, /^[A-Z]{3}$/, 'a three-letter prison code such as DMI (WATCHED_PRISONS)'),
-    partnershipAreas: list(areas, defaultScope.partnershipAreas, /^[EWSN][0-9]{8}$/, 'an ONS local authority code such as E06000047 (PARTNERSHIP_AREAS)'),
+    watchedPrisons: list(
+      watched,
+      defaultScope.watchedPrisons,
+      /^[A-Z]{3}$/,
+      'a three-letter prison code such as DMI (WATCHED_PRISONS)',
+    ),
+    partnershipAreas: list(
+      areas,
+      defaultScope.partnershipAreas,
+      /^[EWSN][0-9]{8}$/,
+      'an ONS local authority code such as E06000047 (PARTNERSHIP_AREAS)',
+    ),
   };
 }

@@ -9,10 +9,18 @@ import { localAuthorityName, prisonName } from '#domain/places';
 import type { AcknowledgeResult } from '#use-cases/acknowledge-alert';
 import type { ApiResponse } from './http';
 
-const verbs = { ack: { button: "I've got it — acknowledge", done: 'Acknowledged. The escalation has stopped and the others who were paged are being told.' }, resolve: { button: 'Mark resolved', done: 'Resolved. No more reminders will be sent.' } };
+const verbs = {
+  ack: {
+    button: "I've got it — acknowledge",
+    done: 'Acknowledged. The escalation has stopped and the others who were paged are being told.',
+  },
+  resolve: { button: 'Mark resolved', done: 'Resolved. No more reminders will be sent.' },
+};
 
 export function alertPage(result: AcknowledgeResult, formAction: string, wantsJson: boolean): ApiResponse {
-  const status = { 'invalid-link': 403, 'not-found': 404, view: 200, done: 200, unchanged: 409 }[result.outcome];
+  const status = { 'invalid-link': 403, 'not-found': 404, view: 200, done: 200, unchanged: 409 }[
+    result.outcome
+  ];
   if (wantsJson) return { status, body: jsonOf(result) };
   const body = (() => {
     switch (result.outcome) {
@@ -37,7 +45,11 @@ export function alertPage(result: AcknowledgeResult, formAction: string, wantsJs
 }
 
 function summary(alert: Alert): string {
-  const when = alert.releaseLocal ? `released ${alert.releaseLocal.date} ${alert.releaseLocal.time}` : alert.scheduledFor ? `due ${alert.scheduledFor}` : '';
+  const when = alert.releaseLocal
+    ? `released ${alert.releaseLocal.date} ${alert.releaseLocal.time}`
+    : alert.scheduledFor
+      ? `due ${alert.scheduledFor}`
+      : '';
   const flags = flagsInWords(alert.flags).join(', ');
   return `<p><strong>${escape(alert.urgency)}</strong> · case ${escape(alert.caseRef ?? alert.kind)} · ${escape(when)} from ${escape(prisonName(alert.prisonId))} to ${escape(localAuthorityName(alert.localAuthority))}</p>${flags ? `<p>${escape(flags)}</p>` : ''}${alert.needs.length ? `<p>Needs: ${escape(needsInWords(alert.needs))}</p>` : ''}<p>Status: ${escape(alert.status.toLowerCase())}${alert.acknowledgedAt ? ` (acknowledged ${escape(londonTime(alert.acknowledgedAt).time)})` : ''}</p>`;
 }
@@ -50,10 +62,21 @@ function jsonOf(result: AcknowledgeResult): unknown {
     outcome: result.outcome,
     ...('why' in result && result.why ? { why: result.why } : {}),
     ...(result.outcome === 'view' ? { actionable: result.actionable } : {}),
-    alert: { alertId: alert.alertId, kind: alert.kind, caseRef: alert.caseRef, status: alert.status, step: alert.step, acknowledgedAt: alert.acknowledgedAt, resolvedAt: alert.resolvedAt },
+    alert: {
+      alertId: alert.alertId,
+      kind: alert.kind,
+      caseRef: alert.caseRef,
+      status: alert.status,
+      step: alert.step,
+      acknowledgedAt: alert.acknowledgedAt,
+      resolvedAt: alert.resolvedAt,
+    },
   };
 }
 
 function escape(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }

@@ -36,56 +36,107 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
   return [
     route('GET', '/cases/{prisonNumber}', async ({ params, caller, requestId }) => {
       const prisonNumber = params.prisonNumber!.toUpperCase();
-      const read = await readCase(prisonNumber, caller, requestId, { releases: deps.releases, audit: deps.audit, clock: deps.clock });
+      const read = await readCase(prisonNumber, caller, requestId, {
+        releases: deps.releases,
+        audit: deps.audit,
+        clock: deps.clock,
+      });
       if (read.outcome === 'refused') return { status: 403, body: { error: read.why } };
-      if (read.outcome === 'not-found') return { status: 404, body: { error: `no release case for ${prisonNumber} in your areas` } };
+      if (read.outcome === 'not-found')
+        return { status: 404, body: { error: `no release case for ${prisonNumber} in your areas` } };
       // HMPPS movements are shown with the cases; those with reason UNKNOWN are listed for someone to look at.
       const movements = read.person.movements ?? [];
-      return { status: 200, body: { prisonNumber: read.person.prisonNumber, current: read.cases[0], cases: read.cases, movements, reviewNeeded: movements.filter((m) => m.reviewNeeded) } };
+      return {
+        status: 200,
+        body: {
+          prisonNumber: read.person.prisonNumber,
+          current: read.cases[0],
+          cases: read.cases,
+          movements,
+          reviewNeeded: movements.filter((m) => m.reviewNeeded),
+        },
+      };
     }),
 
-    figures('GET', '/metrics', async () => ({ status: 200, body: { metrics, suppression: suppressionRule } })),
+    figures('GET', '/metrics', async () => ({
+      status: 200,
+      body: { metrics, suppression: suppressionRule },
+    })),
 
     figures('GET', '/aggregates/export.csv', async ({ query, caller }) => {
       const parsed = parseMetricQuery(query);
-      if (!parsed.ok) return { status: 400, body: { error: 'the export cannot be made as asked', invalid: parsed.errors } };
+      if (!parsed.ok)
+        return { status: 400, body: { error: 'the export cannot be made as asked', invalid: parsed.errors } };
       const result = published(await queryMetrics(parsed.query, deps.aggregates), caller);
       const name = `gatehouse-${result.from}-to-${result.to}-${result.granularity}.csv`;
       const text = metricsCsv(result);
       // Lambda answers at most 6 MB: a bigger export would fail as an internal error, so it is refused with what to change.
       const bytes = Buffer.byteLength(text);
       if (bytes > maxExportBytes) {
-        return { status: 413, body: { error: `the export would be ${(bytes / 1e6).toFixed(1)} MB, over the ${maxExportBytes / 1e6} MB one response can carry: ask for fewer metrics, a shorter period or a coarser granularity (week or month)` } };
+        return {
+          status: 413,
+          body: {
+            error: `the export would be ${(bytes / 1e6).toFixed(1)} MB, over the ${maxExportBytes / 1e6} MB one response can carry: ask for fewer metrics, a shorter period or a coarser granularity (week or month)`,
+          },
+        };
       }
-      return { status: 200, text, contentType: 'text/csv; charset=utf-8', headers: { 'content-disposition': `attachment; filename="${name}"` } };
+      return {
+        status: 200,
+        text,
+        contentType: 'text/csv; charset=utf-8',
+        headers: { 'content-disposition': `attachment; filename="${name}"` },
+      };
     }),
 
     figures('GET', '/aggregates', async ({ query, caller }) => {
       // With `metric`: named figures from the catalogue (GET /metrics). Without: a family's raw counters.
       if (query.has('metric')) {
         const parsed = parseMetricQuery(query);
-        if (!parsed.ok) return { status: 400, body: { error: 'the figures cannot be read as asked', invalid: parsed.errors } };
+        if (!parsed.ok)
+          return {
+            status: 400,
+            body: { error: 'the figures cannot be read as asked', invalid: parsed.errors },
+          };
         return { status: 200, body: published(await queryMetrics(parsed.query, deps.aggregates), caller) };
       }
       const parsed = parseAggregatesQuery(query);
-      if (!parsed.ok) return { status: 400, body: { error: 'the figures cannot be read as asked', invalid: parsed.errors } };
+      if (!parsed.ok)
+        return {
+          status: 400,
+          body: { error: 'the figures cannot be read as asked', invalid: parsed.errors },
+        };
       const result = await queryAggregates(parsed.query, deps.aggregates);
-      return { status: 200, body: readsExactFigures(caller) ? result : { ...result, ...suppressCounters(result.periods, result.totals) } };
+      return {
+        status: 200,
+        body: readsExactFigures(caller)
+          ? result
+          : { ...result, ...suppressCounters(result.periods, result.totals) },
+      };
     }),
 
     // An alert's timeline (recipients by role, never a name or number): operators only, like the exact figures.
     figures('GET', '/alerts/{alertId}', async ({ params, caller }) => {
-      if (!readsExactFigures(caller)) return { status: 403, body: { error: 'an alert\'s timeline is for operators' } };
+      if (!readsExactFigures(caller))
+        return { status: 403, body: { error: "an alert's timeline is for operators" } };
       const timeline = await alertTimeline(params.alertId!, deps.timelines);
-      return timeline ? { status: 200, body: timeline } : { status: 404, body: { error: `no alert ${params.alertId}` } };
+      return timeline
+        ? { status: 200, body: timeline }
+        : { status: 404, body: { error: `no alert ${params.alertId}` } };
     }),
 
     // Signed links from alert messages (public: the token is the authorisation). GET shows, POST acts.
     ...(['ack', 'resolve'] as const).flatMap((action) =>
       (['GET', 'POST'] as const).map((method) =>
         route(method, `/alerts/{alertId}/${action}`, async ({ params, query, headers }) => {
-          const result = await acknowledgeAlert({ alertId: params.alertId!, token: query.get('t'), action, confirm: method === 'POST' }, await deps.acknowledgements());
-          return alertPage(result, `/alerts/${encodeURIComponent(params.alertId!)}/${action}?t=${encodeURIComponent(query.get('t') ?? '')}`, (headers.accept ?? '').includes('application/json'));
+          const result = await acknowledgeAlert(
+            { alertId: params.alertId!, token: query.get('t'), action, confirm: method === 'POST' },
+            await deps.acknowledgements(),
+          );
+          return alertPage(
+            result,
+            `/alerts/${encodeURIComponent(params.alertId!)}/${action}?t=${encodeURIComponent(query.get('t') ?? '')}`,
+            (headers.accept ?? '').includes('application/json'),
+          );
         }),
       ),
     ),
@@ -94,7 +145,9 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
 
 /** What a caller is shown: operators the exact figures, everyone else with small cells suppressed. */
 function published(result: MetricResult, caller: Caller | undefined): MetricResult {
-  return readsExactFigures(caller) ? result : ({ ...result, ...suppressFigures(result, result.metrics) } as MetricResult);
+  return readsExactFigures(caller)
+    ? result
+    : ({ ...result, ...suppressFigures(result, result.metrics) } as MetricResult);
 }
 
 /** Below Lambda's 6 MB response limit, with room for headers. */
@@ -109,7 +162,14 @@ const rawRange = z
 /** A route of the figures: any Gatehouse reader (board, case worker, operator), refused to a token for nothing. */
 function figures(method: Route['method'], pattern: string, handle: Route['handle']): Route {
   return route(method, pattern, async (request) =>
-    readsFigures(request.caller) ? handle(request) : { status: 403, body: { error: 'reading figures needs a Gatehouse group (board, case-workers-{area}, operators) and the gatehouse/figures.read scope' } },
+    readsFigures(request.caller)
+      ? handle(request)
+      : {
+          status: 403,
+          body: {
+            error:
+              'reading figures needs a Gatehouse group (board, case-workers-{area}, operators) and the gatehouse/figures.read scope',
+          },
+        },
   );
 }
-

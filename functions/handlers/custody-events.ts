@@ -33,7 +33,10 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
   const recordMessage = async (message: SQSRecord): Promise<void> => {
     const parsed = parseCustodyMessage(message.body, deps.record.idKey);
     if (!parsed.ok) {
-      logger.warn('custody message rejected', { messageId: message.messageId, reason: describe(parsed.errors) });
+      logger.warn('custody message rejected', {
+        messageId: message.messageId,
+        reason: describe(parsed.errors),
+      });
       await deps.rejected.keep({ messageId: message.messageId, body: message.body, errors: parsed.errors });
       metrics.addMetric('CustodyEventsRejected', MetricUnit.Count, 1);
       return;
@@ -41,18 +44,28 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
     if (parsed.event.eventType === 'release.dates-changed') {
       // The event says only that the dates changed: they are re-read from Prisoner Search (when fetching is on).
       if (!deps.releaseDates) {
-        logger.warn('release dates changed, but HMPPS fetching is off (HMPPS_AUTH_URL unset): not re-read', { eventId: parsed.event.eventId });
+        logger.warn('release dates changed, but HMPPS fetching is off (HMPPS_AUTH_URL unset): not re-read', {
+          eventId: parsed.event.eventId,
+        });
         metrics.addMetric('ReleaseDatesNotReread', MetricUnit.Count, 1);
         return;
       }
-      const reread = await rereadReleaseDates(parsed.event, parsed.source, { ...deps.record, prisonerSearch: deps.releaseDates });
+      const reread = await rereadReleaseDates(parsed.event, parsed.source, {
+        ...deps.record,
+        prisonerSearch: deps.releaseDates,
+      });
       await deps.heartbeats?.seen('hmpps-events', deps.record.clock().toISOString());
-      logger.info('release dates re-read', { eventId: parsed.event.eventId, outcome: reread.outcome, ...('caseRef' in reread ? { caseRef: reread.caseRef } : {}) });
+      logger.info('release dates re-read', {
+        eventId: parsed.event.eventId,
+        outcome: reread.outcome,
+        ...('caseRef' in reread ? { caseRef: reread.caseRef } : {}),
+      });
       return;
     }
     const movement = 'movement' in parsed.event ? parsed.event.movement : undefined;
     const result = await recordCustodyEvent(parsed.event, parsed.source, deps.record);
-    if (parsed.source.startsWith('hmpps:')) await deps.heartbeats?.seen('hmpps-events', deps.record.clock().toISOString());
+    if (parsed.source.startsWith('hmpps:'))
+      await deps.heartbeats?.seen('hmpps-events', deps.record.clock().toISOString());
     logger.info('custody event recorded', {
       eventId: result.eventId,
       eventType: parsed.event.eventType,
@@ -68,18 +81,38 @@ export function custodyEventsHandler(deps: CustodyEventsDependencies) {
     });
     if (movement?.reviewNeeded && result.outcome === 'recorded') {
       // The code and the kind are NOMIS reference data, not personal data: they tell the operator what to look up.
-      logger.warn('HMPPS movement recorded for review', { eventId: result.eventId, reason: movement.reason, code: movement.code, kind: movement.kind });
+      logger.warn('HMPPS movement recorded for review', {
+        eventId: result.eventId,
+        reason: movement.reason,
+        code: movement.code,
+        kind: movement.kind,
+      });
       metrics.addMetric('MovementsForReview', MetricUnit.Count, 1);
     }
-    metrics.addMetric(result.outcome === 'duplicate' ? 'CustodyEventsDuplicate' : 'CustodyEventsRecorded', MetricUnit.Count, 1);
-    if (result.alertIds.length > 0) metrics.addMetric('AlertsRaised', MetricUnit.Count, result.alertIds.length);
+    metrics.addMetric(
+      result.outcome === 'duplicate' ? 'CustodyEventsDuplicate' : 'CustodyEventsRecorded',
+      MetricUnit.Count,
+      1,
+    );
+    if (result.alertIds.length > 0)
+      metrics.addMetric('AlertsRaised', MetricUnit.Count, result.alertIds.length);
     if (result.bankHolidaysUnknown) {
-      logger.warn('release on a day whose bank holidays are not loaded: classified as possibly non-working', { eventId: result.eventId, caseRef: result.caseRef, refresh: bankHolidaysRefreshCommand });
+      logger.warn('release on a day whose bank holidays are not loaded: classified as possibly non-working', {
+        eventId: result.eventId,
+        caseRef: result.caseRef,
+        refresh: bankHolidaysRefreshCommand,
+      });
       metrics.addMetric(bankHolidayMetrics.releasesOutsideCoverage, MetricUnit.Count, 1);
     }
   };
 
-  return lambdaHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, loggingFailures((m: SQSRecord) => m.messageId, recordMessage), processor, { context }),
+  return lambdaHandler(
+    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+      processPartialResponse(
+        event,
+        loggingFailures((m: SQSRecord) => m.messageId, recordMessage),
+        processor,
+        { context },
+      ),
   );
 }

@@ -19,31 +19,46 @@ export function dispatchHandler(deps: DispatchDependencies) {
   let context!: Context;
   const dispatchRecord = async (record: DynamoDBRecord): Promise<void> => {
     const image = record.dynamodb?.NewImage;
-    if (!image) throw new Error(`stream record ${record.eventID} has no new image: the stream must send NEW_IMAGE`);
+    if (!image)
+      throw new Error(`stream record ${record.eventID} has no new image: the stream must send NEW_IMAGE`);
     const notice = noticeOf(unmarshall(image as Record<string, AttributeValue>));
     let result;
     try {
-      result = await dispatchNotice(notice, { ...deps, deadline: deps.clock().getTime() + context.getRemainingTimeInMillis() - deadlineMarginMs });
+      result = await dispatchNotice(notice, {
+        ...deps,
+        deadline: deps.clock().getTime() + context.getRemainingTimeInMillis() - deadlineMarginMs,
+      });
     } catch (error) {
       // Every attempt is recorded on the alert by the use case; counted here for the alarm; thrown so the record is retried.
       metrics.addMetric('AlertDeliveryFailed', MetricUnit.Count, 1);
       throw error;
     }
-    logger.info('alert notice dispatched', { alertId: notice.alertId, purpose: notice.purpose, index: notice.index, ...result });
+    logger.info('alert notice dispatched', {
+      alertId: notice.alertId,
+      purpose: notice.purpose,
+      index: notice.index,
+      ...result,
+    });
     if (result.sent > 0) metrics.addMetric('AlertMessagesSent', MetricUnit.Count, result.sent);
     if (result.rejected > 0) metrics.addMetric('AlertMessagesRejected', MetricUnit.Count, result.rejected);
     if (result.outcome === 'deferred') metrics.addMetric('AlertNoticesDeferred', MetricUnit.Count, 1);
     if (result.outcome === 'undeliverable') {
       // Not thrown: a retry cannot route it, and a failed record would hold up every alert behind it in the shard.
-      logger.error('a page reached nobody; the alert moved to its next step', { alertId: notice.alertId, index: notice.index, escalated: result.escalated });
+      logger.error('a page reached nobody; the alert moved to its next step', {
+        alertId: notice.alertId,
+        index: notice.index,
+        escalated: result.escalated,
+      });
       metrics.addMetric('AlertPagesUndeliverable', MetricUnit.Count, 1);
     }
   };
 
-  return lambdaHandler(async (event: DynamoDBStreamEvent, invocation: Context): Promise<DynamoDBBatchResponse> => {
-    context = invocation;
-    return processPartialResponse(event, dispatchRecord, processor, { context });
-  });
+  return lambdaHandler(
+    async (event: DynamoDBStreamEvent, invocation: Context): Promise<DynamoDBBatchResponse> => {
+      context = invocation;
+      return processPartialResponse(event, dispatchRecord, processor, { context });
+    },
+  );
 }
 
 /** Time kept back from the function's timeout for recording the last attempt and answering the batch. */
@@ -51,5 +66,9 @@ const deadlineMarginMs = 3000;
 
 /** A notice item names what to send (an alert's first page is a notice written with it). */
 function noticeOf(item: Record<string, unknown>): Notice {
-  return { alertId: item.alertId as string, purpose: item.purpose as Notice['purpose'], index: item.index as number };
+  return {
+    alertId: item.alertId as string,
+    purpose: item.purpose as Notice['purpose'],
+    index: item.index as number,
+  };
 }

@@ -50,37 +50,47 @@ export function route(method: Route['method'], pattern: string, handle: Route['h
 
 /** API Gateway HTTP API events to routes and back: the api function's and the Notify callbacks function's. */
 export function httpHandler(routes: Route[]) {
-  return lambdaHandler(async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-    const method = event.requestContext.http.method;
-    const path = event.rawPath;
-    let matching: { route: (typeof routes)[number]; params: Record<string, string> | undefined }[];
-    try {
-      matching = routes.map((r) => ({ route: r, params: r.match(path) })).filter((m) => m.params !== undefined);
-    } catch (error) {
-      // A path segment that is not valid percent-encoding (`/alerts/%E0%A4%A/ack`) is the caller's mistake, not ours.
-      if (error instanceof URIError) return json(400, { error: 'the path is not valid percent-encoding' });
-      throw error;
-    }
-    const found = matching.find((m) => m.route.method === method);
-    if (!found) {
-      return json(matching.length > 0 ? 405 : 404, { error: matching.length > 0 ? `${method} is not allowed on ${path}` : `no route for ${path}` });
-    }
-    const request: ApiRequest = {
-      params: found.params!,
-      query: new URLSearchParams(event.rawQueryString ?? ''),
-      headers: lowerCased(event.headers ?? {}),
-      body: event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '',
-      ...callerOf(event),
-      requestId: event.requestContext.requestId,
-    };
-    try {
-      return toResult(await found.route.handle(request));
-    } catch (error) {
-      // The name and code only: a message may echo the request (a path, a query value, a DynamoDB key).
-      logger.error('api route failed', { method, route: found.route.pattern, error: errorName(error) });
-      return json(500, { error: 'internal error' });
-    }
-  });
+  return lambdaHandler(
+    async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+      const method = event.requestContext.http.method;
+      const path = event.rawPath;
+      let matching: { route: (typeof routes)[number]; params: Record<string, string> | undefined }[];
+      try {
+        matching = routes
+          .map((r) => ({ route: r, params: r.match(path) }))
+          .filter((m) => m.params !== undefined);
+      } catch (error) {
+        // A path segment that is not valid percent-encoding (`/alerts/%E0%A4%A/ack`) is the caller's mistake, not ours.
+        if (error instanceof URIError) return json(400, { error: 'the path is not valid percent-encoding' });
+        throw error;
+      }
+      const found = matching.find((m) => m.route.method === method);
+      if (!found) {
+        return json(matching.length > 0 ? 405 : 404, {
+          error: matching.length > 0 ? `${method} is not allowed on ${path}` : `no route for ${path}`,
+        });
+      }
+      const request: ApiRequest = {
+        params: found.params!,
+        query: new URLSearchParams(event.rawQueryString ?? ''),
+        headers: lowerCased(event.headers ?? {}),
+        body: event.body
+          ? event.isBase64Encoded
+            ? Buffer.from(event.body, 'base64').toString('utf8')
+            : event.body
+          : '',
+        ...callerOf(event),
+        requestId: event.requestContext.requestId,
+      };
+      try {
+        return toResult(await found.route.handle(request));
+      } catch (error) {
+        // The name and code only: a message may echo the request (a path, a query value, a DynamoDB key).
+        logger.error('api route failed', { method, route: found.route.pattern, error: errorName(error) });
+        return json(500, { error: 'internal error' });
+      }
+    },
+  );
 }
 
 /**
@@ -88,27 +98,57 @@ export function httpHandler(routes: Route[]) {
  * `cognito:groups` as the string "[a b]".
  */
 export function callerOf(event: APIGatewayProxyEventV2): { caller?: Caller } {
-  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
+    .authorizer?.jwt?.claims;
   if (!claims || typeof claims.sub !== 'string') return {};
   const list = (value: unknown): string[] =>
-    Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean) : [];
-  return { caller: { id: claims.sub, groups: list(claims['cognito:groups']), ...(claims.scope !== undefined ? { scopes: list(claims.scope) } : {}) } };
+    Array.isArray(value)
+      ? value.map(String)
+      : typeof value === 'string'
+        ? value
+            .replace(/^\[|\]$/g, '')
+            .split(/[\s,]+/)
+            .filter(Boolean)
+        : [];
+  return {
+    caller: {
+      id: claims.sub,
+      groups: list(claims['cognito:groups']),
+      ...(claims.scope !== undefined ? { scopes: list(claims.scope) } : {}),
+    },
+  };
 }
 
 export function errorName(error: unknown): { name: string; code?: string } {
   const e = error as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: number } };
-  return { name: typeof e?.name === 'string' ? e.name : 'Error', ...(typeof e?.code === 'string' ? { code: e.code } : {}) };
+  return {
+    name: typeof e?.name === 'string' ? e.name : 'Error',
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+  };
 }
 
 function toResult(response: ApiResponse): APIGatewayProxyStructuredResultV2 {
-  if ('text' in response) return { statusCode: response.status, headers: { 'content-type': response.contentType, ...response.headers }, body: response.text };
+  if ('text' in response)
+    return {
+      statusCode: response.status,
+      headers: { 'content-type': response.contentType, ...response.headers },
+      body: response.text,
+    };
   return json(response.status, response.body);
 }
 
 function json(status: number, body: unknown): APIGatewayProxyStructuredResultV2 {
-  return { statusCode: status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(body),
+  };
 }
 
 function lowerCased(headers: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined).map(([k, v]) => [k.toLowerCase(), v!]));
+  return Object.fromEntries(
+    Object.entries(headers)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k.toLowerCase(), v!]),
+  );
 }

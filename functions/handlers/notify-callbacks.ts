@@ -46,9 +46,17 @@ export function bearerMatches(header: string | undefined, token: string | undefi
   return timingSafeEqual(given, expected);
 }
 
-export function refused(request: ApiRequest, token: string | undefined, callback: string): ApiResponse | undefined {
+export function refused(
+  request: ApiRequest,
+  token: string | undefined,
+  callback: string,
+): ApiResponse | undefined {
   if (bearerMatches(request.headers.authorization, token)) return undefined;
-  const why = !token ? 'no callback token is configured' : request.headers.authorization ? 'the bearer token does not match' : 'no bearer token';
+  const why = !token
+    ? 'no callback token is configured'
+    : request.headers.authorization
+      ? 'the bearer token does not match'
+      : 'no bearer token';
   logger.warn('GOV.UK Notify callback refused', { callback, why });
   return { status: 401, body: { error: 'unauthorised' } };
 }
@@ -62,41 +70,75 @@ function jsonBody(request: ApiRequest): { ok: true; value: unknown } | { ok: fal
   }
 }
 
-export async function deliveryStatusCallback(request: ApiRequest, deps: CallbackDependencies): Promise<ApiResponse> {
+export async function deliveryStatusCallback(
+  request: ApiRequest,
+  deps: CallbackDependencies,
+): Promise<ApiResponse> {
   const denied = refused(request, deps.token, 'delivery_status');
   if (denied) return denied;
   const json = jsonBody(request);
   if (!json.ok) return json.response;
   const parsed = deliveryStatusSchema.safeParse(json.value);
   // The body holds the recipient's number or address: only the field names are reported.
-  if (!parsed.success) return { status: 400, body: { error: 'not a GOV.UK Notify delivery receipt', invalid: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) } };
+  if (!parsed.success)
+    return {
+      status: 400,
+      body: {
+        error: 'not a GOV.UK Notify delivery receipt',
+        invalid: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      },
+    };
   const { id, reference, status, completed_at } = parsed.data;
-  const result = await recordDeliveryReceipt({ id, reference, status, ...(completed_at ? { completedAt: completed_at } : {}) }, deps.receipts);
+  const result = await recordDeliveryReceipt(
+    { id, reference, status, ...(completed_at ? { completedAt: completed_at } : {}) },
+    deps.receipts,
+  );
   logger.info('delivery receipt', { notificationId: id, reference, status, ...result });
   // An unknown reference is answered 200: Notify would only retry it, and it can never match (it is logged above).
   return { status: 200, body: result };
 }
 
-export async function inboundSmsCallback(request: ApiRequest, deps: CallbackDependencies): Promise<ApiResponse> {
+export async function inboundSmsCallback(
+  request: ApiRequest,
+  deps: CallbackDependencies,
+): Promise<ApiResponse> {
   const denied = refused(request, deps.token, 'inbound_sms');
   if (denied) return denied;
   const json = jsonBody(request);
   if (!json.ok) return json.response;
   const parsed = inboundSmsSchema.safeParse(json.value);
-  if (!parsed.success) return { status: 400, body: { error: 'not a GOV.UK Notify received text message', invalid: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) } };
-  const result = await acknowledgeByReply({ from: parsed.data.source_number, message: parsed.data.message }, deps.replies);
+  if (!parsed.success)
+    return {
+      status: 400,
+      body: {
+        error: 'not a GOV.UK Notify received text message',
+        invalid: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      },
+    };
+  const result = await acknowledgeByReply(
+    { from: parsed.data.source_number, message: parsed.data.message },
+    deps.replies,
+  );
   // Never the number, never the text (it may name someone): Notify's id and the outcome.
   logger.info('text-message reply', { inboundId: parsed.data.id, ...result });
-  if (result.outcome === 'unknown-sender') metrics.addMetric('RepliesFromNumbersNotPaged', MetricUnit.Count, 1);
+  if (result.outcome === 'unknown-sender')
+    metrics.addMetric('RepliesFromNumbersNotPaged', MetricUnit.Count, 1);
   if (result.outcome === 'acknowledged') metrics.addMetric('AlertsAcknowledgedByReply', MetricUnit.Count, 1);
-  if (result.outcome === 'unchanged' && !result.answered) logger.warn('the answer to a reply that changed nothing could not be sent', { alertId: result.alertId });
-  return { status: 200, body: result.outcome === 'unknown-sender' ? { outcome: 'refused', why: 'this number was not paged' } : result };
+  if (result.outcome === 'unchanged' && !result.answered)
+    logger.warn('the answer to a reply that changed nothing could not be sent', { alertId: result.alertId });
+  return {
+    status: 200,
+    body:
+      result.outcome === 'unknown-sender' ? { outcome: 'refused', why: 'this number was not paged' } : result,
+  };
 }
 
 /** The two callback routes; the dependencies are built on first use (the token and keys come from Secrets Manager). */
 export function notifyCallbackRoutes(deps: () => Promise<CallbackDependencies>): Route[] {
   return [
-    route('POST', '/notify/delivery-status', async (request) => deliveryStatusCallback(request, await deps())),
+    route('POST', '/notify/delivery-status', async (request) =>
+      deliveryStatusCallback(request, await deps()),
+    ),
     route('POST', '/notify/inbound-sms', async (request) => inboundSmsCallback(request, await deps())),
   ];
 }

@@ -13,7 +13,11 @@ import type { FieldError } from '#events/validation';
 import { lambdaHandler, loggingFailures } from '#commons/lambda';
 import { logger, metrics } from '#commons/powertools';
 import type { RejectedMessages } from '#adapters/rejected-messages';
-import { ingestPartnerFile, type DroppedObject, type IngestDependencies } from '#use-cases/ingest-partner-file';
+import {
+  ingestPartnerFile,
+  type DroppedObject,
+  type IngestDependencies,
+} from '#use-cases/ingest-partner-file';
 import type { HeartbeatStore } from '#use-cases/alert-ports';
 import { partnerFileFeed } from '#domain/heartbeats';
 
@@ -32,7 +36,10 @@ export function partnerDropHandler(deps: PartnerDropDependencies) {
   const ingestMessage = async (message: SQSRecord): Promise<void> => {
     const parsed = parseS3Notification(message.body, deps.bucket);
     if (!parsed.ok) {
-      logger.warn('partner-drop message rejected', { messageId: message.messageId, reason: parsed.errors.map((e) => `${e.path}: ${e.expected}`).join('; ') });
+      logger.warn('partner-drop message rejected', {
+        messageId: message.messageId,
+        reason: parsed.errors.map((e) => `${e.path}: ${e.expected}`).join('; '),
+      });
       await deps.rejected.keep({ messageId: message.messageId, body: message.body, errors: parsed.errors });
       return;
     }
@@ -42,14 +49,30 @@ export function partnerDropHandler(deps: PartnerDropDependencies) {
       if (partnerId && kind) await deps.heartbeats?.seen(partnerFileFeed(partnerId, kind), object.receivedAt);
       const report = result.report;
       // File names and counts only: a report's rows may hold personal data, so they stay in the report.
-      logger.info('partner file handled', { file: object.key, outcome: result.outcome, sha256: report?.sha256, rows: report?.rows, reason: report?.reason });
-      metrics.addMetric(`PartnerFiles${result.outcome[0]!.toUpperCase()}${result.outcome.slice(1)}`, MetricUnit.Count, 1);
+      logger.info('partner file handled', {
+        file: object.key,
+        outcome: result.outcome,
+        sha256: report?.sha256,
+        rows: report?.rows,
+        reason: report?.reason,
+      });
+      metrics.addMetric(
+        `PartnerFiles${result.outcome[0]!.toUpperCase()}${result.outcome.slice(1)}`,
+        MetricUnit.Count,
+        1,
+      );
       if (report) metrics.addMetric('PartnerRowsRejected', MetricUnit.Count, report.rows.rejected);
     }
   };
 
-  return lambdaHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, loggingFailures((m: SQSRecord) => m.messageId, ingestMessage), processor, { context }),
+  return lambdaHandler(
+    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+      processPartialResponse(
+        event,
+        loggingFailures((m: SQSRecord) => m.messageId, ingestMessage),
+        processor,
+        { context },
+      ),
   );
 }
 
@@ -63,7 +86,10 @@ const s3Record = S3Schema.shape.Records.element;
 const droppedRecordSchema = z.object({
   eventTime: s3Record.shape.eventTime,
   eventName: s3Record.shape.eventName.optional(),
-  s3: z.object({ object: s3Record.shape.s3.shape.object, bucket: s3Record.shape.s3.shape.bucket.pick({ name: true }).partial().optional() }),
+  s3: z.object({
+    object: s3Record.shape.s3.shape.object,
+    bucket: s3Record.shape.s3.shape.bucket.pick({ name: true }).partial().optional(),
+  }),
 });
 
 /**
@@ -75,10 +101,17 @@ export function parseS3Notification(body: string, bucket: string): ParsedNotific
   try {
     json = JSON.parse(body);
   } catch {
-    return { ok: false, errors: [{ path: '', expected: 'an S3 event notification (the message body is not valid JSON)' }] };
+    return {
+      ok: false,
+      errors: [{ path: '', expected: 'an S3 event notification (the message body is not valid JSON)' }],
+    };
   }
   if (isObject(json) && json.Event === 's3:TestEvent') return { ok: true, objects: [] };
-  if (!isObject(json) || !Array.isArray(json.Records)) return { ok: false, errors: [{ path: 'Records', expected: 'an S3 event notification with a Records array' }] };
+  if (!isObject(json) || !Array.isArray(json.Records))
+    return {
+      ok: false,
+      errors: [{ path: 'Records', expected: 'an S3 event notification with a Records array' }],
+    };
   const objects: DroppedObject[] = [];
   const errors: FieldError[] = [];
   json.Records.forEach((raw: unknown, i) => {
@@ -108,5 +141,8 @@ export function parseS3Notification(body: string, bucket: string): ParsedNotific
 
 /** How S3 writes a key into a notification: URL-encoded, '/' kept, a space as '+'. */
 export function encodeS3EventKey(key: string): string {
-  return key.split('/').map((part) => encodeURIComponent(part).replace(/%20/g, '+')).join('/');
+  return key
+    .split('/')
+    .map((part) => encodeURIComponent(part).replace(/%20/g, '+'))
+    .join('/');
 }

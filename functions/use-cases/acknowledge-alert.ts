@@ -33,29 +33,47 @@ export async function acknowledgeAlert(
   request: { alertId: string; token: string | null; action: LinkAction; confirm: boolean },
   deps: AcknowledgeDependencies,
 ): Promise<AcknowledgeResult> {
-  const link = checkLink(request.token, { alertId: request.alertId, action: request.action }, deps.linkKeys, deps.clock());
+  const link = checkLink(
+    request.token,
+    { alertId: request.alertId, action: request.action },
+    deps.linkKeys,
+    deps.clock(),
+  );
   if (!link.ok) return { outcome: 'invalid-link', why: link.why };
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const alert = await deps.alerts.load(request.alertId);
     if (!alert) return { outcome: 'not-found' };
     const now = deps.clock();
-    const decision = request.action === 'ack' ? acknowledge(alert, link.claims.recipient, now, deps.settings) : resolve(alert, now);
+    const decision =
+      request.action === 'ack'
+        ? acknowledge(alert, link.claims.recipient, now, deps.settings)
+        : resolve(alert, now);
 
     if (!request.confirm) {
-      return { outcome: 'view', alert, action: request.action, actionable: decision.outcome !== 'unchanged', ...(decision.outcome === 'unchanged' ? { why: decision.why } : {}) };
+      return {
+        outcome: 'view',
+        alert,
+        action: request.action,
+        actionable: decision.outcome !== 'unchanged',
+        ...(decision.outcome === 'unchanged' ? { why: decision.why } : {}),
+      };
     }
     if (decision.outcome === 'unchanged') {
       // The maximum is idempotent: repeating it here completes an acknowledgement whose first request died after the commit.
-      if (request.action === 'ack' && alert.acknowledgedAt) await deps.alerts.recordAckMinutesMax(alert, minutesToAck(alert));
+      if (request.action === 'ack' && alert.acknowledgedAt)
+        await deps.alerts.recordAckMinutesMax(alert, minutesToAck(alert));
       return { outcome: 'unchanged', alert, action: request.action, why: decision.why };
     }
     if ((await deps.alerts.apply(decision.change, now)) === 'applied') {
-      if (decision.change.ackMinutes !== undefined) await deps.alerts.recordAckMinutesMax(decision.change.after, decision.change.ackMinutes);
+      if (decision.change.ackMinutes !== undefined)
+        await deps.alerts.recordAckMinutesMax(decision.change.after, decision.change.ackMinutes);
       return { outcome: 'done', alert: decision.change.after, action: request.action };
     }
   }
-  throw new Error(`alert ${request.alertId} kept changing under ${maxAttempts} attempts to ${request.action} it`);
+  throw new Error(
+    `alert ${request.alertId} kept changing under ${maxAttempts} attempts to ${request.action} it`,
+  );
 }
 
 function minutesToAck(alert: Alert): number {

@@ -33,7 +33,10 @@ export type ReplyResult =
 
 const maxAttempts = 5;
 
-export async function acknowledgeByReply(reply: { from: string; message: string }, deps: ReplyDependencies): Promise<ReplyResult> {
+export async function acknowledgeByReply(
+  reply: { from: string; message: string },
+  deps: ReplyDependencies,
+): Promise<ReplyResult> {
   const [latest] = await deps.deliveries.pagesTo(replyKey(reply.from, deps.numberKey));
   if (!latest) return { outcome: 'unknown-sender' };
   if (!takesTheCase(reply.message)) return { outcome: 'not-understood', alertId: latest.alertId };
@@ -48,16 +51,30 @@ export async function acknowledgeByReply(reply: { from: string; message: string 
       return { outcome: 'unchanged', alertId: alert.alertId, why: decision.why, answered };
     }
     if ((await deps.alerts.apply(decision.change, now)) === 'applied') {
-      if (decision.change.ackMinutes !== undefined) await deps.alerts.recordAckMinutesMax(decision.change.after, decision.change.ackMinutes);
+      if (decision.change.ackMinutes !== undefined)
+        await deps.alerts.recordAckMinutesMax(decision.change.after, decision.change.ackMinutes);
       return { outcome: 'acknowledged', alertId: alert.alertId };
     }
   }
-  throw new Error(`alert ${latest.alertId} kept changing under ${maxAttempts} attempts to acknowledge it by reply`);
+  throw new Error(
+    `alert ${latest.alertId} kept changing under ${maxAttempts} attempts to acknowledge it by reply`,
+  );
 }
 
 /** Best effort: the answer is a courtesy, not a notice; a failure to send it is reported, and nothing else depends on it. */
-async function answer(alert: Alert, why: string, page: { notice: string; recipient: OutgoingMessage['recipient'] }, deps: ReplyDependencies): Promise<boolean> {
-  const message: OutgoingMessage = { ...replyAnswer(alert, why), alertId: alert.alertId, notice: page.notice, recipient: page.recipient, reference: `${alert.alertId}-reply-${page.recipient.id}` };
+async function answer(
+  alert: Alert,
+  why: string,
+  page: { notice: string; recipient: OutgoingMessage['recipient'] },
+  deps: ReplyDependencies,
+): Promise<boolean> {
+  const message: OutgoingMessage = {
+    ...replyAnswer(alert, why),
+    alertId: alert.alertId,
+    notice: page.notice,
+    recipient: page.recipient,
+    reference: `${alert.alertId}-reply-${page.recipient.id}`,
+  };
   try {
     await deps.channels.sms.send(message);
     return true;

@@ -29,7 +29,12 @@ export interface NoticeOutbox {
   /** Pending notices whose stream grace (or last try) is over at `now`, oldest first (the byDue index). */
   pending(now: Date, limit: number): Promise<PendingNotice[]>;
   /** Takes a notice out of the outbox for good (true the first time, false when it was settled before): DONE (each recipient's delivery is final or awaits only its receipt), STALE (no longer needed) or EXPIRED. */
-  settle(notice: Notice, status: Exclude<NoticeStatus, 'PENDING'>, at: Date, reason?: string): Promise<boolean>;
+  settle(
+    notice: Notice,
+    status: Exclude<NoticeStatus, 'PENDING'>,
+    at: Date,
+    reason?: string,
+  ): Promise<boolean>;
   /** Counts a try and sets when the sweeper tries again. */
   postpone(notice: Notice, dueAt: string, at: Date): Promise<void>;
 }

@@ -54,11 +54,16 @@ export function recipientRole(recipient: Pick<Recipient, 'id' | 'label'>): strin
   return rota ? `${rota[1]} on call (rota)` : recipient.label;
 }
 
-export async function alertTimeline(alertId: string, reader: TimelineReader): Promise<AlertTimeline | undefined> {
+export async function alertTimeline(
+  alertId: string,
+  reader: TimelineReader,
+): Promise<AlertTimeline | undefined> {
   const items = await reader.read(alertId);
   if (!items) return undefined;
   const { alert } = items;
-  const roles = new Map(items.deliveries.map((d) => [(d.recipient as Recipient).id, recipientRole(d.recipient as Recipient)]));
+  const roles = new Map(
+    items.deliveries.map((d) => [(d.recipient as Recipient).id, recipientRole(d.recipient as Recipient)]),
+  );
   return {
     alertId: alert.alertId,
     kind: alert.kind,

@@ -42,7 +42,10 @@ export interface ChunkedApplier<E, R> {
   finish(): Promise<R[]>;
 }
 
-export function chunkedApplier<E, R>(policy: ChunkPolicy<E>, committer: ChunkCommitter<E, R>): ChunkedApplier<E, R> {
+export function chunkedApplier<E, R>(
+  policy: ChunkPolicy<E>,
+  committer: ChunkCommitter<E, R>,
+): ChunkedApplier<E, R> {
   const fresh = (index: number): Chunk<E> => ({ index, effects: [], rejected: 0 });
   let chunk = fresh(0);
   const results: R[] = [];
@@ -52,7 +55,11 @@ export function chunkedApplier<E, R>(policy: ChunkPolicy<E>, committer: ChunkCom
 
   const commit = async (c: Chunk<E>): Promise<void> => {
     await committer.prepare?.(c);
-    const options = { attempts: committer.attempts, exhausted: () => committer.exhausted(c), ...(committer.backoff ? { backoff: committer.backoff } : {}) };
+    const options = {
+      attempts: committer.attempts,
+      exhausted: () => committer.exhausted(c),
+      ...(committer.backoff ? { backoff: committer.backoff } : {}),
+    };
     results[c.index] = await retrying(options, (n) => committer.attempt(c, n));
   };
 

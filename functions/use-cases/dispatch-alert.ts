@@ -68,7 +68,10 @@ export interface DeliveryStore {
    * Records a provider's delivery receipt: DELIVERED over anything but DELIVERED, REJECTED (with the reason) only
    * over SENT, so a duplicate or a late receipt changes nothing. `changed` is true only for the write that moved it.
    */
-  receipt(key: { alertId: string; notice: string; recipientId: string }, outcome: ReceiptOutcome): Promise<{ changed: boolean; delivery?: DeliveryState }>;
+  receipt(
+    key: { alertId: string; notice: string; recipientId: string },
+    outcome: ReceiptOutcome,
+  ): Promise<{ changed: boolean; delivery?: DeliveryState }>;
   /** Deliveries a provider accepted (SENT) at or before `sentBefore` whose receipt has not come, oldest first (an index, never a scan). */
   awaitingReceipt(sentBefore: Date, limit: number): Promise<AwaitingReceipt[]>;
   /** Asks the provider again at `dueAt`, or (without it) stops asking; a delivery no longer awaiting its receipt is left alone. */
@@ -147,10 +150,20 @@ export interface DispatchResult {
 
 export async function dispatchNotice(notice: Notice, deps: DispatchDependencies): Promise<DispatchResult> {
   const alert = await deps.alerts.load(notice.alertId);
-  if (!alert) throw new Error(`alert ${notice.alertId} not found: it is written with its first notice, so this is retried`);
+  if (!alert)
+    throw new Error(
+      `alert ${notice.alertId} not found: it is written with its first notice, so this is retried`,
+    );
   const nothing = { sent: 0, rejected: 0, escalated: false };
   if (isStale(alert, notice)) {
-    await deps.outbox.settle(notice, 'STALE', deps.clock(), notice.purpose === 'page' ? `the alert was ${alert.status.toLowerCase()} before this page was sent` : `the alert was ${alert.status.toLowerCase()}`);
+    await deps.outbox.settle(
+      notice,
+      'STALE',
+      deps.clock(),
+      notice.purpose === 'page'
+        ? `the alert was ${alert.status.toLowerCase()} before this page was sent`
+        : `the alert was ${alert.status.toLowerCase()}`,
+    );
     return { outcome: 'stale', ...nothing };
   }
 
@@ -163,7 +176,10 @@ export async function dispatchNotice(notice: Notice, deps: DispatchDependencies)
   let retryLater: Error | undefined;
   for (const recipient of recipients) {
     const now = deps.clock();
-    const claim = await deps.deliveries.claim({ alertId: alert.alertId, notice: key, recipient, channel: deps.channels[recipient.channel].name }, now);
+    const claim = await deps.deliveries.claim(
+      { alertId: alert.alertId, notice: key, recipient, channel: deps.channels[recipient.channel].name },
+      now,
+    );
     if (claim === 'done') continue;
     if (claim === 'busy') {
       deferred += 1;
@@ -171,7 +187,10 @@ export async function dispatchNotice(notice: Notice, deps: DispatchDependencies)
     }
     claimed += 1;
     const message: OutgoingMessage = {
-      ...messageFor(alert, notice.purpose, { links: linksFor(alert, notice, recipient, deps), ...(acknowledgedBy ? { acknowledgedBy } : {}) }),
+      ...messageFor(alert, notice.purpose, {
+        links: linksFor(alert, notice, recipient, deps),
+        ...(acknowledgedBy ? { acknowledgedBy } : {}),
+      }),
       alertId: alert.alertId,
       notice: key,
       recipient,
@@ -179,8 +198,18 @@ export async function dispatchNotice(notice: Notice, deps: DispatchDependencies)
     };
     const outcome = await sendWithRetries(message, deps);
     // An on-call page by SMS can be taken by replying: remember which number it went to.
-    if (outcome === 'sent' && notice.purpose === 'page' && alert.kind === 'CRITICAL_RELEASE' && recipient.channel === 'sms') {
-      await deps.deliveries.rememberPage(replyKey(recipient.address, deps.numberKey), { alertId: alert.alertId, notice: key, recipient, pagedAt: deps.clock().toISOString() });
+    if (
+      outcome === 'sent' &&
+      notice.purpose === 'page' &&
+      alert.kind === 'CRITICAL_RELEASE' &&
+      recipient.channel === 'sms'
+    ) {
+      await deps.deliveries.rememberPage(replyKey(recipient.address, deps.numberKey), {
+        alertId: alert.alertId,
+        notice: key,
+        recipient,
+        pagedAt: deps.clock().toISOString(),
+      });
     }
     // Counted once: a delivery is sent once.
     if (outcome === 'sent' && uncovered) await deps.alerts.count(alert, { uncovered: 1 }, deps.clock());
@@ -195,13 +224,21 @@ export async function dispatchNotice(notice: Notice, deps: DispatchDependencies)
   if (deferred > 0) return { outcome: 'deferred', sent, rejected, escalated: false };
 
   // A page nobody could receive must not wait out its step: the next person is paged now.
-  const undeliverable = notice.purpose === 'page' && sent === 0 && (recipients.length === 0 || (claimed > 0 && rejected === claimed));
+  const undeliverable =
+    notice.purpose === 'page' &&
+    sent === 0 &&
+    (recipients.length === 0 || (claimed > 0 && rejected === claimed));
   let escalated = false;
   if (undeliverable) {
     const change = escalate(alert, deps.clock());
     escalated = change?.notice !== undefined && (await deps.alerts.apply(change, deps.clock())) === 'applied';
   }
-  await deps.outbox.settle(notice, 'DONE', deps.clock(), recipients.length === 0 ? 'nobody to send it to' : undefined);
+  await deps.outbox.settle(
+    notice,
+    'DONE',
+    deps.clock(),
+    recipients.length === 0 ? 'nobody to send it to' : undefined,
+  );
   if (undeliverable) return { outcome: 'undeliverable', sent, rejected, escalated };
   return { outcome: claimed === 0 ? 'already-sent' : 'sent', sent, rejected, escalated: false };
 }
@@ -214,7 +251,9 @@ export function messageReference(alertId: string, notice: string, recipientId: s
   return `${alertId}-${notice}-${recipientId}`;
 }
 
-export function parseMessageReference(reference: string): { alertId: string; notice: string; recipientId: string } | undefined {
+export function parseMessageReference(
+  reference: string,
+): { alertId: string; notice: string; recipientId: string } | undefined {
   const m = /^(.+?)-((?:page|acknowledged|reminder|rotagap)\.\d{3})-(.+)$/.exec(reference);
   return m ? { alertId: m[1]!, notice: m[2]!, recipientId: m[3]! } : undefined;
 }
@@ -235,12 +274,19 @@ async function route(alert: Alert, notice: Notice, deps: DispatchDependencies): 
   return recipientsFor(alert, notice, { routing: deps.routing, reached, rota, now: deps.clock() });
 }
 
-function linksFor(alert: Alert, notice: Notice, recipient: Recipient, deps: DispatchDependencies): { acknowledge?: string; resolve?: string } {
+function linksFor(
+  alert: Alert,
+  notice: Notice,
+  recipient: Recipient,
+  deps: DispatchDependencies,
+): { acknowledge?: string; resolve?: string } {
   // The link outlives the alert by half a day, so a late click is told what became of the alert rather than just "expired".
   const expires = Math.floor(Date.parse(alert.expiresAfter) / 1000) + linkGraceSeconds;
   const claims = { alertId: alert.alertId, recipient: recipient.id, expires };
-  if (notice.purpose === 'page') return { acknowledge: linkUrl(deps.links.baseUrl, { ...claims, action: 'ack' }, deps.links.keys) };
-  if (notice.purpose === 'reminder') return { resolve: linkUrl(deps.links.baseUrl, { ...claims, action: 'resolve' }, deps.links.keys) };
+  if (notice.purpose === 'page')
+    return { acknowledge: linkUrl(deps.links.baseUrl, { ...claims, action: 'ack' }, deps.links.keys) };
+  if (notice.purpose === 'reminder')
+    return { resolve: linkUrl(deps.links.baseUrl, { ...claims, action: 'resolve' }, deps.links.keys) };
   return {};
 }
 
@@ -249,23 +295,47 @@ function linksFor(alert: Alert, notice: Notice, recipient: Recipient, deps: Disp
  * (and no backoff before one) is started that could run past the deadline: the delivery is left FAILED, so the
  * sweeper can claim it at once, instead of SENDING under a function that was killed.
  */
-export async function sendWithRetries(message: OutgoingMessage, deps: Pick<DispatchDependencies, 'channels' | 'deliveries' | 'retry' | 'clock' | 'sleep' | 'deadline'>): Promise<'sent' | 'rejected' | 'deferred' | Error> {
+export async function sendWithRetries(
+  message: OutgoingMessage,
+  deps: Pick<DispatchDependencies, 'channels' | 'deliveries' | 'retry' | 'clock' | 'sleep' | 'deadline'>,
+): Promise<'sent' | 'rejected' | 'deferred' | Error> {
   const channel = deps.channels[message.recipient.channel];
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const base = { alertId: message.alertId, notice: message.notice, recipientId: message.recipient.id };
   const timeLeft = () => (deps.deadline === undefined ? Infinity : deps.deadline - deps.clock().getTime());
   for (let attempt = 1; ; attempt++) {
     if (timeLeft() < deps.retry.attemptTimeoutMs) {
-      await deps.deliveries.record({ ...base, attempt, at: deps.clock().toISOString(), outcome: 'failed', status: 'FAILED', error: 'not attempted: too little time left in this invocation; the sweeper sends it' });
+      await deps.deliveries.record({
+        ...base,
+        attempt,
+        at: deps.clock().toISOString(),
+        outcome: 'failed',
+        status: 'FAILED',
+        error: 'not attempted: too little time left in this invocation; the sweeper sends it',
+      });
       return 'deferred';
     }
     try {
       const { providerRef, confirmed } = await channel.send(message);
-      await deps.deliveries.record({ ...base, attempt, at: deps.clock().toISOString(), outcome: 'sent', status: confirmed ? 'DELIVERED' : 'SENT', ...(providerRef ? { providerRef } : {}) });
+      await deps.deliveries.record({
+        ...base,
+        attempt,
+        at: deps.clock().toISOString(),
+        outcome: 'sent',
+        status: confirmed ? 'DELIVERED' : 'SENT',
+        ...(providerRef ? { providerRef } : {}),
+      });
       return 'sent';
     } catch (error) {
       const permanent = error instanceof DeliveryError && error.permanent;
-      await deps.deliveries.record({ ...base, attempt, at: deps.clock().toISOString(), outcome: permanent ? 'rejected' : 'failed', status: permanent ? 'REJECTED' : 'FAILED', error: (error as Error).message });
+      await deps.deliveries.record({
+        ...base,
+        attempt,
+        at: deps.clock().toISOString(),
+        outcome: permanent ? 'rejected' : 'failed',
+        status: permanent ? 'REJECTED' : 'FAILED',
+        error: (error as Error).message,
+      });
       if (permanent) return 'rejected';
       if (attempt >= deps.retry.attempts) return error as Error;
       const backoff = deps.retry.backoffMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2);

@@ -9,7 +9,14 @@
  *
  * Never throws for a source's failure: every way a source can fail is an outcome.
  */
-import type { Cas3Referral, PrisonerRecord, ProbationRecord, ReleaseCircumstances, ReleaseFacts, ResettlementRecord } from '#domain/release-facts';
+import type {
+  Cas3Referral,
+  PrisonerRecord,
+  ProbationRecord,
+  ReleaseCircumstances,
+  ReleaseFacts,
+  ResettlementRecord,
+} from '#domain/release-facts';
 import { factsFromSources } from '#domain/release-facts';
 import type { PostcodeAreas } from '#domain/postcode-areas';
 import type { ReleaseFactsSources, SourceOutcome } from './release-facts-ports';
@@ -41,7 +48,11 @@ export const sourceNames = {
   cas3: 'CAS3',
 } as const;
 
-export async function fetchReleaseFacts(prisonNumber: string, circumstances: ReleaseCircumstances, deps: FetchReleaseFactsDependencies): Promise<FetchedReleaseFacts> {
+export async function fetchReleaseFacts(
+  prisonNumber: string,
+  circumstances: ReleaseCircumstances,
+  deps: FetchReleaseFactsDependencies,
+): Promise<FetchedReleaseFacts> {
   const { sources } = deps;
   const [prisonerSearch, probation, resettlementPassport] = await Promise.all([
     sources.prisonerSearch.prisoner(prisonNumber),
@@ -51,18 +62,32 @@ export async function fetchReleaseFacts(prisonNumber: string, circumstances: Rel
   const cas3: SourceOutcome<Cas3Referral[]> =
     probation.outcome === 'ok'
       ? await sources.cas3.referrals(probation.value.crn)
-      : { outcome: 'not-asked', reason: probation.outcome === 'not-found' ? 'no probation record, so no CRN to ask CAS3 with' : 'the probation record could not be fetched, so there is no CRN to ask CAS3 with' };
+      : {
+          outcome: 'not-asked',
+          reason:
+            probation.outcome === 'not-found'
+              ? 'no probation record, so no CRN to ask CAS3 with'
+              : 'the probation record could not be fetched, so there is no CRN to ask CAS3 with',
+        };
 
   const outcomes = { prisonerSearch, probation, resettlementPassport, cas3 };
   const fetchedAt = deps.clock().toISOString();
   const facts = factsFromSources(
-    { prisoner: valueOf(prisonerSearch), probation: valueOf(probation), resettlement: valueOf(resettlementPassport), cas3: valueOf(cas3) },
+    {
+      prisoner: valueOf(prisonerSearch),
+      probation: valueOf(probation),
+      resettlement: valueOf(resettlementPassport),
+      cas3: valueOf(cas3),
+    },
     circumstances,
     deps.areas,
     fetchedAt,
   );
   const missing = (Object.keys(outcomes) as (keyof typeof outcomes)[])
-    .filter((name) => outcomes[name].outcome === 'unavailable' || (name === 'cas3' && probation.outcome === 'unavailable'))
+    .filter(
+      (name) =>
+        outcomes[name].outcome === 'unavailable' || (name === 'cas3' && probation.outcome === 'unavailable'),
+    )
     .map((name) => sourceNames[name]);
   return { facts, sources: outcomes, complete: missing.length === 0, missing };
 }

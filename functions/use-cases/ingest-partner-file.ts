@@ -21,10 +21,22 @@ import { londonTime } from '#domain/calendar';
 import type { RotaEntry } from '#domain/rota';
 import { readCsv, sizeInWords, UnreadableFile } from '#domain/partner-files/csv-text';
 import { destinations, isFolderMarker, locateDrop } from '#domain/partner-files/drop';
-import { fileCounts, type FileIdentity, type OutcomeState, type OutcomeSubject, type TrackedOutcome } from '#domain/partner-files/effects';
+import {
+  fileCounts,
+  type FileIdentity,
+  type OutcomeState,
+  type OutcomeSubject,
+  type TrackedOutcome,
+} from '#domain/partner-files/effects';
 import { acceptRow, type RowEffect } from '#domain/partner-files/kinds';
 import { matchHeader, readRow, type Header } from '#domain/partner-files/header';
-import { maxListedRejections, outcomeOf, type FileOutcome, type FileReport, type RowRejection } from '#domain/partner-files/report';
+import {
+  maxListedRejections,
+  outcomeOf,
+  type FileOutcome,
+  type FileReport,
+  type RowRejection,
+} from '#domain/partner-files/report';
 import type { RecordResult } from './record-custody-event';
 import { expiresAt } from '#commons/retention';
 import { again, againAtOnce, type Backoff } from '#commons/retry';
@@ -100,7 +112,12 @@ export interface PartnerFileLedger {
    * Adds a file's totals (the sum of its chunks' deltas) to the counters, once per file: each transaction
    * of the fold has its own ledger item, and the same totals always split into the same transactions.
    */
-  foldCounters(fold: { sha256: string; counters: CounterDelta[]; recordedAt: string; expiresAt: number }): Promise<void>;
+  foldCounters(fold: {
+    sha256: string;
+    counters: CounterDelta[];
+    recordedAt: string;
+    expiresAt: number;
+  }): Promise<void>;
   /** 'fileTaken' when another drop of the same bytes completed first; 'dropTaken' when this drop did. */
   completeFile(completion: FileCompletion): Promise<'committed' | 'fileTaken' | 'dropTaken'>;
 }
@@ -129,7 +146,10 @@ const maxConflictRetries = 8;
 /** Chunks committing at once (DynamoDB Local on two cores gains nothing past four). */
 const maxChunksInFlight = 4;
 
-export async function ingestPartnerFile(object: DroppedObject, deps: IngestDependencies): Promise<IngestResult> {
+export async function ingestPartnerFile(
+  object: DroppedObject,
+  deps: IngestDependencies,
+): Promise<IngestResult> {
   if (isFolderMarker(object.key)) return { outcome: 'ignored' };
   const dropId = `${object.key}#${object.versionId ?? object.sequencer ?? object.eTag ?? ''}`;
   const handled = await deps.ledger.handledDrop(dropId);
@@ -140,7 +160,10 @@ export async function ingestPartnerFile(object: DroppedObject, deps: IngestDepen
 
   const location = locateDrop(object.key, deps.partners);
   const receivedDate = londonTime(object.receivedAt).date;
-  const paths = destinations(location.ok ? { partnerId: location.partner.id, kind: location.kind, name: location.name } : location, receivedDate);
+  const paths = destinations(
+    location.ok ? { partnerId: location.partner.id, kind: location.kind, name: location.name } : location,
+    receivedDate,
+  );
   const base: FileReport = {
     file: object.key,
     partner: location.ok ? location.partner.id : location.partnerId,
@@ -152,11 +175,17 @@ export async function ingestPartnerFile(object: DroppedObject, deps: IngestDepen
     rejections: [],
     rejectionsNotListed: 0,
   };
-  const finish = (report: FileReport, file?: IngestedFile) => complete(report, file, { object, dropId, paths, receivedDate }, deps);
+  const finish = (report: FileReport, file?: IngestedFile) =>
+    complete(report, file, { object, dropId, paths, receivedDate }, deps);
 
   if (!location.ok) return finish({ ...base, outcome: 'quarantined', reason: location.reason });
   if (object.size > deps.maxBytes) {
-    return finish({ ...base, outcome: 'quarantined', bytes: object.size, reason: `the file is larger than the limit of ${sizeInWords(deps.maxBytes)}` });
+    return finish({
+      ...base,
+      outcome: 'quarantined',
+      bytes: object.size,
+      reason: `the file is larger than the limit of ${sizeInWords(deps.maxBytes)}`,
+    });
   }
 
   // First read: is it a CSV file we can read, and have we seen these bytes before?
@@ -170,25 +199,62 @@ export async function ingestPartnerFile(object: DroppedObject, deps: IngestDepen
   const ledgerKey = `${location.partner.id}.${sha256}`;
   const earlier = await deps.ledger.ingestedFile(ledgerKey);
   if (earlier) return finish(duplicateReport(withDigest, earlier));
-  const identity: FileIdentity = { sha256: ledgerKey, partnerId: location.partner.id, kind: location.kind, file: object.key, receivedAt: object.receivedAt };
-  const record = (report: FileReport) => finish(report, { sha256: ledgerKey, file: object.key, partnerId: identity.partnerId, kind: identity.kind, receivedAt: object.receivedAt, outcome: report.outcome, rows: report.rows });
+  const identity: FileIdentity = {
+    sha256: ledgerKey,
+    partnerId: location.partner.id,
+    kind: location.kind,
+    file: object.key,
+    receivedAt: object.receivedAt,
+  };
+  const record = (report: FileReport) =>
+    finish(report, {
+      sha256: ledgerKey,
+      file: object.key,
+      partnerId: identity.partnerId,
+      kind: identity.kind,
+      receivedAt: object.receivedAt,
+      outcome: report.outcome,
+      rows: report.rows,
+    });
 
-  if (!first.header.ok) return record({ ...withDigest, warnings: first.header.warnings, reason: first.header.reason });
-  if (first.rows === 0) return record({ ...withDigest, warnings: first.header.header.warnings, reason: 'the file has a header but no rows' });
+  if (!first.header.ok)
+    return record({ ...withDigest, warnings: first.header.warnings, reason: first.header.reason });
+  if (first.rows === 0)
+    return record({
+      ...withDigest,
+      warnings: first.header.header.warnings,
+      reason: 'the file has a header but no rows',
+    });
 
   // Second read: validate and apply, chunk by chunk.
   const applied = await apply(object, first.header.header, identity, location.partner, receivedDate, deps);
   if (applied === 'gone') return { outcome: 'ignored' };
-  if (applied.sha256 !== sha256) throw new Error(`${object.key} changed between two reads; the notification will be retried`);
-  const rows = { total: applied.accepted + applied.rejected, accepted: applied.accepted, rejected: applied.rejected };
-  return record({ ...withDigest, outcome: outcomeOf(rows), rows, warnings: first.header.header.warnings, rejections: applied.rejections, rejectionsNotListed: applied.notListed });
+  if (applied.sha256 !== sha256)
+    throw new Error(`${object.key} changed between two reads; the notification will be retried`);
+  const rows = {
+    total: applied.accepted + applied.rejected,
+    accepted: applied.accepted,
+    rejected: applied.rejected,
+  };
+  return record({
+    ...withDigest,
+    outcome: outcomeOf(rows),
+    rows,
+    warnings: first.header.header.warnings,
+    rejections: applied.rejections,
+    rejectionsNotListed: applied.notListed,
+  });
 }
 
 type Inspection =
   | { sha256: string; bytes: number; header: ReturnType<typeof matchHeader>; rows: number }
   | { unreadable: string };
 
-async function inspect(object: DroppedObject, kind: Header['kind'], deps: IngestDependencies): Promise<Inspection | 'gone'> {
+async function inspect(
+  object: DroppedObject,
+  kind: Header['kind'],
+  deps: IngestDependencies,
+): Promise<Inspection | 'gone'> {
   const body = await deps.bucket.open(object);
   if (!body) return 'gone';
   const reading = readCsv(body, { maxBytes: deps.maxBytes });
@@ -206,7 +272,14 @@ async function inspect(object: DroppedObject, kind: Header['kind'], deps: Ingest
   return { ...reading.digest(), header: header!, rows };
 }
 
-async function apply(object: DroppedObject, header: Header, file: FileIdentity, partner: Partner, receivedDate: string, deps: IngestDependencies) {
+async function apply(
+  object: DroppedObject,
+  header: Header,
+  file: FileIdentity,
+  partner: Partner,
+  receivedDate: string,
+  deps: IngestDependencies,
+) {
   const body = await deps.bucket.open(object);
   if (!body) return 'gone' as const;
   const reading = readCsv(body, { maxBytes: deps.maxBytes });
@@ -229,14 +302,20 @@ async function apply(object: DroppedObject, header: Header, file: FileIdentity, 
       await applier.accept(row.effect);
     } else {
       rejected += 1;
-      for (const r of 'rejection' in row ? [row.rejection] : row.rejections) rejections.length < maxListedRejections ? rejections.push(r) : (notListed += 1);
+      for (const r of 'rejection' in row ? [row.rejection] : row.rejections)
+        rejections.length < maxListedRejections ? rejections.push(r) : (notListed += 1);
       await applier.reject();
     }
   }
   const totals = difference([], (await applier.finish()).flat());
 
   const now = deps.clock();
-  await deps.ledger.foldCounters({ sha256: file.sha256, counters: totals, recordedAt: now.toISOString(), expiresAt: expiresAt(now, deps.retentionDays) });
+  await deps.ledger.foldCounters({
+    sha256: file.sha256,
+    counters: totals,
+    recordedAt: now.toISOString(),
+    expiresAt: expiresAt(now, deps.retentionDays),
+  });
   return { ...reading.digest(), accepted, rejected, rejections, notListed };
 }
 
@@ -266,39 +345,73 @@ interface OutcomeGuess {
  * transaction then writes its ledger item (with the chunk's counter deltas), rota entries and the outcomes
  * it moved. Its result is the deltas the chunk recorded, now or on an earlier attempt.
  */
-function chunkCommitter(file: FileIdentity, receivedDate: string, deps: IngestDependencies): ChunkCommitter<RowEffect, CounterDelta[]> {
+function chunkCommitter(
+  file: FileIdentity,
+  receivedDate: string,
+  deps: IngestDependencies,
+): ChunkCommitter<RowEffect, CounterDelta[]> {
   const guess: OutcomeGuess = { allNew: true };
   return {
     attempts: maxConflictRetries,
     ...(deps.backoff ? { backoff: deps.backoff } : {}),
-    exhausted: (chunk) => new Error(`${file.file}: chunk ${chunk.index} kept conflicting with other writers; the notification will be retried`),
-    prepare: (chunk) => recordEvents(chunk.effects.flatMap((e) => ('event' in e ? [e.event] : [])), `partner-file:${file.partnerId}`, deps),
+    exhausted: (chunk) =>
+      new Error(
+        `${file.file}: chunk ${chunk.index} kept conflicting with other writers; the notification will be retried`,
+      ),
+    prepare: (chunk) =>
+      recordEvents(
+        chunk.effects.flatMap((e) => ('event' in e ? [e.event] : [])),
+        `partner-file:${file.partnerId}`,
+        deps,
+      ),
     async attempt(chunk, attempt) {
       const now = deps.clock();
-      const rows = fileCounts(file, receivedDate, { rowsAccepted: chunk.effects.length, rowsRejected: chunk.rejected });
+      const rows = fileCounts(file, receivedDate, {
+        rowsAccepted: chunk.effects.length,
+        rowsRejected: chunk.rejected,
+      });
       // Rows about the same subject are folded in file order into one write; the same shift twice: the later row wins.
       const bySubject = new Map<string, { subject: OutcomeSubject; rows: TrackedOutcome[] }>();
       const shifts = new Map<string, RotaEntry>();
       for (const e of chunk.effects) {
-        if ('outcome' in e) bySubject.set(e.subject, { subject: e.outcome.subject, rows: [...(bySubject.get(e.subject)?.rows ?? []), e.outcome] });
+        if ('outcome' in e)
+          bySubject.set(e.subject, {
+            subject: e.outcome.subject,
+            rows: [...(bySubject.get(e.subject)?.rows ?? []), e.outcome],
+          });
         if ('rota' in e) shifts.set(e.subject, e.rota);
       }
       const subjects = [...bySubject.values()];
       const guessed = guess.allNew && attempt === 1;
-      const stored = subjects.length > 0 && !guessed ? await deps.ledger.outcomes(subjects.map((s) => s.subject)) : [];
+      const stored =
+        subjects.length > 0 && !guessed ? await deps.ledger.outcomes(subjects.map((s) => s.subject)) : [];
       if (stored.some((s) => s !== undefined)) guess.allNew = false;
       const outcomes = subjects.map(({ subject, rows: tracked }, i) => {
         const before = stored[i];
         const state = tracked.reduce<OutcomeState | undefined>((previous, o) => o.next(previous), before)!;
-        return { subject, state, before, version: (before?.version ?? 0) + 1, expectedVersion: before?.version ?? 0 };
+        return {
+          subject,
+          state,
+          before,
+          version: (before?.version ?? 0) + 1,
+          expectedVersion: before?.version ?? 0,
+        };
       });
-      const counters = difference([], [rows, ...outcomes.flatMap((o) => difference(o.before?.contribution ?? [], o.state.contribution))]);
+      const counters = difference(
+        [],
+        [rows, ...outcomes.flatMap((o) => difference(o.before?.contribution ?? [], o.state.contribution))],
+      );
 
       const result = await deps.ledger.commitChunk({
         sha256: file.sha256,
         index: chunk.index,
         rotaEntries: [...shifts.values()],
-        outcomes: outcomes.map(({ subject, state, version, expectedVersion }) => ({ subject, state, version, expectedVersion })),
+        outcomes: outcomes.map(({ subject, state, version, expectedVersion }) => ({
+          subject,
+          state,
+          version,
+          expectedVersion,
+        })),
         counters,
         recordedAt: now.toISOString(),
         expiresAt: expiresAt(now, deps.retentionDays),
@@ -317,16 +430,23 @@ function chunkCommitter(file: FileIdentity, receivedDate: string, deps: IngestDe
 /** A person's rows in file order, different people side by side: their records never touch. */
 async function recordEvents(events: CustodyEvent[], source: string, deps: IngestDependencies): Promise<void> {
   const byPerson = new Map<string, CustodyEvent[]>();
-  for (const e of events) byPerson.set(e.person.prisonNumber, [...(byPerson.get(e.person.prisonNumber) ?? []), e]);
+  for (const e of events)
+    byPerson.set(e.person.prisonNumber, [...(byPerson.get(e.person.prisonNumber) ?? []), e]);
   const queue = [...byPerson.values()];
   const worker = async () => {
-    for (let person = queue.shift(); person; person = queue.shift()) for (const e of person) await deps.recordEvent(e, source);
+    for (let person = queue.shift(); person; person = queue.shift())
+      for (const e of person) await deps.recordEvent(e, source);
   };
   await Promise.all(Array.from({ length: 8 }, worker));
 }
 
 function duplicateReport(report: FileReport, earlier: IngestedFile): FileReport {
-  return { ...report, outcome: 'duplicate', duplicateOf: { file: earlier.file, receivedAt: earlier.receivedAt }, reason: `the same bytes were received before as ${earlier.file}` };
+  return {
+    ...report,
+    outcome: 'duplicate',
+    duplicateOf: { file: earlier.file, receivedAt: earlier.receivedAt },
+    reason: `the same bytes were received before as ${earlier.file}`,
+  };
 }
 
 interface Completion {
@@ -337,15 +457,28 @@ interface Completion {
 }
 
 /** Report first (a retry rewrites it the same), then the record of the file and drop with the counts, then the move. */
-async function complete(report: FileReport, file: IngestedFile | undefined, c: Completion, deps: IngestDependencies): Promise<IngestResult> {
+async function complete(
+  report: FileReport,
+  file: IngestedFile | undefined,
+  c: Completion,
+  deps: IngestDependencies,
+): Promise<IngestResult> {
   const quarantined = report.outcome === 'quarantined';
   const movedTo = quarantined ? c.paths.quarantine : c.paths.archive;
-  await deps.bucket.writeReport(report, { json: quarantined ? [c.paths.reportJson, `${c.paths.quarantine}.report.json`] : [c.paths.reportJson], csv: c.paths.reportCsv });
+  await deps.bucket.writeReport(report, {
+    json: quarantined ? [c.paths.reportJson, `${c.paths.quarantine}.report.json`] : [c.paths.reportJson],
+    csv: c.paths.reportCsv,
+  });
   const now = deps.clock();
   const counted = { partnerId: report.partner, kind: report.kind as FileIdentity['kind'] };
   const result = await deps.ledger.completeFile({
     dropId: c.dropId,
-    drop: { file: report.file, outcome: report.outcome, movedTo, ...(report.sha256 ? { sha256: report.sha256 } : {}) },
+    drop: {
+      file: report.file,
+      outcome: report.outcome,
+      movedTo,
+      ...(report.sha256 ? { sha256: report.sha256 } : {}),
+    },
     ...(file ? { file } : {}),
     counters: [fileCounts(counted, c.receivedDate, { received: 1, [report.outcome]: 1 })],
     recordedAt: now.toISOString(),
@@ -355,7 +488,21 @@ async function complete(report: FileReport, file: IngestedFile | undefined, c: C
   if (result === 'fileTaken') {
     // The same bytes under another name finished first while we read: this drop is its duplicate.
     const earlier = await deps.ledger.ingestedFile(file!.sha256);
-    return complete(duplicateReport({ ...report, rows: { total: 0, accepted: 0, rejected: 0 }, warnings: [], rejections: [], rejectionsNotListed: 0 }, earlier!), undefined, c, deps);
+    return complete(
+      duplicateReport(
+        {
+          ...report,
+          rows: { total: 0, accepted: 0, rejected: 0 },
+          warnings: [],
+          rejections: [],
+          rejectionsNotListed: 0,
+        },
+        earlier!,
+      ),
+      undefined,
+      c,
+      deps,
+    );
   }
   await deps.bucket.move(c.object.key, movedTo, c.object.versionId);
   return { outcome: report.outcome, report };

@@ -8,7 +8,11 @@
  * Not final yet (created, sending, pending; an international "sent" has no receipt to come): asked again after
  * 2, 4, 8, then every 30 minutes, for as long as Notify keeps the message (7 days); then it is left SENT, counted.
  */
-import { recordDeliveryReceipt, type NotifyStatus, type ReceiptDependencies } from './record-delivery-receipt';
+import {
+  recordDeliveryReceipt,
+  type NotifyStatus,
+  type ReceiptDependencies,
+} from './record-delivery-receipt';
 import { messageReference, type AwaitingReceipt } from './dispatch-alert';
 
 /** What the provider says about one message now (Notify's `status` and `completed_at`), or that it does not know it. */
@@ -38,7 +42,12 @@ export interface ReceiptPollResult {
   errors: string[];
 }
 
-const finalStatuses: readonly NotifyStatus[] = ['delivered', 'permanent-failure', 'temporary-failure', 'technical-failure'];
+const finalStatuses: readonly NotifyStatus[] = [
+  'delivered',
+  'permanent-failure',
+  'temporary-failure',
+  'technical-failure',
+];
 
 /** Notify keeps a message (and answers about it) for 7 days. */
 export const notifyRetentionDays = 7;
@@ -48,8 +57,18 @@ export function nextPollAt(polls: number, now: Date): string {
   return new Date(now.getTime() + Math.min(30, 2 ** Math.max(1, polls)) * 60_000).toISOString();
 }
 
-export async function pollDeliveryReceipts(deps: ReceiptPollDependencies, limit = 200): Promise<ReceiptPollResult> {
-  const result: ReceiptPollResult = { asked: 0, recorded: 0, escalated: 0, notYet: 0, givenUp: 0, errors: [] };
+export async function pollDeliveryReceipts(
+  deps: ReceiptPollDependencies,
+  limit = 200,
+): Promise<ReceiptPollResult> {
+  const result: ReceiptPollResult = {
+    asked: 0,
+    recorded: 0,
+    escalated: 0,
+    notYet: 0,
+    givenUp: 0,
+    errors: [],
+  };
   const now = deps.clock();
   const sentBefore = new Date(now.getTime() - deps.afterMinutes * 60_000);
   for (const delivery of await deps.deliveries.awaitingReceipt(sentBefore, limit)) {
@@ -59,7 +78,11 @@ export async function pollDeliveryReceipts(deps: ReceiptPollDependencies, limit 
   return result;
 }
 
-async function pollOne(delivery: AwaitingReceipt, deps: ReceiptPollDependencies, result: ReceiptPollResult): Promise<void> {
+async function pollOne(
+  delivery: AwaitingReceipt,
+  deps: ReceiptPollDependencies,
+  result: ReceiptPollResult,
+): Promise<void> {
   const key = { alertId: delivery.alertId, notice: delivery.notice, recipientId: delivery.recipientId };
   const now = deps.clock();
   let answer: Awaited<ReturnType<ReceiptSource['status']>>;
@@ -70,7 +93,10 @@ async function pollOne(delivery: AwaitingReceipt, deps: ReceiptPollDependencies,
     result.errors.push(`${delivery.alertId} ${delivery.notice}: ${(error as Error).message}`);
     return;
   }
-  if (answer === 'not-found' || Date.parse(delivery.sentAt) < now.getTime() - notifyRetentionDays * 86_400_000) {
+  if (
+    answer === 'not-found' ||
+    Date.parse(delivery.sentAt) < now.getTime() - notifyRetentionDays * 86_400_000
+  ) {
     await deps.deliveries.pollAgain(key);
     result.givenUp += 1;
     return;
@@ -82,7 +108,12 @@ async function pollOne(delivery: AwaitingReceipt, deps: ReceiptPollDependencies,
   }
   // The same path as Notify's callback: the same statuses, figures and escalation; a duplicate is harmless.
   const recorded = await recordDeliveryReceipt(
-    { id: delivery.providerRef, reference: messageReference(delivery.alertId, delivery.notice, delivery.recipientId), status: answer.status as NotifyStatus, ...(answer.completedAt ? { completedAt: answer.completedAt } : {}) },
+    {
+      id: delivery.providerRef,
+      reference: messageReference(delivery.alertId, delivery.notice, delivery.recipientId),
+      status: answer.status as NotifyStatus,
+      ...(answer.completedAt ? { completedAt: answer.completedAt } : {}),
+    },
     deps,
   );
   if (recorded.outcome === 'recorded') result.recorded += 1;

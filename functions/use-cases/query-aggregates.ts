@@ -37,9 +37,15 @@ export interface AggregateResult {
   totals: Record<string, number>;
 }
 
-export async function queryAggregates(query: AggregateQuery, reader: AggregateReader): Promise<AggregateResult> {
+export async function queryAggregates(
+  query: AggregateQuery,
+  reader: AggregateReader,
+): Promise<AggregateResult> {
   const dimensions = Object.fromEntries(
-    (families[query.family] as readonly string[]).map((name) => [name, (query.dimensions as Record<string, string | undefined> | undefined)?.[name] ?? anyDimension]),
+    (families[query.family] as readonly string[]).map((name) => [
+      name,
+      (query.dimensions as Record<string, string | undefined> | undefined)?.[name] ?? anyDimension,
+    ]),
   );
   const from = query.from ?? '0000-01-01';
   const to = query.to ?? '9999-12-31';
@@ -72,7 +78,13 @@ export async function queryAggregates(query: AggregateQuery, reader: AggregateRe
 
 /** The period a local day falls in: the day, its ISO week (`2026-W47`), its month (`2026-11`) or `total`. */
 export function periodOf(date: LocalDate, granularity: Granularity): string {
-  return granularity === 'day' ? date : granularity === 'week' ? isoWeek(date) : granularity === 'month' ? month(date) : 'total';
+  return granularity === 'day'
+    ? date
+    : granularity === 'week'
+      ? isoWeek(date)
+      : granularity === 'month'
+        ? month(date)
+        : 'total';
 }
 
 function sortedKeys(counts: Record<string, number>): Record<string, number> {

@@ -34,10 +34,17 @@ export async function queryMetrics(query: MetricQuery, reader: AggregateReader):
   const familiesRead = [...new Set(query.metrics.map((m) => m.family))];
   const answers = new Map(
     await Promise.all(
-      familiesRead.map(async (family) => [family, await queryAggregates({ family, dimensions: query.dimensions, from, to, granularity }, reader)] as const),
+      familiesRead.map(
+        async (family) =>
+          [
+            family,
+            await queryAggregates({ family, dimensions: query.dimensions, from, to, granularity }, reader),
+          ] as const,
+      ),
     ),
   );
-  const countsOf = (family: Family, period: string) => answers.get(family)!.periods.find((p) => p.period === period)?.counts ?? {};
+  const countsOf = (family: Family, period: string) =>
+    answers.get(family)!.periods.find((p) => p.period === period)?.counts ?? {};
   const valuesOf = (counts: (family: Family) => Record<string, number>) =>
     Object.fromEntries(query.metrics.map((m) => [m.name, metricValue(m, counts(m.family))]));
 
@@ -47,7 +54,10 @@ export async function queryMetrics(query: MetricQuery, reader: AggregateReader):
     granularity,
     dimensions: query.dimensions,
     metrics: [...query.metrics],
-    periods: periodsBetween(from, to, granularity).map((period) => ({ period, values: valuesOf((family) => countsOf(family, period)) })),
+    periods: periodsBetween(from, to, granularity).map((period) => ({
+      period,
+      values: valuesOf((family) => countsOf(family, period)),
+    })),
     totals: valuesOf((family) => answers.get(family)!.totals),
   };
 }

@@ -37,13 +37,28 @@ export type ReadCaseResult =
   | { outcome: 'not-found' }
   | { outcome: 'shown'; person: PersonReleases; cases: ReleaseCase[] };
 
-export async function readCase(prisonNumber: string, caller: Caller | undefined, requestId: string, deps: ReadCaseDependencies): Promise<ReadCaseResult> {
+export async function readCase(
+  prisonNumber: string,
+  caller: Caller | undefined,
+  requestId: string,
+  deps: ReadCaseDependencies,
+): Promise<ReadCaseResult> {
   const areas = caseAreas(caller);
   const audit = (outcome: CaseRead['outcome'], caseRefs: string[] = []) =>
-    deps.audit.record({ readerId: caller?.id ?? 'anonymous', at: deps.clock().toISOString(), prisonNumber, caseRefs, outcome, requestId });
+    deps.audit.record({
+      readerId: caller?.id ?? 'anonymous',
+      at: deps.clock().toISOString(),
+      prisonNumber,
+      caseRefs,
+      outcome,
+      requestId,
+    });
   if (areas.length === 0) {
     await audit('refused');
-    return { outcome: 'refused', why: 'reading cases needs a case worker of an area (Cognito group case-workers-{area code}) and the gatehouse/cases.read scope' };
+    return {
+      outcome: 'refused',
+      why: 'reading cases needs a case worker of an area (Cognito group case-workers-{area code}) and the gatehouse/cases.read scope',
+    };
   }
   const person = await deps.releases.loadPerson(prisonNumber);
   const cases = person ? visibleCases(person.cases, areas) : [];
@@ -52,6 +67,9 @@ export async function readCase(prisonNumber: string, caller: Caller | undefined,
     await audit('not-found');
     return { outcome: 'not-found' };
   }
-  await audit('shown', cases.map((c) => c.caseRef));
+  await audit(
+    'shown',
+    cases.map((c) => c.caseRef),
+  );
   return { outcome: 'shown', person, cases };
 }

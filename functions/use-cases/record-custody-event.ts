@@ -21,12 +21,26 @@ import { alertsForRelease, digestEntryFor, tooLateToAlert, type DigestEntry } fr
 import { alertIdFor, openAlert, type Alert } from '#domain/alerts';
 import { londonTime } from '#domain/calendar';
 import type { ReleaseRules } from '#domain/classification';
-import { applyCustodyEvent, type PersonReleases, type ReleaseCase, type Transition } from '#domain/release-case';
+import {
+  applyCustodyEvent,
+  type PersonReleases,
+  type ReleaseCase,
+  type Transition,
+} from '#domain/release-case';
 import type { RoutingConfig } from '#domain/routing';
 import type { Scope } from '#domain/scope';
 import { expiresAt } from '#commons/retention';
 import { again, retrying, type Backoff } from '#commons/retry';
-import { defaultFactsWait, factsDueBy, factsFetchOf, type AccommodationTold, type FactsFetch, type FactsWaitSettings, type FetchResultLike, type ReleaseCircumstances } from '#domain/release-facts';
+import {
+  defaultFactsWait,
+  factsDueBy,
+  factsFetchOf,
+  type AccommodationTold,
+  type FactsFetch,
+  type FactsWaitSettings,
+  type FetchResultLike,
+  type ReleaseCircumstances,
+} from '#domain/release-facts';
 
 export interface LedgerEntry {
   eventId: string;
@@ -110,76 +124,106 @@ export interface RecordResult {
 
 const maxAttempts = 8;
 
-export async function recordCustodyEvent(event: RecordableEvent | FactsFetch | AccommodationTold, source: string, deps: RecordDependencies): Promise<RecordResult> {
+export async function recordCustodyEvent(
+  event: RecordableEvent | FactsFetch | AccommodationTold,
+  source: string,
+  deps: RecordDependencies,
+): Promise<RecordResult> {
   let fetched: FactsFetch | undefined;
-  const ctx = { rules: deps.rules, scheduleWindowDays: deps.scheduleWindowDays, newCaseRef, scope: deps.scope };
-  const exhausted = () => new Error(`event ${event.eventId}: the person's record kept changing under ${maxAttempts} attempts; it will be retried`);
-  return retrying({ attempts: maxAttempts, ...(deps.backoff ? { backoff: deps.backoff } : {}), exhausted }, async (attempt): Promise<RecordResult | typeof again> => {
-    const before = await deps.store.loadPerson(event.person.prisonNumber);
-    if (attempt === 1 && event.eventType !== 'release.facts' && event.eventType !== 'accommodation.recorded') fetched = await factsFor(event, before, deps, ctx);
-    const now = deps.clock();
-    const transition = applyCustodyEvent(before, event, ctx, fetched ? [fetched] : []);
-    const late = tooLateToAlert(event.occurredAt, transition.caseAfter?.releasedAt, now, deps.routing);
-    // A case waiting for its facts pages nobody yet: the sweeper alerts when they come or the wait is over.
-    const waiting = transition.caseAfter?.factsPending === true;
-    const { raised, repeated } = transition.caseAfter && !late && !waiting ? alertsForRelease(transition.caseAfter, event.person.prisonNumber, deps.routing) : { raised: [], repeated: [] };
-    transition.caseAfter?.alertKeys.push(...raised.map((a) => a.dedupKey));
-    const alerts = raised.map((draft) => openAlert(draft, now, deps.routing, deps.idKey));
-    // The digest is by release date (yesterday's releases), so an old release never reaches one: no need to hold it back.
-    const digestEntry = transition.caseAfter && !waiting ? digestEntryFor(transition.caseAfter, deps.routing) : undefined;
-    const counters = [
-      ...difference(personContribution(before, transition.retired), personContribution(transition.after)),
-      ...(event.eventType === 'release.facts' || event.eventType === 'accommodation.recorded' ? [] : movementContribution(event, late)),
-      ...alertsRaised(alerts),
-    ];
-    const after: PersonReleases = { ...transition.after, version: (before?.version ?? 0) + 1 };
+  const ctx = {
+    rules: deps.rules,
+    scheduleWindowDays: deps.scheduleWindowDays,
+    newCaseRef,
+    scope: deps.scope,
+  };
+  const exhausted = () =>
+    new Error(
+      `event ${event.eventId}: the person's record kept changing under ${maxAttempts} attempts; it will be retried`,
+    );
+  return retrying(
+    { attempts: maxAttempts, ...(deps.backoff ? { backoff: deps.backoff } : {}), exhausted },
+    async (attempt): Promise<RecordResult | typeof again> => {
+      const before = await deps.store.loadPerson(event.person.prisonNumber);
+      if (
+        attempt === 1 &&
+        event.eventType !== 'release.facts' &&
+        event.eventType !== 'accommodation.recorded'
+      )
+        fetched = await factsFor(event, before, deps, ctx);
+      const now = deps.clock();
+      const transition = applyCustodyEvent(before, event, ctx, fetched ? [fetched] : []);
+      const late = tooLateToAlert(event.occurredAt, transition.caseAfter?.releasedAt, now, deps.routing);
+      // A case waiting for its facts pages nobody yet: the sweeper alerts when they come or the wait is over.
+      const waiting = transition.caseAfter?.factsPending === true;
+      const { raised, repeated } =
+        transition.caseAfter && !late && !waiting
+          ? alertsForRelease(transition.caseAfter, event.person.prisonNumber, deps.routing)
+          : { raised: [], repeated: [] };
+      transition.caseAfter?.alertKeys.push(...raised.map((a) => a.dedupKey));
+      const alerts = raised.map((draft) => openAlert(draft, now, deps.routing, deps.idKey));
+      // The digest is by release date (yesterday's releases), so an old release never reaches one: no need to hold it back.
+      const digestEntry =
+        transition.caseAfter && !waiting ? digestEntryFor(transition.caseAfter, deps.routing) : undefined;
+      const counters = [
+        ...difference(personContribution(before, transition.retired), personContribution(transition.after)),
+        ...(event.eventType === 'release.facts' || event.eventType === 'accommodation.recorded'
+          ? []
+          : movementContribution(event, late)),
+        ...alertsRaised(alerts),
+      ];
+      const after: PersonReleases = { ...transition.after, version: (before?.version ?? 0) + 1 };
 
-    const result = await deps.store.commit({
-      ledger: {
-        eventId: event.eventId,
-        eventType: event.eventType,
-        occurredAt: event.occurredAt,
-        recordedAt: now.toISOString(),
-        source,
-        prisonId: event.prisonId,
-        outcome: transition.outcome,
-        ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}),
-        ...(event.eventType !== 'release.facts' && event.eventType !== 'accommodation.recorded' && event.movement
-          ? {
-              movement: event.movement.reason,
-              movementKind: event.movement.kind,
-              ...(event.movement.releaseKind ? { movementReleaseKind: event.movement.releaseKind } : {}),
-              movementCounted: event.movement.counted,
-              ...(event.movement.code !== undefined ? { movementCode: event.movement.code } : {}),
-              ...(event.movement.reviewNeeded ? { reviewNeeded: true } : {}),
-            }
-          : {}),
-        ...(late ? { late: true } : {}),
-      },
-      person: after,
-      expectedVersion: before?.version ?? 0,
-      counters,
-      alerts,
-      repeatedAlertIds: repeated.map((d) => alertIdFor(d.dedupKey, deps.idKey)),
-      digestEntries: digestEntry ? [digestEntry] : [],
-      expiresAt: expiry(after, now, deps.retentionDays),
-    });
+      const result = await deps.store.commit({
+        ledger: {
+          eventId: event.eventId,
+          eventType: event.eventType,
+          occurredAt: event.occurredAt,
+          recordedAt: now.toISOString(),
+          source,
+          prisonId: event.prisonId,
+          outcome: transition.outcome,
+          ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}),
+          ...(event.eventType !== 'release.facts' &&
+          event.eventType !== 'accommodation.recorded' &&
+          event.movement
+            ? {
+                movement: event.movement.reason,
+                movementKind: event.movement.kind,
+                ...(event.movement.releaseKind ? { movementReleaseKind: event.movement.releaseKind } : {}),
+                movementCounted: event.movement.counted,
+                ...(event.movement.code !== undefined ? { movementCode: event.movement.code } : {}),
+                ...(event.movement.reviewNeeded ? { reviewNeeded: true } : {}),
+              }
+            : {}),
+          ...(late ? { late: true } : {}),
+        },
+        person: after,
+        expectedVersion: before?.version ?? 0,
+        counters,
+        alerts,
+        repeatedAlertIds: repeated.map((d) => alertIdFor(d.dedupKey, deps.idKey)),
+        digestEntries: digestEntry ? [digestEntry] : [],
+        expiresAt: expiry(after, now, deps.retentionDays),
+      });
 
-    if (result === 'committed') {
-      return {
-        outcome: 'recorded',
-        transition: transition.outcome,
-        eventId: event.eventId,
-        ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}),
-        alertIds: alerts.map((a) => a.alertId),
-        ...(transition.caseAfter?.classification.flags.bankHolidaysUnknown ? { bankHolidaysUnknown: true } : {}),
-        ...(late ? { late: true } : {}),
-        ...factsOutcome(event.eventType === 'release.facts' ? event : fetched),
-      };
-    }
-    if (result === 'duplicate') return { outcome: 'duplicate', eventId: event.eventId, alertIds: [] };
-    return again;
-  });
+      if (result === 'committed') {
+        return {
+          outcome: 'recorded',
+          transition: transition.outcome,
+          eventId: event.eventId,
+          ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}),
+          alertIds: alerts.map((a) => a.alertId),
+          ...(transition.caseAfter?.classification.flags.bankHolidaysUnknown
+            ? { bankHolidaysUnknown: true }
+            : {}),
+          ...(late ? { late: true } : {}),
+          ...factsOutcome(event.eventType === 'release.facts' ? event : fetched),
+        };
+      }
+      if (result === 'duplicate') return { outcome: 'duplicate', eventId: event.eventId, alertIds: [] };
+      return again;
+    },
+  );
 }
 
 function factsOutcome(fetch: FactsFetch | undefined): Pick<RecordResult, 'facts'> {
@@ -191,22 +235,50 @@ function factsOutcome(fetch: FactsFetch | undefined): Pick<RecordResult, 'facts'
  * The facts of an HMPPS release to the community that may be ours, fetched when its case lacks them. Not for a
  * redelivered event (already on record), a movement too old to page anyone, or a release known to be elsewhere's.
  */
-async function factsFor(event: RecordableEvent, before: PersonReleases | undefined, deps: RecordDependencies, ctx: Parameters<typeof applyCustodyEvent>[2]): Promise<FactsFetch | undefined> {
-  if (!deps.releaseFacts || event.eventType !== 'prisoner.released' || event.movement?.action !== 'RELEASE') return undefined;
+async function factsFor(
+  event: RecordableEvent,
+  before: PersonReleases | undefined,
+  deps: RecordDependencies,
+  ctx: Parameters<typeof applyCustodyEvent>[2],
+): Promise<FactsFetch | undefined> {
+  if (!deps.releaseFacts || event.eventType !== 'prisoner.released' || event.movement?.action !== 'RELEASE')
+    return undefined;
   if (before?.facts?.some((f) => f.eventId === event.eventId)) return undefined;
   const probe = applyCustodyEvent(before, event, ctx).caseAfter;
   if (!probe?.releasedAt || probe.facts) return undefined;
   const now = deps.clock();
   if (tooLateToAlert(event.occurredAt, probe.releasedAt, now, deps.routing)) return undefined;
   const known = probe.circumstances;
-  if (known.destinationLocalAuthority !== undefined && !deps.scope.partnershipAreas.includes(known.destinationLocalAuthority) && !deps.scope.watchedPrisons.includes(probe.prisonId)) return undefined;
-  if (known.destinationLocalAuthority !== undefined && known.accommodation !== undefined && known.declaredType !== undefined) return undefined;
-  const result = await deps.releaseFacts(event.person.prisonNumber, releaseCircumstances(probe, event.movement.code));
+  if (
+    known.destinationLocalAuthority !== undefined &&
+    !deps.scope.partnershipAreas.includes(known.destinationLocalAuthority) &&
+    !deps.scope.watchedPrisons.includes(probe.prisonId)
+  )
+    return undefined;
+  if (
+    known.destinationLocalAuthority !== undefined &&
+    known.accommodation !== undefined &&
+    known.declaredType !== undefined
+  )
+    return undefined;
+  const result = await deps.releaseFacts(
+    event.person.prisonNumber,
+    releaseCircumstances(probe, event.movement.code),
+  );
   const settings = deps.factsWait ?? defaultFactsWait;
   const askedAt = deps.clock().toISOString();
-  const dueBy = factsDueBy(askedAt, settings, { calendar: deps.rules.calendar, lateDayFrom: deps.rules.lateDayFrom });
+  const dueBy = factsDueBy(askedAt, settings, {
+    calendar: deps.rules.calendar,
+    lateDayFrom: deps.rules.lateDayFrom,
+  });
   return factsFetchOf(
-    { eventId: event.eventId, occurredAt: event.occurredAt, prisonId: event.prisonId, prisonNumber: event.person.prisonNumber, releasedAt: probe.releasedAt },
+    {
+      eventId: event.eventId,
+      occurredAt: event.occurredAt,
+      prisonId: event.prisonId,
+      prisonNumber: event.person.prisonNumber,
+      releasedAt: probe.releasedAt,
+    },
     1,
     result,
     askedAt,
@@ -217,7 +289,8 @@ async function factsFor(event: RecordableEvent, before: PersonReleases | undefin
 
 /** What the fetch needs to know of the release: when, the movement code, from court, and a schedule Gatehouse held. */
 export function releaseCircumstances(c: ReleaseCase, code: string | undefined): ReleaseCircumstances {
-  const schedule = c.scheduledFor && c.scheduleAsOf ? { date: c.scheduledFor, receivedAt: c.scheduleAsOf } : undefined;
+  const schedule =
+    c.scheduledFor && c.scheduleAsOf ? { date: c.scheduledFor, receivedAt: c.scheduleAsOf } : undefined;
   return {
     releasedAt: c.releasedAt!,
     ...(code !== undefined ? { movementReasonCode: code } : {}),

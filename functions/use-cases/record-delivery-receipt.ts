@@ -38,11 +38,15 @@ export interface ReceiptResult {
 
 const reasons: Record<Exclude<NotifyStatus, 'delivered'>, string> = {
   'permanent-failure': 'GOV.UK Notify: permanent failure (the number or address does not exist)',
-  'temporary-failure': 'GOV.UK Notify: temporary failure (the phone was off or out of signal, or the inbox full)',
+  'temporary-failure':
+    'GOV.UK Notify: temporary failure (the phone was off or out of signal, or the inbox full)',
   'technical-failure': 'GOV.UK Notify: technical failure (Notify could not send it)',
 };
 
-export async function recordDeliveryReceipt(receipt: DeliveryReceipt, deps: ReceiptDependencies): Promise<ReceiptResult> {
+export async function recordDeliveryReceipt(
+  receipt: DeliveryReceipt,
+  deps: ReceiptDependencies,
+): Promise<ReceiptResult> {
   const key = receipt.reference ? parseMessageReference(receipt.reference) : undefined;
   if (!key) return { outcome: 'unknown-reference', escalated: false };
   const now = deps.clock();
@@ -57,7 +61,12 @@ export async function recordDeliveryReceipt(receipt: DeliveryReceipt, deps: Rece
   });
   if (!delivery) return { outcome: 'unknown-reference', escalated: false };
   // A rota-gap warning (use-cases/warn-rota-gaps.ts) has no alert: its receipt is recorded on its delivery, and that is all.
-  if (key.notice.startsWith('rotagap.')) return { outcome: changed ? 'recorded' : 'unchanged', status: delivered ? 'DELIVERED' : 'REJECTED', escalated: false };
+  if (key.notice.startsWith('rotagap.'))
+    return {
+      outcome: changed ? 'recorded' : 'unchanged',
+      status: delivered ? 'DELIVERED' : 'REJECTED',
+      escalated: false,
+    };
   const alert = await deps.alerts.load(key.alertId);
   if (!alert) return { outcome: 'unknown-reference', escalated: false };
   // A page of the on-call escalation (a referral's or digest's first notice is a "page" too, to services).
@@ -65,9 +74,16 @@ export async function recordDeliveryReceipt(receipt: DeliveryReceipt, deps: Rece
 
   if (changed) {
     if (delivered && isPage) {
-      const minutes = delivery.firstClaimedAt ? Math.max(0, Math.round((Date.parse(at) - Date.parse(delivery.firstClaimedAt)) / 60_000)) : 0;
-      await deps.alerts.count(alert, { pagesDelivered: 1, 'deliveredMinutes.sum': minutes, 'deliveredMinutes.count': 1 }, now);
-    } else if (!delivered) await deps.alerts.count(alert, { deliveryFailed: 1, 'deliveryFailed.receipt': 1 }, now);
+      const minutes = delivery.firstClaimedAt
+        ? Math.max(0, Math.round((Date.parse(at) - Date.parse(delivery.firstClaimedAt)) / 60_000))
+        : 0;
+      await deps.alerts.count(
+        alert,
+        { pagesDelivered: 1, 'deliveredMinutes.sum': minutes, 'deliveredMinutes.count': 1 },
+        now,
+      );
+    } else if (!delivered)
+      await deps.alerts.count(alert, { deliveryFailed: 1, 'deliveryFailed.receipt': 1 }, now);
   }
 
   // Decided on the state, not on whether this write changed it: a receipt retried after a crash still escalates.
@@ -77,5 +93,9 @@ export async function recordDeliveryReceipt(receipt: DeliveryReceipt, deps: Rece
     const change = escalate(alert, now);
     escalated = change?.notice !== undefined && (await deps.alerts.apply(change, now)) === 'applied';
   }
-  return { outcome: changed ? 'recorded' : 'unchanged', status: delivered ? 'DELIVERED' : 'REJECTED', escalated };
+  return {
+    outcome: changed ? 'recorded' : 'unchanged',
+    status: delivered ? 'DELIVERED' : 'REJECTED',
+    escalated,
+  };
 }

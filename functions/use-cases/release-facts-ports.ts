@@ -2,7 +2,12 @@
  * The ports `fetch-release-facts` reads through: one per HMPPS source. The HTTP adapters in
  * functions/adapters/hmpps implement them; tests may pass in-memory ones.
  */
-import type { Cas3Referral, PrisonerRecord, ProbationRecord, ResettlementRecord } from '#domain/release-facts';
+import type {
+  Cas3Referral,
+  PrisonerRecord,
+  ProbationRecord,
+  ResettlementRecord,
+} from '#domain/release-facts';
 
 /** Why a source gave nothing: what a person reading the case, or an operator, can act on. */
 export type UnavailableCause =

@@ -17,13 +17,20 @@ export type RereadResult =
   | { outcome: 'no-schedule' | 'unchanged' | 'not-found' | 'no-date' }
   | (RecordResult & { rescheduledTo: string });
 
-export async function rereadReleaseDates(event: ReleaseDatesChanged, source: string, deps: RecordDependencies & { prisonerSearch: PrisonerSearchPort }): Promise<RereadResult> {
+export async function rereadReleaseDates(
+  event: ReleaseDatesChanged,
+  source: string,
+  deps: RecordDependencies & { prisonerSearch: PrisonerSearchPort },
+): Promise<RereadResult> {
   const person = await deps.store.loadPerson(event.person.prisonNumber);
   const current = person?.cases[0];
   if (!current || current.status !== 'SCHEDULED' || !current.scheduledFor) return { outcome: 'no-schedule' };
   const answer = await deps.prisonerSearch.prisoner(event.person.prisonNumber);
   if (answer.outcome === 'not-found') return { outcome: 'not-found' };
-  if (answer.outcome !== 'ok') throw new Error(`release dates could not be re-read from Prisoner Search (${answer.outcome === 'unavailable' ? answer.cause : answer.outcome}); the message will be retried`);
+  if (answer.outcome !== 'ok')
+    throw new Error(
+      `release dates could not be re-read from Prisoner Search (${answer.outcome === 'unavailable' ? answer.cause : answer.outcome}); the message will be retried`,
+    );
   const date = answer.value.confirmedReleaseDate ?? answer.value.releaseDate;
   if (!date) return { outcome: 'no-date' };
   if (date === current.scheduledFor) return { outcome: 'unchanged' };

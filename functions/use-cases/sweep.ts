@@ -24,11 +24,32 @@ import { dueChange, nextTryAt, noticeKey, openAlert, type Alert, type PendingNot
 import { addDays, londonTime, type WorkingCalendar } from '#domain/calendar';
 import { minutesOf } from '#domain/classification';
 import type { RoutingConfig } from '#domain/routing';
-import { coverageCheckAt, coverageCheckDay, coverageGaps, coverageWindow, rotaGapWarnings, type CoverageGap, type RotaGapWarning } from '#domain/rota-coverage';
+import {
+  coverageCheckAt,
+  coverageCheckDay,
+  coverageGaps,
+  coverageWindow,
+  rotaGapWarnings,
+  type CoverageGap,
+  type RotaGapWarning,
+} from '#domain/rota-coverage';
 import { overdueFeeds, type FeedExpectation, type OverdueFeed } from '#domain/heartbeats';
-import type { AlertStore, DigestReader, HeartbeatStore, NoticeOutbox, RotaGapWarningStore, RotaStore, ScheduleReader } from './alert-ports';
+import type {
+  AlertStore,
+  DigestReader,
+  HeartbeatStore,
+  NoticeOutbox,
+  RotaGapWarningStore,
+  RotaStore,
+  ScheduleReader,
+} from './alert-ports';
 import { pollDeliveryReceipts, type ReceiptPollResult, type ReceiptSource } from './poll-delivery-receipts';
-import { sendRotaGapWarnings, writeRotaGapWarnings, type RotaGapWarningDependencies, type RotaGapWarningResult } from './warn-rota-gaps';
+import {
+  sendRotaGapWarnings,
+  writeRotaGapWarnings,
+  type RotaGapWarningDependencies,
+  type RotaGapWarningResult,
+} from './warn-rota-gaps';
 import { dispatchNotice, type DispatchDependencies } from './dispatch-alert';
 import { expiresAt } from '#commons/retention';
 import type { RecheckResult } from './recheck-release-facts';
@@ -61,7 +82,10 @@ export interface SweepDependencies {
   /** Feeds that must not fall silent, and when each last delivered; without them the check is skipped. */
   heartbeats?: { store: HeartbeatStore; expectations: FeedExpectation[] };
   /** Releases waiting for HMPPS's facts, and how to ask again; without it they are left alone. */
-  facts?: { due(now: Date, limit: number): Promise<string[]>; recheck(prisonNumber: string): Promise<RecheckResult> };
+  facts?: {
+    due(now: Date, limit: number): Promise<string[]>;
+    recheck(prisonNumber: string): Promise<RecheckResult>;
+  };
 }
 
 export interface SweepResult {
@@ -94,7 +118,20 @@ export interface SweepResult {
 
 export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
   const now = deps.clock();
-  const result: SweepResult = { escalated: 0, reminded: 0, closed: 0, skipped: 0, warnings: 0, digests: 0, resent: 0, resendsPostponed: 0, expired: 0, resendErrors: [], rotaGaps: [], overdueFeeds: [] };
+  const result: SweepResult = {
+    escalated: 0,
+    reminded: 0,
+    closed: 0,
+    skipped: 0,
+    warnings: 0,
+    digests: 0,
+    resent: 0,
+    resendsPostponed: 0,
+    expired: 0,
+    resendErrors: [],
+    rotaGaps: [],
+    overdueFeeds: [],
+  };
 
   for (const alert of await deps.alerts.due(now, deps.batchSize ?? 200)) {
     const change = dueChange(alert, now, deps.routing);
@@ -112,7 +149,8 @@ export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
   const horizon = deps.calendar.addWorkingDays(today, deps.routing.preReleaseWarningWorkingDays);
   for (const person of await deps.schedules.scheduledBetween(today, horizon)) {
     const draft = preReleaseWarning(person, today, deps.calendar, deps.routing);
-    if (draft && (await raise(openAlert(draft, now, deps.routing, deps.idKey), deps)) === 'raised') result.warnings += 1;
+    if (draft && (await raise(openAlert(draft, now, deps.routing, deps.idKey), deps)) === 'raised')
+      result.warnings += 1;
   }
 
   if (londonTime(now).minutesOfDay >= minutesOf(deps.routing.digestAt)) {
@@ -120,7 +158,8 @@ export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
     for (const localAuthority of Object.keys(deps.routing.areas)) {
       const entries = await deps.digests.entries(localAuthority, yesterday);
       for (const draft of digestAlerts(yesterday, localAuthority, entries, deps.routing)) {
-        if ((await raise(openAlert(draft, now, deps.routing, deps.idKey), deps)) === 'raised') result.digests += 1;
+        if ((await raise(openAlert(draft, now, deps.routing, deps.idKey), deps)) === 'raised')
+          result.digests += 1;
       }
     }
   }
@@ -129,11 +168,16 @@ export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
   // 5. Before a weekend or a bank holiday: is the rota covered until the service opens again? Who must fill it is told.
   const warnings = rotaGapWarningDependencies(deps);
   let written = 0;
-  if (deps.rota && coverageCheckDay(today, deps.calendar) && londonTime(now).minutesOfDay >= minutesOf(coverageCheckAt)) {
+  if (
+    deps.rota &&
+    coverageCheckDay(today, deps.calendar) &&
+    londonTime(now).minutesOfDay >= minutesOf(coverageCheckAt)
+  ) {
     const found = await checkRotaCoverage(deps, deps.rota, now, result);
     if (warnings) written = await writeRotaGapWarnings(found, warnings);
   }
-  if (warnings) result.rotaGapWarnings = { ...(await sendRotaGapWarnings(warnings, deps.batchSize ?? 200)), written };
+  if (warnings)
+    result.rotaGapWarnings = { ...(await sendRotaGapWarnings(warnings, deps.batchSize ?? 200)), written };
 
   // 7. Releases waiting for HMPPS's facts. One that fails stays in the index and is asked again next minute.
   if (deps.facts) {
@@ -158,16 +202,27 @@ export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
   // 6. Heartbeats: silence is a signal.
   if (deps.heartbeats) {
     const { store, expectations } = deps.heartbeats;
-    result.overdueFeeds = overdueFeeds(expectations, await store.lastSeen(expectations.map((e) => e.feed)), now, deps.calendar);
+    result.overdueFeeds = overdueFeeds(
+      expectations,
+      await store.lastSeen(expectations.map((e) => e.feed)),
+      now,
+      deps.calendar,
+    );
   }
 
   // 7. Where Notify cannot call back: ask it about what it accepted and has not reported on.
-  if (deps.receipts && deps.resend) result.receiptPolls = await pollReceipts(deps, deps.receipts, deps.resend.dispatch);
+  if (deps.receipts && deps.resend)
+    result.receiptPolls = await pollReceipts(deps, deps.receipts, deps.resend.dispatch);
   return result;
 }
 
 /** The rota's gaps from now until the service opens again (into the result), and their warnings for this check. */
-async function checkRotaCoverage(deps: SweepDependencies, rota: RotaStore, now: Date, result: SweepResult): Promise<RotaGapWarning[]> {
+async function checkRotaCoverage(
+  deps: SweepDependencies,
+  rota: RotaStore,
+  now: Date,
+  result: SweepResult,
+): Promise<RotaGapWarning[]> {
   const today = londonTime(now).date;
   const window = coverageWindow(today, deps.calendar);
   const areas = Object.keys(deps.routing.areas);
@@ -175,14 +230,27 @@ async function checkRotaCoverage(deps: SweepDependencies, rota: RotaStore, now: 
   // Gaps from the window's start, so a gap is the same gap (the same warning) at every sweep of the day; reported
   // from now on, and warned of only while some of it is still ahead.
   const gaps = coverageGaps(entries, areas, window).filter((gap) => gap.until > now.toISOString());
-  result.rotaGaps = gaps.map((gap) => (gap.from < now.toISOString() ? { ...gap, from: now.toISOString() } : gap));
+  result.rotaGaps = gaps.map((gap) =>
+    gap.from < now.toISOString() ? { ...gap, from: now.toISOString() } : gap,
+  );
   return rotaGapWarnings(today, gaps);
 }
 
 /** Receipts by asking Notify, recorded as its callback would record them (use-cases/poll-delivery-receipts.ts). */
-function pollReceipts(deps: SweepDependencies, receipts: NonNullable<SweepDependencies['receipts']>, dispatch: DispatchDependencies): Promise<ReceiptPollResult> {
+function pollReceipts(
+  deps: SweepDependencies,
+  receipts: NonNullable<SweepDependencies['receipts']>,
+  dispatch: DispatchDependencies,
+): Promise<ReceiptPollResult> {
   return pollDeliveryReceipts(
-    { alerts: dispatch.alerts, deliveries: dispatch.deliveries, clock: deps.clock, source: receipts.source, afterMinutes: receipts.afterMinutes, ...(deps.deadline !== undefined ? { deadline: deps.deadline } : {}) },
+    {
+      alerts: dispatch.alerts,
+      deliveries: dispatch.deliveries,
+      clock: deps.clock,
+      source: receipts.source,
+      afterMinutes: receipts.afterMinutes,
+      ...(deps.deadline !== undefined ? { deadline: deps.deadline } : {}),
+    },
     deps.batchSize ?? 200,
   );
 }
@@ -204,16 +272,29 @@ function rotaGapWarningDependencies(deps: SweepDependencies): RotaGapWarningDepe
   };
 }
 
-async function resendPending(deps: SweepDependencies, resend: NonNullable<SweepDependencies['resend']>, now: Date, result: SweepResult): Promise<void> {
+async function resendPending(
+  deps: SweepDependencies,
+  resend: NonNullable<SweepDependencies['resend']>,
+  now: Date,
+  result: SweepResult,
+): Promise<void> {
   const { outbox, dispatch } = resend;
   for (const pending of await outbox.pending(now, deps.batchSize ?? 200)) {
     if (pending.sendUntil <= now.toISOString()) {
       if (await expireNotice(pending, dispatch, now)) result.expired += 1;
       continue;
     }
-    if (deps.deadline !== undefined && deps.deadline - deps.clock().getTime() < dispatch.retry.attemptTimeoutMs) break;
+    if (
+      deps.deadline !== undefined &&
+      deps.deadline - deps.clock().getTime() < dispatch.retry.attemptTimeoutMs
+    )
+      break;
     try {
-      const sent = await dispatchNotice(pending, { ...dispatch, clock: deps.clock, ...(deps.deadline !== undefined ? { deadline: deps.deadline } : {}) });
+      const sent = await dispatchNotice(pending, {
+        ...dispatch,
+        clock: deps.clock,
+        ...(deps.deadline !== undefined ? { deadline: deps.deadline } : {}),
+      });
       if (sent.outcome === 'deferred') {
         await outbox.postpone(pending, nextTryAt(pending.tries + 1, deps.clock()), deps.clock());
         result.resendsPostponed += 1;
@@ -228,7 +309,11 @@ async function resendPending(deps: SweepDependencies, resend: NonNullable<SweepD
 }
 
 /** A notice that could not be sent in its time: its unfinished deliveries and the notice itself end EXPIRED, counted on the alert's figures. */
-async function expireNotice(pending: PendingNotice, dispatch: DispatchDependencies, now: Date): Promise<boolean> {
+async function expireNotice(
+  pending: PendingNotice,
+  dispatch: DispatchDependencies,
+  now: Date,
+): Promise<boolean> {
   const reason = `not delivered by ${pending.sendUntil}, after ${pending.tries} tries from the outbox`;
   await dispatch.deliveries.expire(pending.alertId, noticeKey(pending), now, reason);
   const alert = await dispatch.alerts.load(pending.alertId);

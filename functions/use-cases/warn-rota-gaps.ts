@@ -16,12 +16,18 @@ import { rotaGapMessage } from '#domain/alert-message';
 import type { RotaGapWarning } from '#domain/rota-coverage';
 import { rotaGapRecipients, type RoutingConfig } from '#domain/routing';
 import type { RotaGapWarningStore } from './alert-ports';
-import { messageReference, sendWithRetries, type DispatchDependencies, type OutgoingMessage } from './dispatch-alert';
+import {
+  messageReference,
+  sendWithRetries,
+  type DispatchDependencies,
+  type OutgoingMessage,
+} from './dispatch-alert';
 
 /** The delivery key of a warning's one message to each person (beside an alert's `page.000` and so on). */
 export const rotaGapNotice = 'rotagap.000';
 
-export interface RotaGapWarningDependencies extends Pick<DispatchDependencies, 'deliveries' | 'channels' | 'retry' | 'clock' | 'sleep' | 'deadline'> {
+export interface RotaGapWarningDependencies
+  extends Pick<DispatchDependencies, 'deliveries' | 'channels' | 'retry' | 'clock' | 'sleep' | 'deadline'> {
   warnings: RotaGapWarningStore;
   routing: RoutingConfig;
   retentionDays: number;
@@ -43,46 +49,101 @@ export interface RotaGapWarningResult {
 }
 
 /** Writes the warning of each gap a check found, once per gap per check: 'exists' for those an earlier sweep wrote. Returns how many are new. */
-export async function writeRotaGapWarnings(found: readonly RotaGapWarning[], deps: Pick<RotaGapWarningDependencies, 'warnings' | 'clock' | 'retentionDays'>): Promise<number> {
+export async function writeRotaGapWarnings(
+  found: readonly RotaGapWarning[],
+  deps: Pick<RotaGapWarningDependencies, 'warnings' | 'clock' | 'retentionDays'>,
+): Promise<number> {
   const now = deps.clock();
   const expiresAt = Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400;
   let written = 0;
-  for (const warning of found) if ((await deps.warnings.add(warning, now, expiresAt)) === 'added') written += 1;
+  for (const warning of found)
+    if ((await deps.warnings.add(warning, now, expiresAt)) === 'added') written += 1;
   return written;
 }
 
 /** Sends every warning still in the outbox (every sweep, not only on check days: one may wait out a Notify outage). */
-export async function sendRotaGapWarnings(deps: RotaGapWarningDependencies, limit = 200): Promise<RotaGapWarningResult> {
-  const result: RotaGapWarningResult = { written: 0, sent: 0, postponed: 0, expired: 0, nobodyToWarn: 0, rejected: 0, errors: [] };
+export async function sendRotaGapWarnings(
+  deps: RotaGapWarningDependencies,
+  limit = 200,
+): Promise<RotaGapWarningResult> {
+  const result: RotaGapWarningResult = {
+    written: 0,
+    sent: 0,
+    postponed: 0,
+    expired: 0,
+    nobodyToWarn: 0,
+    rejected: 0,
+    errors: [],
+  };
   const now = deps.clock();
   for (const warning of await deps.warnings.pending(now, limit)) {
     if (warning.sendUntil <= deps.clock().toISOString()) {
-      await deps.deliveries.expire(warning.warningId, rotaGapNotice, deps.clock(), `the gap ended at ${warning.until} before the warning could be sent`);
-      if (await deps.warnings.settle(warning.warningId, 'EXPIRED', deps.clock(), `not sent before the gap ended, after ${warning.tries} tries`)) result.expired += 1;
+      await deps.deliveries.expire(
+        warning.warningId,
+        rotaGapNotice,
+        deps.clock(),
+        `the gap ended at ${warning.until} before the warning could be sent`,
+      );
+      if (
+        await deps.warnings.settle(
+          warning.warningId,
+          'EXPIRED',
+          deps.clock(),
+          `not sent before the gap ended, after ${warning.tries} tries`,
+        )
+      )
+        result.expired += 1;
       continue;
     }
-    if (deps.deadline !== undefined && deps.deadline - deps.clock().getTime() < deps.retry.attemptTimeoutMs) break;
+    if (deps.deadline !== undefined && deps.deadline - deps.clock().getTime() < deps.retry.attemptTimeoutMs)
+      break;
     const people = rotaGapRecipients(deps.routing, warning.localAuthority);
     if (!people) {
-      if (await deps.warnings.settle(warning.warningId, 'DONE', deps.clock(), `area ${warning.localAuthority} names no rotaGapWarnings contacts in the routing config`)) result.nobodyToWarn += 1;
+      if (
+        await deps.warnings.settle(
+          warning.warningId,
+          'DONE',
+          deps.clock(),
+          `area ${warning.localAuthority} names no rotaGapWarnings contacts in the routing config`,
+        )
+      )
+        result.nobodyToWarn += 1;
       continue;
     }
     let later: string | undefined;
     for (const recipient of [people.rotaOwner, people.areaManager]) {
-      const claim = await deps.deliveries.claim({ alertId: warning.warningId, notice: rotaGapNotice, recipient, channel: deps.channels[recipient.channel].name }, deps.clock());
+      const claim = await deps.deliveries.claim(
+        {
+          alertId: warning.warningId,
+          notice: rotaGapNotice,
+          recipient,
+          channel: deps.channels[recipient.channel].name,
+        },
+        deps.clock(),
+      );
       if (claim === 'done') continue;
       if (claim === 'busy') {
         later ??= 'another sweep is sending it';
         continue;
       }
-      const message: OutgoingMessage = { ...rotaGapMessage(warning), alertId: warning.warningId, notice: rotaGapNotice, recipient, reference: messageReference(warning.warningId, rotaGapNotice, recipient.id) };
+      const message: OutgoingMessage = {
+        ...rotaGapMessage(warning),
+        alertId: warning.warningId,
+        notice: rotaGapNotice,
+        recipient,
+        reference: messageReference(warning.warningId, rotaGapNotice, recipient.id),
+      };
       const outcome = await sendWithRetries(message, deps);
       if (outcome === 'rejected') result.rejected += 1;
       else if (outcome === 'deferred') later ??= 'too little time left in this sweep';
       else if (outcome instanceof Error) later ??= outcome.message;
     }
     if (later) {
-      await deps.warnings.postpone(warning.warningId, nextTryAt(warning.tries + 1, deps.clock()), deps.clock());
+      await deps.warnings.postpone(
+        warning.warningId,
+        nextTryAt(warning.tries + 1, deps.clock()),
+        deps.clock(),
+      );
       result.postponed += 1;
       result.errors.push(`${warning.warningId}: ${later}`);
     } else if (await deps.warnings.settle(warning.warningId, 'DONE', deps.clock())) result.sent += 1;

@@ -13,14 +13,21 @@ import type { StageConfig } from './stages';
 /** Lambda allows 4 KB of environment per function; the routing shares it with the table names. */
 const maxRoutingBytes = 3000;
 
-export function routingJson(routingFile: string | undefined, config: Pick<StageConfig, 'stage' | 'exampleRoutingAllowed'>): string {
+export function routingJson(
+  routingFile: string | undefined,
+  config: Pick<StageConfig, 'stage' | 'exampleRoutingAllowed'>,
+): string {
   if (!routingFile && !config.exampleRoutingAllowed) {
-    throw new Error(`stage ${config.stage} needs its real alert routing: pass -c routingFile=path/to/routing.json (format: infra/config/routing.example.json)`);
+    throw new Error(
+      `stage ${config.stage} needs its real alert routing: pass -c routingFile=path/to/routing.json (format: infra/config/routing.example.json)`,
+    );
   }
   const source: unknown = routingFile ? JSON.parse(readFileSync(routingFile, 'utf8')) : localRouting;
   const json = JSON.stringify(parseRoutingConfig(source));
   if (Buffer.byteLength(json) > maxRoutingBytes) {
-    throw new Error(`the routing config is ${Buffer.byteLength(json)} bytes; at most ${maxRoutingBytes} fit in a function's environment (split contacts or move it to SSM)`);
+    throw new Error(
+      `the routing config is ${Buffer.byteLength(json)} bytes; at most ${maxRoutingBytes} fit in a function's environment (split contacts or move it to SSM)`,
+    );
   }
   return json;
 }

@@ -93,13 +93,21 @@ const stages: Record<StageConfig['stage'], StageConfig> = {
 
 export function stageConfig(stage: string): StageConfig {
   const config = stages[stage as StageConfig['stage']];
-  if (!config) throw new Error(`unknown stage '${stage}': expected one of ${Object.keys(stages).join(', ')} (-c stage=dev|prod)`);
+  if (!config)
+    throw new Error(
+      `unknown stage '${stage}': expected one of ${Object.keys(stages).join(', ')} (-c stage=dev|prod)`,
+    );
   return config;
 }
 
 /** The environment through which functions that record releases learn whose releases are the partnership's. */
-export function scopeEnvironment(config: Pick<StageConfig, 'watchedPrisons' | 'partnershipAreas'>): Record<string, string> {
-  return { [envNames.watchedPrisons]: config.watchedPrisons.join(','), [envNames.partnershipAreas]: config.partnershipAreas.join(',') };
+export function scopeEnvironment(
+  config: Pick<StageConfig, 'watchedPrisons' | 'partnershipAreas'>,
+): Record<string, string> {
+  return {
+    [envNames.watchedPrisons]: config.watchedPrisons.join(','),
+    [envNames.partnershipAreas]: config.partnershipAreas.join(','),
+  };
 }
 
 /** Queues have fixed names, so an operator can name them: `npm run redrive -- custody-events --stage prod`. */

@@ -23,15 +23,24 @@ export class AlertDispatch extends Construct {
     super(scope, id);
     const { config, key, data } = props;
 
-    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue', { stage: config.stage, name: 'dispatch', key });
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue', {
+      stage: config.stage,
+      name: 'dispatch',
+      key,
+    });
 
     this.handler = new GatehouseFunction(this, 'Function', {
       name: 'dispatch',
       config,
       key,
       // A stage that pages people must not start dispatch without a GOV.UK Notify key (functions/composition/dispatch.ts).
-      environment: { ...data.environment, ...(config.pagesPeople ? { [envNames.notifyRequired]: 'true' } : {}) },
-      ...(config.dispatchReservedConcurrency ? { reservedConcurrentExecutions: config.dispatchReservedConcurrency } : {}),
+      environment: {
+        ...data.environment,
+        ...(config.pagesPeople ? { [envNames.notifyRequired]: 'true' } : {}),
+      },
+      ...(config.dispatchReservedConcurrency
+        ? { reservedConcurrentExecutions: config.dispatchReservedConcurrency }
+        : {}),
     });
     this.handler.addEventSource(
       new DynamoEventSource(data.records, {
@@ -47,7 +56,11 @@ export class AlertDispatch extends Construct {
 
     // Deliveries are claimed and recorded beside their alert.
     this.handler.addToRolePolicy(
-      new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [data.records.tableArn] }),
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [data.records.tableArn],
+      }),
     );
     this.handler.grantKeyUse(key);
   }

@@ -4,7 +4,13 @@
  * `eventType`), Gatehouse's own EventBridge bus (a rule for custody events v1), or SQS directly.
  */
 import { Aws, Duration } from 'aws-cdk-lib';
-import { EventBus, Rule, RuleTargetInput, type IRuleTarget, type RuleTargetConfig } from 'aws-cdk-lib/aws-events';
+import {
+  EventBus,
+  Rule,
+  RuleTargetInput,
+  type IRuleTarget,
+  type RuleTargetConfig,
+} from 'aws-cdk-lib/aws-events';
 import { Topic, SubscriptionFilter } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY } from 'aws-cdk-lib/cx-api';
@@ -34,7 +40,13 @@ export class CustodyEvents extends Construct {
     const { config, key, data } = props;
     const timeout = Duration.seconds(30);
 
-    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = workQueue(this, { stage: config.stage, name: 'custody-events', key, maxReceiveCount: config.maxReceiveCount, consumerTimeout: timeout }));
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = workQueue(this, {
+      stage: config.stage,
+      name: 'custody-events',
+      key,
+      maxReceiveCount: config.maxReceiveCount,
+      consumerTimeout: timeout,
+    }));
 
     this.handler = new GatehouseFunction(this, 'Function', {
       name: 'custody-events',
@@ -50,17 +62,25 @@ export class CustodyEvents extends Construct {
       },
     });
     this.handler.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }),
+      new SqsEventSource(this.queue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+      }),
     );
 
     // HMPPS domain events: only the three types Gatehouse reads, in the SNS envelope (no raw delivery) the handler unwraps.
     // The subscription adds the queue policy and the key policy for this one topic ARN (aws:SourceArn).
-    const topicArn = config.hmppsDomainEventsTopicArn ?? (this.node.tryGetContext('hmppsDomainEventsTopicArn') as string | undefined);
+    const topicArn =
+      config.hmppsDomainEventsTopicArn ??
+      (this.node.tryGetContext('hmppsDomainEventsTopicArn') as string | undefined);
     if (topicArn) {
       Topic.fromTopicArn(this, 'HmppsDomainEvents', topicArn).addSubscription(
         new SqsSubscription(this.queue, {
           rawMessageDelivery: false,
-          filterPolicy: { eventType: SubscriptionFilter.stringFilter({ allowlist: Object.values(hmppsEventTypes) }) },
+          filterPolicy: {
+            eventType: SubscriptionFilter.stringFilter({ allowlist: Object.values(hmppsEventTypes) }),
+          },
         }),
       );
     }
@@ -83,15 +103,30 @@ export class CustodyEvents extends Construct {
     this.handler.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:ConditionCheckItem',
+        ],
         resources: [data.records.tableArn],
       }),
     );
     this.handler.addToRolePolicy(
-      new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:UpdateItem'], resources: [data.aggregates.tableArn] }),
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:UpdateItem'],
+        resources: [data.aggregates.tableArn],
+      }),
     );
     // Rejected messages go straight to the dead-letter queue (the key grant covers its encryption).
-    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }));
+    this.handler.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['sqs:SendMessage'],
+        resources: [this.deadLetterQueue.queueArn],
+      }),
+    );
     this.handler.grantKeyUse(key);
   }
 }
@@ -107,9 +142,23 @@ function queueTargetOfRule(queue: Queue, deadLetterQueue: Queue, key: IKey, rule
       const events = new ServicePrincipal('events.amazonaws.com');
       const fromTheRule = { ArnEquals: { 'aws:SourceArn': ruleArn } };
       for (const q of [queue, deadLetterQueue]) {
-        q.addToResourcePolicy(new PolicyStatement({ principals: [events], actions: ['sqs:SendMessage'], resources: [q.queueArn], conditions: fromTheRule }));
+        q.addToResourcePolicy(
+          new PolicyStatement({
+            principals: [events],
+            actions: ['sqs:SendMessage'],
+            resources: [q.queueArn],
+            conditions: fromTheRule,
+          }),
+        );
       }
-      key.addToResourcePolicy(new PolicyStatement({ principals: [events], actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: ['*'], conditions: fromTheRule }));
+      key.addToResourcePolicy(
+        new PolicyStatement({
+          principals: [events],
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: fromTheRule,
+        }),
+      );
       return {
         arn: queue.queueArn,
         input: RuleTargetInput.fromEventPath('$.detail'),

@@ -73,13 +73,20 @@ export class Dashboard extends Construct {
         // The API and the sign-in domain are named by wildcard: their exact names would make CloudFront and
         // the API depend on each other (the API allows the distribution's origin).
         contentSecurityPolicy: {
-          contentSecurityPolicy: contentSecurityPolicy([`https://*.execute-api.${region}.amazonaws.com`, `https://*.auth.${region}.amazoncognito.com`]),
+          contentSecurityPolicy: contentSecurityPolicy([
+            `https://*.execute-api.${region}.amazonaws.com`,
+            `https://*.auth.${region}.amazoncognito.com`,
+          ]),
           override: true,
         },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
-        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(730),
+          includeSubdomains: true,
+          override: true,
+        },
       },
     });
 
@@ -108,7 +115,12 @@ export class Dashboard extends Construct {
     if (!api.signIn) throw new Error('the API has no sign-in domain: construct it with the dashboard');
     const config: DashboardConfig = {
       apiUrl: api.httpApi.apiEndpoint,
-      auth: { domain: api.signIn.baseUrl(), clientId: api.client.userPoolClientId, redirectUri: this.signInCallback, scopes: ['openid', 'email', scopes.figures] },
+      auth: {
+        domain: api.signIn.baseUrl(),
+        clientId: api.client.userPoolClientId,
+        redirectUri: this.signInCallback,
+        scopes: ['openid', 'email', scopes.figures],
+      },
     };
     const logGroup = (this.publishLogs = new LogGroup(this, 'PublishLogs', {
       retention: this.config.logRetentionDays === 90 ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_MONTH,
@@ -116,12 +128,24 @@ export class Dashboard extends Construct {
       removalPolicy: this.config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     }));
     // Its own role (instead of the managed basic-execution policy CDK would attach), writing to its own log group.
-    const role = (this.publishRole = new Role(this, 'PublishRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: 'Gatehouse dashboard deployment (CDK BucketDeployment)' }));
-    role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`] }));
+    const role = (this.publishRole = new Role(this, 'PublishRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Gatehouse dashboard deployment (CDK BucketDeployment)',
+    }));
+    role.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`],
+      }),
+    );
     new BucketDeployment(this, 'Publish', {
       destinationBucket: this.site,
       // Exactly the files the local server serves, the chart library included (no CDN at run time).
-      sources: [...siteFiles.map((f) => Source.data(f.key, f.contents())), Source.jsonData('config.json', config)],
+      sources: [
+        ...siteFiles.map((f) => Source.data(f.key, f.contents())),
+        Source.jsonData('config.json', config),
+      ],
       cacheControl: [CacheControl.noCache()],
       distribution: this.distribution,
       distributionPaths: ['/*'],

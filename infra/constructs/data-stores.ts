@@ -4,10 +4,24 @@
  */
 import { Aws, RemovalPolicy } from 'aws-cdk-lib';
 import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  StreamViewType,
+  Table,
+  TableEncryption,
+  type Attribute,
+} from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { aggregatesTable, auditTable, recordsTable, resourceName, type KeyDefinition, type TableDefinition } from '#commons/resources';
+import {
+  aggregatesTable,
+  auditTable,
+  recordsTable,
+  resourceName,
+  type KeyDefinition,
+  type TableDefinition,
+} from '#commons/resources';
 import type { StageConfig } from '#infra/config/stages';
 
 export class DataStores extends Construct {
@@ -23,22 +37,36 @@ export class DataStores extends Construct {
     // Nobody edits the audit: the table's own policy denies item updates and deletes to every principal, operators
     // and administrators included (TTL expiry is DynamoDB's own and unaffected). The api function may only add entries.
     const auditArn = `arn:${Aws.PARTITION}:dynamodb:${Aws.REGION}:${Aws.ACCOUNT_ID}:table/${resourceName(props.config.stage, auditTable.id)}`;
-    this.audit = tableFrom(this, auditTable, props, new PolicyDocument({
-      statements: [
-        new PolicyStatement({
-          sid: 'AppendOnly',
-          effect: Effect.DENY,
-          principals: [new AnyPrincipal()],
-          actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete', 'dynamodb:BatchWriteItem'],
-          resources: [auditArn],
-        }),
-      ],
-    }));
+    this.audit = tableFrom(
+      this,
+      auditTable,
+      props,
+      new PolicyDocument({
+        statements: [
+          new PolicyStatement({
+            sid: 'AppendOnly',
+            effect: Effect.DENY,
+            principals: [new AnyPrincipal()],
+            actions: [
+              'dynamodb:UpdateItem',
+              'dynamodb:DeleteItem',
+              'dynamodb:PartiQLUpdate',
+              'dynamodb:PartiQLDelete',
+              'dynamodb:BatchWriteItem',
+            ],
+            resources: [auditArn],
+          }),
+        ],
+      }),
+    );
   }
 
   /** The environment through which functions learn the table names. */
   get environment(): Record<string, string> {
-    return { [recordsTable.envVar]: this.records.tableName, [aggregatesTable.envVar]: this.aggregates.tableName };
+    return {
+      [recordsTable.envVar]: this.records.tableName,
+      [aggregatesTable.envVar]: this.aggregates.tableName,
+    };
   }
 
   /** Only the api function needs the audit table. */
@@ -47,7 +75,12 @@ export class DataStores extends Construct {
   }
 }
 
-function tableFrom(scope: Construct, definition: TableDefinition, { config, key }: { config: StageConfig; key: IKey }, resourcePolicy?: PolicyDocument): Table {
+function tableFrom(
+  scope: Construct,
+  definition: TableDefinition,
+  { config, key }: { config: StageConfig; key: IKey },
+  resourcePolicy?: PolicyDocument,
+): Table {
   const table = new Table(scope, definition.id, {
     tableName: resourceName(config.stage, definition.id),
     partitionKey: attribute(definition.partitionKey),

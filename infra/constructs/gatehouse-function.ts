@@ -6,7 +6,14 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { aliases, entries, esbuildTarget, esmRequireBanner, externalModules, type FunctionName } from '#infra/bundling';
+import {
+  aliases,
+  entries,
+  esbuildTarget,
+  esmRequireBanner,
+  externalModules,
+  type FunctionName,
+} from '#infra/bundling';
 import type { StageConfig } from '#infra/config/stages';
 import { envNames } from '#commons/env-names';
 
@@ -33,7 +40,10 @@ export class GatehouseFunction extends NodejsFunction {
       description: `Gatehouse ${props.name} function`,
     });
     role.addToPolicy(
-      new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`] }),
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`],
+      }),
     );
     super(scope, id, {
       role,
@@ -46,7 +56,9 @@ export class GatehouseFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       loggingFormat: LoggingFormat.JSON,
       logGroup,
-      ...(props.reservedConcurrentExecutions ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
+      ...(props.reservedConcurrentExecutions
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
       environment: {
         [envNames.stage]: props.config.stage,
         POWERTOOLS_SERVICE_NAME: `gatehouse-${props.name}`,
@@ -78,7 +90,9 @@ export class GatehouseFunction extends NodejsFunction {
 }
 
 function retention(days: number): RetentionDays {
-  const known = Object.values(RetentionDays).filter((v): v is RetentionDays => typeof v === 'number' && v > 0);
+  const known = Object.values(RetentionDays).filter(
+    (v): v is RetentionDays => typeof v === 'number' && v > 0,
+  );
   const match = known.find((d) => d === days);
   if (!match) throw new Error(`log retention of ${days} days is not one CloudWatch offers`);
   return match;

@@ -51,13 +51,20 @@ export class HmppsApis extends Construct {
 
   constructor(scope: Construct, id: string, props: HmppsApisProps) {
     super(scope, id);
-    this.postcodeAreas = checkPostcodeAreas(props.postcodeAreasFile ?? POSTCODE_AREAS_FILE, { allowSample: props.allowSamplePostcodeAreas ?? !props.config.protectData });
+    this.postcodeAreas = checkPostcodeAreas(props.postcodeAreasFile ?? POSTCODE_AREAS_FILE, {
+      allowSample: props.allowSamplePostcodeAreas ?? !props.config.protectData,
+    });
     this.endpoints = props.endpoints ?? hmppsProduction;
     this.secret = new Secret(this, 'ClientCredentials', {
-      description: 'Gatehouse: HMPPS Auth client credentials {"clientId", "clientSecret"} (client-credentials grant), issued by HMPPS',
+      description:
+        'Gatehouse: HMPPS Auth client credentials {"clientId", "clientSecret"} (client-credentials grant), issued by HMPPS',
       encryptionKey: props.key,
       // Empty until an operator puts HMPPS's values in; the functions then say which field is missing.
-      generateSecretString: { secretStringTemplate: JSON.stringify({ clientId: '', clientSecret: '' }), generateStringKey: 'placeholder', passwordLength: 16 },
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ clientId: '', clientSecret: '' }),
+        generateStringKey: 'placeholder',
+        passwordLength: 16,
+      },
       removalPolicy: props.config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
   }

@@ -7,7 +7,14 @@ import { Aws, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccountPrincipal, Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  CfnBucket,
+  ObjectOwnership,
+  StorageClass,
+} from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { deadLetterQueue, workQueue } from './queues';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
@@ -22,7 +29,10 @@ import { envNames } from '#commons/env-names';
 
 /** The IAM principals that may act for a partner: created by the account's administrators under these names. */
 export function partnerPrincipals(partnerId: string): string[] {
-  return [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/gatehouse-partner-${partnerId}-*`, `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:user/gatehouse-partner/${partnerId}/*`];
+  return [
+    `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/gatehouse-partner-${partnerId}-*`,
+    `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:user/gatehouse-partner/${partnerId}/*`,
+  ];
 }
 
 /** What a partner's uploader passes as ExternalId when it assumes the partner's role. */
@@ -38,7 +48,11 @@ export class PartnerDrops extends Construct {
   readonly handler: GatehouseFunction;
   readonly partnerRoles = new Map<string, Role>();
 
-  constructor(scope: Construct, id: string, props: { config: StageConfig; key: IKey; data: DataStores; registry?: readonly Partner[] }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { config: StageConfig; key: IKey; data: DataStores; registry?: readonly Partner[] },
+  ) {
     super(scope, id);
     // Access-log delivery by bucket policy, not by ACL: ACLs stay disabled (object ownership enforced) on both buckets.
     this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
@@ -73,33 +87,75 @@ export class PartnerDrops extends Construct {
       lifecycleRules: [
         // Files are moved out of incoming/ once read; what is left there failed and is kept for a redrive.
         { id: 'incoming', prefix: prefixes.incoming, expiration: Duration.days(30) },
-        { id: 'reports', prefix: prefixes.reports, expiration: Duration.days(Math.max(config.retentionDays, 90)) },
+        {
+          id: 'reports',
+          prefix: prefixes.reports,
+          expiration: Duration.days(Math.max(config.retentionDays, 90)),
+        },
         { id: 'quarantine', prefix: prefixes.quarantine, expiration: Duration.days(90) },
         {
           id: 'archive',
           prefix: prefixes.archive,
-          ...(config.retentionDays > 60 ? { transitions: [{ storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(30) }] } : {}),
+          ...(config.retentionDays > 60
+            ? {
+                transitions: [
+                  {
+                    storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL,
+                    transitionAfter: Duration.days(30),
+                  },
+                ],
+              }
+            : {}),
           expiration: Duration.days(config.retentionDays),
         },
-        { id: 'old-versions', noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        {
+          id: 'old-versions',
+          noncurrentVersionExpiration: Duration.days(30),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
       ],
       removalPolicy,
     });
 
-    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = workQueue(this, { stage: config.stage, name: 'partner-drops', key, maxReceiveCount: config.maxReceiveCount, consumerTimeout: timeout }));
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = workQueue(this, {
+      stage: config.stage,
+      name: 'partner-drops',
+      key,
+      maxReceiveCount: config.maxReceiveCount,
+      consumerTimeout: timeout,
+    }));
 
     // S3 → SQS on incoming/ only: reports, quarantine and archive writes must not notify.
-    const fromThisBucket = { ArnLike: { 'aws:SourceArn': bucketArn }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } };
+    const fromThisBucket = {
+      ArnLike: { 'aws:SourceArn': bucketArn },
+      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+    };
     this.queue.addToResourcePolicy(
-      new PolicyStatement({ principals: [new ServicePrincipal('s3.amazonaws.com')], actions: ['sqs:SendMessage'], resources: [this.queue.queueArn], conditions: fromThisBucket }),
+      new PolicyStatement({
+        principals: [new ServicePrincipal('s3.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn],
+        conditions: fromThisBucket,
+      }),
     );
     // The queue is encrypted with the stack's key, so S3 needs to use the key to send to it.
     key.addToResourcePolicy(
-      new PolicyStatement({ principals: [new ServicePrincipal('s3.amazonaws.com')], actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: ['*'], conditions: fromThisBucket }),
+      new PolicyStatement({
+        principals: [new ServicePrincipal('s3.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: fromThisBucket,
+      }),
     );
     const cfnBucket = this.bucket.node.defaultChild as CfnBucket;
     cfnBucket.notificationConfiguration = {
-      queueConfigurations: [{ event: 's3:ObjectCreated:*', queue: this.queue.queueArn, filter: { s3Key: { rules: [{ name: 'prefix', value: prefixes.incoming }] } } }],
+      queueConfigurations: [
+        {
+          event: 's3:ObjectCreated:*',
+          queue: this.queue.queueArn,
+          filter: { s3Key: { rules: [{ name: 'prefix', value: prefixes.incoming }] } },
+        },
+      ],
     };
     // S3 checks it may send when the notification is created: the queue policy must exist first.
     cfnBucket.addResourceDependency(this.queue.node.findChild('Policy').node.defaultChild as CfnResource);
@@ -121,23 +177,53 @@ export class PartnerDrops extends Construct {
       },
     });
     // One file per invocation: a file can take minutes, and a failure retries only that file.
-    this.handler.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
+    this.handler.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }),
+    );
 
     const objects = (prefix: string) => `${this.bucket.bucketArn}/${prefix}*`;
-    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject', 's3:DeleteObjectVersion'], resources: [objects(prefixes.incoming)] }));
     this.handler.addToRolePolicy(
-      new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject'], resources: [prefixes.reports, prefixes.quarantine, prefixes.archive].map(objects) }),
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [objects(prefixes.incoming)],
+      }),
+    );
+    this.handler.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['s3:PutObject'],
+        resources: [prefixes.reports, prefixes.quarantine, prefixes.archive].map(objects),
+      }),
     );
     // Rows become release cases (the custody events use case), tracked outcomes, rota entries and counters.
     this.handler.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
-        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:ConditionCheckItem',
+        ],
         resources: [data.records.tableArn],
       }),
     );
-    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:UpdateItem'], resources: [data.aggregates.tableArn] }));
-    this.handler.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }));
+    this.handler.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:UpdateItem'],
+        resources: [data.aggregates.tableArn],
+      }),
+    );
+    this.handler.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['sqs:SendMessage'],
+        resources: [this.deadLetterQueue.queueArn],
+      }),
+    );
     this.handler.grantKeyUse(key);
 
     const region = Stack.of(this).region;
@@ -153,8 +239,20 @@ export class PartnerDrops extends Construct {
         description: `Gatehouse partner drops: ${partner.name}`.slice(0, 1000),
         maxSessionDuration: Duration.hours(1),
       });
-      role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject'], resources: [objects(`${prefixes.incoming}${partner.id}/`)] }));
-      role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject'], resources: [objects(`${prefixes.reports}${partner.id}/`)] }));
+      role.addToPolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['s3:PutObject'],
+          resources: [objects(`${prefixes.incoming}${partner.id}/`)],
+        }),
+      );
+      role.addToPolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['s3:GetObject'],
+          resources: [objects(`${prefixes.reports}${partner.id}/`)],
+        }),
+      );
       role.addToPolicy(
         new PolicyStatement({
           effect: Effect.ALLOW,

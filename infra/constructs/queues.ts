@@ -9,7 +9,11 @@ import type { Construct } from 'constructs';
 import { queueName } from '#infra/config/stages';
 
 /** A queue that only ever holds what failed: kept 14 days, alarmed on (its construct id ends in DeadLetterQueue). */
-export function deadLetterQueue(scope: Construct, id: `${string}DeadLetterQueue`, props: { stage: string; name: string; key: IKey }): Queue {
+export function deadLetterQueue(
+  scope: Construct,
+  id: `${string}DeadLetterQueue`,
+  props: { stage: string; name: string; key: IKey },
+): Queue {
   return new Queue(scope, id, {
     queueName: queueName(props.stage, props.name, 'dlq'),
     encryption: QueueEncryption.KMS,

@@ -12,16 +12,25 @@ import { localCredentials } from '#local/emulators';
 
 const [partner, kind, file] = process.argv.slice(2);
 if (!partner || !kind || !file) {
-  console.error('usage: npm run drop -- <partnerId> <kind> <file.csv>   e.g. npm run drop -- darlington-housing on-call-rota events/partner-files/on-call-rota.csv');
+  console.error(
+    'usage: npm run drop -- <partnerId> <kind> <file.csv>   e.g. npm run drop -- darlington-housing on-call-rota events/partner-files/on-call-rota.csv',
+  );
   process.exit(2);
 }
 const api = process.env.GATEHOUSE_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 
-const health = await fetch(`${api}/health`).then((r) => r.json() as Promise<{ endpoints: { s3: string }; buckets: Record<string, string> }>).catch(() => {
-  console.error(`Gatehouse does not answer on ${api}: start it with \`npm start\` (or set GATEHOUSE_URL).`);
-  process.exit(1);
+const health = await fetch(`${api}/health`)
+  .then((r) => r.json() as Promise<{ endpoints: { s3: string }; buckets: Record<string, string> }>)
+  .catch(() => {
+    console.error(`Gatehouse does not answer on ${api}: start it with \`npm start\` (or set GATEHOUSE_URL).`);
+    process.exit(1);
+  });
+const s3 = new S3Client({
+  endpoint: health.endpoints.s3,
+  region: 'eu-west-2',
+  credentials: localCredentials,
+  forcePathStyle: true,
 });
-const s3 = new S3Client({ endpoint: health.endpoints.s3, region: 'eu-west-2', credentials: localCredentials, forcePathStyle: true });
 const bucket = health.buckets[partnerDropsBucket.id]!;
 const name = basename(file);
 const key = `incoming/${partner}/${kind}/${name}`;
@@ -29,7 +38,9 @@ const reportKey = destinations({ partnerId: partner, kind, name }, '').reportJso
 /** The report now at reportKey, if any. Gatehouse's clock may not be this one (GATEHOUSE_CLOCK_START), so a new report is told by its content. */
 const currentReport = async (): Promise<string | undefined> => {
   try {
-    return await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: reportKey }))).Body!.transformToString();
+    return await (
+      await s3.send(new GetObjectCommand({ Bucket: bucket, Key: reportKey }))
+    ).Body!.transformToString();
   } catch (error) {
     if ((error as Error).name === 'NoSuchKey') return undefined;
     throw error;

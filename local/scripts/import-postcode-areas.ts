@@ -18,7 +18,12 @@ import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse';
 import { POSTCODE_AREAS_FILE } from '#adapters/postcode-areas';
 import { localAuthorityName } from '#domain/places';
-import { normalisePostcode, parsePostcodeAreas, postcodeAreasFormat, type PostcodeAreasFile } from '#domain/postcode-areas';
+import {
+  normalisePostcode,
+  parsePostcodeAreas,
+  postcodeAreasFormat,
+  type PostcodeAreasFile,
+} from '#domain/postcode-areas';
 
 export interface ImportOptions {
   areas?: string[];
@@ -29,7 +34,10 @@ export interface ImportOptions {
 
 const MIXED = '*';
 
-export async function importPostcodeAreas(csvPath: string, options: ImportOptions = {}): Promise<PostcodeAreasFile> {
+export async function importPostcodeAreas(
+  csvPath: string,
+  options: ImportOptions = {},
+): Promise<PostcodeAreasFile> {
   const wanted = options.areas?.length ? new Set(options.areas) : undefined;
   const districts = new Map<string, string>();
   const sectors = new Map<string, string>();
@@ -38,14 +46,22 @@ export async function importPostcodeAreas(csvPath: string, options: ImportOption
   let rows = 0;
   let line = 1;
 
-  const parser = createReadStream(csvPath).pipe(parse({ columns: true, bom: true, skip_empty_lines: true, trim: true }));
+  const parser = createReadStream(csvPath).pipe(
+    parse({ columns: true, bom: true, skip_empty_lines: true, trim: true }),
+  );
   for await (const row of parser as AsyncIterable<Record<string, string>>) {
     line += 1;
     if (rows === 0 && line === 2) {
       const headers = Object.keys(row);
-      if (!headers.includes('pcds')) throw new Error(`${basename(csvPath)} has no pcds column (it has ${headers.slice(0, 8).join(', ')}…): is it the ONS Postcode Directory CSV?`);
+      if (!headers.includes('pcds'))
+        throw new Error(
+          `${basename(csvPath)} has no pcds column (it has ${headers.slice(0, 8).join(', ')}…): is it the ONS Postcode Directory CSV?`,
+        );
       laColumn ??= headers.find((h) => /^(oslaua|lad\d{2}cd)$/i.test(h));
-      if (!laColumn || !headers.includes(laColumn)) throw new Error(`${basename(csvPath)} has no local-authority column (oslaua or lad<yy>cd): name it with --la-column`);
+      if (!laColumn || !headers.includes(laColumn))
+        throw new Error(
+          `${basename(csvPath)} has no local-authority column (oslaua or lad<yy>cd): name it with --la-column`,
+        );
     }
     if (!options.includeTerminated && row.doterm) continue;
     const postcode = normalisePostcode(row.pcds ?? '');
@@ -72,7 +88,8 @@ export async function importPostcodeAreas(csvPath: string, options: ImportOption
     const district = sector.split(' ')[0]!;
     if (districts.get(district) !== MIXED) continue;
     if (keep(la)) postcodes[sector] = la;
-    else if (la === MIXED) for (const [postcode, code] of postcodesBySector.get(sector) ?? []) postcodes[postcode] = code;
+    else if (la === MIXED)
+      for (const [postcode, code] of postcodesBySector.get(sector) ?? []) postcodes[postcode] = code;
   }
   const used = [...new Set(Object.values(postcodes))].sort();
   const file: PostcodeAreasFile = {
@@ -95,24 +112,31 @@ function note(map: Map<string, string>, key: string, la: string): void {
 /** A code,name CSV (ONS "LAD23CD,LAD23NM"): the first column ending in CD and the first ending in NM. */
 export async function readNames(csvPath: string): Promise<Record<string, string>> {
   const names: Record<string, string> = {};
-  const parser = createReadStream(csvPath).pipe(parse({ columns: true, bom: true, skip_empty_lines: true, trim: true }));
+  const parser = createReadStream(csvPath).pipe(
+    parse({ columns: true, bom: true, skip_empty_lines: true, trim: true }),
+  );
   for await (const row of parser as AsyncIterable<Record<string, string>>) {
     const code = Object.keys(row).find((h) => /cd$/i.test(h));
     const name = Object.keys(row).find((h) => /nm$/i.test(h));
-    if (!code || !name) throw new Error(`${basename(csvPath)} needs a code column (…CD) and a name column (…NM)`);
+    if (!code || !name)
+      throw new Error(`${basename(csvPath)} needs a code column (…CD) and a name column (…NM)`);
     names[row[code]!] = row[name]!;
   }
   return names;
 }
 
 async function main(args: string[]): Promise<void> {
-  const csv = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.match(/^--(areas|names|la-column|out)$/));
+  const csv = args.find(
+    (a, i) => !a.startsWith('--') && !args[i - 1]?.match(/^--(areas|names|la-column|out)$/),
+  );
   const flag = (name: string) => {
     const i = args.indexOf(`--${name}`);
     return i >= 0 ? args[i + 1] : undefined;
   };
   if (!csv) {
-    console.error('usage: npm run postcode-areas:import -- <ONSPD csv> [--areas E06000005,E06000047] [--names names.csv] [--la-column oslaua] [--include-terminated] [--out file.json]');
+    console.error(
+      'usage: npm run postcode-areas:import -- <ONSPD csv> [--areas E06000005,E06000047] [--names names.csv] [--la-column oslaua] [--include-terminated] [--out file.json]',
+    );
     process.exit(2);
   }
   const namesFile = flag('names');
@@ -126,7 +150,9 @@ async function main(args: string[]): Promise<void> {
   const out = flag('out') ?? POSTCODE_AREAS_FILE;
   writeFileSync(out, `${JSON.stringify(file, null, 2)}\n`);
   const size = parsePostcodeAreas(file).size;
-  console.log(`${out}: ${size.districts} districts, ${size.sectors} sectors and ${size.postcodes} postcodes in ${Object.keys(file.areas).length} areas`);
+  console.log(
+    `${out}: ${size.districts} districts, ${size.sectors} sectors and ${size.postcodes} postcodes in ${Object.keys(file.areas).length} areas`,
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -28,13 +28,17 @@ export const divisionSchema = z.object({
 const govUkSchema = z.object({
   'england-and-wales': divisionSchema.extend({ events: z.array(bankHolidaySchema).min(1) }),
   scotland: z.object({ division: z.literal('scotland'), events: z.array(z.unknown()) }).optional(),
-  'northern-ireland': z.object({ division: z.literal('northern-ireland'), events: z.array(z.unknown()) }).optional(),
+  'northern-ireland': z
+    .object({ division: z.literal('northern-ireland'), events: z.array(z.unknown()) })
+    .optional(),
 });
 
 export type BankHoliday = z.infer<typeof bankHolidaySchema>;
 export type Division = z.infer<typeof divisionSchema>;
 
-export const BANK_HOLIDAYS_FILE = fileURLToPath(new URL('../../functions/domain/bank-holidays.json', import.meta.url));
+export const BANK_HOLIDAYS_FILE = fileURLToPath(
+  new URL('../../functions/domain/bank-holidays.json', import.meta.url),
+);
 
 const yearOf = (h: BankHoliday): string => h.date.slice(0, 4);
 
@@ -52,9 +56,13 @@ export function parseGovUkDownload(json: unknown): Division {
   const division = result.data['england-and-wales'];
   const perYear = new Map<string, number>();
   for (const h of division.events) perYear.set(yearOf(h), (perYear.get(yearOf(h)) ?? 0) + 1);
-  const short = [...perYear].filter(([, count]) => count < FEWEST_IN_A_YEAR).map(([year, count]) => `${year} (${count})`);
+  const short = [...perYear]
+    .filter(([, count]) => count < FEWEST_IN_A_YEAR)
+    .map(([year, count]) => `${year} (${count})`);
   if (short.length > 0) {
-    throw new Error(`the download lists fewer than ${FEWEST_IN_A_YEAR} England and Wales bank holidays for ${short.join(', ')}; is it complete?`);
+    throw new Error(
+      `the download lists fewer than ${FEWEST_IN_A_YEAR} England and Wales bank holidays for ${short.join(', ')}; is it complete?`,
+    );
   }
   return division;
 }
@@ -62,7 +70,8 @@ export function parseGovUkDownload(json: unknown): Division {
 export function mergeBankHolidays(existing: Division, download: Division): Division {
   const downloadedYears = new Set(download.events.map(yearOf));
   const byDate = new Map<string, BankHoliday>();
-  for (const h of existing.events) if (!downloadedYears.has(yearOf(h)) && !byDate.has(h.date)) byDate.set(h.date, h);
+  for (const h of existing.events)
+    if (!downloadedYears.has(yearOf(h)) && !byDate.has(h.date)) byDate.set(h.date, h);
   for (const h of download.events) if (!byDate.has(h.date)) byDate.set(h.date, h);
   const events = [...byDate.values()]
     .map(({ title, date, notes, bunting }) => ({ title, date, notes, bunting }))
@@ -102,7 +111,8 @@ function readJson(path: string): unknown {
 export function refreshBankHolidays(downloadPath: string, targetPath: string): string {
   const download = parseGovUkDownload(readJson(downloadPath));
   const existing = divisionSchema.safeParse(readJson(targetPath));
-  if (!existing.success) throw new Error(`${targetPath} is not a bank-holiday list:\n${z.prettifyError(existing.error)}`);
+  if (!existing.success)
+    throw new Error(`${targetPath} is not a bank-holiday list:\n${z.prettifyError(existing.error)}`);
   const merged = mergeBankHolidays(existing.data, download);
   writeFileSync(targetPath, serialiseDivision(merged));
   return summarise(merged, download);
@@ -111,7 +121,9 @@ export function refreshBankHolidays(downloadPath: string, targetPath: string): s
 function main(argv: readonly string[]): number {
   const source = argv[0];
   if (!source) {
-    console.error('usage: npx tsx local/scripts/refresh-bank-holidays.ts <downloaded gov.uk bank-holidays.json>');
+    console.error(
+      'usage: npx tsx local/scripts/refresh-bank-holidays.ts <downloaded gov.uk bank-holidays.json>',
+    );
     return 2;
   }
   try {

@@ -6,7 +6,19 @@ import { demoFailedPage, demoMistake, demoPartnerFile, demoWeek } from '#local/d
 import { testGatehouse } from '#test-support/gatehouse';
 
 /** Field names whose values identify a person, wherever they appear in the scenario. */
-const personalFields = new Set(['prisonNumber', 'crn', 'name', 'firstName', 'lastName', 'displayName', 'dateOfBirth', 'dob', 'phone', 'email', 'address']);
+const personalFields = new Set([
+  'prisonNumber',
+  'crn',
+  'name',
+  'firstName',
+  'lastName',
+  'displayName',
+  'dateOfBirth',
+  'dob',
+  'phone',
+  'email',
+  'address',
+]);
 
 function personalValues(value: unknown, found = new Set<string>()): Set<string> {
   if (Array.isArray(value)) value.forEach((v) => personalValues(v, found));
@@ -24,7 +36,10 @@ describe('logs of the whole demo scenario', () => {
   /** What the demo printed (it plays here anyway): its times are checked below. */
   const printed: string[] = [];
   let gatehouse: Awaited<ReturnType<typeof testGatehouse>>;
-  const writes = { stdout: process.stdout.write.bind(process.stdout), stderr: process.stderr.write.bind(process.stderr) };
+  const writes = {
+    stdout: process.stdout.write.bind(process.stdout),
+    stderr: process.stderr.write.bind(process.stderr),
+  };
 
   beforeAll(async () => {
     // Its own S3 emulator: the demo drops a partner file, and only an emulator the runtime runs tells it of puts.
@@ -54,15 +69,34 @@ describe('logs of the whole demo scenario', () => {
 
   it('contain none of the names, dates of birth, phone numbers, e-mail addresses or prison numbers in the scenario', () => {
     // The released people (prison numbers), the on-call workers (names, phone numbers) and the services' addresses.
-    const partnerFileRows = demoPartnerFile.csv.split('\r\n').slice(1).map((line) => ({ prisonNumber: line.split(',')[0] }));
-    const secrets = [...personalValues([demoWeek, demoMistake, demoFailedPage, demoRota(), localRouting, partnerFileRows])];
-    expect(secrets).toEqual(expect.arrayContaining(['A1234BC', 'F6789GH', 'Sam Okafor', '07700900112', 'housing-options@darlington.example.org']));
-    const leaks = secrets.flatMap((secret) => lines.filter((line) => line.includes(secret)).map((line) => `${secret} in ${line.slice(0, 200)}`));
+    const partnerFileRows = demoPartnerFile.csv
+      .split('\r\n')
+      .slice(1)
+      .map((line) => ({ prisonNumber: line.split(',')[0] }));
+    const secrets = [
+      ...personalValues([demoWeek, demoMistake, demoFailedPage, demoRota(), localRouting, partnerFileRows]),
+    ];
+    expect(secrets).toEqual(
+      expect.arrayContaining([
+        'A1234BC',
+        'F6789GH',
+        'Sam Okafor',
+        '07700900112',
+        'housing-options@darlington.example.org',
+      ]),
+    );
+    const leaks = secrets.flatMap((secret) =>
+      lines.filter((line) => line.includes(secret)).map((line) => `${secret} in ${line.slice(0, 200)}`),
+    );
     expect(leaks).toEqual([]);
   });
 
   it('(and the demo itself) prints every time on the story clock, Monday 16 to Monday 23 November 2026', () => {
-    const stamps = printed.flatMap((line) => [...line.matchAll(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{1,2}) Nov (\d{2}:\d{2})\b/g)].map((m) => Number(m[2])));
+    const stamps = printed.flatMap((line) =>
+      [...line.matchAll(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{1,2}) Nov (\d{2}:\d{2})\b/g)].map((m) =>
+        Number(m[2]),
+      ),
+    );
     expect(stamps.length).toBeGreaterThan(20);
     expect(stamps.filter((day) => day < 16 || day > 23)).toEqual([]);
     // The secondary acknowledges four minutes after the 16:56 sweep: the notice says the story's 17:00.

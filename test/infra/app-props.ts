@@ -10,9 +10,18 @@ export const exampleRoutingFile = 'infra/config/routing.example.json';
 
 /** cdk.json's context without the stage: its feature flags. */
 export const cdkJsonContext: Record<string, unknown> = Object.fromEntries(
-  Object.entries(JSON.parse(readFileSync('cdk.json', 'utf8')).context as Record<string, unknown>).filter(([name]) => name !== 'stage'),
+  Object.entries(JSON.parse(readFileSync('cdk.json', 'utf8')).context as Record<string, unknown>).filter(
+    ([name]) => name !== 'stage',
+  ),
 );
 
 export function appProps(stage: string, props: AppProps = {}): AppProps {
-  return { ...props, context: { ...cdkJsonContext, ...(stage === 'prod' ? { routingFile: exampleRoutingFile, allowSamplePostcodeAreas: true } : {}), ...props.context } };
+  return {
+    ...props,
+    context: {
+      ...cdkJsonContext,
+      ...(stage === 'prod' ? { routingFile: exampleRoutingFile, allowSamplePostcodeAreas: true } : {}),
+      ...props.context,
+    },
+  };
 }

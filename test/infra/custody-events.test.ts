@@ -32,14 +32,23 @@ describe('the custody queue subscribed to the HMPPS domain-events topic given by
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: 'sqs:SendMessage', Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Condition: { ArnEquals: { 'aws:SourceArn': topicArn } } }),
+          Match.objectLike({
+            Action: 'sqs:SendMessage',
+            Effect: 'Allow',
+            Principal: { Service: 'sns.amazonaws.com' },
+            Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
+          }),
         ]),
       },
     });
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Principal: { Service: 'sns.amazonaws.com' }, Condition: { ArnEquals: { 'aws:SourceArn': topicArn } } }),
+          Match.objectLike({
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Principal: { Service: 'sns.amazonaws.com' },
+            Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
+          }),
         ]),
       },
     });
@@ -56,11 +65,15 @@ describe.each(['dev', 'prod'])('direct producers in %s', (stage) => {
         Match.objectLike({
           Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('CustodyEventsQueue'), 'Arn'] },
           InputPath: '$.detail',
-          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('CustodyEventsDeadLetterQueue'), 'Arn'] } },
+          DeadLetterConfig: {
+            Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('CustodyEventsDeadLetterQueue'), 'Arn'] },
+          },
         }),
       ],
     });
     // No topic is configured for prod here, so the custody queue subscribes to none (operations e-mail aside).
-    expect(Object.values(template.findResources('AWS::SNS::Subscription', { Properties: { Protocol: 'sqs' } }))).toHaveLength(0);
+    expect(
+      Object.values(template.findResources('AWS::SNS::Subscription', { Properties: { Protocol: 'sqs' } })),
+    ).toHaveLength(0);
   });
 });

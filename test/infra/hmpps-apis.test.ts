@@ -12,7 +12,11 @@ import { HmppsApis, hmppsProduction } from '#infra/constructs/hmpps-apis';
 function build(stage: 'dev' | 'prod') {
   const stack = new Stack(new App(), 'HmppsApisTest', { env: { region: 'eu-west-2' } });
   const key = new Key(stack, 'Key');
-  const fn = new LambdaFunction(stack, 'Fn', { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('export const handler = async () => {}') });
+  const fn = new LambdaFunction(stack, 'Fn', {
+    runtime: Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: Code.fromInline('export const handler = async () => {}'),
+  });
   const hmpps = new HmppsApis(stack, 'HmppsApis', { config: stageConfig(stage), key });
   hmpps.connect(fn);
   return Template.fromStack(stack);
@@ -45,7 +49,11 @@ describe('the HMPPS APIs piece', () => {
     build('dev').hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('HmppsApisClientCredentials') } }),
+          Match.objectLike({
+            Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+            Effect: 'Allow',
+            Resource: { Ref: Match.stringLikeRegexp('HmppsApisClientCredentials') },
+          }),
         ]),
       },
     });
@@ -61,28 +69,52 @@ describe.each(['dev', 'prod'])('HMPPS APIs in the %s Gatehouse stack', (stage) =
   const template = Template.fromStack(stack);
   const functionsWith = (name: string) =>
     Object.entries(template.findResources('AWS::Lambda::Function'))
-      .filter(([, r]) => (r as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }).Properties.Environment?.Variables?.[name] !== undefined)
+      .filter(
+        ([, r]) =>
+          (r as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }).Properties
+            .Environment?.Variables?.[name] !== undefined,
+      )
       .map(([id]) => id);
 
   it('gives custody-events and the sweeper, and no other function, the HMPPS APIs and the client credentials', () => {
-    const ids = [stack.getLogicalId(stack.custodyEvents.handler.node.defaultChild as CfnElement), stack.getLogicalId(stack.alerting.sweeper.node.defaultChild as CfnElement)].sort();
+    const ids = [
+      stack.getLogicalId(stack.custodyEvents.handler.node.defaultChild as CfnElement),
+      stack.getLogicalId(stack.alerting.sweeper.node.defaultChild as CfnElement),
+    ].sort();
     expect(functionsWith('HMPPS_AUTH_URL').sort()).toEqual(ids);
     expect(functionsWith('HMPPS_CLIENT_SECRET_ARN').sort()).toEqual(ids);
     for (const id of ids) {
-      const vars = (template.toJSON().Resources[id].Properties.Environment.Variables) as Record<string, unknown>;
-      expect(vars).toMatchObject({ HMPPS_PRISONER_SEARCH_URL: hmppsProduction.prisonerSearchUrl, POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: 'false', LATE_DAY_FROM: expect.any(String), WATCHED_PRISONS: expect.any(String) });
+      const vars = template.toJSON().Resources[id].Properties.Environment.Variables as Record<
+        string,
+        unknown
+      >;
+      expect(vars).toMatchObject({
+        HMPPS_PRISONER_SEARCH_URL: hmppsProduction.prisonerSearchUrl,
+        POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: 'false',
+        LATE_DAY_FROM: expect.any(String),
+        WATCHED_PRISONS: expect.any(String),
+      });
     }
   });
 
   it('keeps the client credentials encrypted with the data key, kept when data is protected', () => {
-    const secrets = template.findResources('AWS::SecretsManager::Secret', { Properties: { Description: Match.stringLikeRegexp('HMPPS Auth client credentials') } });
+    const secrets = template.findResources('AWS::SecretsManager::Secret', {
+      Properties: { Description: Match.stringLikeRegexp('HMPPS Auth client credentials') },
+    });
     const keyId = stack.getLogicalId(stack.key.node.defaultChild as CfnElement);
-    expect(Object.values(secrets)).toMatchObject([{ DeletionPolicy: stage === 'prod' ? 'Retain' : 'Delete', Properties: { KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } } }]);
+    expect(Object.values(secrets)).toMatchObject([
+      {
+        DeletionPolicy: stage === 'prod' ? 'Retain' : 'Delete',
+        Properties: { KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+      },
+    ]);
   });
 });
 
 describe('production and the sample postcode lookup', () => {
   it('refuses to synthesise production with the sample unless the context accepts it', () => {
-    expect(() => buildApp('prod', appProps('prod', { context: { allowSamplePostcodeAreas: false } }))).toThrow(/postcode-areas:import/);
+    expect(() =>
+      buildApp('prod', appProps('prod', { context: { allowSamplePostcodeAreas: false } })),
+    ).toThrow(/postcode-areas:import/);
   });
 });

@@ -17,9 +17,14 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
     template = Template.fromStack(built.stack);
   });
 
-  const fn = (service: string) => Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === service);
+  const fn = (service: string) =>
+    Object.values(template.findResources('AWS::Lambda::Function')).find(
+      (f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === service,
+    );
   const alarmsOn = (metricName: string) =>
-    Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === metricName);
+    Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties.MetricName === metricName,
+    );
 
   it('alarms on any message in every dead-letter queue', () => {
     const queues = template.findResources('AWS::SQS::Queue');
@@ -27,18 +32,27 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
     expect(deadLetterQueues.length).toBeGreaterThanOrEqual(2);
     const depthAlarms = alarmsOn('ApproximateNumberOfMessagesVisible');
     for (const [logicalId] of deadLetterQueues) {
-      expect(depthAlarms.some((a) => JSON.stringify(a.Properties.Dimensions).includes(logicalId)), logicalId).toBe(true);
+      expect(
+        depthAlarms.some((a) => JSON.stringify(a.Properties.Dimensions).includes(logicalId)),
+        logicalId,
+      ).toBe(true);
     }
-    for (const a of depthAlarms) expect(a.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    for (const a of depthAlarms)
+      expect(a.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
   });
 
   it('gives every work queue a dead-letter queue and an alarm on the age of its oldest message', () => {
-    const work = Object.entries(template.findResources('AWS::SQS::Queue')).filter(([, q]) => !/-dlq$/.test(q.Properties.QueueName));
+    const work = Object.entries(template.findResources('AWS::SQS::Queue')).filter(
+      ([, q]) => !/-dlq$/.test(q.Properties.QueueName),
+    );
     expect(work.length).toBeGreaterThanOrEqual(1);
     const ageAlarms = alarmsOn('ApproximateAgeOfOldestMessage');
     for (const [logicalId, queue] of work) {
       expect(queue.Properties.RedrivePolicy, logicalId).toBeDefined();
-      expect(ageAlarms.some((a) => JSON.stringify(a.Properties.Dimensions).includes(logicalId)), logicalId).toBe(true);
+      expect(
+        ageAlarms.some((a) => JSON.stringify(a.Properties.Dimensions).includes(logicalId)),
+        logicalId,
+      ).toBe(true);
     }
   });
 
@@ -50,27 +64,45 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
     expect(functions.length).toBeGreaterThanOrEqual(3);
     for (const metric of ['Errors', 'Throttles']) {
       const alarms = alarmsOn(metric);
-      for (const fn of functions) expect(alarms.some((a) => JSON.stringify(a.Properties.Dimensions).includes(fn)), `${metric} ${fn}`).toBe(true);
+      for (const fn of functions)
+        expect(
+          alarms.some((a) => JSON.stringify(a.Properties.Dimensions).includes(fn)),
+          `${metric} ${fn}`,
+        ).toBe(true);
     }
-    const deliveryAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => JSON.stringify(a.Properties.Metrics ?? []).includes('AlertDeliveryFailed'));
+    const deliveryAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+      JSON.stringify(a.Properties.Metrics ?? []).includes('AlertDeliveryFailed'),
+    );
     expect(deliveryAlarms).toHaveLength(1);
     expect(JSON.stringify(deliveryAlarms[0]!.Properties.Metrics)).toContain('AlertMessagesRejected');
     expect(alarmsOn('AlertPagesUndeliverable')).toHaveLength(1);
-    const outboxAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => JSON.stringify(a.Properties.Metrics ?? []).includes('NoticesResendFailed'));
+    const outboxAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+      JSON.stringify(a.Properties.Metrics ?? []).includes('NoticesResendFailed'),
+    );
     expect(outboxAlarms).toHaveLength(1);
     expect(JSON.stringify(outboxAlarms[0]!.Properties.Metrics)).toContain('NoticesExpired');
   });
 
   it('alarms from 90 days before the loaded bank holidays end, and on any release outside them, with the refresh command', () => {
     const [endingSoon] = alarmsOn('BankHolidayCoverageDaysLeft');
-    expect(endingSoon?.Properties).toMatchObject({ Threshold: 90, ComparisonOperator: 'LessThanOrEqualToThreshold', Dimensions: [{ Name: 'service', Value: 'gatehouse-sweeper' }] });
+    expect(endingSoon?.Properties).toMatchObject({
+      Threshold: 90,
+      ComparisonOperator: 'LessThanOrEqualToThreshold',
+      Dimensions: [{ Name: 'service', Value: 'gatehouse-sweeper' }],
+    });
     expect(endingSoon?.Properties.AlarmDescription).toContain('npm run bank-holidays:refresh');
     const [outside] = alarmsOn('ReleasesOutsideBankHolidayCoverage');
-    expect(outside?.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Dimensions: [{ Name: 'service', Value: 'gatehouse-custody-events' }] });
+    expect(outside?.Properties).toMatchObject({
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: [{ Name: 'service', Value: 'gatehouse-custody-events' }],
+    });
   });
 
   it('sends every alarm, and its recovery, to the encrypted operations topic, with what to do', () => {
-    const topic = Object.entries(template.findResources('AWS::SNS::Topic')).find(([, t]) => /operations/.test(t.Properties.DisplayName));
+    const topic = Object.entries(template.findResources('AWS::SNS::Topic')).find(([, t]) =>
+      /operations/.test(t.Properties.DisplayName),
+    );
     expect(topic?.[1].Properties.KmsMasterKeyId).toBeDefined();
     for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic![0] }]);
@@ -81,10 +113,18 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
   });
 
   it('lets CloudWatch use the data key to publish alarms to the operations topic, and only to that topic', () => {
-    const [topicId] = Object.entries(template.findResources('AWS::SNS::Topic')).find(([, t]) => /operations/.test(t.Properties.DisplayName))!;
+    const [topicId] = Object.entries(template.findResources('AWS::SNS::Topic')).find(([, t]) =>
+      /operations/.test(t.Properties.DisplayName),
+    )!;
     const [key] = Object.values(template.findResources('AWS::KMS::Key'));
-    const statements = key!.Properties.KeyPolicy.Statement as { Principal?: { Service?: unknown }; Action: string | string[]; Condition?: unknown }[];
-    const forCloudWatch = statements.filter((s) => JSON.stringify(s.Principal?.Service ?? '').includes('cloudwatch.amazonaws.com'));
+    const statements = key!.Properties.KeyPolicy.Statement as {
+      Principal?: { Service?: unknown };
+      Action: string | string[];
+      Condition?: unknown;
+    }[];
+    const forCloudWatch = statements.filter((s) =>
+      JSON.stringify(s.Principal?.Service ?? '').includes('cloudwatch.amazonaws.com'),
+    );
     expect(forCloudWatch).toHaveLength(1);
     expect([forCloudWatch[0]!.Action].flat().sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
     const topicName = template.findResources('AWS::SNS::Topic')[topicId]!.Properties.TopicName as string;
@@ -96,46 +136,78 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
 
   it('alarms when a feed goes silent (the sweeper reports it) and when the rota has a gap ahead', () => {
     for (const metric of ['FeedsOverdue', 'RotaGaps']) {
-      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === metric);
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+        (a) => a.Properties.MetricName === metric,
+      );
       expect(alarms, metric).toHaveLength(1);
-      expect(alarms[0]!.Properties).toMatchObject({ Statistic: 'Maximum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+      expect(alarms[0]!.Properties).toMatchObject({
+        Statistic: 'Maximum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
     }
   });
 
   it('alarms when the sweeper stops running, treating its silence as breaching', () => {
-    const [silent] = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.includes('SweeperSilent'));
-    expect(silent?.[1].Properties).toMatchObject({ MetricName: 'Invocations', ComparisonOperator: 'LessThanThreshold', Threshold: 1, TreatMissingData: 'breaching' });
+    const [silent] = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) =>
+      id.includes('SweeperSilent'),
+    );
+    expect(silent?.[1].Properties).toMatchObject({
+      MetricName: 'Invocations',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+    });
     expect(JSON.stringify(silent![1].Properties.Dimensions)).toContain('AlertingSweeper');
   });
 
-  it('subscribes the stage\'s operations contacts', () => {
+  it("subscribes the stage's operations contacts", () => {
     template.resourceCountIs('AWS::SNS::Subscription', stageConfig(stage).operationsEmails.length);
   });
 
-  it('keeps case and alert items for the stage\'s retention period and logs for its log retention', () => {
-    const custody = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment.Variables.CUSTODY_DLQ_URL);
-    expect(custody?.Properties.Environment.Variables.RETENTION_DAYS).toBe(String(stageConfig(stage).retentionDays));
-    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: stageConfig(stage).logRetentionDays });
+  it("keeps case and alert items for the stage's retention period and logs for its log retention", () => {
+    const custody = Object.values(template.findResources('AWS::Lambda::Function')).find(
+      (f) => f.Properties.Environment.Variables.CUSTODY_DLQ_URL,
+    );
+    expect(custody?.Properties.Environment.Variables.RETENTION_DAYS).toBe(
+      String(stageConfig(stage).retentionDays),
+    );
+    template.allResourcesProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: stageConfig(stage).logRetentionDays,
+    });
   });
 
-  it('reserves concurrency for dispatch in prod only, to stay within GOV.UK Notify\'s rate limit', () => {
-    expect(fn('gatehouse-dispatch')?.Properties.ReservedConcurrentExecutions).toBe(stage === 'prod' ? 5 : undefined);
+  it("reserves concurrency for dispatch in prod only, to stay within GOV.UK Notify's rate limit", () => {
+    expect(fn('gatehouse-dispatch')?.Properties.ReservedConcurrentExecutions).toBe(
+      stage === 'prod' ? 5 : undefined,
+    );
   });
 
-  it(stage === 'prod' ? 'refuses to run dispatch or the sweeper without a GOV.UK Notify key, since prod pages people' : 'lets dev run without a Notify key (sends to SMS and e-mail are then refused, escalated and alarmed)', () => {
-    for (const name of ['gatehouse-dispatch', 'gatehouse-sweeper']) {
-      expect(fn(name)?.Properties.Environment.Variables.NOTIFY_REQUIRED, name).toBe(stage === 'prod' ? 'true' : undefined);
-      expect(fn(name)?.Properties.Environment.Variables.NOTIFY_API_KEY_SECRET_ARN, name).toBeDefined();
-    }
-  });
+  it(
+    stage === 'prod'
+      ? 'refuses to run dispatch or the sweeper without a GOV.UK Notify key, since prod pages people'
+      : 'lets dev run without a Notify key (sends to SMS and e-mail are then refused, escalated and alarmed)',
+    () => {
+      for (const name of ['gatehouse-dispatch', 'gatehouse-sweeper']) {
+        expect(fn(name)?.Properties.Environment.Variables.NOTIFY_REQUIRED, name).toBe(
+          stage === 'prod' ? 'true' : undefined,
+        );
+        expect(fn(name)?.Properties.Environment.Variables.NOTIFY_API_KEY_SECRET_ARN, name).toBeDefined();
+      }
+    },
+  );
 
   it('sends alerts only through channels that reach a person: no SNS topic without subscribers', () => {
-    const topics = Object.values(template.findResources('AWS::SNS::Topic')).map((t) => t.Properties.DisplayName);
+    const topics = Object.values(template.findResources('AWS::SNS::Topic')).map(
+      (t) => t.Properties.DisplayName,
+    );
     expect(topics).toEqual([`Gatehouse ${stage} operations`]);
   });
 
   it('caps on-demand throughput of both tables', () => {
-    template.allResourcesProperties('AWS::DynamoDB::Table', { OnDemandThroughput: { MaxReadRequestUnits: Match.anyValue(), MaxWriteRequestUnits: Match.anyValue() } });
+    template.allResourcesProperties('AWS::DynamoDB::Table', {
+      OnDemandThroughput: { MaxReadRequestUnits: Match.anyValue(), MaxWriteRequestUnits: Match.anyValue() },
+    });
   });
 });
 
@@ -143,12 +215,16 @@ describe('a queue without a dead-letter queue', () => {
   it('stops the stack from synthesising', () => {
     const { stack } = buildApp('dev', withoutBundling);
     new Queue(stack, 'Forgotten');
-    expect(() => new Observability(stack, 'Again', { config: stageConfig('dev'), key: stack.key })).toThrow(/Gatehouse-dev\/Forgotten has no dead-letter queue/);
+    expect(() => new Observability(stack, 'Again', { config: stageConfig('dev'), key: stack.key })).toThrow(
+      /Gatehouse-dev\/Forgotten has no dead-letter queue/,
+    );
   });
 });
 
 describe('prod without its alert routing', () => {
   it('refuses to synthesise rather than page the example contacts', () => {
-    expect(() => buildApp('prod', withoutBundling)).toThrow(/stage prod needs its real alert routing: pass -c routingFile=/);
+    expect(() => buildApp('prod', withoutBundling)).toThrow(
+      /stage prod needs its real alert routing: pass -c routingFile=/,
+    );
   });
 });

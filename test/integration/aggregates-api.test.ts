@@ -23,7 +23,8 @@ describe('the aggregates API on the demo week', () => {
   });
   afterAll(() => gatehouse.stop());
 
-  const aggregates = async (query: Record<string, string>) => getJson(`${gatehouse.url}/aggregates?${new URLSearchParams({ ...demoPeriod, ...query })}`);
+  const aggregates = async (query: Record<string, string>) =>
+    getJson(`${gatehouse.url}/aggregates?${new URLSearchParams({ ...demoPeriod, ...query })}`);
 
   /**
    * What the release counters must say: the sum, over the demo's cases as they now stand, of what each
@@ -42,16 +43,23 @@ describe('the aggregates API on the demo week', () => {
 
   function expectedValue(metric: Metric, counts: Record<string, number>): Value {
     if (metric.kind === 'count') return { value: counts[metric.counter] ?? 0 };
-    const sum = (names: string[]) => names.reduce((s, name) => s + (counts[name.slice('releases.'.length)] ?? 0), 0);
+    const sum = (names: string[]) =>
+      names.reduce((s, name) => s + (counts[name.slice('releases.'.length)] ?? 0), 0);
     const [numerator, denominator] = [sum(metric.numerator), sum(metric.denominator)];
-    return { value: denominator === 0 ? null : Math.round((1000 * numerator) / denominator) / 10, numerator, denominator };
+    return {
+      value: denominator === 0 ? null : Math.round((1000 * numerator) / denominator) / 10,
+      numerator,
+      denominator,
+    };
   }
 
   it('has demo releases to count: at least one planned and one unplanned, in both areas', () => {
     const released = cases.filter((c) => c.status === 'RELEASED');
     expect(released.some((c) => c.classification.flags.unplanned)).toBe(true);
     expect(released.some((c) => !c.classification.flags.unplanned)).toBe(true);
-    expect(new Set(released.map((c) => c.circumstances.destinationLocalAuthority))).toEqual(new Set(['E06000047', 'E06000005']));
+    expect(new Set(released.map((c) => c.circumstances.destinationLocalAuthority))).toEqual(
+      new Set(['E06000047', 'E06000005']),
+    );
   });
 
   for (const granularity of granularities) {
@@ -61,34 +69,69 @@ describe('the aggregates API on the demo week', () => {
         expect(response.status).toBe(200);
         const expected = expectedReleases(granularity, la);
         expect(response.body.periods.map((p: { period: string }) => p.period)).toEqual([...expected.keys()]);
-        for (const { period, values } of response.body.periods as { period: string; values: Record<string, Value> }[]) {
-          for (const metric of releaseMetrics) expect(values[metric.name], `${metric.name} in ${period}`).toEqual(expectedValue(metric, expected.get(period)!));
+        for (const { period, values } of response.body.periods as {
+          period: string;
+          values: Record<string, Value>;
+        }[]) {
+          for (const metric of releaseMetrics)
+            expect(values[metric.name], `${metric.name} in ${period}`).toEqual(
+              expectedValue(metric, expected.get(period)!),
+            );
         }
         const all = expectedReleases('total', la).get('total')!;
-        for (const metric of releaseMetrics) expect(response.body.totals[metric.name], `${metric.name} in total`).toEqual(expectedValue(metric, all));
+        for (const metric of releaseMetrics)
+          expect(response.body.totals[metric.name], `${metric.name} in total`).toEqual(
+            expectedValue(metric, all),
+          );
       });
     }
   }
 
   it('adds days up to weeks, weeks and months up to the total, for every metric of every family', async () => {
     const answers = Object.fromEntries(
-      await Promise.all(granularities.map(async (g) => [g, (await aggregates({ metric: '*', granularity: g })).body] as const)),
+      await Promise.all(
+        granularities.map(
+          async (g) => [g, (await aggregates({ metric: '*', granularity: g })).body] as const,
+        ),
+      ),
     );
     for (const metric of metrics.filter((m) => m.kind === 'count' && m.combine === 'sum')) {
-      const totalOf = (g: Granularity) => answers[g].periods.reduce((s: number, p: { values: Record<string, Value> }) => s + p.values[metric.name]!.value!, 0);
-      for (const g of granularities) expect(totalOf(g), `${metric.name} by ${g}`).toBe(answers.total.totals[metric.name].value);
+      const totalOf = (g: Granularity) =>
+        answers[g].periods.reduce(
+          (s: number, p: { values: Record<string, Value> }) => s + p.values[metric.name]!.value!,
+          0,
+        );
+      for (const g of granularities)
+        expect(totalOf(g), `${metric.name} by ${g}`).toBe(answers.total.totals[metric.name].value);
       for (const week of answers.week.periods) {
         const days = answers.day.periods.filter((d: { period: string }) => isoWeek(d.period) === week.period);
-        expect(days.reduce((s: number, d: { values: Record<string, Value> }) => s + d.values[metric.name]!.value!, 0), `${metric.name} in ${week.period}`).toBe(week.values[metric.name].value);
+        expect(
+          days.reduce(
+            (s: number, d: { values: Record<string, Value> }) => s + d.values[metric.name]!.value!,
+            0,
+          ),
+          `${metric.name} in ${week.period}`,
+        ).toBe(week.values[metric.name].value);
       }
     }
   });
 
   it('gives each rate with its numerator and denominator', async () => {
-    const { body } = await aggregates({ metric: 'releases.lateWeek.rate,releases.lateWeek,releases.total', granularity: 'total' });
+    const { body } = await aggregates({
+      metric: 'releases.lateWeek.rate,releases.lateWeek,releases.total',
+      granularity: 'total',
+    });
     const { lateWeek = 0, total = 0 } = expectedReleases('total', '*').get('total')!;
-    expect(body.totals['releases.lateWeek.rate']).toEqual({ value: Math.round((1000 * lateWeek) / total) / 10, numerator: lateWeek, denominator: total });
-    expect(body.metrics.map((m: Metric) => m.name)).toEqual(['releases.lateWeek.rate', 'releases.lateWeek', 'releases.total']);
+    expect(body.totals['releases.lateWeek.rate']).toEqual({
+      value: Math.round((1000 * lateWeek) / total) / 10,
+      numerator: lateWeek,
+      denominator: total,
+    });
+    expect(body.metrics.map((m: Metric) => m.name)).toEqual([
+      'releases.lateWeek.rate',
+      'releases.lateWeek',
+      'releases.total',
+    ]);
   });
 
   it('lists the catalogue: name, meaning, unit and family of each metric, rates with their numerator and denominator', async () => {
@@ -98,8 +141,15 @@ describe('the aggregates API on the demo week', () => {
     expect(body.suppression.primary).toContain('fewer than 5');
     const names = new Set(body.metrics.map((m: Metric) => m.name));
     for (const m of body.metrics as Metric[]) {
-      expect(m).toMatchObject({ name: expect.any(String), meaning: expect.any(String), unit: expect.any(String), family: expect.any(String) });
-      if (m.kind !== 'count') for (const part of [...m.numerator, ...m.denominator]) expect(names.has(part), `${m.name}: ${part}`).toBe(true);
+      expect(m).toMatchObject({
+        name: expect.any(String),
+        meaning: expect.any(String),
+        unit: expect.any(String),
+        family: expect.any(String),
+      });
+      if (m.kind !== 'count')
+        for (const part of [...m.numerator, ...m.denominator])
+          expect(names.has(part), `${m.name}: ${part}`).toBe(true);
     }
     expect(body.metrics.find((m: Metric) => m.name === 'releases.noFixedAbode.rate')).toEqual({
       name: 'releases.noFixedAbode.rate',
@@ -113,10 +163,14 @@ describe('the aggregates API on the demo week', () => {
   });
 
   it('exports CSV: one row per period and metric, the filters as columns', async () => {
-    const response = await fetch(`${gatehouse.url}/aggregates/export.csv?${new URLSearchParams({ from: '2026-11-16', to: '2026-11-29', granularity: 'week', metric: 'releases.total,releases.lateDay.rate', la: 'E06000005' })}`);
+    const response = await fetch(
+      `${gatehouse.url}/aggregates/export.csv?${new URLSearchParams({ from: '2026-11-16', to: '2026-11-29', granularity: 'week', metric: 'releases.total,releases.lateDay.rate', la: 'E06000005' })}`,
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(response.headers.get('content-disposition')).toBe('attachment; filename="gatehouse-2026-11-16-to-2026-11-29-week.csv"');
+    expect(response.headers.get('content-disposition')).toBe(
+      'attachment; filename="gatehouse-2026-11-16-to-2026-11-29-week.csv"',
+    );
     const week = expectedReleases('week', 'E06000005').get('2026-W47')!;
     const { lateDay = 0, total = 0 } = week;
     expect((await response.text()).split('\r\n')).toEqual([
@@ -130,45 +184,95 @@ describe('the aggregates API on the demo week', () => {
   });
 
   it('keeps a filter value that a spreadsheet would run as a formula from being one', async () => {
-    const response = await fetch(`${gatehouse.url}/aggregates/export.csv?${new URLSearchParams({ ...demoPeriod, granularity: 'total', metric: 'files.received', partner: '-2-1' })}`);
-    expect((await response.text()).split('\r\n')[1]).toBe("total,files.received,Partner files received,files,0,,,'-2-1,all");
+    const response = await fetch(
+      `${gatehouse.url}/aggregates/export.csv?${new URLSearchParams({ ...demoPeriod, granularity: 'total', metric: 'files.received', partner: '-2-1' })}`,
+    );
+    expect((await response.text()).split('\r\n')[1]).toBe(
+      "total,files.received,Partner files received,files,0,,,'-2-1,all",
+    );
   });
 
   it('answers 400 naming each parameter that is wrong and what was expected', async () => {
-    const bad = await aggregates({ metric: 'releases.total,releases.nope,files.received', from: '2026-11-30', to: '2026-11-01', la: 'E06000005' });
+    const bad = await aggregates({
+      metric: 'releases.total,releases.nope,files.received',
+      from: '2026-11-30',
+      to: '2026-11-01',
+      la: 'E06000005',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.invalid).toEqual([{ path: 'to', expected: 'a date on or after from' }]);
 
-    const unknown = await aggregates({ metric: 'releases.total,releases.nope,files.received', la: 'E06000005' });
+    const unknown = await aggregates({
+      metric: 'releases.total,releases.nope,files.received',
+      la: 'E06000005',
+    });
     expect(unknown.body.invalid).toEqual([
-      { path: 'metric', expected: "a metric listed by GET /metrics, or a prefix ending in * ('releases.nope' is neither)" },
-      { path: 'la', expected: 'no la filter with metric files.received, which is broken down by partner and kind only' },
+      {
+        path: 'metric',
+        expected: "a metric listed by GET /metrics, or a prefix ending in * ('releases.nope' is neither)",
+      },
+      {
+        path: 'la',
+        expected: 'no la filter with metric files.received, which is broken down by partner and kind only',
+      },
     ]);
 
-    const shapes = await getJson(`${gatehouse.url}/aggregates?metric=releases.total&from=16/11/2026&granularity=fortnight&la=E06%23x`);
-    expect(shapes.body.invalid.map((e: { path: string }) => e.path).sort()).toEqual(['from', 'granularity', 'la', 'to']);
+    const shapes = await getJson(
+      `${gatehouse.url}/aggregates?metric=releases.total&from=16/11/2026&granularity=fortnight&la=E06%23x`,
+    );
+    expect(shapes.body.invalid.map((e: { path: string }) => e.path).sort()).toEqual([
+      'from',
+      'granularity',
+      'la',
+      'to',
+    ]);
 
-    const raw = await getJson(`${gatehouse.url}/aggregates?family=releases&la=${encodeURIComponent('E06000005#prison=DMI')}`);
-    expect(raw).toEqual({ status: 400, body: { error: 'the figures cannot be read as asked', invalid: [{ path: 'la', expected: 'a code of letters, digits, - or _, or * for all' }] } });
+    const raw = await getJson(
+      `${gatehouse.url}/aggregates?family=releases&la=${encodeURIComponent('E06000005#prison=DMI')}`,
+    );
+    expect(raw).toEqual({
+      status: 400,
+      body: {
+        error: 'the figures cannot be read as asked',
+        invalid: [{ path: 'la', expected: 'a code of letters, digits, - or _, or * for all' }],
+      },
+    });
   });
 
   it('answers an impossible or missing date with a 400 naming it on every figures route, never a 500', async () => {
     const impossible = { path: 'from', expected: 'a real date (2026-02-31 is not a real date)' };
-    const named = await getJson(`${gatehouse.url}/aggregates?metric=releases.total&from=2026-02-31&to=2026-03-31`);
-    expect(named).toEqual({ status: 400, body: { error: 'the figures cannot be read as asked', invalid: [impossible] } });
+    const named = await getJson(
+      `${gatehouse.url}/aggregates?metric=releases.total&from=2026-02-31&to=2026-03-31`,
+    );
+    expect(named).toEqual({
+      status: 400,
+      body: { error: 'the figures cannot be read as asked', invalid: [impossible] },
+    });
     const exported = await fetch(`${gatehouse.url}/aggregates/export.csv?from=2026-02-31&to=2026-03-31`);
     expect(exported.status).toBe(400);
     expect(((await exported.json()) as { invalid: unknown }).invalid).toEqual([impossible]);
     const counters = await getJson(`${gatehouse.url}/aggregates?family=releases&from=2026-02-31`);
-    expect(counters).toEqual({ status: 400, body: { error: 'the figures cannot be read as asked', invalid: [impossible] } });
+    expect(counters).toEqual({
+      status: 400,
+      body: { error: 'the figures cannot be read as asked', invalid: [impossible] },
+    });
     const missing = await getJson(`${gatehouse.url}/aggregates?metric=releases.total&from=2026-02-01`);
-    expect(missing.body.invalid).toEqual([{ path: 'to', expected: 'a date as YYYY-MM-DD (the field is required)' }]);
+    expect(missing.body.invalid).toEqual([
+      { path: 'to', expected: 'a date as YYYY-MM-DD (the field is required)' },
+    ]);
   });
 
   it('refuses a filter a family is not broken down by in the same words on every route', async () => {
-    const expected = (what: string) => ({ path: 'la', expected: `no la filter with ${what}, which is broken down by partner and kind only` });
-    expect((await getJson(`${gatehouse.url}/aggregates?family=files&la=E06000005`)).body.invalid).toEqual([expected('family files')]);
-    expect((await aggregates({ metric: 'files.received', la: 'E06000005' })).body.invalid).toEqual([expected('metric files.received')]);
+    const expected = (what: string) => ({
+      path: 'la',
+      expected: `no la filter with ${what}, which is broken down by partner and kind only`,
+    });
+    expect((await getJson(`${gatehouse.url}/aggregates?family=files&la=E06000005`)).body.invalid).toEqual([
+      expected('family files'),
+    ]);
+    expect((await aggregates({ metric: 'files.received', la: 'E06000005' })).body.invalid).toEqual([
+      expected('metric files.received'),
+    ]);
   });
 });
 
@@ -178,6 +282,7 @@ function periodOf(date: string, granularity: Granularity): string {
 
 function periods(granularity: Granularity): string[] {
   const list: string[] = [];
-  for (let d: string = demoPeriod.from; d <= demoPeriod.to; d = addDays(d, 1)) if (!list.includes(periodOf(d, granularity))) list.push(periodOf(d, granularity));
+  for (let d: string = demoPeriod.from; d <= demoPeriod.to; d = addDays(d, 1))
+    if (!list.includes(periodOf(d, granularity))) list.push(periodOf(d, granularity));
   return list;
 }

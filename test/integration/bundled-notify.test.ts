@@ -39,7 +39,10 @@ describe('GOV.UK Notify from the Lambda bundle', () => {
     reference: 'a1-page.000',
   });
   const channel = (timeoutMs: number) =>
-    bundled.notifyChannel(bundled.notifyClient(notify.apiKey, notify.url, timeoutMs), { sms: { critical: 'template-critical' }, email: {} });
+    bundled.notifyChannel(bundled.notifyClient(notify.apiKey, notify.url, timeoutMs), {
+      sms: { critical: 'template-critical' },
+      email: {},
+    });
 
   it('sends an SMS with its template, personalisation and reference', async () => {
     const sent = await channel(2000).send(message('07700900901') as never);
@@ -47,19 +50,33 @@ describe('GOV.UK Notify from the Lambda bundle', () => {
     expect(notify.requests.at(-1)).toMatchObject({
       answeredWith: 201,
       authorization: expect.stringMatching(/^Bearer /),
-      body: { phone_number: '07700900901', template_id: 'template-critical', personalisation: { case_ref: 'GH-TEST-0001' }, reference: 'a1-page.000' },
+      body: {
+        phone_number: '07700900901',
+        template_id: 'template-critical',
+        personalisation: { case_ref: 'GH-TEST-0001' },
+        reference: 'a1-page.000',
+      },
     });
   });
 
   it('reads a 429 as worth retrying and a 400 as final', async () => {
     notify.failNext('07700900902', 429);
-    await expect(channel(2000).send(message('07700900902') as never)).rejects.toMatchObject({ permanent: false, status: 429 });
+    await expect(channel(2000).send(message('07700900902') as never)).rejects.toMatchObject({
+      permanent: false,
+      status: 429,
+    });
     notify.refuse.add('07700900903');
-    await expect(channel(2000).send(message('07700900903') as never)).rejects.toMatchObject({ permanent: true, status: 400 });
+    await expect(channel(2000).send(message('07700900903') as never)).rejects.toMatchObject({
+      permanent: true,
+      status: 400,
+    });
   });
 
   it('times out on a Notify that does not answer', async () => {
     notify.failNext('07700900904', 0);
-    await expect(channel(200).send(message('07700900904') as never)).rejects.toMatchObject({ permanent: false, message: expect.stringMatching(/could not be reached/) });
+    await expect(channel(200).send(message('07700900904') as never)).rejects.toMatchObject({
+      permanent: false,
+      message: expect.stringMatching(/could not be reached/),
+    });
   });
 });

@@ -28,12 +28,24 @@ describe('a custody event whose recording keeps failing', () => {
         throw new Error('ProvisionedThroughputExceededException: the table is not answering');
       },
     };
-    const handler = custodyEventsHandler({ record: { ...deps, store }, rejected: new LocalDeadLetterQueue('unused') });
+    const handler = custodyEventsHandler({
+      record: { ...deps, store },
+      rejected: new LocalDeadLetterQueue('unused'),
+    });
     const deadLetters = new LocalDeadLetterQueue('custody-events-dlq');
-    const queue = new LocalQueue({ name: 'custody-events', handler: (event) => handler(event, lambdaContext('custody-events')), deadLetters, maxReceiveCount: 3, visibilityTimeoutMs: 20 });
+    const queue = new LocalQueue({
+      name: 'custody-events',
+      handler: (event) => handler(event, lambdaContext('custody-events')),
+      deadLetters,
+      maxReceiveCount: 3,
+      visibilityTimeoutMs: 20,
+    });
 
     const broken = fridayRelease({ person: { prisonNumber: 'Z9999ZZ' } });
-    const fine = [fridayRelease({ person: { prisonNumber: 'R1000AA' } }), fridayRelease({ person: { prisonNumber: 'R2000BB' } })];
+    const fine = [
+      fridayRelease({ person: { prisonNumber: 'R1000AA' } }),
+      fridayRelease({ person: { prisonNumber: 'R2000BB' } }),
+    ];
     await queue.send([fine[0], broken, fine[1]].map((e) => JSON.stringify(e)));
     await queue.idle();
     queue.stop();
@@ -41,9 +53,14 @@ describe('a custody event whose recording keeps failing', () => {
     expect(deadLetters.messages).toHaveLength(1);
     expect(deadLetters.messages[0]).toMatchObject({ body: JSON.stringify(broken), receiveCount: 3 });
     // Alone in its last batch, it fails the whole batch: Powertools then throws, as Lambda expects.
-    expect(deadLetters.messages[0]!.reason).toMatch(/reported as failed by the handler|All records failed processing/);
+    expect(deadLetters.messages[0]!.reason).toMatch(
+      /reported as failed by the handler|All records failed processing/,
+    );
     expect(commitsOfBroken).toBe(3);
-    for (const e of fine) expect((await getJson(`${gatehouse.url}/cases/${e.person.prisonNumber}`)).body.current.status).toBe('RELEASED');
+    for (const e of fine)
+      expect((await getJson(`${gatehouse.url}/cases/${e.person.prisonNumber}`)).body.current.status).toBe(
+        'RELEASED',
+      );
     expect((await getJson(`${gatehouse.url}/cases/Z9999ZZ`)).status).toBe(404);
   });
 });

@@ -36,18 +36,28 @@ describe('escalation of a CRITICAL release alert, with a clock the test moves', 
       sendBackoffMs: 1,
       routing: { ...localRouting, reNotifyAcknowledgedAfterMinutes: 60 },
     });
-    await gatehouse.saveRota([rota('primary', '07700900301', 'Sam'), rota('secondary', '07700900302', 'Alex'), rota('manager', '07700900303', 'Jo')]);
+    await gatehouse.saveRota([
+      rota('primary', '07700900301', 'Sam'),
+      rota('secondary', '07700900302', 'Alex'),
+      rota('manager', '07700900303', 'Jo'),
+    ]);
   });
   afterAll(() => gatehouse.stop());
 
   /** Releases someone on the Friday afternoon and returns the pages of their on-call alert as they go out. */
   async function criticalRelease(prisonNumber: string) {
-    const event = fridayRelease({ person: { prisonNumber }, occurredAt: clock().toISOString(), release: { releasedAt: clock().toISOString() } });
+    const event = fridayRelease({
+      person: { prisonNumber },
+      occurredAt: clock().toISOString(),
+      release: { releasedAt: clock().toISOString() },
+    });
     expect((await postJson(`${gatehouse.url}/custody-events`, event)).status).toBe(202);
     await gatehouse.settle();
     const caseRef = (await getJson(`${gatehouse.url}/cases/${prisonNumber}`)).body.current.caseRef as string;
     const messages = async (): Promise<OutboxEntry[]> =>
-      (await readOutbox(gatehouse.outboxFile)).filter((m) => m.text.includes(caseRef) && ['critical', 'acknowledged', 'reminder'].includes(m.template));
+      (await readOutbox(gatehouse.outboxFile)).filter(
+        (m) => m.text.includes(caseRef) && ['critical', 'acknowledged', 'reminder'].includes(m.template),
+      );
     return { caseRef, messages };
   }
 
@@ -62,7 +72,9 @@ describe('escalation of a CRITICAL release alert, with a clock the test moves', 
 
   it('pages the primary at once, the secondary at +15 and the manager at +30 when nobody acknowledges', async () => {
     const { messages } = await criticalRelease('E1000AA');
-    expect((await messages()).map((m) => [m.notice, m.recipientLabel])).toEqual([['page.000', 'Sam, primary on call']]);
+    expect((await messages()).map((m) => [m.notice, m.recipientLabel])).toEqual([
+      ['page.000', 'Sam, primary on call'],
+    ]);
 
     await sweepAfter(14);
     expect(await messages()).toHaveLength(1);
@@ -74,7 +86,8 @@ describe('escalation of a CRITICAL release alert, with a clock the test moves', 
       ['page.001', 'Alex, secondary on call'],
       ['page.002', 'Jo, manager on call'],
     ]);
-    const escalated = (await getJson(`${gatehouse.url}/aggregates?family=alerts&la=${darlington}`)).body.totals;
+    const escalated = (await getJson(`${gatehouse.url}/aggregates?family=alerts&la=${darlington}`)).body
+      .totals;
     expect(escalated).toMatchObject({ 'escalated.CRITICAL_RELEASE': 2 });
   });
 
@@ -97,7 +110,9 @@ describe('escalation of a CRITICAL release alert, with a clock the test moves', 
 
     const again = await fetch(ackLink(first!), { method: 'POST', headers: { accept: 'application/json' } });
     expect(again.status).toBe(409);
-    expect(((await again.json()) as { why: string }).why).toMatch(/^already acknowledged at \d\d:\d\d \(by you\)$/);
+    expect(((await again.json()) as { why: string }).why).toMatch(
+      /^already acknowledged at \d\d:\d\d \(by you\)$/,
+    );
   });
 
   it('tells the primary when the secondary acknowledges, and counts the time to acknowledge', async () => {
@@ -114,7 +129,9 @@ describe('escalation of a CRITICAL release alert, with a clock the test moves', 
       ['page.001', 'Alex, secondary on call'],
       ['acknowledged.001', 'Sam, primary on call'],
     ]);
-    expect((await messages())[2]!.text).toMatch(/was acknowledged at \d\d:\d\d by Alex, secondary on call\. No action needed from you\.$/);
+    expect((await messages())[2]!.text).toMatch(
+      /was acknowledged at \d\d:\d\d by Alex, secondary on call\. No action needed from you\.$/,
+    );
     const after = (await getJson(`${gatehouse.url}/aggregates?family=alerts&la=${darlington}`)).body.totals;
     expect(after['acknowledged.CRITICAL_RELEASE'] - (before['acknowledged.CRITICAL_RELEASE'] ?? 0)).toBe(1);
     expect(after['ackWithin.15to30'] - (before['ackWithin.15to30'] ?? 0)).toBe(1);
@@ -133,7 +150,10 @@ describe('escalation of a CRITICAL release alert, with a clock the test moves', 
 
   it('sends each step once when two sweeps both read the due alert before either acts', async () => {
     const { messages } = await criticalRelease('E4100DE');
-    const store = dynamoAlertStore(dynamoDocuments(gatehouse.env), { records: gatehouse.names.tables.Records!, aggregates: gatehouse.names.tables.Aggregates! });
+    const store = dynamoAlertStore(dynamoDocuments(gatehouse.env), {
+      records: gatehouse.names.tables.Records!,
+      aggregates: gatehouse.names.tables.Aggregates!,
+    });
     let arrived = 0;
     let bothRead!: () => void;
     const barrier = new Promise<void>((resolve) => (bothRead = resolve));
@@ -147,7 +167,10 @@ describe('escalation of a CRITICAL release alert, with a clock the test moves', 
       },
     };
     clock.advance(15);
-    const [a, b] = await Promise.all([sweep({ ...sweepDependencies(gatehouse.env, gatehouse.identifierKey), alerts: racing, clock }), sweep({ ...sweepDependencies(gatehouse.env, gatehouse.identifierKey), alerts: racing, clock })]);
+    const [a, b] = await Promise.all([
+      sweep({ ...sweepDependencies(gatehouse.env, gatehouse.identifierKey), alerts: racing, clock }),
+      sweep({ ...sweepDependencies(gatehouse.env, gatehouse.identifierKey), alerts: racing, clock }),
+    ]);
     await gatehouse.settle();
     expect(a.skipped + b.skipped).toBeGreaterThanOrEqual(1);
     expect((await messages()).map((m) => m.notice)).toEqual(['page.000', 'page.001']);
@@ -164,7 +187,9 @@ describe('escalation of a CRITICAL release alert, with a clock the test moves', 
     expect((await messages()).filter((m) => m.template === 'reminder')).toHaveLength(0);
     await sweepAfter(1);
     const reminders = (await messages()).filter((m) => m.template === 'reminder');
-    expect(reminders.map((m) => [m.notice, m.recipientLabel])).toEqual([['reminder.001', 'Sam, primary on call']]);
+    expect(reminders.map((m) => [m.notice, m.recipientLabel])).toEqual([
+      ['reminder.001', 'Sam, primary on call'],
+    ]);
 
     const resolveLink = /Resolve: (\S+)/.exec(reminders[0]!.text)![1]!;
     const resolved = await fetch(resolveLink, { method: 'POST', headers: { accept: 'application/json' } });
@@ -174,14 +199,23 @@ describe('escalation of a CRITICAL release alert, with a clock the test moves', 
 
     const lateAck = await fetch(ackLink(first!), { method: 'POST', headers: { accept: 'application/json' } });
     expect(lateAck.status).toBe(409);
-    expect(((await lateAck.json()) as { why: string }).why).toBe('this alert was resolved: nothing more is needed');
+    expect(((await lateAck.json()) as { why: string }).why).toBe(
+      'this alert was resolved: nothing more is needed',
+    );
   });
 
   it('closes an unacknowledged alert at the end of its life; an acknowledgement after that changes nothing and says why', async () => {
     const { messages } = await criticalRelease('E6000FF');
     const [first] = await messages();
     for (let i = 0; i < 6; i++) await sweepAfter(15);
-    expect((await messages()).map((m) => m.notice)).toEqual(['page.000', 'page.001', 'page.002', 'page.003', 'page.004', 'page.005']);
+    expect((await messages()).map((m) => m.notice)).toEqual([
+      'page.000',
+      'page.001',
+      'page.002',
+      'page.003',
+      'page.004',
+      'page.005',
+    ]);
 
     await sweepAfter(72 * 60);
     const ack = await fetch(ackLink(first!), { method: 'POST', headers: { accept: 'application/json' } });
@@ -191,12 +225,21 @@ describe('escalation of a CRITICAL release alert, with a clock the test moves', 
 
   it('notes a second report of the same release (another event id) on the open alert and pages nobody again', async () => {
     const { messages } = await criticalRelease('E8000HH');
-    const repeat = fridayRelease({ person: { prisonNumber: 'E8000HH' }, occurredAt: clock().toISOString(), release: { releasedAt: clock().toISOString(), needs: ['DRUGS_AND_ALCOHOL', 'HEALTH'] } });
+    const repeat = fridayRelease({
+      person: { prisonNumber: 'E8000HH' },
+      occurredAt: clock().toISOString(),
+      release: { releasedAt: clock().toISOString(), needs: ['DRUGS_AND_ALCOHOL', 'HEALTH'] },
+    });
     expect((await postJson(`${gatehouse.url}/custody-events`, repeat)).status).toBe(202);
     await gatehouse.settle();
     const pages = await messages();
     expect(pages.map((m) => m.notice)).toEqual(['page.000']);
-    const { Item } = await dynamoDocuments(gatehouse.env).send(new GetCommand({ TableName: gatehouse.names.tables.Records!, Key: { pk: `ALERT#${pages[0]!.alertId}`, sk: 'ALERT' } }));
+    const { Item } = await dynamoDocuments(gatehouse.env).send(
+      new GetCommand({
+        TableName: gatehouse.names.tables.Records!,
+        Key: { pk: `ALERT#${pages[0]!.alertId}`, sk: 'ALERT' },
+      }),
+    );
     expect(Item).toMatchObject({ status: 'OPEN', repeats: 1 });
   });
 

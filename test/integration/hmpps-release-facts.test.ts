@@ -5,7 +5,11 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hmppsApisConfig, loadClientCredentials } from '#adapters/hmpps/config';
-import { hmppsReleaseFactsSources, sharedReleaseFactsSources, type HmppsSources } from '#adapters/hmpps/release-facts-sources';
+import {
+  hmppsReleaseFactsSources,
+  sharedReleaseFactsSources,
+  type HmppsSources,
+} from '#adapters/hmpps/release-facts-sources';
 import { postcodeAreas } from '#adapters/postcode-areas';
 import { fetchReleaseFacts } from '#use-cases/fetch-release-facts';
 import { secretsClient } from '#commons/clients';
@@ -34,7 +38,10 @@ describe('fetching release facts from HMPPS (the real clients against the local 
   });
 
   /** A fresh process's sources: its own token cache and breakers, as a cold Lambda container has. */
-  function coldSources(env: Record<string, string> = {}, breaker?: { failuresToOpen: number; openForMs: number }): HmppsSources {
+  function coldSources(
+    env: Record<string, string> = {},
+    breaker?: { failuresToOpen: number; openForMs: number },
+  ): HmppsSources {
     // A generous timeout: on a loaded machine a short one would make retries the tests do not ask for.
     const config = hmppsApisConfig({ ...standIns.env, HMPPS_TIMEOUT_MS: '5000', ...env })!;
     return hmppsReleaseFactsSources(breaker ? { ...config, breaker } : config, {
@@ -45,13 +52,24 @@ describe('fetching release facts from HMPPS (the real clients against the local 
       warn: (message, fields) => void warnings.push(`${message} ${JSON.stringify(fields)}`),
     });
   }
-  const facts = (sources: HmppsSources, prisonNumber: string, circumstances: Partial<Parameters<typeof fetchReleaseFacts>[1]> = {}) =>
-    fetchReleaseFacts(prisonNumber, { releasedAt: fridayAfternoon, ...circumstances }, { sources, areas: postcodeAreas(), clock });
+  const facts = (
+    sources: HmppsSources,
+    prisonNumber: string,
+    circumstances: Partial<Parameters<typeof fetchReleaseFacts>[1]> = {},
+  ) =>
+    fetchReleaseFacts(
+      prisonNumber,
+      { releasedAt: fridayAfternoon, ...circumstances },
+      { sources, areas: postcodeAreas(), clock },
+    );
 
   it('finds the Friday release confirmed for that day, going to Darlington, with nowhere to stay yet', async () => {
     const result = await facts(coldSources(), 'E5678FG');
     expect(result.complete).toBe(true);
-    expect(result.facts.releaseType).toMatchObject({ value: { type: 'planned', reason: 'released on 2026-11-20, the release date HMPPS had confirmed' }, source: 'prisoner-search' });
+    expect(result.facts.releaseType).toMatchObject({
+      value: { type: 'planned', reason: 'released on 2026-11-20, the release date HMPPS had confirmed' },
+      source: 'prisoner-search',
+    });
     expect(result.facts.destinationLocalAuthority).toMatchObject({ value: 'E06000005', source: 'probation' });
     expect(result.facts.needs?.value).toEqual(['ACCOMMODATION', 'HEALTH']);
     expect(result.facts.accommodation).toBeUndefined();
@@ -60,8 +78,14 @@ describe('fetching release facts from HMPPS (the real clients against the local 
   });
 
   it('finds the release from court unplanned, with no fixed abode, and says why in words', async () => {
-    const result = await facts(coldSources(), 'A1234BC', { releasedAt: '2026-11-20T16:40:00Z', fromCourt: true });
-    expect(result.facts.releaseType?.value).toEqual({ type: 'unplanned', reason: 'released from court; no release date was confirmed' });
+    const result = await facts(coldSources(), 'A1234BC', {
+      releasedAt: '2026-11-20T16:40:00Z',
+      fromCourt: true,
+    });
+    expect(result.facts.releaseType?.value).toEqual({
+      type: 'unplanned',
+      reason: 'released from court; no release date was confirmed',
+    });
     expect(result.facts.accommodation).toMatchObject({ value: 'NO_FIXED_ABODE', source: 'probation' });
   });
 
@@ -109,7 +133,11 @@ describe('fetching release facts from HMPPS (the real clients against the local 
   it('says Prisoner Search is unavailable when it keeps failing, and still returns the other facts', async () => {
     standIns.setMode('prisoner-search', 'failing');
     const result = await facts(coldSources(), 'E5678FG');
-    expect(result.sources.prisonerSearch).toEqual({ outcome: 'unavailable', cause: 'failed', reason: 'Prisoner Search answered 503 (3 attempts)' });
+    expect(result.sources.prisonerSearch).toEqual({
+      outcome: 'unavailable',
+      cause: 'failed',
+      reason: 'Prisoner Search answered 503 (3 attempts)',
+    });
     expect(result.missing).toEqual(['Prisoner Search']);
     expect(result.facts.destinationLocalAuthority?.value).toBe('E06000005');
     expect(standIns.counts['prisoner-search']).toBe(3);
@@ -118,7 +146,11 @@ describe('fetching release facts from HMPPS (the real clients against the local 
   it('gives up on an API that does not answer in time', async () => {
     standIns.setMode('resettlement-passport', 'slow');
     const result = await facts(coldSources({ HMPPS_ATTEMPTS: '2', HMPPS_TIMEOUT_MS: '500' }), 'E5678FG');
-    expect(result.sources.resettlementPassport).toEqual({ outcome: 'unavailable', cause: 'timeout', reason: 'Resettlement Passport did not answer within 500 ms (2 attempts)' });
+    expect(result.sources.resettlementPassport).toEqual({
+      outcome: 'unavailable',
+      cause: 'timeout',
+      reason: 'Resettlement Passport did not answer within 500 ms (2 attempts)',
+    });
   });
 
   it('gets a fresh token once when an API refuses one, then carries on', async () => {
@@ -133,15 +165,28 @@ describe('fetching release facts from HMPPS (the real clients against the local 
   it('fails clearly when an API refuses even a fresh token (the client lacks the role)', async () => {
     standIns.setMode('cas3', 'unauthorised');
     const result = await facts(coldSources(), 'E5678FG');
-    expect(result.sources.cas3).toEqual({ outcome: 'unavailable', cause: 'refused', reason: "CAS3 refused Gatehouse's token (403) even when fresh: check the client's roles in HMPPS Auth" });
+    expect(result.sources.cas3).toEqual({
+      outcome: 'unavailable',
+      cause: 'refused',
+      reason: "CAS3 refused Gatehouse's token (403) even when fresh: check the client's roles in HMPPS Auth",
+    });
     expect(standIns.counts.cas3).toBe(2);
   });
 
   it('says when HMPPS Auth refuses the client credentials, for every source', async () => {
     standIns.setMode('auth', 'unauthorised');
     const result = await facts(coldSources(), 'E5678FG');
-    expect(result.sources.prisonerSearch).toMatchObject({ outcome: 'unavailable', cause: 'auth', reason: 'HMPPS Auth refused the client credentials (401): check the client id and secret' });
-    expect(result.missing).toEqual(['Prisoner Search', 'the probation record', 'the Resettlement Passport', 'CAS3']);
+    expect(result.sources.prisonerSearch).toMatchObject({
+      outcome: 'unavailable',
+      cause: 'auth',
+      reason: 'HMPPS Auth refused the client credentials (401): check the client id and secret',
+    });
+    expect(result.missing).toEqual([
+      'Prisoner Search',
+      'the probation record',
+      'the Resettlement Passport',
+      'CAS3',
+    ]);
   });
 
   it('answers not found for everyone while the stand-in is switched to unknown-person', async () => {
@@ -169,7 +214,15 @@ describe('fetching release facts from HMPPS (the real clients against the local 
     await facts(coldSources(), 'E5678FG');
     expect(warnings.length).toBeGreaterThan(0);
     const logged = warnings.join('\n');
-    for (const secret of ['E5678FG', 'X100005', 'DL1 5JD', 'Eli', 'Bearer', standIns.env.HMPPS_CLIENT_SECRET!]) expect(logged).not.toContain(secret);
+    for (const secret of [
+      'E5678FG',
+      'X100005',
+      'DL1 5JD',
+      'Eli',
+      'Bearer',
+      standIns.env.HMPPS_CLIENT_SECRET!,
+    ])
+      expect(logged).not.toContain(secret);
   });
 });
 
@@ -181,7 +234,11 @@ describe('the local runtime', () => {
       expect(gatehouse.env.HMPPS_PRISONER_SEARCH_URL).toBe(`${gatehouse.hmpps!.url}/prisoner-search`);
       const sources = sharedReleaseFactsSources(gatehouse.env)!;
       expect(sharedReleaseFactsSources(gatehouse.env)).toBe(sources);
-      const result = await fetchReleaseFacts('E5678FG', { releasedAt: fridayAfternoon }, { sources, areas: postcodeAreas(), clock });
+      const result = await fetchReleaseFacts(
+        'E5678FG',
+        { releasedAt: fridayAfternoon },
+        { sources, areas: postcodeAreas(), clock },
+      );
       expect(result.complete).toBe(true);
       expect(gatehouse.hmpps!.counts.tokensIssued).toBe(1);
     } finally {
@@ -196,14 +253,25 @@ describe('the stand-ins switched over HTTP (as with npm start)', () => {
     try {
       const post = (query: string) => fetch(`${standIns.url}/_switches?${query}`, { method: 'POST' });
       expect((await post('api=prisoner-search&mode=failing')).status).toBe(200);
-      const sources = hmppsReleaseFactsSources(hmppsApisConfig(standIns.env)!, { credentials: () => loadClientCredentials(standIns.env, secretsClient), sleep: async () => undefined });
+      const sources = hmppsReleaseFactsSources(hmppsApisConfig(standIns.env)!, {
+        credentials: () => loadClientCredentials(standIns.env, secretsClient),
+        sleep: async () => undefined,
+      });
       const areas = postcodeAreas();
-      expect((await fetchReleaseFacts('E5678FG', { releasedAt: fridayAfternoon }, { sources, areas, clock })).sources.prisonerSearch.outcome).toBe('unavailable');
+      expect(
+        (await fetchReleaseFacts('E5678FG', { releasedAt: fridayAfternoon }, { sources, areas, clock }))
+          .sources.prisonerSearch.outcome,
+      ).toBe('unavailable');
       await post('api=prisoner-search&mode=normal');
-      expect((await fetchReleaseFacts('E5678FG', { releasedAt: fridayAfternoon }, { sources, areas, clock })).sources.prisonerSearch.outcome).toBe('ok');
+      expect(
+        (await fetchReleaseFacts('E5678FG', { releasedAt: fridayAfternoon }, { sources, areas, clock }))
+          .sources.prisonerSearch.outcome,
+      ).toBe('ok');
       expect((await post('api=prisoner-search&mode=sideways')).status).toBe(400);
       expect((await post('api=nomis&mode=failing')).status).toBe(400);
-      const state = (await (await fetch(`${standIns.url}/_switches`)).json()) as { modes: Record<string, string> };
+      const state = (await (await fetch(`${standIns.url}/_switches`)).json()) as {
+        modes: Record<string, string>;
+      };
       expect(state.modes['prisoner-search']).toBe('normal');
     } finally {
       await standIns.stop();

@@ -11,21 +11,38 @@ import { getJson, postJson, testGatehouse } from '#test-support/gatehouse';
 type Gatehouse = Awaited<ReturnType<typeof testGatehouse>>;
 
 const templates = {
-  sms: { critical: '2c1a9d4e-0000-4000-8000-000000000001', acknowledged: '2c1a9d4e-0000-4000-8000-000000000002', reminder: '2c1a9d4e-0000-4000-8000-000000000003' },
-  email: { referral: '2c1a9d4e-0000-4000-8000-000000000011', critical: '2c1a9d4e-0000-4000-8000-000000000012' },
+  sms: {
+    critical: '2c1a9d4e-0000-4000-8000-000000000001',
+    acknowledged: '2c1a9d4e-0000-4000-8000-000000000002',
+    reminder: '2c1a9d4e-0000-4000-8000-000000000003',
+  },
+  email: {
+    referral: '2c1a9d4e-0000-4000-8000-000000000011',
+    critical: '2c1a9d4e-0000-4000-8000-000000000012',
+  },
 };
 
 /** Each test releases to its own area (a fallback to Darlington's routing) so its rota is its own; on call now, by the runtime's clock. */
 function onCall(now: Date, localAuthority: string, primary: string, secondary: string): RotaEntry[] {
   const start = rotaStart(now);
   const end = new Date(now.getTime() + 86_400_000).toISOString();
-  const entry = (tier: RotaEntry['tier'], address: string): RotaEntry => ({ localAuthority, tier, start, end, channel: 'sms', address, source: 'test' });
+  const entry = (tier: RotaEntry['tier'], address: string): RotaEntry => ({
+    localAuthority,
+    tier,
+    start,
+    end,
+    channel: 'sms',
+    address,
+    source: 'test',
+  });
   return [entry('primary', primary), entry('secondary', secondary)];
 }
 
 /** The rota's start: the hour before `now`, in whole seconds, as a rota file gives it. */
 function rotaStart(now: Date): string {
-  return new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - 3_600_000).toISOString().replace('.000Z', 'Z');
+  return new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - 3_600_000)
+    .toISOString()
+    .replace('.000Z', 'Z');
 }
 
 /** The recipient id dispatch gives whoever is on the primary tier of a rota starting at `start` (functions/domain/routing.ts). */
@@ -41,7 +58,12 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
       sweepEveryMs: 0,
       sendBackoffMs: 1,
       // Each test pages an area of its own, with no routing of its own: the partnership's, so the fallback serves them.
-      env: { NOTIFY_API_KEY: notify.apiKey, NOTIFY_BASE_URL: notify.url, NOTIFY_TIMEOUT_MS: '300', PARTNERSHIP_AREAS: 'E06000047,E06000005,E06000001,E06000002,E06000003,E06000004' },
+      env: {
+        NOTIFY_API_KEY: notify.apiKey,
+        NOTIFY_BASE_URL: notify.url,
+        NOTIFY_TIMEOUT_MS: '300',
+        PARTNERSHIP_AREAS: 'E06000047,E06000005,E06000001,E06000002,E06000003,E06000004',
+      },
       routing: { ...localRouting, fallbackArea: 'E06000005', notifyTemplates: templates },
     });
   });
@@ -51,7 +73,10 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
   });
 
   async function release(prisonNumber: string, localAuthority: string) {
-    const event = fridayRelease({ person: { prisonNumber }, release: { destinationLocalAuthority: localAuthority } });
+    const event = fridayRelease({
+      person: { prisonNumber },
+      release: { destinationLocalAuthority: localAuthority },
+    });
     expect((await postJson(`${gatehouse.url}/custody-events`, event)).status).toBe(202);
     await gatehouse.settle();
     return (await getJson(`${gatehouse.url}/cases/${prisonNumber}`)).body.current.caseRef as string;
@@ -63,7 +88,11 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
     const caseRef = await release('N1000AA', 'E06000001');
 
     const [sms] = smsTo('07700900501');
-    expect(sms).toMatchObject({ path: '/v2/notifications/sms', answeredWith: 201, authorization: expect.stringMatching(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/) });
+    expect(sms).toMatchObject({
+      path: '/v2/notifications/sms',
+      answeredWith: 201,
+      authorization: expect.stringMatching(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/),
+    });
     expect(sms!.body.template_id).toBe(templates.sms.critical);
     expect(sms!.body.personalisation).toEqual({
       case_ref: caseRef,
@@ -71,15 +100,20 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
       released: 'Fri 20/11 16:40',
       prison: 'HMP Durham',
       area: 'Hartlepool',
-      flags: 'Unplanned, last working day before a weekend or bank holiday, late in the day, no fixed abode, no aftercare plan',
+      flags:
+        'Unplanned, last working day before a weekend or bank holiday, late in the day, no fixed abode, no aftercare plan',
       needs: 'drugs and alcohol',
       reasons: expect.stringContaining('* Unplanned release'),
-      ack_link: expect.stringMatching(new RegExp(`^${gatehouse.url}/alerts/[0-9a-f]{24}/ack\\?t=[\\w-]+\\.[\\w-]+$`)),
+      ack_link: expect.stringMatching(
+        new RegExp(`^${gatehouse.url}/alerts/[0-9a-f]{24}/ack\\?t=[\\w-]+\\.[\\w-]+$`),
+      ),
       reply_hint: 'Reply 1 to take this case',
     });
     expect(sms!.body.reference).toMatch(/^[0-9a-f]{24}-page\.000-rota\.primary\.\d{8}T\d{6}Z$/);
 
-    const emails = notify.requests.filter((r) => r.body.email_address && r.body.personalisation?.case_ref === caseRef);
+    const emails = notify.requests.filter(
+      (r) => r.body.email_address && r.body.personalisation?.case_ref === caseRef,
+    );
     expect(emails.map((r) => [r.body.email_address, r.body.template_id]).sort()).toEqual([
       ['housing-options@darlington.example.org', templates.email.referral],
       ['referrals@recovery.example.org', templates.email.referral],
@@ -97,7 +131,10 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
     expect(smsTo('07700900602')).toEqual([]);
     const alertId = smsTo('07700900601')[0]!.body.reference!.slice(0, 24);
     const { Item } = await dynamoDocuments(gatehouse.env).send(
-      new GetCommand({ TableName: gatehouse.names.tables.Records!, Key: deliveryKey(alertId, 'page.000', primaryOnRota(rota[0]!.start)) }),
+      new GetCommand({
+        TableName: gatehouse.names.tables.Records!,
+        Key: deliveryKey(alertId, 'page.000', primaryOnRota(rota[0]!.start)),
+      }),
     );
     expect(Item).toMatchObject({ status: 'SENT', channel: 'govuk-notify' });
     expect(Item!.attempts.map((a: { outcome: string; attempt: number }) => [a.attempt, a.outcome])).toEqual([
@@ -118,7 +155,10 @@ describe('alerts through GOV.UK Notify (the real client against a local Notify o
     expect(smsTo('07700900802')).toEqual([]);
     const alertId = smsTo('07700900801')[0]!.body.reference!.slice(0, 24);
     const { Item } = await dynamoDocuments(gatehouse.env).send(
-      new GetCommand({ TableName: gatehouse.names.tables.Records!, Key: deliveryKey(alertId, 'page.000', primaryOnRota(rota[0]!.start)) }),
+      new GetCommand({
+        TableName: gatehouse.names.tables.Records!,
+        Key: deliveryKey(alertId, 'page.000', primaryOnRota(rota[0]!.start)),
+      }),
     );
     expect(Item!.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['failed', 'sent']);
     expect(Item!.attempts[0].error).toMatch(/could not be reached: timeout of 300ms exceeded/);

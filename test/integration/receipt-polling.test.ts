@@ -13,10 +13,21 @@ import { startFakeNotify, type FakeNotify } from '#test-support/fake-notify';
 import { getJson, postJson, testGatehouse } from '#test-support/gatehouse';
 
 const token = 'a-callback-token-for-tests-only';
-const templates = { sms: { critical: '2c1a9d4e-0000-4000-8000-000000000001' }, email: { referral: '2c1a9d4e-0000-4000-8000-000000000011' } };
+const templates = {
+  sms: { critical: '2c1a9d4e-0000-4000-8000-000000000001' },
+  email: { referral: '2c1a9d4e-0000-4000-8000-000000000011' },
+};
 
 function onCall(localAuthority: string, primary: string, secondary: string): RotaEntry[] {
-  const entry = (tier: RotaEntry['tier'], address: string): RotaEntry => ({ localAuthority, tier, start: '2026-11-01T00:00:00Z', end: '2027-01-01T00:00:00Z', channel: 'sms', address, source: 'test' });
+  const entry = (tier: RotaEntry['tier'], address: string): RotaEntry => ({
+    localAuthority,
+    tier,
+    start: '2026-11-01T00:00:00Z',
+    end: '2027-01-01T00:00:00Z',
+    channel: 'sms',
+    address,
+    source: 'test',
+  });
   return [entry('primary', primary), entry('secondary', secondary)];
 }
 
@@ -32,7 +43,15 @@ describe('delivery receipts by asking GOV.UK Notify', () => {
       clock,
       sweepEveryMs: 0,
       sendBackoffMs: 1,
-      env: { NOTIFY_API_KEY: notify.apiKey, NOTIFY_BASE_URL: notify.url, NOTIFY_TIMEOUT_MS: '300', NOTIFY_RECEIPTS: 'poll', NOTIFY_CALLBACK_TOKEN: token, NOTIFY_POLL_AFTER_MINUTES: '3', PARTNERSHIP_AREAS: 'E06000047,E06000005,E06000006,E06000007,E06000008' },
+      env: {
+        NOTIFY_API_KEY: notify.apiKey,
+        NOTIFY_BASE_URL: notify.url,
+        NOTIFY_TIMEOUT_MS: '300',
+        NOTIFY_RECEIPTS: 'poll',
+        NOTIFY_CALLBACK_TOKEN: token,
+        NOTIFY_POLL_AFTER_MINUTES: '3',
+        PARTNERSHIP_AREAS: 'E06000047,E06000005,E06000006,E06000007,E06000008',
+      },
       routing: { ...localRouting, fallbackArea: 'E06000005', notifyTemplates: templates },
     });
   });
@@ -42,13 +61,19 @@ describe('delivery receipts by asking GOV.UK Notify', () => {
   });
 
   async function release(prisonNumber: string, localAuthority: string) {
-    const event = fridayRelease({ person: { prisonNumber }, release: { destinationLocalAuthority: localAuthority } });
+    const event = fridayRelease({
+      person: { prisonNumber },
+      release: { destinationLocalAuthority: localAuthority },
+    });
     expect((await postJson(`${gatehouse.url}/custody-events`, event)).status).toBe(202);
     await gatehouse.settle();
   }
-  const smsTo = (phone: string) => notify.requests.filter((r) => r.body.phone_number === phone && r.answeredWith === 201);
-  const timelineOf = async (phone: string) => (await getJson(`${gatehouse.url}/alerts/${smsTo(phone)[0]!.body.reference!.slice(0, 24)}`)).body;
-  const figures = async (la: string) => (await getJson(`${gatehouse.url}/aggregates?family=alerts&la=${la}`)).body.totals;
+  const smsTo = (phone: string) =>
+    notify.requests.filter((r) => r.body.phone_number === phone && r.answeredWith === 201);
+  const timelineOf = async (phone: string) =>
+    (await getJson(`${gatehouse.url}/alerts/${smsTo(phone)[0]!.body.reference!.slice(0, 24)}`)).body;
+  const figures = async (la: string) =>
+    (await getJson(`${gatehouse.url}/aggregates?family=alerts&la=${la}`)).body.totals;
   const firstDelivery = async (phone: string) => (await timelineOf(phone)).notices[0].deliveries[0];
 
   it('asks about a page only once it is a few minutes old, records DELIVERED as the callback would, and asks no more', async () => {
@@ -65,7 +90,10 @@ describe('delivery receipts by asking GOV.UK Notify', () => {
     expect(polled.recorded).toBe(polled.asked);
     const page = [...notify.notifications.values()].find((n) => n.phone_number === '07700900611')!;
     expect(notify.lookups.filter((id) => id === page.id)).toHaveLength(1);
-    expect(await firstDelivery('07700900611')).toMatchObject({ status: 'DELIVERED', receipt: expect.objectContaining({ status: 'delivered' }) });
+    expect(await firstDelivery('07700900611')).toMatchObject({
+      status: 'DELIVERED',
+      receipt: expect.objectContaining({ status: 'delivered' }),
+    });
     expect(await figures('E06000006')).toMatchObject({ pagesDelivered: 1, 'deliveredMinutes.count': 1 });
 
     clock.advance(10);
@@ -81,16 +109,38 @@ describe('delivery receipts by asking GOV.UK Notify', () => {
     expect((await gatehouse.sweep()).receiptPolls).toMatchObject({ escalated: 1, errors: [] });
     await gatehouse.settle();
     // Four minutes in, long before the escalation's 15-minute step: the secondary is paged because the page failed.
-    expect(smsTo('07700900622').map((r) => r.body.reference?.match(/page\.\d{3}/)?.[0])).toEqual(['page.001']);
-    expect(await firstDelivery('07700900621')).toMatchObject({ status: 'REJECTED', reason: expect.stringMatching(/phone was off/) });
+    expect(smsTo('07700900622').map((r) => r.body.reference?.match(/page\.\d{3}/)?.[0])).toEqual([
+      'page.001',
+    ]);
+    expect(await firstDelivery('07700900621')).toMatchObject({
+      status: 'REJECTED',
+      reason: expect.stringMatching(/phone was off/),
+    });
     const after = await figures('E06000007');
-    expect(after).toMatchObject({ deliveryFailed: 1, 'deliveryFailed.receipt': 1, 'escalated.CRITICAL_RELEASE': 1 });
+    expect(after).toMatchObject({
+      deliveryFailed: 1,
+      'deliveryFailed.receipt': 1,
+      'escalated.CRITICAL_RELEASE': 1,
+    });
 
     // The callback arrives after all: the same receipt, which changes and counts nothing.
     const page = [...notify.notifications.values()].find((n) => n.phone_number === '07700900621')!;
     notify.callbackTo(gatehouse.url, token);
     const at = page.completed_at as string;
-    expect(await notify.sendReceipt({ id: page.id, reference: page.reference, to: '07700900621', status: 'temporary-failure', created_at: at, completed_at: at, sent_at: at, notification_type: 'sms', template_id: templates.sms.critical, template_version: 1 })).toBe(200);
+    expect(
+      await notify.sendReceipt({
+        id: page.id,
+        reference: page.reference,
+        to: '07700900621',
+        status: 'temporary-failure',
+        created_at: at,
+        completed_at: at,
+        sent_at: at,
+        notification_type: 'sms',
+        template_id: templates.sms.critical,
+        template_version: 1,
+      }),
+    ).toBe(200);
     await gatehouse.settle();
     expect(await figures('E06000007')).toEqual(after);
     expect((await timelineOf('07700900621')).step).toBe(1);

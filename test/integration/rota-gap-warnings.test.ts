@@ -10,7 +10,14 @@ import { outboxWorld } from '#test-support/outbox-world';
 // Thursday 12 June 2025, 12:05 in London: the check runs from 12:00 and looks until 09:00 on Monday 16 June.
 const thursdayNoon = '2025-06-12T11:05:00Z';
 const darlington = (tier: 'primary' | 'secondary' | 'manager', start: string, end: string) => ({
-  localAuthority: 'E06000005', tier, start, end, channel: 'sms' as const, address: '07700900700', displayName: 'Sam Example', source: 'test',
+  localAuthority: 'E06000005',
+  tier,
+  start,
+  end,
+  channel: 'sms' as const,
+  address: '07700900700',
+  displayName: 'Sam Example',
+  source: 'test',
 });
 const coverDarlingtonButSaturdayNight = [
   darlington('primary', '2025-06-12T08:00:00Z', '2025-06-14T16:00:00Z'),
@@ -26,7 +33,8 @@ async function worldWithGaps() {
   /** How many times each (warning, person) was accepted by Notify. */
   const sentTo = () => {
     const counts: Record<string, number> = {};
-    for (const m of warnings()) counts[`${m.alertId} ${m.recipient.id}`] = (counts[`${m.alertId} ${m.recipient.id}`] ?? 0) + 1;
+    for (const m of warnings())
+      counts[`${m.alertId} ${m.recipient.id}`] = (counts[`${m.alertId} ${m.recipient.id}`] ?? 0) + 1;
     return counts;
   };
   return { world, warnings, sentTo };
@@ -37,21 +45,56 @@ describe('rota-gap warnings', () => {
     const { world, warnings, sentTo } = await worldWithGaps();
     const first = await world.sweep();
     // Darlington: Saturday 17:00 to Monday 09:00 without a primary; County Durham has no rota at all (three tiers).
-    expect(first.rotaGapWarnings).toMatchObject({ written: 4, sent: 4, postponed: 0, nobodyToWarn: 0, errors: [] });
+    expect(first.rotaGapWarnings).toMatchObject({
+      written: 4,
+      sent: 4,
+      postponed: 0,
+      nobodyToWarn: 0,
+      errors: [],
+    });
     expect(sentTo()).toMatchObject({
       [`${darlingtonGap} darlington-rota-coordinator`]: 1,
       [`${darlingtonGap} darlington-housing-manager`]: 1,
     });
-    expect(Object.keys(sentTo()).filter((k) => k.includes('E06000047')).map((k) => k.split(' ')[1]).sort()).toEqual([
-      'durham-housing-manager', 'durham-housing-manager', 'durham-housing-manager', 'durham-rota-coordinator', 'durham-rota-coordinator', 'durham-rota-coordinator',
+    expect(
+      Object.keys(sentTo())
+        .filter((k) => k.includes('E06000047'))
+        .map((k) => k.split(' ')[1])
+        .sort(),
+    ).toEqual([
+      'durham-housing-manager',
+      'durham-housing-manager',
+      'durham-housing-manager',
+      'durham-rota-coordinator',
+      'durham-rota-coordinator',
+      'durham-rota-coordinator',
     ]);
 
-    const toOwner = warnings().find((m) => m.alertId === darlingtonGap && m.recipient.id === 'darlington-rota-coordinator')!;
-    expect(toOwner).toMatchObject({ template: 'rota_gap', personalisation: { area: 'Darlington', tier: 'primary', from: 'Sat 14/06 17:00', until: 'Mon 16/06 09:00' } });
-    expect(toOwner.text).toBe('Gatehouse: the Darlington on-call rota has nobody primary on call from Sat 14/06 17:00 to Mon 16/06 09:00. Please add cover to the on-call rota file before then.');
+    const toOwner = warnings().find(
+      (m) => m.alertId === darlingtonGap && m.recipient.id === 'darlington-rota-coordinator',
+    )!;
+    expect(toOwner).toMatchObject({
+      template: 'rota_gap',
+      personalisation: {
+        area: 'Darlington',
+        tier: 'primary',
+        from: 'Sat 14/06 17:00',
+        until: 'Mon 16/06 09:00',
+      },
+    });
+    expect(toOwner.text).toBe(
+      'Gatehouse: the Darlington on-call rota has nobody primary on call from Sat 14/06 17:00 to Mon 16/06 09:00. Please add cover to the on-call rota file before then.',
+    );
     // Nothing about anyone on the rota: not their name, not their number.
-    for (const m of warnings()) expect(JSON.stringify({ text: m.text, personalisation: m.personalisation, reference: m.reference })).not.toMatch(/Sam Example|07700|@/);
-    expect(await world.rotaGapWarning(darlingtonGap)).toMatchObject({ status: 'DONE', localAuthority: 'E06000005', tier: 'primary' });
+    for (const m of warnings())
+      expect(
+        JSON.stringify({ text: m.text, personalisation: m.personalisation, reference: m.reference }),
+      ).not.toMatch(/Sam Example|07700|@/);
+    expect(await world.rotaGapWarning(darlingtonGap)).toMatchObject({
+      status: 'DONE',
+      localAuthority: 'E06000005',
+      tier: 'primary',
+    });
     expect((await world.rotaGapWarning(darlingtonGap))!.duePartition).toBeUndefined();
 
     // The sweep runs every minute all afternoon: the same gaps are reported, and nobody is told again.

@@ -13,16 +13,27 @@ describe('the local stream poller', () => {
     try {
       // DynamoDB Local calls an iterator on an empty shard "trimmed" once other tables' streams have moved on;
       // the poller must take a fresh one and still hand on what is written next.
-      const dynamo = new DynamoDBClient({ endpoint: gatehouse.endpoints.dynamodb, region: 'eu-west-2', credentials: localCredentials });
+      const dynamo = new DynamoDBClient({
+        endpoint: gatehouse.endpoints.dynamodb,
+        region: 'eu-west-2',
+        credentials: localCredentials,
+      });
       const other = resourceNames(`o${randomBytes(3).toString('hex')}`);
       await provisionTables(dynamo, other);
       for (let i = 0; i < 40; i++) {
-        await dynamo.send(new PutItemCommand({ TableName: other.tables.Records!, Item: { pk: { S: `x${i}` }, sk: { S: 'y' }, entity: { S: 'alert' } } }));
+        await dynamo.send(
+          new PutItemCommand({
+            TableName: other.tables.Records!,
+            Item: { pk: { S: `x${i}` }, sk: { S: 'y' }, entity: { S: 'alert' } },
+          }),
+        );
       }
       dynamo.destroy();
       await new Promise((resolve) => setTimeout(resolve, 500));
 
-      await gatehouse.custodyQueue.send([JSON.stringify(fridayRelease({ person: { prisonNumber: 'P7000AA' } }))]);
+      await gatehouse.custodyQueue.send([
+        JSON.stringify(fridayRelease({ person: { prisonNumber: 'P7000AA' } })),
+      ]);
       await gatehouse.settle();
       expect((await readOutbox(gatehouse.outboxFile)).some((e) => e.template === 'critical')).toBe(true);
     } finally {

@@ -17,7 +17,8 @@ export const demoPeriod = { from: '2026-11-01', to: '2026-11-30' } as const;
 export async function playDemoWeek(gatehouse: Playable): Promise<void> {
   for (const step of demoWeek) {
     const response = await postJson(`${gatehouse.url}/custody-events`, step.events);
-    if (response.status !== 202) throw new Error(`demo step '${step.say}': HTTP ${response.status} ${JSON.stringify(response.body)}`);
+    if (response.status !== 202)
+      throw new Error(`demo step '${step.say}': HTTP ${response.status} ${JSON.stringify(response.body)}`);
     await gatehouse.settle();
   }
 }
@@ -26,11 +27,23 @@ export async function playDemoWeek(gatehouse: Playable): Promise<void> {
 export function demoPrisonNumbers(): string[] {
   const numbers = [...demoWeek.map((step) => step.events), [demoFailedPage.event]].flatMap((events) =>
     events.map((e) => {
-      const event = e as { person?: { prisonNumber?: string }; additionalInformation?: { nomsNumber?: string }; Message?: string };
-      return event.person?.prisonNumber ?? event.additionalInformation?.nomsNumber ?? (event.Message ? JSON.parse(event.Message).additionalInformation?.nomsNumber : undefined);
+      const event = e as {
+        person?: { prisonNumber?: string };
+        additionalInformation?: { nomsNumber?: string };
+        Message?: string;
+      };
+      return (
+        event.person?.prisonNumber ??
+        event.additionalInformation?.nomsNumber ??
+        (event.Message ? JSON.parse(event.Message).additionalInformation?.nomsNumber : undefined)
+      );
     }),
   );
-  return [...new Set([...numbers, ...Object.values(demoFactsPeople)].filter((n): n is string => typeof n === 'string'))];
+  return [
+    ...new Set(
+      [...numbers, ...Object.values(demoFactsPeople)].filter((n): n is string => typeof n === 'string'),
+    ),
+  ];
 }
 
 /** Every release case of the people in the scenario, as Gatehouse now holds them. */

@@ -6,7 +6,9 @@ type Released = Extract<CustodyEvent, { eventType: 'prisoner.released' }>;
 let counter = 0;
 
 /** The Friday case: unplanned, 16:40 on Friday 20 November 2026, to Darlington, no fixed abode, no aftercare plan. */
-export function fridayRelease(overrides: Partial<Released> & { release?: Partial<Released['release']> } = {}): Released {
+export function fridayRelease(
+  overrides: Partial<Released> & { release?: Partial<Released['release']> } = {},
+): Released {
   counter += 1;
   const { release, ...rest } = overrides;
   return {

@@ -17,12 +17,20 @@ type Schema = {
 };
 
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>
+  >;
   components: { schemas: Record<string, Schema> };
 }
 
 export function vendoredSpec(name: string): OpenApiDocument {
-  return JSON.parse(readFileSync(fileURLToPath(new URL(`../../functions/adapters/hmpps/specs/${name}.openapi.json`, import.meta.url)), 'utf8'));
+  return JSON.parse(
+    readFileSync(
+      fileURLToPath(new URL(`../../functions/adapters/hmpps/specs/${name}.openapi.json`, import.meta.url)),
+      'utf8',
+    ),
+  );
 }
 
 /** The schema of an operation's answer, e.g. ('/prisoner/{id}', 'get', '200'). */
@@ -40,20 +48,40 @@ export function conformance(spec: OpenApiDocument, schema: Schema, value: unknow
     return conformance(spec, target, value, at);
   }
   const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
-  const actual = value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
-  if (types.length > 0 && !types.includes(actual) && !(actual === 'integer' && types.includes('number'))) return [`${at}: expected ${types.join(' or ')}, found ${actual}`];
+  const actual =
+    value === null
+      ? 'null'
+      : Array.isArray(value)
+        ? 'array'
+        : Number.isInteger(value)
+          ? 'integer'
+          : typeof value;
+  if (types.length > 0 && !types.includes(actual) && !(actual === 'integer' && types.includes('number')))
+    return [`${at}: expected ${types.join(' or ')}, found ${actual}`];
   if (value === null) return [];
   const problems: string[] = [];
-  if (schema.enum && !schema.enum.includes(value)) problems.push(`${at}: not one of ${schema.enum.join(', ')}`);
-  if (typeof value === 'string' && schema.format === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(value)) problems.push(`${at}: not a date`);
-  if (typeof value === 'string' && schema.format === 'uuid' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) problems.push(`${at}: not a uuid`);
+  if (schema.enum && !schema.enum.includes(value))
+    problems.push(`${at}: not one of ${schema.enum.join(', ')}`);
+  if (typeof value === 'string' && schema.format === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(value))
+    problems.push(`${at}: not a date`);
+  if (
+    typeof value === 'string' &&
+    schema.format === 'uuid' &&
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
+  )
+    problems.push(`${at}: not a uuid`);
   if (actual === 'object') {
     const object = value as Record<string, unknown>;
-    for (const name of schema.required ?? []) if (object[name] === undefined) problems.push(`${at}.${name}: required`);
+    for (const name of schema.required ?? [])
+      if (object[name] === undefined) problems.push(`${at}.${name}: required`);
     for (const [name, property] of Object.entries(schema.properties ?? {})) {
-      if (object[name] !== undefined) problems.push(...conformance(spec, property, object[name], `${at}.${name}`));
+      if (object[name] !== undefined)
+        problems.push(...conformance(spec, property, object[name], `${at}.${name}`));
     }
   }
-  if (actual === 'array' && schema.items) (value as unknown[]).forEach((item, i) => problems.push(...conformance(spec, schema.items!, item, `${at}[${i}]`)));
+  if (actual === 'array' && schema.items)
+    (value as unknown[]).forEach((item, i) =>
+      problems.push(...conformance(spec, schema.items!, item, `${at}[${i}]`)),
+    );
   return problems;
 }

@@ -18,7 +18,12 @@ import { dynamoDocuments } from '#commons/clients';
 import { openAlert, type Alert, type AlertDraft } from '#domain/alerts';
 import { englandAndWales } from '#domain/calendar';
 import { parseRoutingConfig } from '#domain/routing';
-import { DeliveryError, type Channel, type DispatchDependencies, type OutgoingMessage } from '#use-cases/dispatch-alert';
+import {
+  DeliveryError,
+  type Channel,
+  type DispatchDependencies,
+  type OutgoingMessage,
+} from '#use-cases/dispatch-alert';
 import { sweep } from '#use-cases/sweep';
 import { localCredentials } from '#local/emulators';
 import { provisionTables, resourceNames } from '#local/provision';
@@ -38,7 +43,10 @@ export interface ScriptedChannel extends Channel {
   hanging(): Promise<void>;
 }
 
-export function scriptedChannel(clock: ReturnType<typeof manualClock>, attemptTimeoutMs: number): ScriptedChannel {
+export function scriptedChannel(
+  clock: ReturnType<typeof manualClock>,
+  attemptTimeoutMs: number,
+): ScriptedChannel {
   const queue: SendPlan[] = [];
   let hung: () => void = () => undefined;
   let hangingNow = new Promise<void>((resolve) => (hung = resolve));
@@ -58,9 +66,13 @@ export function scriptedChannel(clock: ReturnType<typeof manualClock>, attemptTi
       }
       if (what === 'timeout') {
         clock.advance(attemptTimeoutMs / 60_000);
-        throw new DeliveryError(`GOV.UK Notify could not be reached: timeout of ${attemptTimeoutMs}ms exceeded`, false);
+        throw new DeliveryError(
+          `GOV.UK Notify could not be reached: timeout of ${attemptTimeoutMs}ms exceeded`,
+          false,
+        );
       }
-      if (typeof what === 'number') throw new DeliveryError(`GOV.UK Notify answered ${what}`, !(what === 429 || what >= 500), what);
+      if (typeof what === 'number')
+        throw new DeliveryError(`GOV.UK Notify answered ${what}`, !(what === 429 || what >= 500), what);
       channel.accepted.push(message);
       return { providerRef: `notify-${channel.accepted.length}` };
     },
@@ -75,7 +87,11 @@ export async function outboxWorld(start: string) {
     AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
   });
   const names = resourceNames(`o${randomBytes(4).toString('hex')}`);
-  const dynamo = new DynamoDBClient({ endpoint: inject('dynamoEndpoint'), region: 'eu-west-2', credentials: localCredentials });
+  const dynamo = new DynamoDBClient({
+    endpoint: inject('dynamoEndpoint'),
+    region: 'eu-west-2',
+    credentials: localCredentials,
+  });
   await provisionTables(dynamo, names);
   dynamo.destroy();
   const client = dynamoDocuments();
@@ -94,7 +110,10 @@ export async function outboxWorld(start: string) {
     rota: dynamoRotaStore(client, records),
     routing,
     channels: { sms: channel, email: channel, webhook: channel },
-    links: { baseUrl: 'http://gatehouse.test', keys: { current: '1', keys: { '1': 'a-test-only-link-signing-key-of-some-length' } } },
+    links: {
+      baseUrl: 'http://gatehouse.test',
+      keys: { current: '1', keys: { '1': 'a-test-only-link-signing-key-of-some-length' } },
+    },
     numberKey: idKey,
     retry: { attempts: 4, backoffMs: 500, attemptTimeoutMs },
     clock,
@@ -130,17 +149,38 @@ export async function outboxWorld(start: string) {
       return alert;
     },
     async notice(alertId: string, key: string) {
-      return (await client.send(new GetCommand({ TableName: records, Key: { pk: `ALERT#${alertId}`, sk: `NOTICE#${key}` }, ConsistentRead: true }))).Item;
+      return (
+        await client.send(
+          new GetCommand({
+            TableName: records,
+            Key: { pk: `ALERT#${alertId}`, sk: `NOTICE#${key}` },
+            ConsistentRead: true,
+          }),
+        )
+      ).Item;
     },
     async deliveries(alertId: string) {
       const { Items } = await client.send(
-        new QueryCommand({ TableName: records, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)', ExpressionAttributeValues: { ':pk': `ALERT#${alertId}`, ':d': 'DELIVERY#' }, ConsistentRead: true }),
+        new QueryCommand({
+          TableName: records,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)',
+          ExpressionAttributeValues: { ':pk': `ALERT#${alertId}`, ':d': 'DELIVERY#' },
+          ConsistentRead: true,
+        }),
       );
       return Items ?? [];
     },
     /** A rota-gap warning's outbox item (use-cases/warn-rota-gaps.ts). */
     async rotaGapWarning(warningId: string) {
-      return (await client.send(new GetCommand({ TableName: records, Key: { pk: `ROTAGAP#${warningId}`, sk: 'WARNING' }, ConsistentRead: true }))).Item;
+      return (
+        await client.send(
+          new GetCommand({
+            TableName: records,
+            Key: { pk: `ROTAGAP#${warningId}`, sk: 'WARNING' },
+            ConsistentRead: true,
+          }),
+        )
+      ).Item;
     },
     async alert(alertId: string) {
       return dispatch.alerts.load(alertId);
@@ -148,7 +188,8 @@ export async function outboxWorld(start: string) {
     /** How many times the provider accepted each (notice, recipient) of an alert. */
     acceptedFor(alertId: string): Record<string, number> {
       const counts: Record<string, number> = {};
-      for (const m of channel.accepted.filter((m) => m.alertId === alertId)) counts[`${m.notice} ${m.recipient.id}`] = (counts[`${m.notice} ${m.recipient.id}`] ?? 0) + 1;
+      for (const m of channel.accepted.filter((m) => m.alertId === alertId))
+        counts[`${m.notice} ${m.recipient.id}`] = (counts[`${m.notice} ${m.recipient.id}`] ?? 0) + 1;
       return counts;
     },
   };
@@ -167,7 +208,15 @@ export function referralDraft(caseRef = `GH-TEST-${String(++people).padStart(4, 
     prisonId: 'DMI',
     localAuthority: 'E06000005',
     releasedAt: '2025-06-13T14:40:00Z',
-    flags: { unplanned: true, lateWeek: true, lateDay: false, nonWorkingDay: false, noFixedAbode: true, noAftercarePlan: false, bankHolidaysUnknown: false },
+    flags: {
+      unplanned: true,
+      lateWeek: true,
+      lateDay: false,
+      nonWorkingDay: false,
+      noFixedAbode: true,
+      noAftercarePlan: false,
+      bankHolidaysUnknown: false,
+    },
     reasons: ['Unplanned release'],
     needs: ['DRUGS_AND_ALCOHOL'],
   };

@@ -5,7 +5,12 @@ import type { Gatehouse } from '#local/runtime';
 import { partnerDropsBucket } from '#commons/resources';
 
 export function partnerDrops(gatehouse: Gatehouse) {
-  const s3 = new S3Client({ endpoint: gatehouse.endpoints.s3, region: 'eu-west-2', credentials: localCredentials, forcePathStyle: true });
+  const s3 = new S3Client({
+    endpoint: gatehouse.endpoints.s3,
+    region: 'eu-west-2',
+    credentials: localCredentials,
+    forcePathStyle: true,
+  });
   const bucket = gatehouse.names.buckets[partnerDropsBucket.id]!;
   return {
     bucket,

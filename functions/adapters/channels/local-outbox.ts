@@ -24,7 +24,11 @@ export interface OutboxEntry {
 }
 
 /** `onSent` lets the local runtime tell listeners (the benchmark) the moment a message is out. */
-export function localOutbox(file: string, clock: () => Date = () => new Date(), onSent?: (entry: OutboxEntry) => void): Channel {
+export function localOutbox(
+  file: string,
+  clock: () => Date = () => new Date(),
+  onSent?: (entry: OutboxEntry) => void,
+): Channel {
   return {
     name: 'local-outbox',
     async send(message) {
@@ -54,5 +58,8 @@ export async function readOutbox(file: string): Promise<OutboxEntry[]> {
     if (error.code === 'ENOENT') return '';
     throw error;
   });
-  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as OutboxEntry);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as OutboxEntry);
 }

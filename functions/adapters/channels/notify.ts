@@ -29,12 +29,20 @@ export function notifyChannel(client: NotifyClient, templates: NotifyTemplates):
     name: 'govuk-notify',
     async send(message) {
       const { channel, address } = message.recipient;
-      if (channel !== 'sms' && channel !== 'email') throw new DeliveryError(`GOV.UK Notify cannot send to a ${channel} recipient`, true);
+      if (channel !== 'sms' && channel !== 'email')
+        throw new DeliveryError(`GOV.UK Notify cannot send to a ${channel} recipient`, true);
       const templateId = templates[channel][message.template];
-      if (!templateId) throw new DeliveryError(`no GOV.UK Notify ${channel} template for '${message.template}' in the routing config`, true);
+      if (!templateId)
+        throw new DeliveryError(
+          `no GOV.UK Notify ${channel} template for '${message.template}' in the routing config`,
+          true,
+        );
       const options = { personalisation: message.personalisation, reference: message.reference };
       try {
-        const response = channel === 'sms' ? await client.sendSms(templateId, address, options) : await client.sendEmail(templateId, address, options);
+        const response =
+          channel === 'sms'
+            ? await client.sendSms(templateId, address, options)
+            : await client.sendEmail(templateId, address, options);
         return { providerRef: response.data.id };
       } catch (error) {
         throw asDeliveryError(error);
@@ -55,7 +63,10 @@ export function notifyReceiptSource(client: NotifyClient): ReceiptSource {
         const response = await client.getNotificationById(providerRef);
         const data = response.data as { status?: unknown; completed_at?: unknown };
         if (typeof data.status !== 'string') throw new Error('GOV.UK Notify answered without a status');
-        return { status: data.status, ...(typeof data.completed_at === 'string' ? { completedAt: data.completed_at } : {}) };
+        return {
+          status: data.status,
+          ...(typeof data.completed_at === 'string' ? { completedAt: data.completed_at } : {}),
+        };
       } catch (error) {
         if ((error as { response?: { status?: number } }).response?.status === 404) return 'not-found';
         throw asDeliveryError(error);
@@ -66,9 +77,18 @@ export function notifyReceiptSource(client: NotifyClient): ReceiptSource {
 
 /** Notify's answer in words: 429 and 5xx (and no answer at all) may pass; any other 4xx will not. */
 function asDeliveryError(error: unknown): DeliveryError {
-  const response = (error as { response?: { status?: number; data?: { errors?: { error?: string; message?: string }[] } } }).response;
+  const response = (
+    error as { response?: { status?: number; data?: { errors?: { error?: string; message?: string }[] } } }
+  ).response;
   const status = response?.status;
-  if (status === undefined) return new DeliveryError(`GOV.UK Notify could not be reached: ${(error as Error).message}`, false);
-  const detail = (response?.data?.errors ?? []).map((e) => `${e.error ?? 'Error'}: ${e.message ?? ''}`).join('; ') || `HTTP ${status}`;
-  return new DeliveryError(`GOV.UK Notify answered ${status} (${detail})`, !(status === 429 || status >= 500), status);
+  if (status === undefined)
+    return new DeliveryError(`GOV.UK Notify could not be reached: ${(error as Error).message}`, false);
+  const detail =
+    (response?.data?.errors ?? []).map((e) => `${e.error ?? 'Error'}: ${e.message ?? ''}`).join('; ') ||
+    `HTTP ${status}`;
+  return new DeliveryError(
+    `GOV.UK Notify answered ${status} (${detail})`,
+    !(status === 429 || status >= 500),
+    status,
+  );
 }

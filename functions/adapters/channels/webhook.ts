@@ -12,13 +12,21 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-export function webhookChannel(keys: Record<string, string>, clock: () => Date = () => new Date(), timeoutMs = 5000): Channel {
+export function webhookChannel(
+  keys: Record<string, string>,
+  clock: () => Date = () => new Date(),
+  timeoutMs = 5000,
+): Channel {
   return {
     name: 'webhook',
     async send(message) {
       const secret = keys[message.recipient.id];
       // Permanent: a retry cannot find a key; the page moves on to the next step and the refusal is counted.
-      if (!secret) throw new DeliveryError(`webhook receiver ${message.recipient.id} has no signing key in WEBHOOK_SIGNING_KEYS`, true);
+      if (!secret)
+        throw new DeliveryError(
+          `webhook receiver ${message.recipient.id} has no signing key in WEBHOOK_SIGNING_KEYS`,
+          true,
+        );
       const body = JSON.stringify({
         alertId: message.alertId,
         notice: message.notice,
@@ -47,8 +55,16 @@ export function webhookChannel(keys: Record<string, string>, clock: () => Date =
         throw new DeliveryError(`webhook could not be reached: ${(error as Error).message}`, false);
       }
       await response.body?.cancel();
-      if (response.ok) return { providerRef: response.headers.get('x-request-id') ?? `webhook:${response.status}`, confirmed: true };
-      throw new DeliveryError(`webhook answered ${response.status}`, !(response.status === 429 || response.status >= 500), response.status);
+      if (response.ok)
+        return {
+          providerRef: response.headers.get('x-request-id') ?? `webhook:${response.status}`,
+          confirmed: true,
+        };
+      throw new DeliveryError(
+        `webhook answered ${response.status}`,
+        !(response.status === 429 || response.status >= 500),
+        response.status,
+      );
     },
   };
 }

@@ -4,7 +4,13 @@
  * and its counters. Raising an alert writes its first page as a notice too.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  paginateQuery,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { entity, recordsTable } from '#commons/resources';
 import { rollUps, type CounterDelta } from '#domain/aggregates';
 import { duePartition, firstNotice, type Alert } from '#domain/alerts';
@@ -21,10 +27,16 @@ const byDue = recordsTable.globalIndexes.find((i) => i.indexName === 'byDue')!;
 /** Alert and notice items stay as long as the case they are about. */
 const retentionDaysDefault = 730;
 
-export function dynamoAlertStore(client: DynamoDBDocumentClient, tables: TableNames, retentionDays = retentionDaysDefault): AlertStore {
+export function dynamoAlertStore(
+  client: DynamoDBDocumentClient,
+  tables: TableNames,
+  retentionDays = retentionDaysDefault,
+): AlertStore {
   return {
     async load(alertId) {
-      const { Item } = await client.send(new GetCommand({ TableName: tables.records, Key: keys.alert(alertId), ConsistentRead: true }));
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tables.records, Key: keys.alert(alertId), ConsistentRead: true }),
+      );
       return Item ? toAlert(Item) : undefined;
     },
 
@@ -36,7 +48,12 @@ export function dynamoAlertStore(client: DynamoDBDocumentClient, tables: TableNa
           Update: {
             TableName: tables.records,
             Key: keys.alert(before.alertId),
-            UpdateExpression: [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : ''].join(' ').trim(),
+            UpdateExpression: [
+              set.length ? `SET ${set.join(', ')}` : '',
+              remove.length ? `REMOVE ${remove.join(', ')}` : '',
+            ]
+              .join(' ')
+              .trim(),
             ConditionExpression: '#version = :expectedVersion',
             ExpressionAttributeNames: { ...names, '#version': 'version' },
             ExpressionAttributeValues: { ...values, ':expectedVersion': before.version },
@@ -65,15 +82,37 @@ export function dynamoAlertStore(client: DynamoDBDocumentClient, tables: TableNa
     },
 
     async raise(alert, expires) {
-      const existing = await client.send(new GetCommand({ TableName: tables.records, Key: keys.alert(alert.alertId), ProjectionExpression: 'pk' }));
+      const existing = await client.send(
+        new GetCommand({
+          TableName: tables.records,
+          Key: keys.alert(alert.alertId),
+          ProjectionExpression: 'pk',
+        }),
+      );
       if (existing.Item) return 'exists';
       try {
         await client.send(
           new TransactWriteCommand({
             TransactItems: [
-              { Put: { TableName: tables.records, Item: { ...keys.alert(alert.alertId), entity: entity.alert, ...alert, expiresAt: expires }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              { Put: { TableName: tables.records, Item: noticeItem(firstNotice(alert), alert.kind, new Date(alert.raisedAt), expires), ConditionExpression: 'attribute_not_exists(pk)' } },
-              ...counterUpdates(tables.aggregates, counters(alert, { raised: 1, [`raised.${alert.kind}`]: 1 }), alert.raisedAt),
+              {
+                Put: {
+                  TableName: tables.records,
+                  Item: { ...keys.alert(alert.alertId), entity: entity.alert, ...alert, expiresAt: expires },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: tables.records,
+                  Item: noticeItem(firstNotice(alert), alert.kind, new Date(alert.raisedAt), expires),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              ...counterUpdates(
+                tables.aggregates,
+                counters(alert, { raised: 1, [`raised.${alert.kind}`]: 1 }),
+                alert.raisedAt,
+              ),
             ],
           }),
         );
@@ -110,7 +149,9 @@ export function dynamoAlertStore(client: DynamoDBDocumentClient, tables: TableNa
 
     async recordAckMinutesMax(alert, minutes) {
       // DynamoDB's ADD cannot keep a maximum; a SET on condition "lower or absent" can, and repeating it is harmless.
-      for (const { pk, sk } of counters(alert, { 'ackMinutes.max': minutes }).flatMap(rollUps).map(aggregateKey)) {
+      for (const { pk, sk } of counters(alert, { 'ackMinutes.max': minutes })
+        .flatMap(rollUps)
+        .map(aggregateKey)) {
         try {
           await client.send(
             new UpdateCommand({
@@ -123,7 +164,11 @@ export function dynamoAlertStore(client: DynamoDBDocumentClient, tables: TableNa
             }),
           );
         } catch (error) {
-          if (!(error instanceof ConditionalCheckFailedException) && (error as Error).name !== 'ConditionalCheckFailedException') throw error;
+          if (
+            !(error instanceof ConditionalCheckFailedException) &&
+            (error as Error).name !== 'ConditionalCheckFailedException'
+          )
+            throw error;
         }
       }
     },
@@ -133,7 +178,14 @@ export function dynamoAlertStore(client: DynamoDBDocumentClient, tables: TableNa
 /** The alert's figures count on the day it was raised, so a week's acknowledgement times are about that week's alerts. */
 function counters(alert: Alert, counts: Record<string, number>): CounterDelta[] {
   if (Object.keys(counts).length === 0) return [];
-  return [{ family: 'alerts', dimensions: { la: alert.localAuthority, prison: alert.prisonId }, date: londonTime(alert.raisedAt).date, counts }];
+  return [
+    {
+      family: 'alerts',
+      dimensions: { la: alert.localAuthority, prison: alert.prisonId },
+      date: londonTime(alert.raisedAt).date,
+      counts,
+    },
+  ];
 }
 
 /** SET for every attribute that changed or appeared, REMOVE for every one that went. */
@@ -160,7 +212,15 @@ function differences(before: Alert, after: Alert) {
 }
 
 function toAlert(item: Record<string, unknown>): Alert {
-  const { pk: _pk, sk: _sk, entity: _entity, expiresAt: _expiresAt, lastRepeatAt: _lastRepeatAt, repeats: _repeats, ...alert } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    entity: _entity,
+    expiresAt: _expiresAt,
+    lastRepeatAt: _lastRepeatAt,
+    repeats: _repeats,
+    ...alert
+  } = item;
   return alert as unknown as Alert;
 }
 

@@ -10,7 +10,15 @@ export function dynamoTimelineReader(client: DynamoDBDocumentClient, tableName: 
       let alert: Alert | undefined;
       const notices: Record<string, unknown>[] = [];
       const deliveries: Record<string, unknown>[] = [];
-      const pages = paginateQuery({ client }, { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ALERT#${alertId}` }, ConsistentRead: true });
+      const pages = paginateQuery(
+        { client },
+        {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `ALERT#${alertId}` },
+          ConsistentRead: true,
+        },
+      );
       for await (const page of pages) {
         for (const item of page.Items ?? []) {
           if (item.entity === entity.alert) alert = item as unknown as Alert;

@@ -3,7 +3,11 @@ import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseRead, CaseReadAudit } from '#use-cases/read-case';
 import { expiresAt } from '#commons/retention';
 
-export function dynamoCaseReadAudit(client: DynamoDBDocumentClient, table: string, retentionDays: number): CaseReadAudit {
+export function dynamoCaseReadAudit(
+  client: DynamoDBDocumentClient,
+  table: string,
+  retentionDays: number,
+): CaseReadAudit {
   return {
     async record(read) {
       await client.send(

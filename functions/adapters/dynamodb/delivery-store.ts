@@ -7,10 +7,22 @@
  * Statuses: SENDING (claimed), FAILED (for a passing reason: claimable again), SENT (the provider accepted it;
  * a receipt is to come), and the final DELIVERED, REJECTED (with the reason) and EXPIRED.
  */
-import { GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  paginateQuery,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { entity, recordsTable } from '#commons/resources';
 import type { Recipient } from '#domain/routing';
-import type { AwaitingReceipt, DeliveryState, DeliveryStatus, DeliveryStore, PagedNumber } from '#use-cases/dispatch-alert';
+import type {
+  AwaitingReceipt,
+  DeliveryState,
+  DeliveryStatus,
+  DeliveryStore,
+  PagedNumber,
+} from '#use-cases/dispatch-alert';
 import { expiresAt } from '#commons/retention';
 
 /**
@@ -36,7 +48,11 @@ const byDue = recordsTable.globalIndexes.find((i) => i.indexName === 'byDue')!;
 export const receiptPartition = 'RECEIPT';
 
 /** Deliveries hold an address, so they expire with the alert they belong to (retention of case and alert items). */
-export function dynamoDeliveryStore(client: DynamoDBDocumentClient, tableName: string, retentionDays = 730): DeliveryStore {
+export function dynamoDeliveryStore(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  retentionDays = 730,
+): DeliveryStore {
   const deliveriesOf = async function* (alertId: string, prefix = '') {
     const pages = paginateQuery(
       { client },
@@ -62,7 +78,8 @@ export function dynamoDeliveryStore(client: DynamoDBDocumentClient, tableName: s
               'SET entity = :entity, alertId = :alertId, notice = :notice, recipient = :recipient, channel = :channel, #status = :sending, claimedAt = :now, ' +
               'attempts = if_not_exists(attempts, :none), firstClaimedAt = if_not_exists(firstClaimedAt, :now), expiresAt = if_not_exists(expiresAt, :expires)',
             // Free, failed for a passing reason before, or abandoned by a dispatcher that died mid-send.
-            ConditionExpression: 'attribute_not_exists(pk) OR #status = :failed OR (#status = :sending AND claimedAt < :stale)',
+            ConditionExpression:
+              'attribute_not_exists(pk) OR #status = :failed OR (#status = :sending AND claimedAt < :stale)',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':entity': entity.delivery,
@@ -82,7 +99,15 @@ export function dynamoDeliveryStore(client: DynamoDBDocumentClient, tableName: s
         return 'claimed';
       } catch (error) {
         if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-        const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: deliveryKey(alertId, notice, recipient.id), ConsistentRead: true, ProjectionExpression: '#status', ExpressionAttributeNames: { '#status': 'status' } }));
+        const { Item } = await client.send(
+          new GetCommand({
+            TableName: tableName,
+            Key: deliveryKey(alertId, notice, recipient.id),
+            ConsistentRead: true,
+            ProjectionExpression: '#status',
+            ExpressionAttributeNames: { '#status': 'status' },
+          }),
+        );
         return Item?.status === 'SENDING' ? 'busy' : 'done';
       }
     },
@@ -90,7 +115,8 @@ export function dynamoDeliveryStore(client: DynamoDBDocumentClient, tableName: s
     async record(attempt) {
       const { alertId, notice, recipientId, status, ...rest } = attempt;
       // Accepted by a provider that sends receipts (with the provider's id to ask about): it awaits its receipt.
-      const awaitsReceipt = (withStatus: boolean) => withStatus && status === 'SENT' && rest.providerRef !== undefined;
+      const awaitsReceipt = (withStatus: boolean) =>
+        withStatus && status === 'SENT' && rest.providerRef !== undefined;
       const send = (withStatus: boolean) =>
         client.send(
           new UpdateCommand({
@@ -128,11 +154,19 @@ export function dynamoDeliveryStore(client: DynamoDBDocumentClient, tableName: s
             new UpdateCommand({
               TableName: tableName,
               Key: { pk: item.pk, sk: item.sk },
-              UpdateExpression: 'SET #status = :expired, reason = :reason, updatedAt = :at REMOVE duePartition, dueAt',
+              UpdateExpression:
+                'SET #status = :expired, reason = :reason, updatedAt = :at REMOVE duePartition, dueAt',
               // Not one that a dispatcher is sending right now, nor one that became final meanwhile.
               ConditionExpression: '#status = :seen AND (#status <> :sending OR claimedAt < :stale)',
               ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':expired': 'EXPIRED', ':reason': reason, ':at': at.toISOString(), ':seen': item.status, ':sending': 'SENDING', ':stale': new Date(at.getTime() - claimLeaseMs).toISOString() },
+              ExpressionAttributeValues: {
+                ':expired': 'EXPIRED',
+                ':reason': reason,
+                ':at': at.toISOString(),
+                ':seen': item.status,
+                ':sending': 'SENDING',
+                ':stale': new Date(at.getTime() - claimLeaseMs).toISOString(),
+              },
             }),
           );
           expired += 1;
@@ -153,13 +187,25 @@ export function dynamoDeliveryStore(client: DynamoDBDocumentClient, tableName: s
             UpdateExpression: `SET #status = :status, receipt = :receipt, updatedAt = :at${delivered ? ', deliveredAt = :at' : ', reason = :reason'} REMOVE duePartition, dueAt`,
             // A delivered receipt wins over any other state (the phone came back on); a failure only over a message still awaiting its receipt.
             // (Before the attempt is recorded the delivery is still SENDING: a quick receipt counts then too.)
-            ConditionExpression: delivered ? 'attribute_exists(pk) AND #status <> :delivered' : 'attribute_exists(pk) AND (#status = :sent OR #status = :sending)',
+            ConditionExpression: delivered
+              ? 'attribute_exists(pk) AND #status <> :delivered'
+              : 'attribute_exists(pk) AND (#status = :sent OR #status = :sending)',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':status': outcome.status,
-              ':receipt': { status: outcome.providerStatus, at: outcome.at, providerRef: outcome.providerRef },
+              ':receipt': {
+                status: outcome.providerStatus,
+                at: outcome.at,
+                providerRef: outcome.providerRef,
+              },
               ':at': outcome.at,
-              ...(delivered ? { ':delivered': 'DELIVERED' } : { ':sent': 'SENT', ':sending': 'SENDING', ':reason': outcome.reason ?? outcome.providerStatus }),
+              ...(delivered
+                ? { ':delivered': 'DELIVERED' }
+                : {
+                    ':sent': 'SENT',
+                    ':sending': 'SENDING',
+                    ':reason': outcome.reason ?? outcome.providerStatus,
+                  }),
             },
             ReturnValues: 'ALL_NEW',
           }),
@@ -167,7 +213,13 @@ export function dynamoDeliveryStore(client: DynamoDBDocumentClient, tableName: s
         return { changed: true, delivery: Attributes as DeliveryState };
       } catch (error) {
         if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-        const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: deliveryKey(key.alertId, key.notice, key.recipientId), ConsistentRead: true }));
+        const { Item } = await client.send(
+          new GetCommand({
+            TableName: tableName,
+            Key: deliveryKey(key.alertId, key.notice, key.recipientId),
+            ConsistentRead: true,
+          }),
+        );
         return { changed: false, ...(Item ? { delivery: Item as DeliveryState } : {}) };
       }
     },
@@ -187,7 +239,14 @@ export function dynamoDeliveryStore(client: DynamoDBDocumentClient, tableName: s
       for await (const page of pages) {
         for (const item of page.Items ?? []) {
           if (item.status !== 'SENT' || !item.providerRef) continue;
-          awaiting.push({ alertId: item.alertId, notice: item.notice, recipientId: (item.recipient as Recipient).id, providerRef: item.providerRef, sentAt: item.sentAt ?? item.dueAt, polls: item.polls ?? 0 });
+          awaiting.push({
+            alertId: item.alertId,
+            notice: item.notice,
+            recipientId: (item.recipient as Recipient).id,
+            providerRef: item.providerRef,
+            sentAt: item.sentAt ?? item.dueAt,
+            polls: item.polls ?? 0,
+          });
         }
         if (awaiting.length >= limit) break;
       }
@@ -201,7 +260,9 @@ export function dynamoDeliveryStore(client: DynamoDBDocumentClient, tableName: s
             TableName: tableName,
             Key: deliveryKey(key.alertId, key.notice, key.recipientId),
             // Only while it still awaits its receipt: one that came meanwhile has taken it out of the index.
-            UpdateExpression: dueAt ? 'SET dueAt = :due ADD polls :one' : 'REMOVE duePartition, dueAt ADD polls :one',
+            UpdateExpression: dueAt
+              ? 'SET dueAt = :due ADD polls :one'
+              : 'REMOVE duePartition, dueAt ADD polls :one',
             ConditionExpression: 'attribute_exists(duePartition) AND #status = :sent',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':one': 1, ':sent': 'SENT', ...(dueAt ? { ':due': dueAt } : {}) },
@@ -216,7 +277,13 @@ export function dynamoDeliveryStore(client: DynamoDBDocumentClient, tableName: s
       await client.send(
         new PutCommand({
           TableName: tableName,
-          Item: { pk: `REPLY#${numberKey}`, sk: `PAGE#${page.pagedAt}#${page.alertId}#${page.notice}`, entity: entity.pagedNumber, ...page, expiresAt: expiresAt(page.pagedAt, retentionDays) },
+          Item: {
+            pk: `REPLY#${numberKey}`,
+            sk: `PAGE#${page.pagedAt}#${page.alertId}#${page.notice}`,
+            entity: entity.pagedNumber,
+            ...page,
+            expiresAt: expiresAt(page.pagedAt, retentionDays),
+          },
         }),
       );
     },
@@ -225,9 +292,22 @@ export function dynamoDeliveryStore(client: DynamoDBDocumentClient, tableName: s
       const pages: PagedNumber[] = [];
       const query = paginateQuery(
         { client },
-        { TableName: tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :page)', ExpressionAttributeValues: { ':pk': `REPLY#${numberKey}`, ':page': 'PAGE#' }, ScanIndexForward: false, ConsistentRead: true },
+        {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :page)',
+          ExpressionAttributeValues: { ':pk': `REPLY#${numberKey}`, ':page': 'PAGE#' },
+          ScanIndexForward: false,
+          ConsistentRead: true,
+        },
       );
-      for await (const page of query) for (const item of page.Items ?? []) pages.push({ alertId: item.alertId, notice: item.notice, recipient: item.recipient, pagedAt: item.pagedAt });
+      for await (const page of query)
+        for (const item of page.Items ?? [])
+          pages.push({
+            alertId: item.alertId,
+            notice: item.notice,
+            recipient: item.recipient,
+            pagedAt: item.pagedAt,
+          });
       return pages;
     },
 

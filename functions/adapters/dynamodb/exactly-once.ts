@@ -26,7 +26,11 @@ export function ledgerPut(tableName: string, item: Record<string, unknown>): Tra
 }
 
 /** A put at the version a decision was made on (0: the item must be new). */
-export function versionedPut(tableName: string, item: Record<string, unknown>, expectedVersion: number): TransactItem {
+export function versionedPut(
+  tableName: string,
+  item: Record<string, unknown>,
+  expectedVersion: number,
+): TransactItem {
   return {
     Put: {
       TableName: tableName,
@@ -37,10 +41,17 @@ export function versionedPut(tableName: string, item: Record<string, unknown>, e
   };
 }
 
-export async function transactOnce<N extends string>(client: DynamoDBDocumentClient, transaction: OnceTransaction<N>): Promise<OnceResult<N>> {
+export async function transactOnce<N extends string>(
+  client: DynamoDBDocumentClient,
+  transaction: OnceTransaction<N>,
+): Promise<OnceResult<N>> {
   const names = transaction.ledger.map((l) => l.name);
   try {
-    await client.send(new TransactWriteCommand({ TransactItems: [...transaction.ledger.map((l) => l.item), ...transaction.writes] }));
+    await client.send(
+      new TransactWriteCommand({
+        TransactItems: [...transaction.ledger.map((l) => l.item), ...transaction.writes],
+      }),
+    );
     return 'committed';
   } catch (error) {
     const codes = cancellationCodes(error);
@@ -66,10 +77,14 @@ export function transactOnceRetrying<N extends string>(
  * Reads the cancellation reasons of a transaction whose first items are the ledger items `ledgerNames`, in
  * that order. Undefined when the reasons name no failed condition and no conflict (the caller rethrows).
  */
-export function readCancellation<N extends string>(codes: readonly (string | undefined)[], ledgerNames: readonly N[]): { duplicate: N } | 'conflict' | undefined {
+export function readCancellation<N extends string>(
+  codes: readonly (string | undefined)[],
+  ledgerNames: readonly N[],
+): { duplicate: N } | 'conflict' | undefined {
   const duplicate = ledgerNames.find((_, i) => codes[i] === 'ConditionalCheckFailed');
   if (duplicate !== undefined) return { duplicate };
-  if (codes.some((code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict')) return 'conflict';
+  if (codes.some((code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict'))
+    return 'conflict';
   return undefined;
 }
 
@@ -78,6 +93,10 @@ export function readCancellation<N extends string>(codes: readonly (string | und
  * 'TransactionConflict', …); undefined when the error is not a cancelled transaction at all.
  */
 export function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
-  if (!(error instanceof TransactionCanceledException) && (error as Error | undefined)?.name !== 'TransactionCanceledException') return undefined;
+  if (
+    !(error instanceof TransactionCanceledException) &&
+    (error as Error | undefined)?.name !== 'TransactionCanceledException'
+  )
+    return undefined;
   return ((error as TransactionCanceledException).CancellationReasons ?? []).map((reason) => reason.Code);
 }

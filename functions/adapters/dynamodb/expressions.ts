@@ -41,8 +41,14 @@ export function counterUpdates(tableName: string, deltas: CounterDelta[], update
         TableName: tableName,
         Key: aggregateKey({ series, date }),
         UpdateExpression: `ADD ${counts.map((_, i) => `#c${i} :c${i}`).join(', ')} SET #updatedAt = :updatedAt`,
-        ExpressionAttributeNames: { ...Object.fromEntries(counts.map(([name], i) => [`#c${i}`, name])), '#updatedAt': 'updatedAt' },
-        ExpressionAttributeValues: { ...Object.fromEntries(counts.map(([, n], i) => [`:c${i}`, n])), ':updatedAt': updatedAt },
+        ExpressionAttributeNames: {
+          ...Object.fromEntries(counts.map(([name], i) => [`#c${i}`, name])),
+          '#updatedAt': 'updatedAt',
+        },
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(counts.map(([, n], i) => [`:c${i}`, n])),
+          ':updatedAt': updatedAt,
+        },
       },
     }));
 }

@@ -24,10 +24,15 @@ export function dynamoHeartbeats(client: DynamoDBDocumentClient, tableName: stri
       const seen: Record<string, string | undefined> = {};
       for (let i = 0; i < feeds.length; i += 100) {
         const keys = feeds.slice(i, i + 100).map((sk) => ({ pk: 'HEARTBEAT', sk }));
-        let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = { [tableName]: { Keys: keys, ConsistentRead: true } };
+        let request:
+          | Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }>
+          | undefined = { [tableName]: { Keys: keys, ConsistentRead: true } };
         while (request && Object.keys(request).length > 0) {
-          const { Responses, UnprocessedKeys } = await client.send(new BatchGetCommand({ RequestItems: request }));
-          for (const item of Responses?.[tableName] ?? []) seen[item.sk as string] = item.lastSeenAt as string;
+          const { Responses, UnprocessedKeys } = await client.send(
+            new BatchGetCommand({ RequestItems: request }),
+          );
+          for (const item of Responses?.[tableName] ?? [])
+            seen[item.sk as string] = item.lastSeenAt as string;
           request = UnprocessedKeys as typeof request;
         }
       }

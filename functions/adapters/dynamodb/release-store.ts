@@ -22,25 +22,56 @@ export interface TableNames {
 export function dynamoReleaseStore(client: DynamoDBDocumentClient, tables: TableNames): ReleaseStore {
   return {
     async loadPerson(prisonNumber) {
-      const { Item } = await client.send(new GetCommand({ TableName: tables.records, Key: keys.person(prisonNumber), ConsistentRead: true }));
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tables.records, Key: keys.person(prisonNumber), ConsistentRead: true }),
+      );
       if (!Item) return undefined;
       const { prisonNumber: pn, version, cases, lastReceivedAt, facts, movements } = Item as PersonReleases;
-      return { prisonNumber: pn, version, cases, facts: facts ?? [], movements: movements ?? [], ...(lastReceivedAt ? { lastReceivedAt } : {}) };
+      return {
+        prisonNumber: pn,
+        version,
+        cases,
+        facts: facts ?? [],
+        movements: movements ?? [],
+        ...(lastReceivedAt ? { lastReceivedAt } : {}),
+      };
     },
 
     async commit(change) {
       const result = await transactOnce(client, {
         // The event's ledger item: its condition failing means this event was recorded before.
-        ledger: [{ name: 'event', item: ledgerPut(tables.records, { ...keys.ledger(change.ledger.eventId), entity: entity.ledger, ...change.ledger, expiresAt: change.expiresAt }) }],
+        ledger: [
+          {
+            name: 'event',
+            item: ledgerPut(tables.records, {
+              ...keys.ledger(change.ledger.eventId),
+              entity: entity.ledger,
+              ...change.ledger,
+              expiresAt: change.expiresAt,
+            }),
+          },
+        ],
         writes: [
           // The person's releases, at the version the transition was decided on.
           versionedPut(tables.records, personItem(change), change.expectedVersion),
           ...change.alerts.map((alert) => insertOnce(tables.records, alertItem(alert, change.expiresAt))),
           // Each new alert's first page enters the notice outbox in the same transaction.
-          ...change.alerts.map((alert) => insertOnce(tables.records, noticeItem(firstNotice(alert), alert.kind, new Date(alert.raisedAt), change.expiresAt))),
-          ...change.repeatedAlertIds.map((alertId) => alertRepeat(tables.records, alertId, change.ledger.recordedAt)),
+          ...change.alerts.map((alert) =>
+            insertOnce(
+              tables.records,
+              noticeItem(firstNotice(alert), alert.kind, new Date(alert.raisedAt), change.expiresAt),
+            ),
+          ),
+          ...change.repeatedAlertIds.map((alertId) =>
+            alertRepeat(tables.records, alertId, change.ledger.recordedAt),
+          ),
           ...change.digestEntries.map(({ localAuthority, ...item }) =>
-            insertOnce(tables.records, { ...keys.digestEntry(localAuthority, item.releaseLocal.date, item.caseRef), entity: entity.digestEntry, ...item, expiresAt: change.expiresAt }),
+            insertOnce(tables.records, {
+              ...keys.digestEntry(localAuthority, item.releaseLocal.date, item.caseRef),
+              entity: entity.digestEntry,
+              ...item,
+              expiresAt: change.expiresAt,
+            }),
           ),
           ...counterUpdates(tables.aggregates, change.counters, change.ledger.recordedAt),
         ],
@@ -54,7 +85,10 @@ function personItem(change: ReleaseChange): Record<string, unknown> {
   const current = change.person.cases[0];
   const scheduled = current?.status === 'SCHEDULED' && current.scheduledFor;
   // A case waiting for HMPPS's facts is in the same sparse index, in its own partition, by when to ask again.
-  const recheckAt = change.person.cases.map((c) => c.factsRecheckAt).filter((t): t is string => t !== undefined).sort()[0];
+  const recheckAt = change.person.cases
+    .map((c) => c.factsRecheckAt)
+    .filter((t): t is string => t !== undefined)
+    .sort()[0];
   return {
     ...keys.person(change.person.prisonNumber),
     entity: entity.releases,
@@ -65,7 +99,10 @@ function personItem(change: ReleaseChange): Record<string, unknown> {
     ...(recheckAt
       ? { schedulePartition: factsDuePartition, scheduledFor: `${recheckAt}#${change.person.prisonNumber}` }
       : scheduled
-        ? { schedulePartition: 'SCHEDULED', scheduledFor: `${current.scheduledFor}#${change.person.prisonNumber}` }
+        ? {
+            schedulePartition: 'SCHEDULED',
+            scheduledFor: `${current.scheduledFor}#${change.person.prisonNumber}`,
+          }
         : {}),
   };
 }

@@ -15,7 +15,10 @@ const byDue = recordsTable.globalIndexes.find((i) => i.indexName === 'byDue')!;
 /** The byDue partition of the rota-gap warnings not yet sent. */
 export const warnPartition = 'WARN';
 
-export function dynamoRotaGapWarnings(client: DynamoDBDocumentClient, tableName: string): RotaGapWarningStore {
+export function dynamoRotaGapWarnings(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): RotaGapWarningStore {
   const key = (warningId: string) => keys.rotaGapWarning(warningId);
   const ignoringConditionFailure = (error: Error) => {
     if (error.name !== 'ConditionalCheckFailedException') throw error;
@@ -63,7 +66,16 @@ export function dynamoRotaGapWarnings(client: DynamoDBDocumentClient, tableName:
       );
       for await (const page of pages) {
         for (const item of page.Items ?? []) {
-          pending.push({ warningId: item.warningId, checkDate: item.checkDate, localAuthority: item.localAuthority, tier: item.tier, from: item.from, until: item.until, sendUntil: item.sendUntil, tries: item.tries ?? 0 });
+          pending.push({
+            warningId: item.warningId,
+            checkDate: item.checkDate,
+            localAuthority: item.localAuthority,
+            tier: item.tier,
+            from: item.from,
+            until: item.until,
+            sendUntil: item.sendUntil,
+            tries: item.tries ?? 0,
+          });
         }
         if (pending.length >= limit) break;
       }
@@ -79,7 +91,12 @@ export function dynamoRotaGapWarnings(client: DynamoDBDocumentClient, tableName:
             UpdateExpression: `SET #status = :status, settledAt = :at${reason ? ', reason = :reason' : ''} REMOVE duePartition, dueAt`,
             ConditionExpression: '#status = :pending',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':status': status, ':at': at.toISOString(), ':pending': 'PENDING', ...(reason ? { ':reason': reason } : {}) },
+            ExpressionAttributeValues: {
+              ':status': status,
+              ':at': at.toISOString(),
+              ':pending': 'PENDING',
+              ...(reason ? { ':reason': reason } : {}),
+            },
           }),
         );
         return true;
@@ -98,7 +115,12 @@ export function dynamoRotaGapWarnings(client: DynamoDBDocumentClient, tableName:
             UpdateExpression: 'SET dueAt = :due, lastTriedAt = :at ADD tries :one',
             ConditionExpression: '#status = :pending',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':due': dueAt, ':at': at.toISOString(), ':one': 1, ':pending': 'PENDING' },
+            ExpressionAttributeValues: {
+              ':due': dueAt,
+              ':at': at.toISOString(),
+              ':one': 1,
+              ':pending': 'PENDING',
+            },
           }),
         )
         .catch(ignoringConditionFailure);

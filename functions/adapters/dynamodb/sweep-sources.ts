@@ -19,7 +19,10 @@ export function dynamoScheduleReader(client: DynamoDBDocumentClient, tableName: 
           IndexName: bySchedule.indexName,
           // The sort key is `{date}#{prisonNumber}`: '~' sorts after every prison number.
           KeyConditionExpression: '#partition = :scheduled AND #date BETWEEN :from AND :to',
-          ExpressionAttributeNames: { '#partition': bySchedule.partitionKey.name, '#date': bySchedule.sortKey!.name },
+          ExpressionAttributeNames: {
+            '#partition': bySchedule.partitionKey.name,
+            '#date': bySchedule.sortKey!.name,
+          },
           ExpressionAttributeValues: { ':scheduled': 'SCHEDULED', ':from': from, ':to': `${to}#~` },
         },
       );
@@ -35,7 +38,10 @@ export function dynamoScheduleReader(client: DynamoDBDocumentClient, tableName: 
 }
 
 /** Prison numbers of people whose release's facts are due to be asked for again by `now`, oldest first. */
-export function dynamoFactsDue(client: DynamoDBDocumentClient, tableName: string): { due(now: Date, limit: number): Promise<string[]> } {
+export function dynamoFactsDue(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): { due(now: Date, limit: number): Promise<string[]> } {
   return {
     async due(now, limit) {
       const { Items } = await client.send(
@@ -43,7 +49,10 @@ export function dynamoFactsDue(client: DynamoDBDocumentClient, tableName: string
           TableName: tableName,
           IndexName: bySchedule.indexName,
           KeyConditionExpression: '#partition = :due AND #at <= :now',
-          ExpressionAttributeNames: { '#partition': bySchedule.partitionKey.name, '#at': bySchedule.sortKey!.name },
+          ExpressionAttributeNames: {
+            '#partition': bySchedule.partitionKey.name,
+            '#at': bySchedule.sortKey!.name,
+          },
           ExpressionAttributeValues: { ':due': factsDuePartition, ':now': `${now.toISOString()}#~` },
           Limit: limit,
         }),
@@ -59,7 +68,11 @@ export function dynamoDigestReader(client: DynamoDBDocumentClient, tableName: st
       const entries: DigestEntry[] = [];
       const pages = paginateQuery(
         { client },
-        { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `DIGEST#${localAuthority}#${date}` } },
+        {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `DIGEST#${localAuthority}#${date}` },
+        },
       );
       for await (const page of pages) {
         for (const item of page.Items ?? []) {

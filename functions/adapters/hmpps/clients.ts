@@ -2,10 +2,27 @@
  * Typed clients of the four HMPPS sources, implementing the ports of fetch-release-facts. Each reads exactly the
  * fields in responses.ts (vendored specs in specs/) and maps them to the domain's plain records.
  */
-import type { Cas3Referral, PrisonerRecord, ProbationRecord, ResettlementRecord } from '#domain/release-facts';
-import type { Cas3Port, PrisonerSearchPort, ProbationPort, ResettlementPassportPort, SourceOutcome } from '#use-cases/release-facts-ports';
+import type {
+  Cas3Referral,
+  PrisonerRecord,
+  ProbationRecord,
+  ResettlementRecord,
+} from '#domain/release-facts';
+import type {
+  Cas3Port,
+  PrisonerSearchPort,
+  ProbationPort,
+  ResettlementPassportPort,
+  SourceOutcome,
+} from '#use-cases/release-facts-ports';
 import type { HmppsApi } from './http';
-import { caseIdentifiersResponse, cas3ReferralsResponse, dutyToReferResponse, prisonerResponse, resettlementPrisonerResponse } from './responses';
+import {
+  caseIdentifiersResponse,
+  cas3ReferralsResponse,
+  dutyToReferResponse,
+  prisonerResponse,
+  resettlementPrisonerResponse,
+} from './responses';
 
 const segment = encodeURIComponent;
 
@@ -13,21 +30,23 @@ const segment = encodeURIComponent;
 export function prisonerSearchClient(api: HmppsApi): PrisonerSearchPort {
   return {
     async prisoner(prisonNumber) {
-      return map(await api.get(`prisoner/${segment(prisonNumber)}`, prisonerResponse), (p): PrisonerRecord =>
-        strip({
-          prisonerNumber: p.prisonerNumber,
-          status: p.status,
-          legalStatus: p.legalStatus,
-          prisonId: p.prisonId,
-          confirmedReleaseDate: p.confirmedReleaseDate,
-          releaseDate: p.releaseDate,
-          conditionalReleaseDate: p.conditionalReleaseDate,
-          homeDetentionCurfewEligibilityDate: p.homeDetentionCurfewEligibilityDate,
-          homeDetentionCurfewActualDate: p.homeDetentionCurfewActualDate,
-          lastMovementTypeCode: p.lastMovementTypeCode,
-          lastMovementReasonCode: p.lastMovementReasonCode,
-          lastMovementDate: p.lastMovementDate,
-        }),
+      return map(
+        await api.get(`prisoner/${segment(prisonNumber)}`, prisonerResponse),
+        (p): PrisonerRecord =>
+          strip({
+            prisonerNumber: p.prisonerNumber,
+            status: p.status,
+            legalStatus: p.legalStatus,
+            prisonId: p.prisonId,
+            confirmedReleaseDate: p.confirmedReleaseDate,
+            releaseDate: p.releaseDate,
+            conditionalReleaseDate: p.conditionalReleaseDate,
+            homeDetentionCurfewEligibilityDate: p.homeDetentionCurfewEligibilityDate,
+            homeDetentionCurfewActualDate: p.homeDetentionCurfewActualDate,
+            lastMovementTypeCode: p.lastMovementTypeCode,
+            lastMovementReasonCode: p.lastMovementReasonCode,
+            lastMovementDate: p.lastMovementDate,
+          }),
       );
     },
   };
@@ -41,9 +60,15 @@ export function prisonerSearchClient(api: HmppsApi): PrisonerSearchPort {
 export function probationClient(api: HmppsApi): ProbationPort {
   return {
     async probationRecord(prisonNumber) {
-      const identifiers = await api.get(`probation-cases/${segment(prisonNumber)}/crn`, caseIdentifiersResponse);
+      const identifiers = await api.get(
+        `probation-cases/${segment(prisonNumber)}/crn`,
+        caseIdentifiersResponse,
+      );
       if (identifiers.outcome !== 'ok') return identifiers;
-      const dutyToRefer = await api.get(`duty-to-refer-nsi/${segment(prisonNumber)}?type=NOMS`, dutyToReferResponse);
+      const dutyToRefer = await api.get(
+        `duty-to-refer-nsi/${segment(prisonNumber)}?type=NOMS`,
+        dutyToReferResponse,
+      );
       if (dutyToRefer.outcome === 'unavailable' || dutyToRefer.outcome === 'not-asked') return dutyToRefer;
       const record: ProbationRecord = { crn: identifiers.value.crn };
       if (dutyToRefer.outcome === 'ok' && dutyToRefer.value.mainAddress) {
@@ -59,9 +84,17 @@ export function probationClient(api: HmppsApi): ProbationPort {
 export function resettlementPassportClient(api: HmppsApi): ResettlementPassportPort {
   return {
     async resettlement(prisonNumber) {
-      return map(await api.get(`resettlement-passport/prisoner/${segment(prisonNumber)}`, resettlementPrisonerResponse), (r): ResettlementRecord => ({
-        pathways: r.pathways.map((p) => strip({ pathway: p.pathway, status: p.status, lastDateChange: p.lastDateChange })),
-      }));
+      return map(
+        await api.get(
+          `resettlement-passport/prisoner/${segment(prisonNumber)}`,
+          resettlementPrisonerResponse,
+        ),
+        (r): ResettlementRecord => ({
+          pathways: r.pathways.map((p) =>
+            strip({ pathway: p.pathway, status: p.status, lastDateChange: p.lastDateChange }),
+          ),
+        }),
+      );
     },
   };
 }
@@ -70,8 +103,12 @@ export function resettlementPassportClient(api: HmppsApi): ResettlementPassportP
 export function cas3Client(api: HmppsApi): Cas3Port {
   return {
     async referrals(crn) {
-      return map(await api.get(`cas3/external/referrals/${segment(crn)}`, cas3ReferralsResponse), (list): Cas3Referral[] =>
-        list.map((r) => strip({ date: r.date, bookingStatus: r.bookingStatus, localAuthorityArea: r.localAuthorityArea })),
+      return map(
+        await api.get(`cas3/external/referrals/${segment(crn)}`, cas3ReferralsResponse),
+        (list): Cas3Referral[] =>
+          list.map((r) =>
+            strip({ date: r.date, bookingStatus: r.bookingStatus, localAuthorityArea: r.localAuthorityArea }),
+          ),
       );
     },
   };

@@ -52,7 +52,10 @@ export function hmppsApisConfig(env: NodeJS.ProcessEnv): HmppsApisConfig | undef
   if (!env[hmppsEnv.authUrl]) return undefined;
   const url = (name: string) => {
     const value = env[name];
-    if (!value || !URL.canParse(value)) throw new Error(`${name} is not set to a URL, but ${hmppsEnv.authUrl} is: Gatehouse cannot ask HMPPS for release facts`);
+    if (!value || !URL.canParse(value))
+      throw new Error(
+        `${name} is not set to a URL, but ${hmppsEnv.authUrl} is: Gatehouse cannot ask HMPPS for release facts`,
+      );
     return value;
   };
   return {
@@ -78,16 +81,25 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
 const credentialsSchema = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) });
 
 /** The client credentials: from Secrets Manager when HMPPS_CLIENT_SECRET_ARN is set, else from the environment. */
-export async function loadClientCredentials(env: NodeJS.ProcessEnv, secretsManager: () => SecretsManagerClient): Promise<ClientCredentials> {
+export async function loadClientCredentials(
+  env: NodeJS.ProcessEnv,
+  secretsManager: () => SecretsManagerClient,
+): Promise<ClientCredentials> {
   const arn = env[hmppsEnv.clientSecretArn];
   const raw = arn
-    ? JSON.parse((await secretsManager().send(new GetSecretValueCommand({ SecretId: arn }))).SecretString ?? '{}')
+    ? JSON.parse(
+        (await secretsManager().send(new GetSecretValueCommand({ SecretId: arn }))).SecretString ?? '{}',
+      )
     : { clientId: env[hmppsEnv.clientId], clientSecret: env[hmppsEnv.clientSecret] };
   const parsed = credentialsSchema.safeParse(raw);
   if (!parsed.success) {
     // Name the missing fields, never the values.
-    const where = arn ? `the secret ${hmppsEnv.clientSecretArn} names` : `${hmppsEnv.clientId} and ${hmppsEnv.clientSecret}`;
-    throw new Error(`HMPPS client credentials are incomplete in ${where}: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+    const where = arn
+      ? `the secret ${hmppsEnv.clientSecretArn} names`
+      : `${hmppsEnv.clientId} and ${hmppsEnv.clientSecret}`;
+    throw new Error(
+      `HMPPS client credentials are incomplete in ${where}: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+    );
   }
   return parsed.data;
 }

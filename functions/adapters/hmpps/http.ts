@@ -44,27 +44,45 @@ export interface HmppsApi {
   get<S extends z.ZodType>(path: string, schema: S): Promise<SourceOutcome<z.infer<S>>>;
 }
 
-type Attempt<T> = { done: SourceOutcome<T> } | { retry: { cause: UnavailableCause; what: string } } | { refreshToken: string; status: number };
+type Attempt<T> =
+  | { done: SourceOutcome<T> }
+  | { retry: { cause: UnavailableCause; what: string } }
+  | { refreshToken: string; status: number };
 
 export function hmppsApi(options: HmppsApiOptions): HmppsApi {
   const doFetch = options.fetch ?? fetch;
   const { name, breaker, retry, count } = options;
-  const unavailable = (cause: UnavailableCause, reason: string) => ({ outcome: 'unavailable', cause, reason }) as const;
+  const unavailable = (cause: UnavailableCause, reason: string) =>
+    ({ outcome: 'unavailable', cause, reason }) as const;
 
-  async function attempt<S extends z.ZodType>(url: URL, schema: S, refreshed: boolean): Promise<Attempt<z.infer<S>>> {
+  async function attempt<S extends z.ZodType>(
+    url: URL,
+    schema: S,
+    refreshed: boolean,
+  ): Promise<Attempt<z.infer<S>>> {
     let token: string;
     try {
       token = await options.tokens.token();
     } catch (error) {
-      if (error instanceof TokenError && !error.permanent) return { retry: { cause: 'auth', what: `could not be asked: ${error.message}` } };
-      return { done: unavailable('auth', error instanceof Error ? error.message : 'HMPPS Auth gave no token') };
+      if (error instanceof TokenError && !error.permanent)
+        return { retry: { cause: 'auth', what: `could not be asked: ${error.message}` } };
+      return {
+        done: unavailable('auth', error instanceof Error ? error.message : 'HMPPS Auth gave no token'),
+      };
     }
     let response: Response;
     try {
-      response = await doFetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, signal: AbortSignal.timeout(options.timeoutMs) });
+      response = await doFetch(url, {
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';
-      return { retry: timedOut ? { cause: 'timeout', what: `did not answer within ${options.timeoutMs} ms` } : { cause: 'unreachable', what: 'could not be reached' } };
+      return {
+        retry: timedOut
+          ? { cause: 'timeout', what: `did not answer within ${options.timeoutMs} ms` }
+          : { cause: 'unreachable', what: 'could not be reached' },
+      };
     }
     const { status } = response;
     if (status === 404) {
@@ -74,7 +92,12 @@ export function hmppsApi(options: HmppsApiOptions): HmppsApi {
     if (status === 401 || status === 403) {
       await response.body?.cancel();
       if (!refreshed) return { refreshToken: token, status };
-      return { done: unavailable('refused', `${name} refused Gatehouse's token (${status}) even when fresh: check the client's roles in HMPPS Auth`) };
+      return {
+        done: unavailable(
+          'refused',
+          `${name} refused Gatehouse's token (${status}) even when fresh: check the client's roles in HMPPS Auth`,
+        ),
+      };
     }
     if (status === 429 || status >= 500) {
       await response.body?.cancel();
@@ -88,10 +111,18 @@ export function hmppsApi(options: HmppsApiOptions): HmppsApi {
     try {
       body = await response.json();
     } catch {
-      return { done: unavailable('invalid-response', `${name} answered ${status} with a body that is not JSON`) };
+      return {
+        done: unavailable('invalid-response', `${name} answered ${status} with a body that is not JSON`),
+      };
     }
     try {
-      return { done: { outcome: 'ok', value: readResponse(schema, body, name), fetchedAt: options.now().toISOString() } };
+      return {
+        done: {
+          outcome: 'ok',
+          value: readResponse(schema, body, name),
+          fetchedAt: options.now().toISOString(),
+        },
+      };
     } catch (error) {
       if (error instanceof InvalidResponse) return { done: unavailable('invalid-response', error.message) };
       throw error;
@@ -139,7 +170,11 @@ export function hmppsApi(options: HmppsApiOptions): HmppsApi {
       }
       breaker.failed();
       count('hmppsFailures', name);
-      options.warn?.(`${name} ${last.what} after ${retry.attempts} attempts`, { api: name, cause: last.cause, attempts: retry.attempts });
+      options.warn?.(`${name} ${last.what} after ${retry.attempts} attempts`, {
+        api: name,
+        cause: last.cause,
+        attempts: retry.attempts,
+      });
       return unavailable(last.cause, `${name} ${last.what} (${retry.attempts} attempts)`);
     },
   };

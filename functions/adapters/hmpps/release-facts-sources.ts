@@ -36,7 +36,10 @@ export function hmppsReleaseFactsSources(config: HmppsApisConfig, deps: SourcesD
   let credentials: Promise<ClientCredentials> | undefined;
   const tokens = clientCredentialsTokens({
     authUrl: config.authUrl,
-    credentials: () => (credentials ??= deps.credentials().catch((error) => ((credentials = undefined), Promise.reject(error)))),
+    credentials: () =>
+      (credentials ??= deps
+        .credentials()
+        .catch((error) => ((credentials = undefined), Promise.reject(error)))),
     now: ms,
     timeoutMs: config.timeoutMs,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
@@ -65,9 +68,13 @@ export function hmppsReleaseFactsSources(config: HmppsApisConfig, deps: SourcesD
   return {
     tokens,
     breakers,
-    prisonerSearch: prisonerSearchClient(api('Prisoner Search', config.prisonerSearchUrl, breakers.prisonerSearch)),
+    prisonerSearch: prisonerSearchClient(
+      api('Prisoner Search', config.prisonerSearchUrl, breakers.prisonerSearch),
+    ),
     probation: probationClient(api('Probation', config.probationUrl, breakers.probation)),
-    resettlementPassport: resettlementPassportClient(api('Resettlement Passport', config.resettlementPassportUrl, breakers.resettlementPassport)),
+    resettlementPassport: resettlementPassportClient(
+      api('Resettlement Passport', config.resettlementPassportUrl, breakers.resettlementPassport),
+    ),
     cas3: cas3Client(api('CAS3', config.cas3Url, breakers.cas3)),
   };
 }

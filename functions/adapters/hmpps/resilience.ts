@@ -69,6 +69,7 @@ export class CircuitBreaker {
   failed(): void {
     this.trial = false;
     this.failures += 1;
-    if (this.openedAt !== undefined || this.failures >= this.policy.failuresToOpen) this.openedAt = this.now();
+    if (this.openedAt !== undefined || this.failures >= this.policy.failuresToOpen)
+      this.openedAt = this.now();
   }
 }

@@ -72,7 +72,9 @@ export function readResponse<T extends z.ZodType>(schema: T, body: unknown, api:
   if (parsed.success) return parsed.data;
   const fields = parsed.error.issues.slice(0, 5).map((issue) => {
     const field = issue.path.join('.') || '(body)';
-    return issue.code === 'invalid_type' && issue.input === undefined ? `${field} is missing` : `${field}: ${issue.message}`;
+    return issue.code === 'invalid_type' && issue.input === undefined
+      ? `${field} is missing`
+      : `${field}: ${issue.message}`;
   });
   throw new InvalidResponse(`${api} answered without what Gatehouse relies on: ${fields.join('; ')}`);
 }

@@ -55,22 +55,37 @@ export function clientCredentialsTokens(options: TokenSourceOptions): TokenSourc
     const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
     let response: Response;
     try {
-      response = await doFetch(new URL('oauth/token?grant_type=client_credentials', options.authUrl.endsWith('/') ? options.authUrl : `${options.authUrl}/`), {
-        method: 'POST',
-        headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
-        signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
-      });
+      response = await doFetch(
+        new URL(
+          'oauth/token?grant_type=client_credentials',
+          options.authUrl.endsWith('/') ? options.authUrl : `${options.authUrl}/`,
+        ),
+        {
+          method: 'POST',
+          headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
+          signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+        },
+      );
     } catch (error) {
-      throw new TokenError(`HMPPS Auth could not be reached (${(error as Error).name === 'TimeoutError' ? 'no answer in time' : 'no connection'})`, false);
+      throw new TokenError(
+        `HMPPS Auth could not be reached (${(error as Error).name === 'TimeoutError' ? 'no answer in time' : 'no connection'})`,
+        false,
+      );
     }
     if (response.status === 400 || response.status === 401 || response.status === 403) {
-      throw new TokenError(`HMPPS Auth refused the client credentials (${response.status}): check the client id and secret`, true);
+      throw new TokenError(
+        `HMPPS Auth refused the client credentials (${response.status}): check the client id and secret`,
+        true,
+      );
     }
     if (!response.ok) throw new TokenError(`HMPPS Auth answered ${response.status}`, false);
     const body = readResponse(tokenResponse, await response.json().catch(() => undefined), 'HMPPS Auth');
     const issuedAt = options.now();
     // A token shorter-lived than the margin is used once rather than never.
-    cached = { token: body.access_token, renewAt: issuedAt + Math.max(body.expires_in * 1000 - renewBeforeMs, 0) };
+    cached = {
+      token: body.access_token,
+      renewAt: issuedAt + Math.max(body.expires_in * 1000 - renewBeforeMs, 0),
+    };
     return body.access_token;
   }
 

@@ -2,7 +2,14 @@
  * The PartnerDropBucket port on S3: the dropped object read as a stream (never whole), reports written as
  * JSON and CSV, and files moved to archive/ or quarantine/ (copy, then delete).
  */
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { reportCsv, summary, type FileReport } from '#domain/partner-files/report';
 import type { DroppedObject, PartnerDropBucket } from '#use-cases/ingest-partner-file';
 
@@ -10,7 +17,13 @@ export function s3PartnerDropBucket(s3: S3Client, bucket: string): PartnerDropBu
   return {
     async open(object: DroppedObject) {
       try {
-        const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.key, ...(object.versionId ? { VersionId: object.versionId } : {}) }));
+        const response = await s3.send(
+          new GetObjectCommand({
+            Bucket: bucket,
+            Key: object.key,
+            ...(object.versionId ? { VersionId: object.versionId } : {}),
+          }),
+        );
         return response.Body as AsyncIterable<Uint8Array> | undefined;
       } catch (error) {
         if (isMissing(error)) return undefined;
@@ -21,8 +34,24 @@ export function s3PartnerDropBucket(s3: S3Client, bucket: string): PartnerDropBu
     async writeReport(report: FileReport, paths) {
       const json = `${JSON.stringify({ ...report, summary: summary(report) }, null, 2)}\n`;
       await Promise.all([
-        ...paths.json.map((key) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: json, ContentType: 'application/json; charset=utf-8' }))),
-        s3.send(new PutObjectCommand({ Bucket: bucket, Key: paths.csv, Body: reportCsv(report), ContentType: 'text/csv; charset=utf-8' })),
+        ...paths.json.map((key) =>
+          s3.send(
+            new PutObjectCommand({
+              Bucket: bucket,
+              Key: key,
+              Body: json,
+              ContentType: 'application/json; charset=utf-8',
+            }),
+          ),
+        ),
+        s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: paths.csv,
+            Body: reportCsv(report),
+            ContentType: 'text/csv; charset=utf-8',
+          }),
+        ),
       ]);
     },
 
@@ -36,7 +65,13 @@ export function s3PartnerDropBucket(s3: S3Client, bucket: string): PartnerDropBu
         if (isMissing(error)) return; // moved before
         throw error;
       }
-      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: from, ...(versionId ? { VersionId: versionId } : {}) }));
+      await s3.send(
+        new DeleteObjectCommand({
+          Bucket: bucket,
+          Key: from,
+          ...(versionId ? { VersionId: versionId } : {}),
+        }),
+      );
     },
   };
 }

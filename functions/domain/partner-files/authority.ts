@@ -6,7 +6,18 @@
 import type { RowRejection } from './report';
 
 /** A refusal unless `value` is one the partner is allowed (its areas, its services). */
-export function outside(allowed: readonly string[] | undefined, value: string, line: number, column: string, what: string): RowRejection | undefined {
+export function outside(
+  allowed: readonly string[] | undefined,
+  value: string,
+  line: number,
+  column: string,
+  what: string,
+): RowRejection | undefined {
   if (allowed?.includes(value)) return undefined;
-  return { line, column, value, reason: `${what} ${allowed?.length ? `only for ${allowed.join(', ')}` : `for no ${column === 'service' ? 'service' : 'area'}`}` };
+  return {
+    line,
+    column,
+    value,
+    reason: `${what} ${allowed?.length ? `only for ${allowed.join(', ')}` : `for no ${column === 'service' ? 'service' : 'area'}`}`,
+  };
 }

@@ -40,7 +40,8 @@ export function readCsv(source: AsyncIterable<Uint8Array>, options: { maxBytes: 
     const decoder = new TextDecoder('utf-8'); // drops a leading byte-order mark
     for await (const chunk of source) {
       bytes += chunk.length;
-      if (bytes > options.maxBytes) throw new UnreadableFile(`the file is larger than the limit of ${sizeInWords(options.maxBytes)}`);
+      if (bytes > options.maxBytes)
+        throw new UnreadableFile(`the file is larger than the limit of ${sizeInWords(options.maxBytes)}`);
       hash.update(chunk);
       utf8.check(chunk);
       yield decoder.decode(chunk, { stream: true });
@@ -52,13 +53,21 @@ export function readCsv(source: AsyncIterable<Uint8Array>, options: { maxBytes: 
   }
 
   async function* records(): AsyncGenerator<CsvRecord> {
-    const parser = parse({ relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: maxRecordBytes });
+    const parser = parse({
+      relax_column_count: true,
+      skip_empty_lines: true,
+      info: true,
+      max_record_size: maxRecordBytes,
+    });
     const pumping = pipeline(text, parser).catch((error: unknown) => error);
     let seen = 0;
     // csv-parse counts a CRLF inside a quoted cell as two lines; `extra` undoes that for every later record.
     let extra = 0;
     try {
-      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      for await (const { record, info } of parser as AsyncIterable<{
+        record: string[];
+        info: { lines: number };
+      }>) {
         const breaks = record.reduce((n, cell) => n + (cell.match(/[\r\n]/g)?.length ?? 0), 0);
         const crlfs = record.reduce((n, cell) => n + (cell.match(/\r\n/g)?.length ?? 0), 0);
         const end = info.lines - extra - crlfs;
@@ -101,7 +110,9 @@ function unreadable(error: unknown): Error {
 
 /** 50 MB, 64 KB: how a size limit is said to a partner. */
 export function sizeInWords(n: number): string {
-  return n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MB` : `${Math.round((n / 1024) * 10) / 10} KB`;
+  return n >= 1024 * 1024
+    ? `${Math.round((n / 1024 / 1024) * 10) / 10} MB`
+    : `${Math.round((n / 1024) * 10) / 10} KB`;
 }
 
 /**
@@ -118,14 +129,20 @@ class Utf8Check {
   check(chunk: Uint8Array): void {
     for (const b of chunk) {
       if (this.pending > 0) {
-        const secondByteOk = this.lead === 0 || (b >= (this.lead === 0xe0 ? 0xa0 : this.lead === 0xf0 ? 0x90 : 0x80) && b <= (this.lead === 0xed ? 0x9f : this.lead === 0xf4 ? 0x8f : 0xbf));
+        const secondByteOk =
+          this.lead === 0 ||
+          (b >= (this.lead === 0xe0 ? 0xa0 : this.lead === 0xf0 ? 0x90 : 0x80) &&
+            b <= (this.lead === 0xed ? 0x9f : this.lead === 0xf4 ? 0x8f : 0xbf));
         if ((b & 0xc0) !== 0x80 || !secondByteOk) this.fail(this.start);
         this.lead = 0;
         this.pending -= 1;
         continue;
       }
       if (b === 0x0a) this.line += 1;
-      else if (b === 0x00) throw new UnreadableFile(`the file holds binary data (a NUL byte on line ${this.line}), not CSV text`);
+      else if (b === 0x00)
+        throw new UnreadableFile(
+          `the file holds binary data (a NUL byte on line ${this.line}), not CSV text`,
+        );
       else if (b >= 0x80) {
         if (b >= 0xc2 && b <= 0xdf) this.pending = 1;
         else if (b >= 0xe0 && b <= 0xef) this.pending = 2;
@@ -138,10 +155,15 @@ class Utf8Check {
   }
 
   end(): void {
-    if (this.pending > 0) throw new UnreadableFile(`the file is not UTF-8: it ends in the middle of a character on line ${this.line} (save it as "CSV UTF-8")`);
+    if (this.pending > 0)
+      throw new UnreadableFile(
+        `the file is not UTF-8: it ends in the middle of a character on line ${this.line} (save it as "CSV UTF-8")`,
+      );
   }
 
   private fail(b: number): never {
-    throw new UnreadableFile(`the file is not UTF-8: line ${this.line} has the byte 0x${b.toString(16).toUpperCase().padStart(2, '0')}, which UTF-8 does not allow there (save it as "CSV UTF-8")`);
+    throw new UnreadableFile(
+      `the file is not UTF-8: line ${this.line} has the byte 0x${b.toString(16).toUpperCase().padStart(2, '0')}, which UTF-8 does not allow there (save it as "CSV UTF-8")`,
+    );
   }
 }

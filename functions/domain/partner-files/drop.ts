@@ -2,9 +2,21 @@
  * Where a dropped file belongs: `incoming/{partnerId}/{kind}/{name}`. A key that does not name a registered
  * partner and a kind that partner sends cannot be read, and is quarantined with the reason.
  */
-import { findPartner, isPartnerFileKind, partnerFileKinds, partnerIdPattern, type Partner, type PartnerFileKind } from '#domain/partners';
+import {
+  findPartner,
+  isPartnerFileKind,
+  partnerFileKinds,
+  partnerIdPattern,
+  type Partner,
+  type PartnerFileKind,
+} from '#domain/partners';
 
-export const prefixes = { incoming: 'incoming/', reports: 'reports/', quarantine: 'quarantine/', archive: 'archive/' } as const;
+export const prefixes = {
+  incoming: 'incoming/',
+  reports: 'reports/',
+  quarantine: 'quarantine/',
+  archive: 'archive/',
+} as const;
 
 /** Where reports and quarantined files of a key go when its partner is not known. */
 export const unknownPartner = '_unknown';
@@ -15,20 +27,44 @@ export type DropLocation =
 
 export function locateDrop(key: string, registry?: readonly Partner[]): DropLocation {
   if (!key.startsWith(prefixes.incoming)) {
-    return { ok: false, reason: `the file is outside incoming/: partners drop files as incoming/{partnerId}/{kind}/{name}.csv`, partnerId: unknownPartner, kind: '', name: key };
+    return {
+      ok: false,
+      reason: `the file is outside incoming/: partners drop files as incoming/{partnerId}/{kind}/{name}.csv`,
+      partnerId: unknownPartner,
+      kind: '',
+      name: key,
+    };
   }
   const [partnerId = '', kind = '', ...rest] = key.slice(prefixes.incoming.length).split('/');
   const name = rest.join('/');
   const safeId = partnerIdPattern.test(partnerId) ? partnerId : unknownPartner;
   const partner = findPartner(partnerId, registry);
-  const refuse = (reason: string): DropLocation => ({ ok: false, reason, partnerId: safeId, kind, name: name || kind });
+  const refuse = (reason: string): DropLocation => ({
+    ok: false,
+    reason,
+    partnerId: safeId,
+    kind,
+    name: name || kind,
+  });
   if (!partner) return refuse(`'${partnerId}' is not a registered partner`);
-  if (!name) return refuse(`the key names no file: partners drop files as incoming/${partner.id}/{kind}/{name}.csv`);
+  if (!name)
+    return refuse(`the key names no file: partners drop files as incoming/${partner.id}/{kind}/{name}.csv`);
   const problem = nameProblem(name);
   // The report and the quarantined copy go under a harmless version of the name: never a '..' segment or a control character.
-  if (problem) return { ok: false, reason: problem, partnerId: safeId, kind: isPartnerFileKind(kind) ? kind : '', name: harmless(name) };
-  if (!isPartnerFileKind(kind)) return refuse(`'${kind}' is not a kind of partner file (expected one of ${partnerFileKinds.join(', ')})`);
-  if (!partner.kinds.includes(kind)) return refuse(`${partner.name} does not send ${kind} files (registered kinds: ${partner.kinds.join(', ')})`);
+  if (problem)
+    return {
+      ok: false,
+      reason: problem,
+      partnerId: safeId,
+      kind: isPartnerFileKind(kind) ? kind : '',
+      name: harmless(name),
+    };
+  if (!isPartnerFileKind(kind))
+    return refuse(`'${kind}' is not a kind of partner file (expected one of ${partnerFileKinds.join(', ')})`);
+  if (!partner.kinds.includes(kind))
+    return refuse(
+      `${partner.name} does not send ${kind} files (registered kinds: ${partner.kinds.join(', ')})`,
+    );
   return { ok: true, partner, kind, name };
 }
 
@@ -37,21 +73,31 @@ export function locateDrop(key: string, registry?: readonly Partner[]): DropLoca
  * resolves), an empty segment, a control character, or a name not in Unicode NFC (two keys that look the same).
  */
 export function nameProblem(name: string): string | undefined {
-  if (name.split('/').some((segment) => segment === '.' || segment === '..' || segment === '')) return "the file name has an empty, '.' or '..' path segment";
+  if (name.split('/').some((segment) => segment === '.' || segment === '..' || segment === ''))
+    return "the file name has an empty, '.' or '..' path segment";
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) return 'the file name has a control character in it';
-  if (name.normalize('NFC') !== name) return 'the file name is not in Unicode normal form C (write it as NFC: the same letters can be stored two ways)';
+  if (name.normalize('NFC') !== name)
+    return 'the file name is not in Unicode normal form C (write it as NFC: the same letters can be stored two ways)';
   return undefined;
 }
 
 function harmless(name: string): string {
   // eslint-disable-next-line no-control-regex
-  const cleaned = name.normalize('NFC').replace(/[\u0000-\u001f\u007f-\u009f]/g, '_').split('/').filter((s) => s !== '' && s !== '.' && s !== '..').join('/');
+  const cleaned = name
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '_')
+    .split('/')
+    .filter((s) => s !== '' && s !== '.' && s !== '..')
+    .join('/');
   return cleaned || 'unnamed';
 }
 
 /** Where the report, the quarantined copy and the archived copy of a file go. */
-export function destinations(location: { partnerId: string; kind: string; name: string }, receivedDate: string) {
+export function destinations(
+  location: { partnerId: string; kind: string; name: string },
+  receivedDate: string,
+) {
   const base = [location.partnerId, location.kind, location.name].filter(Boolean).join('/');
   const stem = base.replace(/\.csv$/i, '');
   return {

@@ -12,7 +12,13 @@ import type { PartnerFileKind } from '#domain/partners';
 import type { CounterDelta } from '#domain/aggregates';
 import type { LocalDate } from '#domain/calendar';
 import type { RotaEntry } from '#domain/rota';
-import { accommodationCheckpoints, type AccommodationOutcomeRow, type OnCallRotaRow, type ReferralOutcomeRow, type ReleaseScheduleRow } from './rows';
+import {
+  accommodationCheckpoints,
+  type AccommodationOutcomeRow,
+  type OnCallRotaRow,
+  type ReferralOutcomeRow,
+  type ReleaseScheduleRow,
+} from './rows';
 
 export interface FileIdentity {
   sha256: string;
@@ -32,7 +38,9 @@ export function scheduledEvent(row: ReleaseScheduleRow, line: number, file: File
     person: { prisonNumber: row.prison_number, ...(row.crn ? { crn: row.crn } : {}) },
     release: {
       scheduledFor: row.scheduled_for,
-      ...(row.destination_local_authority ? { destinationLocalAuthority: row.destination_local_authority } : {}),
+      ...(row.destination_local_authority
+        ? { destinationLocalAuthority: row.destination_local_authority }
+        : {}),
       ...(row.accommodation ? { accommodation: row.accommodation } : {}),
       ...(row.aftercare_plan ? { aftercarePlan: row.aftercare_plan } : {}),
       ...(row.needs ? { needs: row.needs } : {}),
@@ -78,8 +86,13 @@ export function accommodationOutcome(row: AccommodationOutcomeRow): TrackedOutco
   return {
     subject: { type: 'accommodation', prisonNumber: row.prison_number, releaseDate: row.release_date },
     next(previous) {
-      const facts: Record<string, string> = { ...previous?.facts, localAuthority: row.local_authority, releaseDate: row.release_date };
-      for (const checkpoint of accommodationCheckpoints) if (row[checkpoint]) facts[checkpoint] = row[checkpoint];
+      const facts: Record<string, string> = {
+        ...previous?.facts,
+        localAuthority: row.local_authority,
+        releaseDate: row.release_date,
+      };
+      for (const checkpoint of accommodationCheckpoints)
+        if (row[checkpoint]) facts[checkpoint] = row[checkpoint];
       const counts: Record<string, number> = {};
       for (const checkpoint of accommodationCheckpoints) {
         const status = facts[checkpoint];
@@ -87,7 +100,17 @@ export function accommodationOutcome(row: AccommodationOutcomeRow): TrackedOutco
         counts[`${checkpoint}.${status}`] = 1;
         counts[`${checkpoint}.total`] = 1;
       }
-      return { facts, contribution: [{ family: 'accommodation', dimensions: { la: row.local_authority }, date: row.release_date, counts }] };
+      return {
+        facts,
+        contribution: [
+          {
+            family: 'accommodation',
+            dimensions: { la: row.local_authority },
+            date: row.release_date,
+            counts,
+          },
+        ],
+      };
     },
   };
 }
@@ -107,7 +130,12 @@ export function referralOutcome(row: ReferralOutcomeRow, partnerId: string): Tra
             family: 'files',
             dimensions: { partner: partnerId, kind: 'referral-outcome' },
             date: row.referral_date,
-            counts: { referrals: 1, [`referrals.${row.service}`]: 1, [`referrals.${row.service}.${row.outcome}`]: 1, [`referralOutcomes.${row.outcome}`]: 1 },
+            counts: {
+              referrals: 1,
+              [`referrals.${row.service}`]: 1,
+              [`referrals.${row.service}.${row.outcome}`]: 1,
+              [`referralOutcomes.${row.outcome}`]: 1,
+            },
           },
         ],
       };
@@ -116,6 +144,10 @@ export function referralOutcome(row: ReferralOutcomeRow, partnerId: string): Tra
 }
 
 /** File and row counts of the `files` family, on the day the file was received. */
-export function fileCounts(file: Pick<FileIdentity, 'partnerId' | 'kind'>, date: LocalDate, counts: Record<string, number>): CounterDelta {
+export function fileCounts(
+  file: Pick<FileIdentity, 'partnerId' | 'kind'>,
+  date: LocalDate,
+  counts: Record<string, number>,
+): CounterDelta {
   return { family: 'files', dimensions: { partner: file.partnerId, kind: file.kind }, date, counts };
 }

@@ -16,12 +16,24 @@ import type { CustodyEvent } from '#events/custody-event';
 import type { Partner, PartnerFileKind } from '#domain/partners';
 import type { RotaEntry } from '#domain/rota';
 import { outside } from './authority';
-import { accommodationOutcome, referralOutcome, rotaEntry, scheduledEvent, type FileIdentity, type OutcomeSubject, type TrackedOutcome } from './effects';
+import {
+  accommodationOutcome,
+  referralOutcome,
+  rotaEntry,
+  scheduledEvent,
+  type FileIdentity,
+  type OutcomeSubject,
+  type TrackedOutcome,
+} from './effects';
 import type { RowRejection } from './report';
 import { accommodationOutcomeRow, onCallRotaRow, referralOutcomeRow, releaseScheduleRow } from './rows';
 
 /** What an accepted row does, and the subject it is about. */
-export type RowEffect = { subject: string } & ({ event: CustodyEvent } | { rota: RotaEntry } | { outcome: TrackedOutcome });
+export type RowEffect = { subject: string } & (
+  | { event: CustodyEvent }
+  | { rota: RotaEntry }
+  | { outcome: TrackedOutcome }
+);
 
 export interface KindRules<Row> {
   /** A refusal when the partner may not say this row (undefined: the schema is the whole rule). */
@@ -29,7 +41,10 @@ export interface KindRules<Row> {
   effect(row: Row, line: number, file: FileIdentity): RowEffect;
 }
 
-function kind<S extends z.ZodType>(schema: S, rules: KindRules<z.infer<S>>): { schema: S } & KindRules<z.infer<S>> {
+function kind<S extends z.ZodType>(
+  schema: S,
+  rules: KindRules<z.infer<S>>,
+): { schema: S } & KindRules<z.infer<S>> {
   return { schema, ...rules };
 }
 
@@ -41,21 +56,45 @@ export const partnerFileKindEntries = {
   }),
   // A rota decides who is woken for a release: a council sets the rota of its own area, never another's.
   'on-call-rota': kind(onCallRotaRow, {
-    authority: (partner, row, line) => outside(partner.rotaAreas, row.local_authority, line, 'local_authority', `${partner.id} may set the on-call rota`),
+    authority: (partner, row, line) =>
+      outside(
+        partner.rotaAreas,
+        row.local_authority,
+        line,
+        'local_authority',
+        `${partner.id} may set the on-call rota`,
+      ),
     // The same shift twice: the later row wins.
     effect: (row, _line, file) => {
       const entry = rotaEntry(row, file);
-      return { subject: `rota|${[entry.localAuthority, entry.tier, entry.start, entry.end].join('|')}`, rota: entry };
+      return {
+        subject: `rota|${[entry.localAuthority, entry.tier, entry.start, entry.end].join('|')}`,
+        rota: entry,
+      };
     },
   }),
   // Accommodation outcomes are about people released to an area: a partner reports those of the areas it serves.
   'accommodation-outcome': kind(accommodationOutcomeRow, {
-    authority: (partner, row, line) => outside(partner.outcomeAreas, row.local_authority, line, 'local_authority', `${partner.id} may report accommodation outcomes`),
+    authority: (partner, row, line) =>
+      outside(
+        partner.outcomeAreas,
+        row.local_authority,
+        line,
+        'local_authority',
+        `${partner.id} may report accommodation outcomes`,
+      ),
     effect: (row) => tracked(accommodationOutcome(row)),
   }),
   // Referral outcomes are a service's answer to a referral: a partner reports those of the services it runs.
   'referral-outcome': kind(referralOutcomeRow, {
-    authority: (partner, row, line) => outside(partner.referralServices, row.service, line, 'service', `${partner.id} may report referral outcomes`),
+    authority: (partner, row, line) =>
+      outside(
+        partner.referralServices,
+        row.service,
+        line,
+        'service',
+        `${partner.id} may report referral outcomes`,
+      ),
     effect: (row, _line, file) => tracked(referralOutcome(row, file.partnerId)),
   }),
 } satisfies Record<PartnerFileKind, unknown>;
@@ -80,7 +119,9 @@ export function acceptRow<K extends PartnerFileKind>(
 
 /** Rows about the same person's accommodation, or the same referral, are one subject. */
 export function subjectKey(s: OutcomeSubject): string {
-  return s.type === 'accommodation' ? `a|${s.prisonNumber}|${s.releaseDate}` : `r|${s.partnerId}|${s.referralId}`;
+  return s.type === 'accommodation'
+    ? `a|${s.prisonNumber}|${s.releaseDate}`
+    : `r|${s.partnerId}|${s.referralId}`;
 }
 
 function tracked(outcome: TrackedOutcome): RowEffect {

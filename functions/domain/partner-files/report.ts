@@ -36,7 +36,10 @@ export interface FileReport {
 /** Enough for a partner to fix a file, and a bound on the report's size however bad the file. */
 export const maxListedRejections = 1000;
 
-export function outcomeOf(rows: { accepted: number; rejected: number }): 'accepted' | 'partiallyAccepted' | 'rejected' {
+export function outcomeOf(rows: {
+  accepted: number;
+  rejected: number;
+}): 'accepted' | 'partiallyAccepted' | 'rejected' {
   if (rows.accepted === 0) return 'rejected';
   return rows.rejected === 0 ? 'accepted' : 'partiallyAccepted';
 }
@@ -69,7 +72,8 @@ export function reportCsv(report: FileReport): string {
   const lines: string[][] = [['outcome', '', '', report.outcome, summary(report)]];
   for (const warning of report.warnings) lines.push(['warning', '', '', '', warning]);
   for (const r of report.rejections) lines.push(['rejected', String(r.line), r.column, r.value, r.reason]);
-  if (report.rejectionsNotListed > 0) lines.push(['rejected', '', '', '', `${report.rejectionsNotListed} more refused cells are not listed`]);
+  if (report.rejectionsNotListed > 0)
+    lines.push(['rejected', '', '', '', `${report.rejectionsNotListed} more refused cells are not listed`]);
   return csv(['type', 'line', 'column', 'value', 'message'], lines);
 }
 

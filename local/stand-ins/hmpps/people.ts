@@ -96,8 +96,19 @@ export function person(c: Circumstances): StandInPerson {
       ? {}
       : {
           resettlement: {
-            personalDetails: { prisonerNumber: c.prisonNumber, prisonId: 'DMI', firstName, lastName, isHomeDetention: Boolean(c.homeDetentionCurfewActualDate), isRecall: false },
-            pathways: Object.entries(c.pathways ?? {}).map(([pathway, status]) => ({ pathway, status, lastDateChange: '2026-11-02' })),
+            personalDetails: {
+              prisonerNumber: c.prisonNumber,
+              prisonId: 'DMI',
+              firstName,
+              lastName,
+              isHomeDetention: Boolean(c.homeDetentionCurfewActualDate),
+              isRecall: false,
+            },
+            pathways: Object.entries(c.pathways ?? {}).map(([pathway, status]) => ({
+              pathway,
+              status,
+              lastDateChange: '2026-11-02',
+            })),
             assessmentRequired: false,
             resettlementReviewAvailable: false,
             immediateNeedsSubmitted: true,
@@ -132,28 +143,115 @@ function withoutUndefined(record: Record<string, unknown>): Record<string, unkno
 /** The demo's people, as HMPPS would hold them in the week of 16 November 2026. */
 export const demoPeople: StandInPerson[] = [
   // Friday 16:40, released from court to Darlington, on remand: no date was ever confirmed; no fixed abode.
-  person({ prisonNumber: 'A1234BC', names: ['Alex', 'Example'], legalStatus: 'REMAND', crn: 'X100001', address: { postcode: 'DL1 4PQ', noFixedAbode: true }, pathways: { ACCOMMODATION: 'SUPPORT_REQUIRED', DRUGS_AND_ALCOHOL: 'SUPPORT_REQUIRED', HEALTH: 'IN_PROGRESS' } }),
-  person({ prisonNumber: 'B2345CD', names: ['Bea', 'Example'], legalStatus: 'SENTENCED', confirmedReleaseDate: '2026-11-17', crn: 'X100002', address: { postcode: 'DH1 3NJ' }, pathways: { ACCOMMODATION: 'SUPPORT_NOT_REQUIRED', EDUCATION_SKILLS_AND_WORK: 'IN_PROGRESS' } }),
-  person({ prisonNumber: 'C3456DE', names: ['Cal', 'Example'], legalStatus: 'SENTENCED', confirmedReleaseDate: '2026-11-19', crn: 'X100003', address: { postcode: 'DL3 7BJ' }, pathways: { ACCOMMODATION: 'DONE', HEALTH: 'SUPPORT_REQUIRED', FINANCE_AND_ID: 'IN_PROGRESS' }, cas3: [{ bookingStatus: 'confirmed', localAuthorityArea: 'Darlington', date: '2026-11-10' }] }),
-  person({ prisonNumber: 'D4567EF', names: ['Dee', 'Example'], legalStatus: 'SENTENCED', confirmedReleaseDate: '2026-11-20', crn: 'X100004', address: { postcode: 'DH7 8EJ', noFixedAbode: true }, pathways: { ACCOMMODATION: 'SUPPORT_REQUIRED', DRUGS_AND_ALCOHOL: 'IN_PROGRESS' } }),
+  person({
+    prisonNumber: 'A1234BC',
+    names: ['Alex', 'Example'],
+    legalStatus: 'REMAND',
+    crn: 'X100001',
+    address: { postcode: 'DL1 4PQ', noFixedAbode: true },
+    pathways: {
+      ACCOMMODATION: 'SUPPORT_REQUIRED',
+      DRUGS_AND_ALCOHOL: 'SUPPORT_REQUIRED',
+      HEALTH: 'IN_PROGRESS',
+    },
+  }),
+  person({
+    prisonNumber: 'B2345CD',
+    names: ['Bea', 'Example'],
+    legalStatus: 'SENTENCED',
+    confirmedReleaseDate: '2026-11-17',
+    crn: 'X100002',
+    address: { postcode: 'DH1 3NJ' },
+    pathways: { ACCOMMODATION: 'SUPPORT_NOT_REQUIRED', EDUCATION_SKILLS_AND_WORK: 'IN_PROGRESS' },
+  }),
+  person({
+    prisonNumber: 'C3456DE',
+    names: ['Cal', 'Example'],
+    legalStatus: 'SENTENCED',
+    confirmedReleaseDate: '2026-11-19',
+    crn: 'X100003',
+    address: { postcode: 'DL3 7BJ' },
+    pathways: { ACCOMMODATION: 'DONE', HEALTH: 'SUPPORT_REQUIRED', FINANCE_AND_ID: 'IN_PROGRESS' },
+    cas3: [{ bookingStatus: 'confirmed', localAuthorityArea: 'Darlington', date: '2026-11-10' }],
+  }),
+  person({
+    prisonNumber: 'D4567EF',
+    names: ['Dee', 'Example'],
+    legalStatus: 'SENTENCED',
+    confirmedReleaseDate: '2026-11-20',
+    crn: 'X100004',
+    address: { postcode: 'DH7 8EJ', noFixedAbode: true },
+    pathways: { ACCOMMODATION: 'SUPPORT_REQUIRED', DRUGS_AND_ALCOHOL: 'IN_PROGRESS' },
+  }),
   // A bare HMPPS release the stand-ins know: confirmed for Friday, an address in Darlington, nowhere to stay yet.
-  person({ prisonNumber: 'E5678FG', names: ['Eli', 'Example'], legalStatus: 'SENTENCED', confirmedReleaseDate: '2026-11-20', crn: 'X100005', address: { postcode: 'DL1 5JD' }, pathways: { ACCOMMODATION: 'SUPPORT_REQUIRED', HEALTH: 'SUPPORT_REQUIRED' } }),
+  person({
+    prisonNumber: 'E5678FG',
+    names: ['Eli', 'Example'],
+    legalStatus: 'SENTENCED',
+    confirmedReleaseDate: '2026-11-20',
+    crn: 'X100005',
+    address: { postcode: 'DL1 5JD' },
+    pathways: { ACCOMMODATION: 'SUPPORT_REQUIRED', HEALTH: 'SUPPORT_REQUIRED' },
+  }),
   // Home detention curfew on Friday, with its approved curfew address in County Durham.
-  person({ prisonNumber: 'F6789GH', names: ['Fay', 'Example'], legalStatus: 'SENTENCED', confirmedReleaseDate: '2026-11-20', homeDetentionCurfewActualDate: '2026-11-20', crn: 'X100006', address: { postcode: 'DL14 6LE' }, pathways: { ACCOMMODATION: 'DONE' } }),
+  person({
+    prisonNumber: 'F6789GH',
+    names: ['Fay', 'Example'],
+    legalStatus: 'SENTENCED',
+    confirmedReleaseDate: '2026-11-20',
+    homeDetentionCurfewActualDate: '2026-11-20',
+    crn: 'X100006',
+    address: { postcode: 'DL14 6LE' },
+    pathways: { ACCOMMODATION: 'DONE' },
+  }),
 ];
 
-const postcodesInLookup = ['DL1 1AB', 'DL1 4PQ', 'DL2 2XS', 'DL3 0QN', 'DL3 6AH', 'DH1 2QR', 'DH9 0RD', 'DL15 8AN', 'DL16 6DG', 'DL17 0AB'];
+const postcodesInLookup = [
+  'DL1 1AB',
+  'DL1 4PQ',
+  'DL2 2XS',
+  'DL3 0QN',
+  'DL3 6AH',
+  'DH1 2QR',
+  'DH9 0RD',
+  'DL15 8AN',
+  'DL16 6DG',
+  'DL17 0AB',
+];
 /** Real-looking postcodes the sample lookup does not hold: their area must come out "not known". */
 const postcodesOutside = ['TS1 2AB', 'NE1 4XF', 'DL5 4SE'];
-const pathwayNames: Pathway[] = ['ACCOMMODATION', 'ATTITUDES_THINKING_AND_BEHAVIOUR', 'CHILDREN_FAMILIES_AND_COMMUNITY', 'DRUGS_AND_ALCOHOL', 'EDUCATION_SKILLS_AND_WORK', 'FINANCE_AND_ID', 'HEALTH'];
-const statuses: PathwayStatus[] = ['NOT_STARTED', 'IN_PROGRESS', 'SUPPORT_NOT_REQUIRED', 'SUPPORT_DECLINED', 'DONE', 'SUPPORT_REQUIRED'];
-const bookingStatuses: Cas3BookingStatus[] = ['arrived', 'notMinusArrived', 'departed', 'cancelled', 'provisional', 'confirmed', 'closed'];
+const pathwayNames: Pathway[] = [
+  'ACCOMMODATION',
+  'ATTITUDES_THINKING_AND_BEHAVIOUR',
+  'CHILDREN_FAMILIES_AND_COMMUNITY',
+  'DRUGS_AND_ALCOHOL',
+  'EDUCATION_SKILLS_AND_WORK',
+  'FINANCE_AND_ID',
+  'HEALTH',
+];
+const statuses: PathwayStatus[] = [
+  'NOT_STARTED',
+  'IN_PROGRESS',
+  'SUPPORT_NOT_REQUIRED',
+  'SUPPORT_DECLINED',
+  'DONE',
+  'SUPPORT_REQUIRED',
+];
+const bookingStatuses: Cas3BookingStatus[] = [
+  'arrived',
+  'notMinusArrived',
+  'departed',
+  'cancelled',
+  'provisional',
+  'confirmed',
+  'closed',
+];
 const legalStatuses = ['SENTENCED', 'SENTENCED', 'SENTENCED', 'REMAND', 'RECALL', 'CONVICTED_UNSENTENCED'];
 
 /** `count` more people, the same for the same seed: every branch of the sources' answers appears among them. */
 export function generatedPeople(count: number, seed = 13): StandInPerson[] {
   let state = seed >>> 0 || 1;
-  const next = () => ((state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32);
+  const next = () => (state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
   const letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
   return Array.from({ length: count }, (_, i) => {
@@ -163,8 +261,19 @@ export function generatedPeople(count: number, seed = 13): StandInPerson[] {
     const linked = next() < 0.85;
     const postcode = next() < 0.8 ? pick(postcodesInLookup) : pick(postcodesOutside);
     const address = next() < 0.15 ? ('none' as const) : { postcode, noFixedAbode: next() < 0.2 };
-    const pathways = Object.fromEntries(pathwayNames.filter(() => next() < 0.5).map((p) => [p, pick(statuses)]));
-    const cas3 = next() < 0.3 ? [{ bookingStatus: pick(bookingStatuses), localAuthorityArea: pick(['Darlington', 'County Durham', 'Stockton-on-Tees']), date: `2026-11-${String(1 + Math.floor(next() * 15)).padStart(2, '0')}` }] : [];
+    const pathways = Object.fromEntries(
+      pathwayNames.filter(() => next() < 0.5).map((p) => [p, pick(statuses)]),
+    );
+    const cas3 =
+      next() < 0.3
+        ? [
+            {
+              bookingStatus: pick(bookingStatuses),
+              localAuthorityArea: pick(['Darlington', 'County Durham', 'Stockton-on-Tees']),
+              date: `2026-11-${String(1 + Math.floor(next() * 15)).padStart(2, '0')}`,
+            },
+          ]
+        : [];
     return person({
       prisonNumber,
       names: [pick(['Jo', 'Max', 'Ray', 'Kit', 'Lee']), `Generated${i}`],

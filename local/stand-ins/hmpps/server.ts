@@ -64,17 +64,26 @@ export async function startHmppsStandIns(options: HmppsStandInOptions = {}): Pro
   const tokens = new Set<string>();
   const modes = new Map<StandInApi, StandInMode>();
   const failing = new Map<StandInApi, number>();
-  const counts = { ...(Object.fromEntries(standInApis.map((a) => [a, 0])) as Record<StandInApi, number>), tokensIssued: 0 };
+  const counts = {
+    ...(Object.fromEntries(standInApis.map((a) => [a, 0])) as Record<StandInApi, number>),
+    tokensIssued: 0,
+  };
 
   const server = createServer((request, response) => {
-    void handle(request, response).catch(() => send(response, 500, { status: 500, userMessage: 'stand-in error' }));
+    void handle(request, response).catch(() =>
+      send(response, 500, { status: 500, userMessage: 'stand-in error' }),
+    );
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://stand-in');
     if (url.pathname === '/_switches') return switches(request, url, response);
-    const [api, ...rest] = url.pathname.split('/').filter(Boolean).map(decodeURIComponent) as [StandInApi | undefined, ...string[]];
-    if (!api || !standInApis.includes(api)) return send(response, 404, { status: 404, userMessage: 'no such stand-in' });
+    const [api, ...rest] = url.pathname.split('/').filter(Boolean).map(decodeURIComponent) as [
+      StandInApi | undefined,
+      ...string[],
+    ];
+    if (!api || !standInApis.includes(api))
+      return send(response, 404, { status: 404, userMessage: 'no such stand-in' });
     counts[api] += 1;
     const mode = modes.get(api) ?? 'normal';
     if (mode === 'slow') await new Promise((resolve) => setTimeout(resolve, options.slowMs ?? 10_000));
@@ -82,24 +91,43 @@ export async function startHmppsStandIns(options: HmppsStandInOptions = {}): Pro
     const toFail = failing.get(api) ?? 0;
     if (mode === 'failing' || toFail > 0) {
       if (toFail > 0) failing.set(api, toFail - 1);
-      return send(response, 503, { status: 503, userMessage: 'Service unavailable (stand-in switched to failing)' });
+      return send(response, 503, {
+        status: 503,
+        userMessage: 'Service unavailable (stand-in switched to failing)',
+      });
     }
 
     if (api === 'auth') {
-      if (request.method !== 'POST' || rest.join('/') !== 'oauth/token' || url.searchParams.get('grant_type') !== 'client_credentials') {
+      if (
+        request.method !== 'POST' ||
+        rest.join('/') !== 'oauth/token' ||
+        url.searchParams.get('grant_type') !== 'client_credentials'
+      ) {
         return send(response, 400, { error: 'unsupported_grant_type' });
       }
       const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
-      if (mode === 'unauthorised' || request.headers.authorization !== `Basic ${basic}`) return send(response, 401, { error: 'unauthorized', error_description: 'Bad client credentials' });
+      if (mode === 'unauthorised' || request.headers.authorization !== `Basic ${basic}`)
+        return send(response, 401, { error: 'unauthorized', error_description: 'Bad client credentials' });
       const token = randomBytes(24).toString('base64url');
       tokens.add(token);
       counts.tokensIssued += 1;
-      return send(response, 200, { access_token: token, token_type: 'bearer', expires_in: options.tokenLifetimeSeconds ?? 1200, scope: 'read', sub: clientId, auth_source: 'none', iss: 'http://stand-in/auth/issuer', jti: randomBytes(8).toString('hex') });
+      return send(response, 200, {
+        access_token: token,
+        token_type: 'bearer',
+        expires_in: options.tokenLifetimeSeconds ?? 1200,
+        scope: 'read',
+        sub: clientId,
+        auth_source: 'none',
+        iss: 'http://stand-in/auth/issuer',
+        jti: randomBytes(8).toString('hex'),
+      });
     }
 
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    if (!bearer || !tokens.has(bearer)) return send(response, 401, { status: 401, userMessage: 'Unauthorised' });
-    if (mode === 'unauthorised') return send(response, 403, { status: 403, userMessage: 'Forbidden, requires an appropriate role' });
+    if (!bearer || !tokens.has(bearer))
+      return send(response, 401, { status: 401, userMessage: 'Unauthorised' });
+    if (mode === 'unauthorised')
+      return send(response, 403, { status: 403, userMessage: 'Forbidden, requires an appropriate role' });
     const unknown = mode === 'unknown-person';
     const found = (p: StandInPerson | undefined) => (unknown ? undefined : p);
     const notFound = () => send(response, 404, { status: 404, userMessage: 'Not found' });
@@ -134,13 +162,20 @@ export async function startHmppsStandIns(options: HmppsStandInOptions = {}): Pro
       const api = url.searchParams.get('api') as StandInApi;
       const mode = (url.searchParams.get('mode') ?? 'normal') as StandInMode;
       const failNext = url.searchParams.get('failNext');
-      if (!standInApis.includes(api)) return send(response, 400, { error: `api must be one of ${standInApis.join(', ')}` });
-      if (!standInModes.includes(mode)) return send(response, 400, { error: `mode must be one of ${standInModes.join(', ')}` });
-      if (failNext !== null && !/^\d{1,4}$/.test(failNext)) return send(response, 400, { error: 'failNext must be a whole number' });
+      if (!standInApis.includes(api))
+        return send(response, 400, { error: `api must be one of ${standInApis.join(', ')}` });
+      if (!standInModes.includes(mode))
+        return send(response, 400, { error: `mode must be one of ${standInModes.join(', ')}` });
+      if (failNext !== null && !/^\d{1,4}$/.test(failNext))
+        return send(response, 400, { error: 'failNext must be a whole number' });
       if (failNext !== null) failing.set(api, Number(failNext));
       else modes.set(api, mode);
     }
-    send(response, 200, { modes: Object.fromEntries(standInApis.map((a) => [a, modes.get(a) ?? 'normal'])), failNext: Object.fromEntries(failing), counts });
+    send(response, 200, {
+      modes: Object.fromEntries(standInApis.map((a) => [a, modes.get(a) ?? 'normal'])),
+      failNext: Object.fromEntries(failing),
+      counts,
+    });
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -5,20 +5,45 @@
  * dispatcher at a time (a claim older than the lease is free again), and a receipt moves it only forward.
  */
 import type { DigestEntry } from '#domain/alert-policy';
-import { duePartition, firstNotice, noticeKey, outboxTimes, sendPartition, type Alert, type AlertKind, type Notice, type NoticeStatus, type PendingNotice } from '#domain/alerts';
+import {
+  duePartition,
+  firstNotice,
+  noticeKey,
+  outboxTimes,
+  sendPartition,
+  type Alert,
+  type AlertKind,
+  type Notice,
+  type NoticeStatus,
+  type PendingNotice,
+} from '#domain/alerts';
 import { londonTime } from '#domain/calendar';
 import type { PersonReleases } from '#domain/release-case';
 import type { Recipient } from '#domain/routing';
 import type { RotaEntry } from '#domain/rota';
-import type { AlertStore, DigestReader, HeartbeatStore, NoticeOutbox, RotaStore, ScheduleReader } from '#use-cases/alert-ports';
-import type { DeliveryAttempt, DeliveryState, DeliveryStatus, DeliveryStore, PagedNumber } from '#use-cases/dispatch-alert';
+import type {
+  AlertStore,
+  DigestReader,
+  HeartbeatStore,
+  NoticeOutbox,
+  RotaStore,
+  ScheduleReader,
+} from '#use-cases/alert-ports';
+import type {
+  DeliveryAttempt,
+  DeliveryState,
+  DeliveryStatus,
+  DeliveryStore,
+  PagedNumber,
+} from '#use-cases/dispatch-alert';
 import { claimLeaseMs } from '#adapters/dynamodb/delivery-store';
 import type { CounterDelta } from '#domain/aggregates';
 import type { InMemoryTables } from './tables';
 
 export const alertKey = (alertId: string) => `ALERT#${alertId}|ALERT`;
 export const noticeItemKey = (alertId: string, notice: string) => `ALERT#${alertId}|NOTICE#${notice}`;
-export const deliveryItemKey = (alertId: string, notice: string, recipientId: string) => `ALERT#${alertId}|DELIVERY#${notice}#${recipientId}`;
+export const deliveryItemKey = (alertId: string, notice: string, recipientId: string) =>
+  `ALERT#${alertId}|DELIVERY#${notice}#${recipientId}`;
 export const digestPrefix = (localAuthority: string, date: string) => `DIGEST#${localAuthority}#${date}|`;
 export const rotaPrefix = (localAuthority: string) => `ROTA#${localAuthority}|`;
 
@@ -38,14 +63,32 @@ export function insertNotice(tables: InMemoryTables, notice: Notice, kind: Alert
   const key = noticeItemKey(notice.alertId, noticeKey(notice));
   if (tables.has(key)) return false;
   const { dueAt, sendUntil } = outboxTimes(notice.purpose, kind, at);
-  const item: StoredNotice = { alertId: notice.alertId, purpose: notice.purpose, index: notice.index, kind, status: 'PENDING', createdAt: at.toISOString(), duePartition: sendPartition, dueAt, sendUntil, tries: 0 };
+  const item: StoredNotice = {
+    alertId: notice.alertId,
+    purpose: notice.purpose,
+    index: notice.index,
+    kind,
+    status: 'PENDING',
+    createdAt: at.toISOString(),
+    duePartition: sendPartition,
+    dueAt,
+    sendUntil,
+    tries: 0,
+  };
   tables.put(key, item);
   return true;
 }
 
 function alertCounters(alert: Alert, counts: Record<string, number>): CounterDelta[] {
   if (Object.keys(counts).length === 0) return [];
-  return [{ family: 'alerts', dimensions: { la: alert.localAuthority, prison: alert.prisonId }, date: londonTime(alert.raisedAt).date, counts }];
+  return [
+    {
+      family: 'alerts',
+      dimensions: { la: alert.localAuthority, prison: alert.prisonId },
+      date: londonTime(alert.raisedAt).date,
+      counts,
+    },
+  ];
 }
 
 export interface InMemoryAlertStore extends AlertStore {
@@ -71,7 +114,8 @@ export function inMemoryAlertStore(tables: InMemoryTables): InMemoryAlertStore {
       }
       const stored = tables.peek<Alert>(alertKey(change.before.alertId));
       if (!stored || stored.version !== change.before.version) return 'conflict';
-      if (change.notice && tables.has(noticeItemKey(change.notice.alertId, noticeKey(change.notice)))) return 'conflict';
+      if (change.notice && tables.has(noticeItemKey(change.notice.alertId, noticeKey(change.notice))))
+        return 'conflict';
       tables.put(alertKey(change.before.alertId), change.after);
       if (change.notice) insertNotice(tables, change.notice, change.before.kind, at);
       tables.addCounters(alertCounters(change.before, change.counts));
@@ -89,7 +133,13 @@ export function inMemoryAlertStore(tables: InMemoryTables): InMemoryAlertStore {
     async due(now, limit) {
       return tables
         .withPrefix<Alert & { entity?: never }>('ALERT#')
-        .filter((a): a is Alert => 'version' in a && a.duePartition === duePartition && a.dueAt !== undefined && a.dueAt <= now.toISOString())
+        .filter(
+          (a): a is Alert =>
+            'version' in a &&
+            a.duePartition === duePartition &&
+            a.dueAt !== undefined &&
+            a.dueAt <= now.toISOString(),
+        )
         .sort((a, b) => a.dueAt!.localeCompare(b.dueAt!))
         .slice(0, limit);
     },
@@ -105,7 +155,9 @@ export function inMemoryAlertStore(tables: InMemoryTables): InMemoryAlertStore {
   };
 }
 
-export function inMemoryNoticeOutbox(tables: InMemoryTables): NoticeOutbox & { notice(alertId: string, key: string): StoredNotice | undefined } {
+export function inMemoryNoticeOutbox(
+  tables: InMemoryTables,
+): NoticeOutbox & { notice(alertId: string, key: string): StoredNotice | undefined } {
   const key = (n: Notice) => noticeItemKey(n.alertId, noticeKey(n));
   return {
     notice: (alertId, k) => tables.get<StoredNotice>(noticeItemKey(alertId, k)),
@@ -116,17 +168,32 @@ export function inMemoryNoticeOutbox(tables: InMemoryTables): NoticeOutbox & { n
         .filter((n) => n.duePartition === sendPartition && n.dueAt <= now.toISOString())
         .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
         .slice(0, limit)
-        .map(({ alertId, purpose, index, dueAt, sendUntil, tries }) => ({ alertId, purpose, index, dueAt, sendUntil, tries }));
+        .map(({ alertId, purpose, index, dueAt, sendUntil, tries }) => ({
+          alertId,
+          purpose,
+          index,
+          dueAt,
+          sendUntil,
+          tries,
+        }));
     },
     async settle(notice, status, at, reason) {
       const stored = tables.get<StoredNotice>(key(notice));
-      if (!stored) throw new Error(`no notice ${key(notice)}: the DynamoDB adapter's condition fails on a missing item too`);
+      if (!stored)
+        throw new Error(
+          `no notice ${key(notice)}: the DynamoDB adapter's condition fails on a missing item too`,
+        );
       const { duePartition: _p, dueAt: _d, ...rest } = stored;
       if (stored.status !== 'PENDING') {
         tables.put(key(notice), rest);
         return false;
       }
-      tables.put(key(notice), { ...rest, status, settledAt: at.toISOString(), ...(reason ? { reason } : {}) });
+      tables.put(key(notice), {
+        ...rest,
+        status,
+        settledAt: at.toISOString(),
+        ...(reason ? { reason } : {}),
+      });
       return true;
     },
     async postpone(notice, dueAt, at) {
@@ -155,17 +222,31 @@ export interface StoredDelivery extends DeliveryState {
 
 const finalStatuses: DeliveryStatus[] = ['DELIVERED', 'REJECTED', 'EXPIRED'];
 
-export function inMemoryDeliveryStore(tables: InMemoryTables): DeliveryStore & { deliveries(alertId: string): StoredDelivery[] } {
-  const deliveries = (alertId: string, prefix = '') => tables.withPrefix<StoredDelivery>(`ALERT#${alertId}|DELIVERY#${prefix}`);
+export function inMemoryDeliveryStore(
+  tables: InMemoryTables,
+): DeliveryStore & { deliveries(alertId: string): StoredDelivery[] } {
+  const deliveries = (alertId: string, prefix = '') =>
+    tables.withPrefix<StoredDelivery>(`ALERT#${alertId}|DELIVERY#${prefix}`);
   return {
     deliveries: (alertId) => deliveries(alertId),
     async claim({ alertId, notice, recipient, channel }, now) {
       const key = deliveryItemKey(alertId, notice, recipient.id);
       const stored = tables.get<StoredDelivery>(key);
       const stale = new Date(now.getTime() - claimLeaseMs).toISOString();
-      const free = !stored || stored.status === 'FAILED' || (stored.status === 'SENDING' && stored.claimedAt! < stale);
+      const free =
+        !stored || stored.status === 'FAILED' || (stored.status === 'SENDING' && stored.claimedAt! < stale);
       if (!free) return stored.status === 'SENDING' ? 'busy' : 'done';
-      tables.put(key, { ...stored, alertId, notice, recipient, channel, status: 'SENDING', claimedAt: now.toISOString(), attempts: stored?.attempts ?? [], firstClaimedAt: stored?.firstClaimedAt ?? now.toISOString() } satisfies StoredDelivery);
+      tables.put(key, {
+        ...stored,
+        alertId,
+        notice,
+        recipient,
+        channel,
+        status: 'SENDING',
+        claimedAt: now.toISOString(),
+        attempts: stored?.attempts ?? [],
+        firstClaimedAt: stored?.firstClaimedAt ?? now.toISOString(),
+      } satisfies StoredDelivery);
       return 'claimed';
     },
     async record(attempt) {
@@ -180,7 +261,9 @@ export function inMemoryDeliveryStore(tables: InMemoryTables): DeliveryStore & {
         attempts: [...(stored.attempts ?? []), rest],
         ...(rest.providerRef ? { providerRef: rest.providerRef } : {}),
         ...(withStatus && rest.error && status === 'REJECTED' ? { reason: rest.error } : {}),
-        ...(withStatus && status === 'SENT' && rest.providerRef !== undefined ? { receiptDueAt: rest.at, sentAt: rest.at } : {}),
+        ...(withStatus && status === 'SENT' && rest.providerRef !== undefined
+          ? { receiptDueAt: rest.at, sentAt: rest.at }
+          : {}),
       });
     },
     async expire(alertId, notice, at, reason) {
@@ -199,7 +282,9 @@ export function inMemoryDeliveryStore(tables: InMemoryTables): DeliveryStore & {
       const itemKey = deliveryItemKey(key.alertId, key.notice, key.recipientId);
       const stored = tables.get<StoredDelivery>(itemKey);
       const delivered = outcome.status === 'DELIVERED';
-      const moves = stored !== undefined && (delivered ? stored.status !== 'DELIVERED' : stored.status === 'SENT' || stored.status === 'SENDING');
+      const moves =
+        stored !== undefined &&
+        (delivered ? stored.status !== 'DELIVERED' : stored.status === 'SENT' || stored.status === 'SENDING');
       if (!moves) return { changed: false, ...(stored ? { delivery: stored } : {}) };
       const { receiptDueAt: _due, ...held } = stored;
       const after: StoredDelivery = {
@@ -215,10 +300,23 @@ export function inMemoryDeliveryStore(tables: InMemoryTables): DeliveryStore & {
       return [...tables.items.keys()]
         .filter((k) => k.includes('|DELIVERY#'))
         .map((k) => tables.get<StoredDelivery>(k)!)
-        .filter((d) => d.receiptDueAt !== undefined && d.receiptDueAt <= sentBefore.toISOString() && d.status === 'SENT' && d.providerRef)
+        .filter(
+          (d) =>
+            d.receiptDueAt !== undefined &&
+            d.receiptDueAt <= sentBefore.toISOString() &&
+            d.status === 'SENT' &&
+            d.providerRef,
+        )
         .sort((a, b) => a.receiptDueAt!.localeCompare(b.receiptDueAt!))
         .slice(0, limit)
-        .map((d) => ({ alertId: d.alertId, notice: d.notice, recipientId: d.recipient.id, providerRef: d.providerRef!, sentAt: d.sentAt ?? d.receiptDueAt!, polls: d.polls ?? 0 }));
+        .map((d) => ({
+          alertId: d.alertId,
+          notice: d.notice,
+          recipientId: d.recipient.id,
+          providerRef: d.providerRef!,
+          sentAt: d.sentAt ?? d.receiptDueAt!,
+          polls: d.polls ?? 0,
+        }));
     },
     async pollAgain(key, dueAt) {
       const itemKey = deliveryItemKey(key.alertId, key.notice, key.recipientId);
@@ -226,7 +324,11 @@ export function inMemoryDeliveryStore(tables: InMemoryTables): DeliveryStore & {
       // Only while it still awaits its receipt, as the adapter's condition says.
       if (!stored || stored.receiptDueAt === undefined || stored.status !== 'SENT') return;
       const { receiptDueAt: _due, ...rest } = stored;
-      tables.put(itemKey, { ...rest, ...(dueAt ? { receiptDueAt: dueAt } : {}), polls: (stored.polls ?? 0) + 1 });
+      tables.put(itemKey, {
+        ...rest,
+        ...(dueAt ? { receiptDueAt: dueAt } : {}),
+        polls: (stored.polls ?? 0) + 1,
+      });
     },
     async rememberPage(numberKey, page) {
       tables.put(`REPLY#${numberKey}|PAGE#${page.pagedAt}#${page.alertId}#${page.notice}`, page);
@@ -236,14 +338,18 @@ export function inMemoryDeliveryStore(tables: InMemoryTables): DeliveryStore & {
     },
     async reached(alertId) {
       const reached = new Map<string, Recipient>();
-      for (const d of deliveries(alertId)) if ((d.status === 'SENT' || d.status === 'DELIVERED') && !reached.has(d.recipient.id)) reached.set(d.recipient.id, d.recipient);
+      for (const d of deliveries(alertId))
+        if ((d.status === 'SENT' || d.status === 'DELIVERED') && !reached.has(d.recipient.id))
+          reached.set(d.recipient.id, d.recipient);
       return [...reached.values()];
     },
   };
 }
 
 /** Rota entries by area; `save` puts entries as the on-call-rota partner file does (the same shift twice: the later wins). */
-export function inMemoryRotaStore(tables: InMemoryTables): RotaStore & { save(entries: RotaEntry[]): Promise<void> } {
+export function inMemoryRotaStore(
+  tables: InMemoryTables,
+): RotaStore & { save(entries: RotaEntry[]): Promise<void> } {
   return {
     async entries(localAuthority) {
       return tables.withPrefix<RotaEntry>(rotaPrefix(localAuthority));
@@ -262,9 +368,24 @@ export function inMemoryScheduleReader(tables: InMemoryTables): ScheduleReader {
     async scheduledBetween(from, to) {
       return tables
         .withPrefix<PersonReleases>('PERSON#')
-        .filter((p) => p.cases[0]?.status === 'SCHEDULED' && p.cases[0].scheduledFor !== undefined && p.cases[0].scheduledFor >= from && p.cases[0].scheduledFor <= to)
-        .sort((a, b) => `${a.cases[0]!.scheduledFor}#${a.prisonNumber}`.localeCompare(`${b.cases[0]!.scheduledFor}#${b.prisonNumber}`))
-        .map(({ prisonNumber, version, cases, lastReceivedAt }) => ({ prisonNumber, version, cases, ...(lastReceivedAt ? { lastReceivedAt } : {}) }));
+        .filter(
+          (p) =>
+            p.cases[0]?.status === 'SCHEDULED' &&
+            p.cases[0].scheduledFor !== undefined &&
+            p.cases[0].scheduledFor >= from &&
+            p.cases[0].scheduledFor <= to,
+        )
+        .sort((a, b) =>
+          `${a.cases[0]!.scheduledFor}#${a.prisonNumber}`.localeCompare(
+            `${b.cases[0]!.scheduledFor}#${b.prisonNumber}`,
+          ),
+        )
+        .map(({ prisonNumber, version, cases, lastReceivedAt }) => ({
+          prisonNumber,
+          version,
+          cases,
+          ...(lastReceivedAt ? { lastReceivedAt } : {}),
+        }));
     },
   };
 }

@@ -7,14 +7,26 @@
 import type { CounterDelta } from '#domain/aggregates';
 import type { OutcomeSubject } from '#domain/partner-files/effects';
 import type { FileReport } from '#domain/partner-files/report';
-import type { DroppedObject, FileCompletion, IngestedFile, PartnerDropBucket, PartnerFileLedger, StoredOutcome } from '#use-cases/ingest-partner-file';
+import type {
+  DroppedObject,
+  FileCompletion,
+  IngestedFile,
+  PartnerDropBucket,
+  PartnerFileLedger,
+  StoredOutcome,
+} from '#use-cases/ingest-partner-file';
 import { rotaEntryKey } from './alert-store';
 import type { InMemoryTables } from './tables';
 
-const outcomeKey = (s: OutcomeSubject) => (s.type === 'accommodation' ? `OUTCOME#accommodation#${s.prisonNumber}#${s.releaseDate}` : `OUTCOME#referral#${s.partnerId}#${s.referralId}`);
+const outcomeKey = (s: OutcomeSubject) =>
+  s.type === 'accommodation'
+    ? `OUTCOME#accommodation#${s.prisonNumber}#${s.releaseDate}`
+    : `OUTCOME#referral#${s.partnerId}#${s.referralId}`;
 const chunkKey = (sha256: string, index: number) => `FILE#${sha256}|CHUNK#${index}`;
 
-export function inMemoryPartnerFileLedger(tables: InMemoryTables): PartnerFileLedger & { outcome(subject: OutcomeSubject): StoredOutcome | undefined } {
+export function inMemoryPartnerFileLedger(
+  tables: InMemoryTables,
+): PartnerFileLedger & { outcome(subject: OutcomeSubject): StoredOutcome | undefined } {
   return {
     outcome: (subject) => tables.get<StoredOutcome>(outcomeKey(subject)),
     async handledDrop(dropId) {
@@ -29,9 +41,15 @@ export function inMemoryPartnerFileLedger(tables: InMemoryTables): PartnerFileLe
     },
     async commitChunk(chunk) {
       if (tables.has(chunkKey(chunk.sha256, chunk.index))) return 'duplicate';
-      for (const o of chunk.outcomes) if ((tables.peek<StoredOutcome>(outcomeKey(o.subject))?.version ?? 0) !== o.expectedVersion) return 'conflict';
-      tables.put(chunkKey(chunk.sha256, chunk.index), { counters: chunk.counters, recordedAt: chunk.recordedAt });
-      for (const o of chunk.outcomes) tables.put(outcomeKey(o.subject), { ...o.state, version: o.version } satisfies StoredOutcome);
+      for (const o of chunk.outcomes)
+        if ((tables.peek<StoredOutcome>(outcomeKey(o.subject))?.version ?? 0) !== o.expectedVersion)
+          return 'conflict';
+      tables.put(chunkKey(chunk.sha256, chunk.index), {
+        counters: chunk.counters,
+        recordedAt: chunk.recordedAt,
+      });
+      for (const o of chunk.outcomes)
+        tables.put(outcomeKey(o.subject), { ...o.state, version: o.version } satisfies StoredOutcome);
       for (const entry of chunk.rotaEntries) tables.put(rotaEntryKey(entry), entry);
       return 'committed';
     },

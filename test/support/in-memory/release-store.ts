@@ -42,9 +42,10 @@ export function inMemoryReleaseStore(tables: InMemoryTables): InMemoryReleaseSto
         await writer();
       }
       // The ledger first: a repeat is a duplicate whatever else moved meanwhile (DynamoDB reports index 0).
-      if (tables.has(ledgerKey(change.ledger.eventId))) return void (commits.duplicate += 1), 'duplicate';
+      if (tables.has(ledgerKey(change.ledger.eventId))) return (void (commits.duplicate += 1), 'duplicate');
       const stored = tables.peek<PersonReleases>(personKey(change.person.prisonNumber));
-      if ((stored?.version ?? 0) !== change.expectedVersion || (change.expectedVersion === 0 && stored)) return void (commits.conflict += 1), 'conflict';
+      if ((stored?.version ?? 0) !== change.expectedVersion || (change.expectedVersion === 0 && stored))
+        return (void (commits.conflict += 1), 'conflict');
 
       tables.put(ledgerKey(change.ledger.eventId), { ...change.ledger, expiresAt: change.expiresAt });
       tables.put(personKey(change.person.prisonNumber), change.person);
@@ -54,9 +55,16 @@ export function inMemoryReleaseStore(tables: InMemoryTables): InMemoryReleaseSto
       }
       for (const alertId of change.repeatedAlertIds) {
         const repeats = tables.get<{ repeats?: number }>(`${alertKey(alertId)}#REPEATS`)?.repeats ?? 0;
-        tables.put(`${alertKey(alertId)}#REPEATS`, { repeats: repeats + 1, lastRepeatAt: change.ledger.recordedAt });
+        tables.put(`${alertKey(alertId)}#REPEATS`, {
+          repeats: repeats + 1,
+          lastRepeatAt: change.ledger.recordedAt,
+        });
       }
-      for (const entry of change.digestEntries) tables.insertOnce(`${digestPrefix(entry.localAuthority, entry.releaseLocal.date)}${entry.caseRef}`, entry);
+      for (const entry of change.digestEntries)
+        tables.insertOnce(
+          `${digestPrefix(entry.localAuthority, entry.releaseLocal.date)}${entry.caseRef}`,
+          entry,
+        );
       tables.addCounters(change.counters);
       commits.committed += 1;
       return 'committed';

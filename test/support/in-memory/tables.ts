@@ -46,7 +46,8 @@ export class InMemoryTables {
     for (const item of deltas.flatMap(rollUps)) {
       const key = `${item.series}|${item.date}`;
       const target = this.counterItems.get(key) ?? {};
-      for (const [name, n] of Object.entries(item.counts)) if (n !== 0) target[name] = (target[name] ?? 0) + n;
+      for (const [name, n] of Object.entries(item.counts))
+        if (n !== 0) target[name] = (target[name] ?? 0) + n;
       this.counterItems.set(key, target);
     }
   }
@@ -57,8 +58,16 @@ export class InMemoryTables {
   }
 
   /** Every non-zero count of a series on a day. */
-  counts<F extends Family>(family: F, dimensions: Partial<Dimensions<F>>, date: string): Record<string, number> {
-    return Object.fromEntries(Object.entries(this.counterItems.get(`${seriesKey(family, dimensions)}|${date}`) ?? {}).filter(([, n]) => n !== 0));
+  counts<F extends Family>(
+    family: F,
+    dimensions: Partial<Dimensions<F>>,
+    date: string,
+  ): Record<string, number> {
+    return Object.fromEntries(
+      Object.entries(this.counterItems.get(`${seriesKey(family, dimensions)}|${date}`) ?? {}).filter(
+        ([, n]) => n !== 0,
+      ),
+    );
   }
 
   setMax(delta: CounterDelta, name: string, value: number): void {

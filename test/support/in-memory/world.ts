@@ -13,14 +13,32 @@ import { partners as registeredPartners } from '#domain/partners';
 import type { CustodyEvent } from '#events/custody-event';
 import type { RecordableEvent } from '#events/custody-message';
 import { acknowledgeAlert, type AcknowledgeDependencies } from '#use-cases/acknowledge-alert';
-import { DeliveryError, dispatchNotice, type Channel, type DispatchDependencies, type OutgoingMessage } from '#use-cases/dispatch-alert';
-import { ingestPartnerFile, type DroppedObject, type IngestDependencies } from '#use-cases/ingest-partner-file';
+import {
+  DeliveryError,
+  dispatchNotice,
+  type Channel,
+  type DispatchDependencies,
+  type OutgoingMessage,
+} from '#use-cases/dispatch-alert';
+import {
+  ingestPartnerFile,
+  type DroppedObject,
+  type IngestDependencies,
+} from '#use-cases/ingest-partner-file';
 import { recordCustodyEvent, type RecordDependencies } from '#use-cases/record-custody-event';
 import { sweep, type SweepDependencies } from '#use-cases/sweep';
 import { manualClock } from '#test-support/clock';
 import { testIdentifierKey } from '#test-support/custody-events';
 import { localRouting } from '#local/routing';
-import { inMemoryAlertStore, inMemoryDeliveryStore, inMemoryDigestReader, inMemoryHeartbeats, inMemoryNoticeOutbox, inMemoryRotaStore, inMemoryScheduleReader } from './alert-store';
+import {
+  inMemoryAlertStore,
+  inMemoryDeliveryStore,
+  inMemoryDigestReader,
+  inMemoryHeartbeats,
+  inMemoryNoticeOutbox,
+  inMemoryRotaStore,
+  inMemoryScheduleReader,
+} from './alert-store';
 import { inMemoryDropBucket, inMemoryPartnerFileLedger } from './partner-files';
 import { inMemoryReleaseStore } from './release-store';
 import { InMemoryTables } from './tables';
@@ -49,7 +67,8 @@ export function recordingChannel(name: string, confirmed = false): RecordingChan
     async send(message) {
       calls.push(message);
       const plan = queue.shift() ?? 'ok';
-      if (plan === 'rejected') throw new DeliveryError('400 ValidationError: not a valid phone number', true, 400);
+      if (plan === 'rejected')
+        throw new DeliveryError('400 ValidationError: not a valid phone number', true, 400);
       if (plan === 'unavailable') throw new DeliveryError('503 service unavailable', false, 503);
       accepted.push(message);
       return { providerRef: `ref-${accepted.length}`, confirmed };
@@ -57,7 +76,10 @@ export function recordingChannel(name: string, confirmed = false): RecordingChan
   };
 }
 
-export const linkKeys: LinkKeys = { current: '1', keys: { '1': 'a-test-only-link-signing-key-of-some-length' } };
+export const linkKeys: LinkKeys = {
+  current: '1',
+  keys: { '1': 'a-test-only-link-signing-key-of-some-length' },
+};
 
 export interface WorldOptions {
   /** The instant the world's clock starts at (a fixed date, never today). */
@@ -66,7 +88,11 @@ export interface WorldOptions {
   partners?: readonly Partner[];
 }
 
-export function inMemoryGatehouse({ start, routing: routingInput = localRouting, partners = registeredPartners }: WorldOptions) {
+export function inMemoryGatehouse({
+  start,
+  routing: routingInput = localRouting,
+  partners = registeredPartners,
+}: WorldOptions) {
   const tables = new InMemoryTables();
   const clock = manualClock(start);
   const routing: RoutingConfig = parseRoutingConfig(routingInput);
@@ -140,7 +166,13 @@ export function inMemoryGatehouse({ start, routing: routingInput = localRouting,
     channel,
     sleeps,
     ports: { releases, alerts, outbox, deliveries, rota, ledger, drops, heartbeats },
-    deps: { record: recordDeps, dispatch: dispatchDeps, sweep: sweepDeps, acknowledge: ackDeps, ingest: ingestDeps },
+    deps: {
+      record: recordDeps,
+      dispatch: dispatchDeps,
+      sweep: sweepDeps,
+      acknowledge: ackDeps,
+      ingest: ingestDeps,
+    },
     record,
     ingest: (object: DroppedObject) => ingestPartnerFile(object, ingestDeps),
     dispatch: (notice: Notice) => dispatchNotice(notice, dispatchDeps),

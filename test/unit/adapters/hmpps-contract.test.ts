@@ -4,7 +4,14 @@
  * part, this fails before a stand-in can hide it.
  */
 import { describe, expect, it } from 'vitest';
-import { caseIdentifiersResponse, cas3ReferralsResponse, dutyToReferResponse, prisonerResponse, resettlementPrisonerResponse, tokenResponse } from '#adapters/hmpps/responses';
+import {
+  caseIdentifiersResponse,
+  cas3ReferralsResponse,
+  dutyToReferResponse,
+  prisonerResponse,
+  resettlementPrisonerResponse,
+  tokenResponse,
+} from '#adapters/hmpps/responses';
 import { standInPeople } from '#local/stand-ins/hmpps/people';
 import { conformance, responseSchema, vendoredSpec } from '#test-support/openapi-schema';
 
@@ -16,13 +23,36 @@ const auth = vendoredSpec('hmpps-auth');
 
 describe('the stand-ins answer in the published shapes', () => {
   it.each(standInPeople.map((p) => [p.prisonNumber, p] as const))('%s', (_, person) => {
-    const checks: [ReturnType<typeof vendoredSpec>, string, unknown, { safeParse(v: unknown): { success: boolean } }][] = [
+    const checks: [
+      ReturnType<typeof vendoredSpec>,
+      string,
+      unknown,
+      { safeParse(v: unknown): { success: boolean } },
+    ][] = [
       [prisonerSearch, '/prisoner/{id}', person.prisoner, prisonerResponse],
       [cas3, '/cas3/external/referrals/{crn}', person.cas3, cas3ReferralsResponse],
     ];
-    if (person.probation) checks.push([probation, '/probation-cases/{nomsId}/crn', { crn: person.probation.crn }, caseIdentifiersResponse]);
-    if (person.probation?.dutyToRefer) checks.push([probation, '/duty-to-refer-nsi/{value}', person.probation.dutyToRefer, dutyToReferResponse]);
-    if (person.resettlement) checks.push([resettlement, '/resettlement-passport/prisoner/{nomsId}', person.resettlement, resettlementPrisonerResponse]);
+    if (person.probation)
+      checks.push([
+        probation,
+        '/probation-cases/{nomsId}/crn',
+        { crn: person.probation.crn },
+        caseIdentifiersResponse,
+      ]);
+    if (person.probation?.dutyToRefer)
+      checks.push([
+        probation,
+        '/duty-to-refer-nsi/{value}',
+        person.probation.dutyToRefer,
+        dutyToReferResponse,
+      ]);
+    if (person.resettlement)
+      checks.push([
+        resettlement,
+        '/resettlement-passport/prisoner/{nomsId}',
+        person.resettlement,
+        resettlementPrisonerResponse,
+      ]);
     for (const [spec, path, body, schema] of checks) {
       expect(conformance(spec, responseSchema(spec, path, 'get', '200'), body), path).toEqual([]);
       expect(schema.safeParse(body).success, path).toBe(true);
@@ -39,14 +69,22 @@ describe('the stand-ins answer in the published shapes', () => {
   });
 
   it("answers HMPPS Auth's token in its shape", () => {
-    const body = { access_token: 'x', token_type: 'bearer', expires_in: 1200, scope: 'read', sub: 'gatehouse-local' };
+    const body = {
+      access_token: 'x',
+      token_type: 'bearer',
+      expires_in: 1200,
+      scope: 'read',
+      sub: 'gatehouse-local',
+    };
     expect(conformance(auth, responseSchema(auth, '/auth/oauth/token', 'post', '200'), body)).toEqual([]);
     expect(tokenResponse.safeParse(body).success).toBe(true);
   });
 
   it('the check itself fails on a missing required field, a wrong type and a value outside an enum', () => {
     const schema = responseSchema(prisonerSearch, '/prisoner/{id}', 'get', '200');
-    expect(conformance(prisonerSearch, schema, { legalStatus: 'FREE', confirmedReleaseDate: 20261120 })).toEqual([
+    expect(
+      conformance(prisonerSearch, schema, { legalStatus: 'FREE', confirmedReleaseDate: 20261120 }),
+    ).toEqual([
       '$.prisonerNumber: required',
       '$.legalStatus: not one of RECALL, DEAD, INDETERMINATE_SENTENCE, SENTENCED, CONVICTED_UNSENTENCED, CIVIL_PRISONER, IMMIGRATION_DETAINEE, REMAND, UNKNOWN, OTHER',
       '$.confirmedReleaseDate: expected string, found integer',

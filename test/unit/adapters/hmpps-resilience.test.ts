@@ -17,7 +17,8 @@ function scripted(answers: Answer[]) {
   const fetch = async (input: URL | string | Request, init?: RequestInit) => {
     calls.push({ url: String(input), authorization: new Headers(init?.headers).get('authorization') });
     const answer = answers.shift() ?? 500;
-    if (answer === 'timeout') throw Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
+    if (answer === 'timeout')
+      throw Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
     if (answer === 'refused') throw new TypeError('fetch failed');
     const { status, body } = typeof answer === 'number' ? { status: answer, body: {} } : answer;
     return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -66,8 +67,13 @@ describe('calling an HMPPS API', () => {
   it('answers ok with exactly the fields read, sending the bearer token', async () => {
     const { client, calls } = api([{ status: 200, body: person }]);
     const outcome = await client.get('prisoner/A1234BC', prisonerResponse);
-    expect(outcome).toMatchObject({ outcome: 'ok', value: { prisonerNumber: 'A1234BC', confirmedReleaseDate: '2026-11-20' } });
-    expect(calls).toEqual([{ url: 'http://prisoner-search.test/prisoner/A1234BC', authorization: 'Bearer first-token' }]);
+    expect(outcome).toMatchObject({
+      outcome: 'ok',
+      value: { prisonerNumber: 'A1234BC', confirmedReleaseDate: '2026-11-20' },
+    });
+    expect(calls).toEqual([
+      { url: 'http://prisoner-search.test/prisoner/A1234BC', authorization: 'Bearer first-token' },
+    ]);
   });
 
   it('retries 5xx, 429, timeouts and refused connections with growing, jittered backoff, then succeeds', async () => {
@@ -82,13 +88,20 @@ describe('calling an HMPPS API', () => {
   it('gives up after the attempts with the cause and a reason that names neither the URL nor the person', async () => {
     const { client, counted } = api([502, 503, 500]);
     const outcome = await client.get('prisoner/A1234BC', prisonerResponse);
-    expect(outcome).toEqual({ outcome: 'unavailable', cause: 'failed', reason: 'Prisoner Search answered 500 (3 attempts)' });
+    expect(outcome).toEqual({
+      outcome: 'unavailable',
+      cause: 'failed',
+      reason: 'Prisoner Search answered 500 (3 attempts)',
+    });
     expect(counted).toContain('hmppsFailures');
   });
 
   it('records 404 as not found at once, without retrying', async () => {
     const { client, calls, counted } = api([404]);
-    expect(await client.get('prisoner/Z9999ZZ', prisonerResponse)).toEqual({ outcome: 'not-found', fetchedAt: '2026-11-20T17:26:00.000Z' });
+    expect(await client.get('prisoner/Z9999ZZ', prisonerResponse)).toEqual({
+      outcome: 'not-found',
+      fetchedAt: '2026-11-20T17:26:00.000Z',
+    });
     expect(calls).toHaveLength(1);
     expect(counted).toEqual(['hmppsRequests', 'hmppsNotFound']);
   });
@@ -104,14 +117,19 @@ describe('calling an HMPPS API', () => {
     expect(await client.get('prisoner/A1234BC', prisonerResponse)).toEqual({
       outcome: 'unavailable',
       cause: 'refused',
-      reason: "Prisoner Search refused Gatehouse's token (403) even when fresh: check the client's roles in HMPPS Auth",
+      reason:
+        "Prisoner Search refused Gatehouse's token (403) even when fresh: check the client's roles in HMPPS Auth",
     });
     expect(calls).toHaveLength(2);
   });
 
   it('does not retry another 4xx', async () => {
     const { client, calls } = api([400]);
-    expect(await client.get('prisoner/A1234BC', prisonerResponse)).toMatchObject({ outcome: 'unavailable', cause: 'refused', reason: 'Prisoner Search answered 400' });
+    expect(await client.get('prisoner/A1234BC', prisonerResponse)).toMatchObject({
+      outcome: 'unavailable',
+      cause: 'refused',
+      reason: 'Prisoner Search answered 400',
+    });
     expect(calls).toHaveLength(1);
   });
 
@@ -128,11 +146,17 @@ describe('calling an HMPPS API', () => {
   it('opens the circuit after repeated failures, refuses calls while open, and lets one through after the pause', async () => {
     let now = 0;
     const breaker = new CircuitBreaker({ failuresToOpen: 2, openForMs: 30_000 }, () => now);
-    const { client, calls, counted } = api([500, 500, { status: 200, body: person }], { attempts: 1, breaker });
+    const { client, calls, counted } = api([500, 500, { status: 200, body: person }], {
+      attempts: 1,
+      breaker,
+    });
     await client.get('prisoner/A1234BC', prisonerResponse);
     await client.get('prisoner/A1234BC', prisonerResponse);
     expect(breaker.state).toBe('open');
-    expect(await client.get('prisoner/A1234BC', prisonerResponse)).toMatchObject({ outcome: 'unavailable', cause: 'circuit-open' });
+    expect(await client.get('prisoner/A1234BC', prisonerResponse)).toMatchObject({
+      outcome: 'unavailable',
+      cause: 'circuit-open',
+    });
     expect(calls).toHaveLength(2);
     expect(counted).toContain('hmppsCircuitOpen');
     now = 30_000;
@@ -147,7 +171,17 @@ describe('when HMPPS Auth refuses the credentials', () => {
     const client = hmppsApi({
       name: 'Prisoner Search',
       baseUrl: 'http://prisoner-search.test',
-      tokens: { requests: 0, token: async () => Promise.reject(new TokenError('HMPPS Auth refused the client credentials (401): check the client id and secret', true)), invalidate: () => undefined },
+      tokens: {
+        requests: 0,
+        token: async () =>
+          Promise.reject(
+            new TokenError(
+              'HMPPS Auth refused the client credentials (401): check the client id and secret',
+              true,
+            ),
+          ),
+        invalidate: () => undefined,
+      },
       breaker,
       retry: { attempts: 3, backoffMs: 100, maxBackoffMs: 1000 },
       timeoutMs: 1000,
@@ -157,7 +191,11 @@ describe('when HMPPS Auth refuses the credentials', () => {
       count: () => undefined,
       fetch: scripted([]).fetch,
     });
-    for (let i = 0; i < 3; i++) expect(await client.get('prisoner/A1234BC', prisonerResponse)).toMatchObject({ outcome: 'unavailable', cause: 'auth' });
+    for (let i = 0; i < 3; i++)
+      expect(await client.get('prisoner/A1234BC', prisonerResponse)).toMatchObject({
+        outcome: 'unavailable',
+        cause: 'auth',
+      });
     expect(breaker.state).toBe('closed');
   });
 });
@@ -187,38 +225,68 @@ describe('the circuit breaker', () => {
 describe('backoff', () => {
   it('grows exponentially up to the cap, scaled by the jitter', () => {
     const policy = { attempts: 6, backoffMs: 100, maxBackoffMs: 1000 };
-    expect([0, 1, 2, 3, 4].map((n) => backoffDelay(policy, n, () => 0.999))).toEqual([99, 199, 399, 799, 999]);
+    expect([0, 1, 2, 3, 4].map((n) => backoffDelay(policy, n, () => 0.999))).toEqual([
+      99, 199, 399, 799, 999,
+    ]);
     expect(backoffDelay(policy, 3, () => 0)).toBe(0);
   });
 });
 
 describe('client-credentials tokens', () => {
-  const tokenBody = (token: string, expiresIn = 1200) => ({ status: 200, body: { access_token: token, token_type: 'bearer', expires_in: expiresIn, scope: 'read', sub: 'gatehouse' } });
+  const tokenBody = (token: string, expiresIn = 1200) => ({
+    status: 200,
+    body: {
+      access_token: token,
+      token_type: 'bearer',
+      expires_in: expiresIn,
+      scope: 'read',
+      sub: 'gatehouse',
+    },
+  });
   const credentials = async () => ({ clientId: 'gatehouse', clientSecret: 's3cret' });
 
   it('asks HMPPS Auth with HTTP Basic and keeps the token until shortly before it expires', async () => {
     let now = 0;
     const { fetch, calls } = scripted([tokenBody('t1'), tokenBody('t2')]);
-    const tokens = clientCredentialsTokens({ authUrl: 'http://auth.test/auth', credentials, now: () => now, fetch, renewBeforeMs: 60_000 });
+    const tokens = clientCredentialsTokens({
+      authUrl: 'http://auth.test/auth',
+      credentials,
+      now: () => now,
+      fetch,
+      renewBeforeMs: 60_000,
+    });
     expect(await tokens.token()).toBe('t1');
     now = 1_139_999; // 20 minutes less the minute's margin, less a millisecond
     expect(await tokens.token()).toBe('t1');
     now = 1_140_000;
     expect(await tokens.token()).toBe('t2');
     expect(tokens.requests).toBe(2);
-    expect(calls[0]).toEqual({ url: 'http://auth.test/auth/oauth/token?grant_type=client_credentials', authorization: `Basic ${Buffer.from('gatehouse:s3cret').toString('base64')}` });
+    expect(calls[0]).toEqual({
+      url: 'http://auth.test/auth/oauth/token?grant_type=client_credentials',
+      authorization: `Basic ${Buffer.from('gatehouse:s3cret').toString('base64')}`,
+    });
   });
 
   it('makes one request for many callers at once', async () => {
     const { fetch } = scripted([tokenBody('t1'), tokenBody('t2')]);
-    const tokens = clientCredentialsTokens({ authUrl: 'http://auth.test/auth', credentials, now: () => 0, fetch });
+    const tokens = clientCredentialsTokens({
+      authUrl: 'http://auth.test/auth',
+      credentials,
+      now: () => 0,
+      fetch,
+    });
     expect(await Promise.all([tokens.token(), tokens.token(), tokens.token()])).toEqual(['t1', 't1', 't1']);
     expect(tokens.requests).toBe(1);
   });
 
   it('asks again after a refused token is forgotten, but keeps a newer one', async () => {
     const { fetch } = scripted([tokenBody('t1'), tokenBody('t2')]);
-    const tokens = clientCredentialsTokens({ authUrl: 'http://auth.test/auth', credentials, now: () => 0, fetch });
+    const tokens = clientCredentialsTokens({
+      authUrl: 'http://auth.test/auth',
+      credentials,
+      now: () => 0,
+      fetch,
+    });
     await tokens.token();
     tokens.invalidate('t1');
     expect(await tokens.token()).toBe('t2');
@@ -228,28 +296,56 @@ describe('client-credentials tokens', () => {
 
   it('says plainly when the client credentials are wrong, and that retrying will not help', async () => {
     const { fetch } = scripted([401]);
-    const tokens = clientCredentialsTokens({ authUrl: 'http://auth.test/auth', credentials, now: () => 0, fetch });
+    const tokens = clientCredentialsTokens({
+      authUrl: 'http://auth.test/auth',
+      credentials,
+      now: () => 0,
+      fetch,
+    });
     const error = (await tokens.token().catch((e: unknown) => e)) as TokenError;
     expect(error).toBeInstanceOf(TokenError);
-    expect(error).toMatchObject({ permanent: true, message: 'HMPPS Auth refused the client credentials (401): check the client id and secret' });
+    expect(error).toMatchObject({
+      permanent: true,
+      message: 'HMPPS Auth refused the client credentials (401): check the client id and secret',
+    });
     expect(String(error.message)).not.toContain('s3cret');
   });
 
   it('treats an HMPPS Auth that is down as passing', async () => {
     const { fetch } = scripted([503, tokenBody('t1')]);
-    const tokens = clientCredentialsTokens({ authUrl: 'http://auth.test/auth', credentials, now: () => 0, fetch });
-    await expect(tokens.token()).rejects.toMatchObject({ permanent: false, message: 'HMPPS Auth answered 503' });
+    const tokens = clientCredentialsTokens({
+      authUrl: 'http://auth.test/auth',
+      credentials,
+      now: () => 0,
+      fetch,
+    });
+    await expect(tokens.token()).rejects.toMatchObject({
+      permanent: false,
+      message: 'HMPPS Auth answered 503',
+    });
     expect(await tokens.token()).toBe('t1');
   });
 });
 
 describe('reading an answer', () => {
   it('reads null as not given and ignores fields it does not read', () => {
-    expect(readResponse(prisonerResponse, { prisonerNumber: 'A1234BC', confirmedReleaseDate: null, aliases: [] }, 'Prisoner Search')).toMatchObject({ prisonerNumber: 'A1234BC', confirmedReleaseDate: undefined });
+    expect(
+      readResponse(
+        prisonerResponse,
+        { prisonerNumber: 'A1234BC', confirmedReleaseDate: null, aliases: [] },
+        'Prisoner Search',
+      ),
+    ).toMatchObject({ prisonerNumber: 'A1234BC', confirmedReleaseDate: undefined });
   });
 
   it('names a field of the wrong shape without echoing its value', () => {
-    expect(() => readResponse(z.object({ confirmedReleaseDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date (YYYY-MM-DD)') }), { confirmedReleaseDate: '20/11/2026' }, 'Prisoner Search')).toThrow(
+    expect(() =>
+      readResponse(
+        z.object({ confirmedReleaseDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date (YYYY-MM-DD)') }),
+        { confirmedReleaseDate: '20/11/2026' },
+        'Prisoner Search',
+      ),
+    ).toThrow(
       'Prisoner Search answered without what Gatehouse relies on: confirmedReleaseDate: a date (YYYY-MM-DD)',
     );
   });

@@ -9,9 +9,13 @@ function secretsManager() {
   const values = new Map<string, string>();
   const sent: string[] = [];
   const client = {
-    send: async (command: { constructor: { name: string }; input: { SecretId: string; SecretString?: string } }) => {
+    send: async (command: {
+      constructor: { name: string };
+      input: { SecretId: string; SecretString?: string };
+    }) => {
       sent.push(command.constructor.name);
-      if (command.input.SecretString !== undefined) values.set(command.input.SecretId, command.input.SecretString);
+      if (command.input.SecretString !== undefined)
+        values.set(command.input.SecretId, command.input.SecretString);
       return { SecretString: values.get(command.input.SecretId) };
     },
   } as unknown as SecretsManagerClient;
@@ -24,12 +28,18 @@ describe('the alert routing as a secret (issue 15, 5)', () => {
     await putRouting(sm.client, 'prod', JSON.stringify(localRouting));
     const env: NodeJS.ProcessEnv = { ROUTING_SECRET_ARN: 'gatehouse-prod-alert-routing' };
     const composed = await routingFromSecret(env, () => sm.client);
-    expect(JSON.parse(composed.ROUTING_CONFIG!).areas).toEqual(expect.objectContaining(Object.fromEntries(Object.keys(localRouting.areas).map((k) => [k, expect.anything()]))));
+    expect(JSON.parse(composed.ROUTING_CONFIG!).areas).toEqual(
+      expect.objectContaining(
+        Object.fromEntries(Object.keys(localRouting.areas).map((k) => [k, expect.anything()])),
+      ),
+    );
   });
 
   it('refuses a routing that does not match its schema before putting anything', async () => {
     const sm = secretsManager();
-    await expect(putRouting(sm.client, 'prod', JSON.stringify({ areas: { E06000047: { contacts: [{ id: 'x' }] } } }))).rejects.toThrow();
+    await expect(
+      putRouting(sm.client, 'prod', JSON.stringify({ areas: { E06000047: { contacts: [{ id: 'x' }] } } })),
+    ).rejects.toThrow();
     expect(sm.sent).toEqual([]);
   });
 

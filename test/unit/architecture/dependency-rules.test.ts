@@ -5,7 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkGraph, importsOf, readGraph, sourceFiles, type ImportGraph } from '#test-support/dependency-rules';
+import {
+  checkGraph,
+  importsOf,
+  readGraph,
+  sourceFiles,
+  type ImportGraph,
+} from '#test-support/dependency-rules';
 
 const root = new URL('../../..', import.meta.url).pathname;
 
@@ -16,32 +22,35 @@ const root = new URL('../../..', import.meta.url).pathname;
  *   now (events/ imports them); mapping the wire contract to domain facts at the edge ends the domain ↔ events cycle.
  */
 const notYetFixed: string[] = [
-  "no import cycle between layers (domain, events): events/custody-event.ts -> functions/domain/circumstances.ts",
-  "no import cycle between layers (domain, events): events/custody-message.ts -> functions/domain/release-facts.ts",
-  "no import cycle between layers (domain, events): events/hmpps/cas3.ts -> functions/domain/release-facts.ts",
-  "no import cycle between layers (domain, events): events/custody-event.ts -> functions/domain/movements.ts",
-  "no import cycle between layers (domain, events): events/hmpps/domain-event.ts -> functions/domain/movements.ts",
-  "no import cycle between layers (domain, events): events/hmpps/to-custody-event.ts -> functions/domain/movements.ts",
-  "no import cycle between layers (domain, events): events/recordable-event.ts -> functions/domain/movements.ts",
-  "no import cycle between layers (domain, events): events/schemas.ts -> functions/domain/movements.ts",
-  "no import cycle between layers (domain, events): functions/domain/aggregates.ts -> events/custody-message.ts",
-  "no import cycle between layers (domain, events): functions/domain/partner-files/effects.ts -> events/custody-event.ts",
-  "no import cycle between layers (domain, events): functions/domain/partner-files/kinds.ts -> events/custody-event.ts",
-  "no import cycle between layers (domain, events): functions/domain/partner-files/rows.ts -> events/custody-event.ts",
-  "no import cycle between layers (domain, events): functions/domain/release-case.ts -> events/custody-event.ts",
-  "no import cycle between layers (domain, events): functions/domain/release-case.ts -> events/custody-message.ts",
-  "the domain does not import the wire contract (events/ is mapped to domain facts at the edge): functions/domain/aggregates.ts -> events/custody-message.ts",
-  "the domain does not import the wire contract (events/ is mapped to domain facts at the edge): functions/domain/partner-files/effects.ts -> events/custody-event.ts",
-  "the domain does not import the wire contract (events/ is mapped to domain facts at the edge): functions/domain/partner-files/kinds.ts -> events/custody-event.ts",
-  "the domain does not import the wire contract (events/ is mapped to domain facts at the edge): functions/domain/partner-files/rows.ts -> events/custody-event.ts",
-  "the domain does not import the wire contract (events/ is mapped to domain facts at the edge): functions/domain/release-case.ts -> events/custody-event.ts",
-  "the domain does not import the wire contract (events/ is mapped to domain facts at the edge): functions/domain/release-case.ts -> events/custody-message.ts",
+  'no import cycle between layers (domain, events): events/custody-event.ts -> functions/domain/circumstances.ts',
+  'no import cycle between layers (domain, events): events/custody-message.ts -> functions/domain/release-facts.ts',
+  'no import cycle between layers (domain, events): events/hmpps/cas3.ts -> functions/domain/release-facts.ts',
+  'no import cycle between layers (domain, events): events/custody-event.ts -> functions/domain/movements.ts',
+  'no import cycle between layers (domain, events): events/hmpps/domain-event.ts -> functions/domain/movements.ts',
+  'no import cycle between layers (domain, events): events/hmpps/to-custody-event.ts -> functions/domain/movements.ts',
+  'no import cycle between layers (domain, events): events/recordable-event.ts -> functions/domain/movements.ts',
+  'no import cycle between layers (domain, events): events/schemas.ts -> functions/domain/movements.ts',
+  'no import cycle between layers (domain, events): functions/domain/aggregates.ts -> events/custody-message.ts',
+  'no import cycle between layers (domain, events): functions/domain/partner-files/effects.ts -> events/custody-event.ts',
+  'no import cycle between layers (domain, events): functions/domain/partner-files/kinds.ts -> events/custody-event.ts',
+  'no import cycle between layers (domain, events): functions/domain/partner-files/rows.ts -> events/custody-event.ts',
+  'no import cycle between layers (domain, events): functions/domain/release-case.ts -> events/custody-event.ts',
+  'no import cycle between layers (domain, events): functions/domain/release-case.ts -> events/custody-message.ts',
+  'the domain does not import the wire contract (events/ is mapped to domain facts at the edge): functions/domain/aggregates.ts -> events/custody-message.ts',
+  'the domain does not import the wire contract (events/ is mapped to domain facts at the edge): functions/domain/partner-files/effects.ts -> events/custody-event.ts',
+  'the domain does not import the wire contract (events/ is mapped to domain facts at the edge): functions/domain/partner-files/kinds.ts -> events/custody-event.ts',
+  'the domain does not import the wire contract (events/ is mapped to domain facts at the edge): functions/domain/partner-files/rows.ts -> events/custody-event.ts',
+  'the domain does not import the wire contract (events/ is mapped to domain facts at the edge): functions/domain/release-case.ts -> events/custody-event.ts',
+  'the domain does not import the wire contract (events/ is mapped to domain facts at the edge): functions/domain/release-case.ts -> events/custody-message.ts',
 ];
 
 const line = (v: { rule: string; from: string; to: string }) => `${v.rule}: ${v.from} -> ${v.to}`;
 
 const edge = (from: string, to: string, typeOnly = false) => ({ from, to, typeOnly });
-const graphOf = (...edges: ReturnType<typeof edge>[]): ImportGraph => ({ files: [...new Set(edges.map((e) => e.from))], edges });
+const graphOf = (...edges: ReturnType<typeof edge>[]): ImportGraph => ({
+  files: [...new Set(edges.map((e) => e.from))],
+  edges,
+});
 
 describe('the dependency rules', () => {
   it('find a domain module that imports an adapter, the AWS SDK, commons or the file system', () => {
@@ -66,13 +75,29 @@ describe('the dependency rules', () => {
   });
 
   it('let the domain use pure libraries and its own modules', () => {
-    expect(checkGraph(graphOf(edge('functions/domain/a.ts', 'zod'), edge('functions/domain/a.ts', 'node:crypto'), edge('functions/domain/a.ts', 'functions/domain/b.ts')))).toEqual([]);
+    expect(
+      checkGraph(
+        graphOf(
+          edge('functions/domain/a.ts', 'zod'),
+          edge('functions/domain/a.ts', 'node:crypto'),
+          edge('functions/domain/a.ts', 'functions/domain/b.ts'),
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('find a handler that imports another handler, but not a handler using its own helper module', () => {
     const entries = ['functions/handlers/a.ts', 'functions/handlers/b.ts'];
-    const found = checkGraph(graphOf(edge('functions/handlers/a.ts', 'functions/handlers/b.ts'), edge('functions/handlers/a.ts', 'functions/handlers/a-routes.ts')), entries);
-    expect(found.map(line)).toEqual(['a handler does not import another handler: functions/handlers/a.ts -> functions/handlers/b.ts']);
+    const found = checkGraph(
+      graphOf(
+        edge('functions/handlers/a.ts', 'functions/handlers/b.ts'),
+        edge('functions/handlers/a.ts', 'functions/handlers/a-routes.ts'),
+      ),
+      entries,
+    );
+    expect(found.map(line)).toEqual([
+      'a handler does not import another handler: functions/handlers/a.ts -> functions/handlers/b.ts',
+    ]);
   });
 
   it('find a handler, adapter or use case that reaches back into a composition root', () => {
@@ -84,8 +109,12 @@ describe('the dependency rules', () => {
         edge('local/runtime.ts', 'functions/composition/a.ts'),
       ),
     );
-    expect(found.map(line)).toContain('only a host (the Lambda entry, local/) imports a composition root: functions/handlers/a.ts -> functions/composition/a.ts');
-    expect(found.filter((v) => v.from === 'local/runtime.ts' || v.to === 'functions/composition/host.ts')).toEqual([]);
+    expect(found.map(line)).toContain(
+      'only a host (the Lambda entry, local/) imports a composition root: functions/handlers/a.ts -> functions/composition/a.ts',
+    );
+    expect(
+      found.filter((v) => v.from === 'local/runtime.ts' || v.to === 'functions/composition/host.ts'),
+    ).toEqual([]);
   });
 
   it("find an adapter that runs a use case's code, but not one that names its port's types or imports a ports module", () => {
@@ -100,13 +129,30 @@ describe('the dependency rules', () => {
   });
 
   it('find commons importing the domain', () => {
-    expect(checkGraph(graphOf(edge('functions/commons/config.ts', 'functions/domain/routing.ts', true))).map((v) => v.rule)).toContain('commons imports nothing from domain');
+    expect(
+      checkGraph(graphOf(edge('functions/commons/config.ts', 'functions/domain/routing.ts', true))).map(
+        (v) => v.rule,
+      ),
+    ).toContain('commons imports nothing from domain');
   });
 
   it('find an import cycle between files, and one between layers made of files that do not form a cycle', () => {
-    const files = checkGraph(graphOf(edge('events/a.ts', 'events/b.ts'), edge('events/b.ts', 'events/c.ts'), edge('events/c.ts', 'events/a.ts')));
-    expect(files.map(line)).toEqual(['no import cycle: events/a.ts -> events/a.ts → events/b.ts → events/c.ts']);
-    const layers = checkGraph(graphOf(edge('functions/use-cases/u.ts', 'functions/domain/d.ts'), edge('functions/domain/e.ts', 'functions/use-cases/v.ts', true)));
+    const files = checkGraph(
+      graphOf(
+        edge('events/a.ts', 'events/b.ts'),
+        edge('events/b.ts', 'events/c.ts'),
+        edge('events/c.ts', 'events/a.ts'),
+      ),
+    );
+    expect(files.map(line)).toEqual([
+      'no import cycle: events/a.ts -> events/a.ts → events/b.ts → events/c.ts',
+    ]);
+    const layers = checkGraph(
+      graphOf(
+        edge('functions/use-cases/u.ts', 'functions/domain/d.ts'),
+        edge('functions/domain/e.ts', 'functions/use-cases/v.ts', true),
+      ),
+    );
     expect(layers.map((v) => v.rule)).toContain('no import cycle between layers (domain, use-cases)');
   });
 

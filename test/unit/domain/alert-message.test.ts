@@ -19,7 +19,12 @@ const dobWritten = ['1984-03-02', '02/03/1984', '2 March 1984', '02/03/84'];
  */
 function alertWithPersonalData(overrides: Partial<AlertDraft> = {}): Alert {
   const classification = classifyRelease(
-    { releasedAt: '2026-11-20T16:40:00Z', planned: false, accommodation: 'NO_FIXED_ABODE', aftercarePlan: 'NONE' },
+    {
+      releasedAt: '2026-11-20T16:40:00Z',
+      planned: false,
+      accommodation: 'NO_FIXED_ABODE',
+      aftercarePlan: 'NONE',
+    },
     { calendar: englandAndWales, lateDayFrom: '15:00' },
   );
   const draft = {
@@ -39,10 +44,19 @@ function alertWithPersonalData(overrides: Partial<AlertDraft> = {}): Alert {
     person: { name, dateOfBirth, prisonNumber: 'A1234BC' },
     ...overrides,
   } as AlertDraft;
-  return { ...openAlert(draft, new Date('2026-11-20T16:45:00Z'), routing, testIdentifierKey), acknowledgedAt: '2026-11-20T16:52:00Z' };
+  return {
+    ...openAlert(draft, new Date('2026-11-20T16:45:00Z'), routing, testIdentifierKey),
+    acknowledgedAt: '2026-11-20T16:52:00Z',
+  };
 }
 
-const context = { links: { acknowledge: 'https://gatehouse.example/alerts/x/ack?t=abc.def', resolve: 'https://gatehouse.example/alerts/x/resolve?t=abc.def' }, acknowledgedBy: 'Sam, primary on call' };
+const context = {
+  links: {
+    acknowledge: 'https://gatehouse.example/alerts/x/ack?t=abc.def',
+    resolve: 'https://gatehouse.example/alerts/x/resolve?t=abc.def',
+  },
+  acknowledgedBy: 'Sam, primary on call',
+};
 
 describe('what an SMS says', () => {
   it('gives the on-call worker the case reference, time, prison, area, flags, needs, how to take it by reply and the link in one message', () => {
@@ -59,24 +73,73 @@ describe('what an SMS says', () => {
     ['the news of an acknowledgement', {}, 'acknowledged'],
     ['a reminder', {}, 'reminder'],
   ];
-  it.each(purposes)('never carries the name, date of birth or prison number in %s', (_, overrides, purpose) => {
-    const message = messageFor(alertWithPersonalData(overrides), purpose, context);
-    const everything = [message.text, message.subject, ...Object.values(message.personalisation)].join('\n');
-    for (const part of [name, ...name.split(' '), ...dobWritten, 'A1234BC']) expect(everything).not.toContain(part);
-  });
+  it.each(purposes)(
+    'never carries the name, date of birth or prison number in %s',
+    (_, overrides, purpose) => {
+      const message = messageFor(alertWithPersonalData(overrides), purpose, context);
+      const everything = [message.text, message.subject, ...Object.values(message.personalisation)].join(
+        '\n',
+      );
+      for (const part of [name, ...name.split(' '), ...dobWritten, 'A1234BC'])
+        expect(everything).not.toContain(part);
+    },
+  );
 
   it('never carries them in a pre-release warning or a digest either', () => {
     const person = {
       prisonNumber: 'A1234BC',
       version: 1,
-      cases: [{ caseRef: 'GH-WARN-0001', status: 'SCHEDULED', prisonId: 'DMI', scheduledFor: '2026-11-24', circumstances: { needs: ['HEALTH'], cohorts: [], destinationLocalAuthority: 'E06000005', name, dateOfBirth }, circumstancesAsOf: '', classification: {}, alertKeys: [], events: [] }],
+      cases: [
+        {
+          caseRef: 'GH-WARN-0001',
+          status: 'SCHEDULED',
+          prisonId: 'DMI',
+          scheduledFor: '2026-11-24',
+          circumstances: {
+            needs: ['HEALTH'],
+            cohorts: [],
+            destinationLocalAuthority: 'E06000005',
+            name,
+            dateOfBirth,
+          },
+          circumstancesAsOf: '',
+          classification: {},
+          alertKeys: [],
+          events: [],
+        },
+      ],
     } as never;
     const warning = preReleaseWarning(person, '2026-11-23', englandAndWales, routing)!;
-    const [digest] = digestAlerts('2026-11-22', 'E06000005', [{ localAuthority: 'E06000005', caseRef: 'GH-DIGE-0001', prisonId: 'DMI', releaseLocal: { date: '2026-11-22', time: '10:00' }, needs: ['HEALTH'] }], routing);
+    const [digest] = digestAlerts(
+      '2026-11-22',
+      'E06000005',
+      [
+        {
+          localAuthority: 'E06000005',
+          caseRef: 'GH-DIGE-0001',
+          prisonId: 'DMI',
+          releaseLocal: { date: '2026-11-22', time: '10:00' },
+          needs: ['HEALTH'],
+        },
+      ],
+      routing,
+    );
     for (const draft of [warning, digest!]) {
-      const message = messageFor(openAlert({ ...draft, person: { name, dateOfBirth } } as AlertDraft, new Date('2026-11-23T08:00:00Z'), routing, testIdentifierKey), 'page', context);
-      const everything = [message.text, message.subject, ...Object.values(message.personalisation)].join('\n');
-      for (const part of [name, ...name.split(' '), ...dobWritten, 'A1234BC']) expect(everything).not.toContain(part);
+      const message = messageFor(
+        openAlert(
+          { ...draft, person: { name, dateOfBirth } } as AlertDraft,
+          new Date('2026-11-23T08:00:00Z'),
+          routing,
+          testIdentifierKey,
+        ),
+        'page',
+        context,
+      );
+      const everything = [message.text, message.subject, ...Object.values(message.personalisation)].join(
+        '\n',
+      );
+      for (const part of [name, ...name.split(' '), ...dobWritten, 'A1234BC'])
+        expect(everything).not.toContain(part);
     }
   });
 });

@@ -58,7 +58,9 @@ const lastSundayMs = (year: number, monthNumber: number): number => lastWeekdayM
 function standingRules(year: number): string[] {
   const fixed = (m: number, d: number) => utcDay(year, m, d);
   const lastMonday = (m: number) => iso(lastWeekdayMs(year, m, 1));
-  const newYear = [0, 6].includes(new Date(fixed(1, 1)).getUTCDay()) ? mondayOnOrAfter(fixed(1, 1)) : iso(fixed(1, 1));
+  const newYear = [0, 6].includes(new Date(fixed(1, 1)).getUTCDay())
+    ? mondayOnOrAfter(fixed(1, 1))
+    : iso(fixed(1, 1));
   // Christmas and Boxing Day each take the next weekday that the other does not already occupy.
   const christmasPair: string[] = [];
   for (const day of [25, 26]) {
@@ -109,7 +111,10 @@ describe('the England and Wales bank-holiday list', () => {
 
   it.each(YEARS)('lists exactly the standing rules for %i, plus that year’s proclaimed changes', (year) => {
     const changes = PROCLAIMED[year] ?? { removed: [], added: [] };
-    const expected = [...standingRules(year).filter((d) => !changes.removed.includes(d)), ...changes.added].sort();
+    const expected = [
+      ...standingRules(year).filter((d) => !changes.removed.includes(d)),
+      ...changes.added,
+    ].sort();
     expect(dates.filter((d) => d.startsWith(`${year}-`))).toEqual(expected);
   });
 
@@ -245,7 +250,13 @@ describe('late-week: the last working day before a non-working day', () => {
 describe('London time at the local-midnight boundary', () => {
   it('reads 2026-06-05T23:30:00Z as Saturday 00:30 in London, so not late-week', () => {
     const t = londonTime('2026-06-05T23:30:00Z');
-    expect(t).toEqual({ date: '2026-06-06', time: '00:30', minutesOfDay: 30, isoWeekday: 6, offset: '+01:00' });
+    expect(t).toEqual({
+      date: '2026-06-06',
+      time: '00:30',
+      minutesOfDay: 30,
+      isoWeekday: 6,
+      offset: '+01:00',
+    });
     expect(calendar.isLateWeek(t.date)).toBe(false);
   });
 
@@ -258,8 +269,20 @@ describe('London time at the local-midnight boundary', () => {
   it('keeps 2026-12-31T23:59:59Z on New Year’s Eve (GMT) and 2027-01-01T00:00:00Z on New Year’s Day', () => {
     const eve = londonTime('2026-12-31T23:59:59Z');
     const day = londonTime('2027-01-01T00:00:00Z');
-    expect(eve).toEqual({ date: '2026-12-31', time: '23:59', minutesOfDay: 1439, isoWeekday: 4, offset: '+00:00' });
-    expect(day).toEqual({ date: '2027-01-01', time: '00:00', minutesOfDay: 0, isoWeekday: 5, offset: '+00:00' });
+    expect(eve).toEqual({
+      date: '2026-12-31',
+      time: '23:59',
+      minutesOfDay: 1439,
+      isoWeekday: 4,
+      offset: '+00:00',
+    });
+    expect(day).toEqual({
+      date: '2027-01-01',
+      time: '00:00',
+      minutesOfDay: 0,
+      isoWeekday: 5,
+      offset: '+00:00',
+    });
     expect(calendar.isLateWeek(eve.date)).toBe(true);
     expect(calendar.isBankHoliday(day.date)).toBe(true);
   });
@@ -278,7 +301,11 @@ describe('London time at the local-midnight boundary', () => {
   });
 
   it('accepts an instant given with an offset as well as with Z, or as a Date', () => {
-    expect(londonTime('2026-10-16T16:59:00+01:00')).toMatchObject({ date: '2026-10-16', time: '16:59', minutesOfDay: 1019 });
+    expect(londonTime('2026-10-16T16:59:00+01:00')).toMatchObject({
+      date: '2026-10-16',
+      time: '16:59',
+      minutesOfDay: 1019,
+    });
     expect(londonTime(new Date('2026-10-16T15:59:00Z')).time).toBe('16:59');
   });
 
@@ -295,10 +322,26 @@ describe('the clocks changing', () => {
     [2026, '2026-03-29', '2026-10-25'],
     [2027, '2027-03-28', '2027-10-31'],
   ])('in %i: forward at 01:00 UTC on %s, back at 01:00 UTC on %s', (_year, spring, autumn) => {
-    expect(londonTime(`${spring}T00:59:00Z`)).toMatchObject({ date: spring, time: '00:59', offset: '+00:00' });
-    expect(londonTime(`${spring}T01:00:00Z`)).toMatchObject({ date: spring, time: '02:00', offset: '+01:00' });
-    expect(londonTime(`${autumn}T00:59:00Z`)).toMatchObject({ date: autumn, time: '01:59', offset: '+01:00' });
-    expect(londonTime(`${autumn}T01:00:00Z`)).toMatchObject({ date: autumn, time: '01:00', offset: '+00:00' });
+    expect(londonTime(`${spring}T00:59:00Z`)).toMatchObject({
+      date: spring,
+      time: '00:59',
+      offset: '+00:00',
+    });
+    expect(londonTime(`${spring}T01:00:00Z`)).toMatchObject({
+      date: spring,
+      time: '02:00',
+      offset: '+01:00',
+    });
+    expect(londonTime(`${autumn}T00:59:00Z`)).toMatchObject({
+      date: autumn,
+      time: '01:59',
+      offset: '+01:00',
+    });
+    expect(londonTime(`${autumn}T01:00:00Z`)).toMatchObject({
+      date: autumn,
+      time: '01:00',
+      offset: '+00:00',
+    });
   });
 
   it('moves a time the clocks skip forward by the gap: 01:30 on 2026-03-29 is 02:30 BST', () => {
@@ -453,8 +496,9 @@ describe('calendar properties (fast-check)', () => {
 
   it('late-week ⇔ a working day followed by a non-working day', () => {
     fc.assert(
-      fc.property(dateArb, (d) =>
-        calendar.isLateWeek(d) === (calendar.isWorkingDay(d) && !calendar.isWorkingDay(addDays(d, 1))),
+      fc.property(
+        dateArb,
+        (d) => calendar.isLateWeek(d) === (calendar.isWorkingDay(d) && !calendar.isWorkingDay(addDays(d, 1))),
       ),
     );
   });
@@ -483,7 +527,11 @@ describe('calendar properties (fast-check)', () => {
       fc.property(fc.integer({ min: 2018, max: 2030 }), fc.integer({ min: 0, max: 59 }), (year, minute) => {
         const d = iso(lastSundayMs(year, 3));
         const mm = String(minute).padStart(2, '0');
-        expect(londonTime(londonInstant(d, `01:${mm}`))).toMatchObject({ date: d, time: `02:${mm}`, offset: '+01:00' });
+        expect(londonTime(londonInstant(d, `01:${mm}`))).toMatchObject({
+          date: d,
+          time: `02:${mm}`,
+          offset: '+01:00',
+        });
       }),
     );
   });
@@ -501,7 +549,9 @@ describe('calendar properties (fast-check)', () => {
   });
 
   it('the offset is +01:00 exactly in British Summer Time', () => {
-    fc.assert(fc.property(instantArb, (ms) => londonTime(new Date(ms)).offset === (isBst(ms) ? '+01:00' : '+00:00')));
+    fc.assert(
+      fc.property(instantArb, (ms) => londonTime(new Date(ms)).offset === (isBst(ms) ? '+01:00' : '+00:00')),
+    );
   });
 
   it('addDays(addDays(d, n), -n) is d, and moves by exactly n days', () => {
@@ -528,14 +578,19 @@ describe('calendar properties (fast-check)', () => {
 
   it('workingDaysBetween agrees with counting day by day, and undoes addWorkingDays', () => {
     fc.assert(
-      fc.property(dateArb, fc.integer({ min: -60, max: 60 }), fc.integer({ min: 0, max: 30 }), (d, span, n) => {
-        const to = addDays(d, span);
-        let count = 0;
-        const [lo, hi] = span >= 0 ? [d, to] : [to, d];
-        for (let x = addDays(lo, 1); x <= hi; x = addDays(x, 1)) if (calendar.isWorkingDay(x)) count++;
-        expect(calendar.workingDaysBetween(d, to)).toBe(span >= 0 ? count : -count);
-        expect(calendar.workingDaysBetween(d, calendar.addWorkingDays(d, n))).toBe(n);
-      }),
+      fc.property(
+        dateArb,
+        fc.integer({ min: -60, max: 60 }),
+        fc.integer({ min: 0, max: 30 }),
+        (d, span, n) => {
+          const to = addDays(d, span);
+          let count = 0;
+          const [lo, hi] = span >= 0 ? [d, to] : [to, d];
+          for (let x = addDays(lo, 1); x <= hi; x = addDays(x, 1)) if (calendar.isWorkingDay(x)) count++;
+          expect(calendar.workingDaysBetween(d, to)).toBe(span >= 0 ? count : -count);
+          expect(calendar.workingDaysBetween(d, calendar.addWorkingDays(d, n))).toBe(n);
+        },
+      ),
     );
   });
 
@@ -548,7 +603,9 @@ describe('calendar properties (fast-check)', () => {
       fc.property(dayArb, (n) => {
         const ms = n * DAY;
         const calendarYear = new Date(ms).getUTCFullYear();
-        const weekYear = [calendarYear + 1, calendarYear, calendarYear - 1].find((y) => ms >= week1Monday(y))!;
+        const weekYear = [calendarYear + 1, calendarYear, calendarYear - 1].find(
+          (y) => ms >= week1Monday(y),
+        )!;
         const week = Math.floor((ms - week1Monday(weekYear)) / (7 * DAY)) + 1;
         expect(isoWeek(iso(ms))).toBe(`${weekYear}-W${String(week).padStart(2, '0')}`);
       }),

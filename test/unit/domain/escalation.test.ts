@@ -1,6 +1,15 @@
 import { testIdentifierKey } from '#test-support/custody-events';
 import { describe, expect, it } from 'vitest';
-import { ackBucket, acknowledge, dueChange, escalate, openAlert, resolve, type Alert, type AlertDraft } from '#domain/alerts';
+import {
+  ackBucket,
+  acknowledge,
+  dueChange,
+  escalate,
+  openAlert,
+  resolve,
+  type Alert,
+  type AlertDraft,
+} from '#domain/alerts';
 import { defaultEscalationPolicy, escalationStep, totalSteps } from '#domain/escalation';
 
 const settings = { reNotifyAcknowledgedAfterMinutes: 120, alertLifetimeHours: 72 };
@@ -73,7 +82,13 @@ describe('the escalation policy', () => {
     let alert = openAlert(draft, raisedAt, settings, testIdentifierKey);
     const ack = acknowledge(alert, 'rota.primary', at(4), settings);
     if (ack.outcome !== 'acknowledged') throw new Error('expected an acknowledgement');
-    expect(ack.change.counts).toEqual({ acknowledged: 1, 'acknowledged.CRITICAL_RELEASE': 1, 'ackMinutes.sum': 4, 'ackMinutes.count': 1, 'ackWithin.lt5': 1 });
+    expect(ack.change.counts).toEqual({
+      acknowledged: 1,
+      'acknowledged.CRITICAL_RELEASE': 1,
+      'ackMinutes.sum': 4,
+      'ackMinutes.count': 1,
+      'ackWithin.lt5': 1,
+    });
     alert = ack.change.after;
     expect(dueChange(alert, at(123), settings)).toBeUndefined();
     const reminder = dueChange(alert, at(124), settings)!;
@@ -85,11 +100,21 @@ describe('the escalation policy', () => {
 
   it('changes nothing and says why when an alert is acknowledged twice, or after it was resolved or expired', () => {
     const alert = openAlert(draft, raisedAt, settings, testIdentifierKey);
-    const acked = (acknowledge(alert, 'rota.primary', at(3), settings) as { change: { after: Alert } }).change.after;
-    expect(acknowledge(acked, 'rota.secondary', at(5), settings)).toEqual({ outcome: 'unchanged', why: 'already acknowledged at 16:48 (by someone else who was paged)' });
+    const acked = (acknowledge(alert, 'rota.primary', at(3), settings) as { change: { after: Alert } }).change
+      .after;
+    expect(acknowledge(acked, 'rota.secondary', at(5), settings)).toEqual({
+      outcome: 'unchanged',
+      why: 'already acknowledged at 16:48 (by someone else who was paged)',
+    });
     const resolved = (resolve(acked, at(30)) as { change: { after: Alert } }).change.after;
-    expect(acknowledge(resolved, 'rota.primary', at(31), settings)).toEqual({ outcome: 'unchanged', why: 'this alert was resolved: nothing more is needed' });
-    expect(acknowledge(alert, 'rota.primary', at(72 * 60), settings)).toMatchObject({ outcome: 'unchanged', why: expect.stringContaining('expired') });
+    expect(acknowledge(resolved, 'rota.primary', at(31), settings)).toEqual({
+      outcome: 'unchanged',
+      why: 'this alert was resolved: nothing more is needed',
+    });
+    expect(acknowledge(alert, 'rota.primary', at(72 * 60), settings)).toMatchObject({
+      outcome: 'unchanged',
+      why: expect.stringContaining('expired'),
+    });
   });
 
   it('moves straight to the next step when the current one could not be delivered', () => {
@@ -99,6 +124,16 @@ describe('the escalation policy', () => {
   });
 
   it('puts acknowledgement times in the buckets < 5, 5–15, 15–30, 30–60, > 60 minutes', () => {
-    expect([0, 4, 5, 14, 15, 29, 30, 60, 61].map(ackBucket)).toEqual(['lt5', 'lt5', '5to15', '5to15', '15to30', '15to30', '30to60', '30to60', 'gt60']);
+    expect([0, 4, 5, 14, 15, 29, 30, 60, 61].map(ackBucket)).toEqual([
+      'lt5',
+      'lt5',
+      '5to15',
+      '5to15',
+      '15to30',
+      '15to30',
+      '30to60',
+      '30to60',
+      'gt60',
+    ]);
   });
 });

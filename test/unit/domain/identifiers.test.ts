@@ -16,12 +16,16 @@ describe('identifiers that travel in links, logs and Notify references', () => {
   });
 
   it('is not the plain hash of the deduplication key, which a search over prison numbers reverses', () => {
-    expect(alertIdFor(dedupKey, keyA)).not.toBe(createHash('sha256').update(dedupKey).digest('hex').slice(0, 24));
+    expect(alertIdFor(dedupKey, keyA)).not.toBe(
+      createHash('sha256').update(dedupKey).digest('hex').slice(0, 24),
+    );
   });
 
   it('keys the HMPPS event id the same way', () => {
     const args = ['prison-offender-events.prisoner.released', 'A1234BC', '2026-06-05T16:40:00Z'] as const;
     expect(hmppsEventId(...args, keyA)).not.toBe(hmppsEventId(...args, keyB));
-    expect(hmppsEventId(...args, keyA)).not.toBe(`hmpps-${createHash('sha256').update(args.join('|').replace('16:40:00Z', '16:40:00.000Z')).digest('hex').slice(0, 32)}`);
+    expect(hmppsEventId(...args, keyA)).not.toBe(
+      `hmpps-${createHash('sha256').update(args.join('|').replace('16:40:00Z', '16:40:00.000Z')).digest('hex').slice(0, 32)}`,
+    );
   });
 });

@@ -11,22 +11,35 @@ import { canonical, type PersonReleases } from '#domain/release-case';
 import { cancelled, hmppsRecordable, released, rescheduled, scheduled } from '#test-support/custody-events';
 import { inMemoryGatehouse } from '#test-support/in-memory/world';
 
-const homeless = { destinationLocalAuthority: 'E06000005', accommodation: 'NO_FIXED_ABODE', aftercarePlan: 'NONE', needs: ['HEALTH', 'DRUGS_AND_ALCOHOL'] } satisfies Parameters<typeof scheduled>[3];
+const homeless = {
+  destinationLocalAuthority: 'E06000005',
+  accommodation: 'NO_FIXED_ABODE',
+  aftercarePlan: 'NONE',
+  needs: ['HEALTH', 'DRUGS_AND_ALCOHOL'],
+} satisfies Parameters<typeof scheduled>[3];
 
 /** One person's year: a schedule, its changes, the release reported three ways, a return, the next release. */
 const events: RecordableEvent[] = [
   cancelled('c0', '2026-11-15T09:00:00Z', '2026-11-19'), // stale: older than the schedule
   scheduled('s1', '2026-11-16T09:00:00Z', '2026-11-19', homeless),
-  hmppsRecordable('prison-offender-events.prisoner.released', '2026-11-17T09:00:00+00:00', { reason: 'SENT_TO_COURT' }),
+  hmppsRecordable('prison-offender-events.prisoner.released', '2026-11-17T09:00:00+00:00', {
+    reason: 'SENT_TO_COURT',
+  }),
   rescheduled('s2', '2026-11-18T09:00:00Z', '2026-11-20', '2026-11-19', { accommodation: 'CAS3' }),
   released('r1', '2026-11-20T16:40:00Z', { reason: 'CONDITIONAL_RELEASE' }, '2026-11-20T16:41:00Z'),
   released('r1-again', '2026-11-20T16:40:00Z', { reason: 'CONDITIONAL_RELEASE' }, '2026-11-20T16:41:00Z'), // a duplicate with a different id
   hmppsRecordable('prisoner-offender-search.prisoner.released', '2026-11-20T16:40:00Z'),
   hmppsRecordable('prison-offender-events.prisoner.released', '2026-11-20T16:40:00+00:00'),
   cancelled('c1', '2026-11-21T09:00:00Z', '2026-11-20'), // after the release: the release stands
-  hmppsRecordable('prison-offender-events.prisoner.received', '2026-12-10T11:00:00Z', { reason: 'ADMISSION' }),
+  hmppsRecordable('prison-offender-events.prisoner.received', '2026-12-10T11:00:00Z', {
+    reason: 'ADMISSION',
+  }),
   hmppsRecordable('prison-offender-events.prisoner.released', '2027-01-05T10:00:00Z', { reason: 'UNKNOWN' }),
-  scheduled('s3', '2027-01-04T09:00:00Z', '2027-02-01', { destinationLocalAuthority: 'E06000047', accommodation: 'SETTLED', aftercarePlan: 'IN_PLACE' }),
+  scheduled('s3', '2027-01-04T09:00:00Z', '2027-02-01', {
+    destinationLocalAuthority: 'E06000047',
+    accommodation: 'SETTLED',
+    aftercarePlan: 'IN_PLACE',
+  }),
   released('r2', '2027-02-01T10:00:00Z'),
 ];
 
@@ -49,7 +62,10 @@ async function playAll(order: RecordableEvent[]): Promise<Outcome> {
     if (item.startsWith('alerts#')) continue;
     for (const [name, n] of Object.entries(counts)) if (n !== 0) totals[`${item}|${name}`] = n;
   }
-  return { state: canonical(stateOf(person!)), totals: Object.fromEntries(Object.entries(totals).sort(([a], [b]) => a.localeCompare(b))) };
+  return {
+    state: canonical(stateOf(person!)),
+    totals: Object.fromEntries(Object.entries(totals).sort(([a], [b]) => a.localeCompare(b))),
+  };
 }
 
 /** Case references are random and the alerts sent are history; everything else is state. */
@@ -62,33 +78,50 @@ function stateOf(person: PersonReleases) {
   };
 }
 
-const byOccurrence = (list: RecordableEvent[]) => [...list].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || a.eventId.localeCompare(b.eventId));
+const byOccurrence = (list: RecordableEvent[]) =>
+  [...list].sort(
+    (a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || a.eventId.localeCompare(b.eventId),
+  );
 
 describe('arrival order (fast-check)', () => {
   it('gives every order of the whole set the same cases and counter totals as the order they occurred in', async () => {
     const expected = await playAll(byOccurrence(events));
     await fc.assert(
-      fc.asyncProperty(fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }), async (order) => {
-        expect(await playAll(order)).toEqual(expected);
-      }),
+      fc.asyncProperty(
+        fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }),
+        async (order) => {
+          expect(await playAll(order)).toEqual(expected);
+        },
+      ),
       { numRuns: 50 }, // each run records the whole set with the real use case: half the runs of the re-implementation it replaced keep the suite fast
     );
   }, 30_000); // each run replays the whole set; a loaded CI machine must not turn that into a failure
 
   it('gives every order of any subset the same result, with repeats delivered again at random', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.shuffledSubarray(events, { minLength: 1 }), fc.array(fc.nat(), { maxLength: 4 }), async (subset, repeats) => {
-        const withRepeats = [...subset];
-        for (const r of repeats) withRepeats.splice(r % (withRepeats.length + 1), 0, subset[r % subset.length]!);
-        expect(await playAll(withRepeats)).toEqual(await playAll(byOccurrence(subset)));
-      }),
+      fc.asyncProperty(
+        fc.shuffledSubarray(events, { minLength: 1 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        async (subset, repeats) => {
+          const withRepeats = [...subset];
+          for (const r of repeats)
+            withRepeats.splice(r % (withRepeats.length + 1), 0, subset[r % subset.length]!);
+          expect(await playAll(withRepeats)).toEqual(await playAll(byOccurrence(subset)));
+        },
+      ),
       { numRuns: 60 },
     );
   }, 30_000);
 
   it('ends the year with the right two releases: the first planned and returned, the second planned', async () => {
     const person = JSON.parse((await playAll(byOccurrence(events))).state) as ReturnType<typeof stateOf>;
-    expect(person.cases.map((c) => [c.status, c.classification.flags.unplanned, new Date(c.releasedAt!).toISOString()])).toEqual([
+    expect(
+      person.cases.map((c) => [
+        c.status,
+        c.classification.flags.unplanned,
+        new Date(c.releasedAt!).toISOString(),
+      ]),
+    ).toEqual([
       ['RELEASED', false, '2027-02-01T10:00:00.000Z'],
       ['RETURNED', false, '2026-11-20T16:40:00.000Z'],
     ]);

@@ -15,7 +15,8 @@ describe('the metric catalogue', () => {
 
   it('builds every rate and mean from count metrics of its own family', () => {
     for (const m of metrics.filter((x) => x.kind !== 'count')) {
-      for (const part of [...m.numerator, ...m.denominator]) expect(metricNamed(part), `${m.name}: ${part}`).toMatchObject({ kind: 'count', family: m.family });
+      for (const part of [...m.numerator, ...m.denominator])
+        expect(metricNamed(part), `${m.name}: ${part}`).toMatchObject({ kind: 'count', family: m.family });
     }
   });
 
@@ -35,19 +36,32 @@ describe('the metric catalogue', () => {
       'files.rowsRejected',
       'accommodation.day28.CAS3',
       'accommodation.week12.total',
-    ]) expect(metricNamed(name), name).toBeDefined();
+    ])
+      expect(metricNamed(name), name).toBeDefined();
     expect(selectMetrics('releases.needPair.*')).toHaveLength(21);
     expect(selectMetrics('releases.nothing')).toEqual([]);
   });
 
   it('gives a rate as a percentage to one decimal place, with its numerator and denominator', () => {
-    expect(metricValue(metricNamed('releases.lateWeek.rate')!, { lateWeek: 1, total: 3 })).toEqual({ value: 33.3, numerator: 1, denominator: 3 });
-    expect(metricValue(metricNamed('files.rowsRejected.rate')!, { rowsAccepted: 6, rowsRejected: 2 })).toEqual({ value: 25, numerator: 2, denominator: 8 });
-    expect(metricValue(metricNamed('alerts.ackMinutes.mean')!, { 'ackMinutes.sum': 25, 'ackMinutes.count': 2 })).toEqual({ value: 12.5, numerator: 25, denominator: 2 });
+    expect(metricValue(metricNamed('releases.lateWeek.rate')!, { lateWeek: 1, total: 3 })).toEqual({
+      value: 33.3,
+      numerator: 1,
+      denominator: 3,
+    });
+    expect(
+      metricValue(metricNamed('files.rowsRejected.rate')!, { rowsAccepted: 6, rowsRejected: 2 }),
+    ).toEqual({ value: 25, numerator: 2, denominator: 8 });
+    expect(
+      metricValue(metricNamed('alerts.ackMinutes.mean')!, { 'ackMinutes.sum': 25, 'ackMinutes.count': 2 }),
+    ).toEqual({ value: 12.5, numerator: 25, denominator: 2 });
   });
 
   it('gives no rate when there is nothing to divide by, and zero for a counter never written', () => {
-    expect(metricValue(metricNamed('releases.lateWeek.rate')!, {})).toEqual({ value: null, numerator: 0, denominator: 0 });
+    expect(metricValue(metricNamed('releases.lateWeek.rate')!, {})).toEqual({
+      value: null,
+      numerator: 0,
+      denominator: 0,
+    });
     expect(metricValue(metricNamed('alerts.escalated')!, {})).toEqual({ value: 0 });
   });
 });

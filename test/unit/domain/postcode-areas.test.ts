@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { normalisePostcode, parsePostcodeAreas, PostcodeAreasError, postcodeAreasFormat } from '#domain/postcode-areas';
+import {
+  normalisePostcode,
+  parsePostcodeAreas,
+  PostcodeAreasError,
+  postcodeAreasFormat,
+} from '#domain/postcode-areas';
 import { checkPostcodeAreas, postcodeAreas } from '#adapters/postcode-areas';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +27,9 @@ describe('the postcode lookup', () => {
   });
 
   it('falls back to the sector, then the district, when the file says the whole of it is in one area', () => {
-    const areas = parsePostcodeAreas(file({ 'DL1 1': 'E06000005', DH1: 'E06000047', 'DH1 9ZZ': 'E06000005' }));
+    const areas = parsePostcodeAreas(
+      file({ 'DL1 1': 'E06000005', DH1: 'E06000047', 'DH1 9ZZ': 'E06000005' }),
+    );
     expect(areas.areaOf('DL1 1QX')).toMatchObject({ code: 'E06000005', by: 'sector' });
     expect(areas.areaOf('DH1 3AB')).toMatchObject({ code: 'E06000047', by: 'district' });
     // A full postcode listed beside its district is more specific and wins.
@@ -39,11 +46,15 @@ describe('the postcode lookup', () => {
   });
 
   it('names each bad entry and what was expected', () => {
-    expect(() => parsePostcodeAreas(file({ 'dl1 1aa': 'E06000005', 'DL1 4PQ': 'E06000099', 'DL1-1': 'E06000005' }))).toThrow(
+    expect(() =>
+      parsePostcodeAreas(file({ 'dl1 1aa': 'E06000005', 'DL1 4PQ': 'E06000099', 'DL1-1': 'E06000005' })),
+    ).toThrow(
       /postcodes\.dl1 1aa: write it as "DL1 1AA"; postcodes\.DL1 4PQ: E06000099 is not one of the file's areas; postcodes\.DL1-1: not a postcode/,
     );
     expect(() => parsePostcodeAreas(file({}, { format: 'csv' }))).toThrow(PostcodeAreasError);
-    expect(() => parsePostcodeAreas(file({}, { areas: { Darlington: 'E06000005' } }))).toThrow(/areas.Darlington/);
+    expect(() => parsePostcodeAreas(file({}, { areas: { Darlington: 'E06000005' } }))).toThrow(
+      /areas.Darlington/,
+    );
   });
 
   it('finds an area by its name, as CAS3 gives it', () => {
@@ -70,12 +81,16 @@ describe('the shipped lookup', () => {
 
   it('passes the synth check where the stage allows the sample, and is refused where it does not', () => {
     expect(checkPostcodeAreas(undefined, { allowSample: true }).size.postcodes).toBeGreaterThan(0);
-    expect(() => checkPostcodeAreas(undefined, { allowSample: false })).toThrow(/is the repository's sample.*postcode-areas:import/);
+    expect(() => checkPostcodeAreas(undefined, { allowSample: false })).toThrow(
+      /is the repository's sample.*postcode-areas:import/,
+    );
   });
 
   it('refuses at synth a file that is not JSON, naming the file', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'postcodes-')), 'broken.json');
     writeFileSync(path, '{ "format": ');
-    expect(() => checkPostcodeAreas(path, { allowSample: true })).toThrow(/broken\.json cannot be read as JSON/);
+    expect(() => checkPostcodeAreas(path, { allowSample: true })).toThrow(
+      /broken\.json cannot be read as JSON/,
+    );
   });
 });

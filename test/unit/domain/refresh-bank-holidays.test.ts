@@ -14,7 +14,12 @@ import {
   summarise,
 } from '#local/scripts/refresh-bank-holidays';
 
-const holiday = (date: string, title = 'Bank holiday', notes = ''): BankHoliday => ({ title, date, notes, bunting: true });
+const holiday = (date: string, title = 'Bank holiday', notes = ''): BankHoliday => ({
+  title,
+  date,
+  notes,
+  bunting: true,
+});
 const division = (...events: BankHoliday[]): Division => ({ division: 'england-and-wales', events });
 /** The eight holidays of a plain year, as gov.uk would list them. */
 const year2026 = [
@@ -53,7 +58,9 @@ describe('reading a gov.uk bank-holidays download', () => {
 
   it('rejects an event missing a field, an empty division, and something that is not a file of divisions', () => {
     const noTitle = { date: '2026-04-03', notes: '', bunting: false };
-    expect(() => parseGovUkDownload({ 'england-and-wales': { division: 'england-and-wales', events: [noTitle] } })).toThrow(/title/);
+    expect(() =>
+      parseGovUkDownload({ 'england-and-wales': { division: 'england-and-wales', events: [noTitle] } }),
+    ).toThrow(/title/);
     expect(() => parseGovUkDownload(govUkFile([]))).toThrow(/england-and-wales/);
     expect(() => parseGovUkDownload([])).toThrow(/not a gov.uk bank-holidays file/);
   });
@@ -63,17 +70,28 @@ describe('merging a download into the list', () => {
   it('keeps years the download no longer lists', () => {
     const existing = division(holiday('2018-01-01'), holiday('2019-01-01'), holiday('2026-01-01'));
     const merged = mergeBankHolidays(existing, division(holiday('2026-01-01'), holiday('2027-01-01')));
-    expect(merged.events.map((h) => h.date)).toEqual(['2018-01-01', '2019-01-01', '2026-01-01', '2027-01-01']);
+    expect(merged.events.map((h) => h.date)).toEqual([
+      '2018-01-01',
+      '2019-01-01',
+      '2026-01-01',
+      '2027-01-01',
+    ]);
   });
 
   it('replaces a listed year whole, so a holiday moved by proclamation leaves no old date behind', () => {
     const existing = division(holiday('2027-05-31', 'Spring bank holiday'), holiday('2027-08-30'));
     const download = division(holiday('2027-06-03', 'Spring bank holiday (moved)'), holiday('2027-08-30'));
-    expect(mergeBankHolidays(existing, download).events.map((h) => h.date)).toEqual(['2027-06-03', '2027-08-30']);
+    expect(mergeBankHolidays(existing, download).events.map((h) => h.date)).toEqual([
+      '2027-06-03',
+      '2027-08-30',
+    ]);
   });
 
   it('takes the download’s title and notes for a date both list', () => {
-    const merged = mergeBankHolidays(division(holiday('2026-12-28', 'Boxing Day')), division(holiday('2026-12-28', 'Boxing Day', 'Substitute day')));
+    const merged = mergeBankHolidays(
+      division(holiday('2026-12-28', 'Boxing Day')),
+      division(holiday('2026-12-28', 'Boxing Day', 'Substitute day')),
+    );
     expect(merged.events).toEqual([holiday('2026-12-28', 'Boxing Day', 'Substitute day')]);
   });
 
@@ -88,11 +106,14 @@ describe('merging a download into the list', () => {
       .map((n) => holiday(new Date(n * 86_400_000).toISOString().slice(0, 10)));
     fc.assert(
       fc.property(fc.array(dateArb), fc.array(dateArb), (existing, download) => {
-        const dates = mergeBankHolidays(division(...existing), division(...download)).events.map((h) => h.date);
+        const dates = mergeBankHolidays(division(...existing), division(...download)).events.map(
+          (h) => h.date,
+        );
         expect(dates).toEqual([...new Set(dates)].sort());
         for (const h of download) expect(dates).toContain(h.date);
         const downloadedYears = new Set(download.map((h) => h.date.slice(0, 4)));
-        for (const h of existing) if (!downloadedYears.has(h.date.slice(0, 4))) expect(dates).toContain(h.date);
+        for (const h of existing)
+          if (!downloadedYears.has(h.date.slice(0, 4))) expect(dates).toContain(h.date);
       }),
     );
   });
@@ -100,7 +121,10 @@ describe('merging a download into the list', () => {
 
 describe('writing the list', () => {
   it('writes one holiday per line and reads back to the same list', () => {
-    const list = division(holiday('2026-04-03', 'Good Friday'), holiday('2026-12-28', 'Boxing Day', 'Substitute day'));
+    const list = division(
+      holiday('2026-04-03', 'Good Friday'),
+      holiday('2026-12-28', 'Boxing Day', 'Substitute day'),
+    );
     const text = serialiseDivision(list);
     expect(JSON.parse(text)).toEqual(list);
     expect(text.split('\n').filter((line) => line.includes('"date"'))).toHaveLength(2);
@@ -114,14 +138,19 @@ describe('writing the list', () => {
   it('summarises the years covered and the count in one line', () => {
     const merged = division(holiday('2018-01-01'), holiday('2026-01-01'), holiday('2027-01-01'));
     const line = summarise(merged, division(holiday('2026-01-01'), holiday('2027-01-01')));
-    expect(line).toBe('bank-holidays.json: 3 England and Wales bank holidays, 2018–2027 (2026–2027 from the download)');
+    expect(line).toBe(
+      'bank-holidays.json: 3 England and Wales bank holidays, 2018–2027 (2026–2027 from the download)',
+    );
   });
 
   it('refreshes a list file from a download file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bank-holidays-'));
     const target = join(dir, 'bank-holidays.json');
     const download = join(dir, 'download.json');
-    writeFileSync(target, serialiseDivision(division(holiday('2019-12-25'), holiday('2026-05-26', 'Wrong day'))));
+    writeFileSync(
+      target,
+      serialiseDivision(division(holiday('2019-12-25'), holiday('2026-05-26', 'Wrong day'))),
+    );
     writeFileSync(download, JSON.stringify(govUkFile(year2026)));
     expect(refreshBankHolidays(download, target)).toBe(
       'bank-holidays.json: 9 England and Wales bank holidays, 2019–2026 (2026 from the download)',

@@ -3,7 +3,20 @@ import { englandAndWales } from '#domain/calendar';
 import { coverageCheckDay, coverageGaps, coverageWindow, gapInWords } from '#domain/rota-coverage';
 import type { RotaEntry } from '#domain/rota';
 
-const entry = (tier: RotaEntry['tier'], start: string, end: string, localAuthority = 'E06000005'): RotaEntry => ({ localAuthority, tier, start, end, channel: 'sms', address: '07700900100', source: 'test' });
+const entry = (
+  tier: RotaEntry['tier'],
+  start: string,
+  end: string,
+  localAuthority = 'E06000005',
+): RotaEntry => ({
+  localAuthority,
+  tier,
+  start,
+  end,
+  channel: 'sms',
+  address: '07700900100',
+  source: 'test',
+});
 
 describe('when the rota coverage check runs', () => {
   it('runs on Thursdays and on the working day before a bank holiday, never on a weekend', () => {
@@ -15,9 +28,15 @@ describe('when the rota coverage check runs', () => {
   });
 
   it('looks from Thursday noon to 09:00 on Monday, and over Easter to the Tuesday', () => {
-    expect(coverageWindow('2025-06-12', englandAndWales)).toEqual({ from: new Date('2025-06-12T11:00:00Z'), until: new Date('2025-06-16T08:00:00Z') });
+    expect(coverageWindow('2025-06-12', englandAndWales)).toEqual({
+      from: new Date('2025-06-12T11:00:00Z'),
+      until: new Date('2025-06-16T08:00:00Z'),
+    });
     // Thursday 17 April 2025: Good Friday, the weekend and Easter Monday follow.
-    expect(coverageWindow('2025-04-17', englandAndWales)).toEqual({ from: new Date('2025-04-17T11:00:00Z'), until: new Date('2025-04-22T08:00:00Z') });
+    expect(coverageWindow('2025-04-17', englandAndWales)).toEqual({
+      from: new Date('2025-04-17T11:00:00Z'),
+      until: new Date('2025-04-22T08:00:00Z'),
+    });
     // Christmas Eve 2025 (Wednesday): Christmas and Boxing Day, then the weekend.
     expect(coverageWindow('2025-12-24', englandAndWales).until).toEqual(new Date('2025-12-29T09:00:00Z'));
   });
@@ -45,8 +64,17 @@ describe('rota gaps', () => {
       entry('manager', '2025-06-01T00:00:00Z', '2025-07-01T00:00:00Z'),
     ];
     const gaps = coverageGaps(entries, ['E06000005', 'E06000047'], window);
-    expect(gaps.filter((g) => g.localAuthority === 'E06000005')).toEqual([{ localAuthority: 'E06000005', tier: 'primary', from: '2025-06-14T15:00:00.000Z', until: '2025-06-15T08:00:00.000Z' }]);
-    expect(gaps.filter((g) => g.localAuthority === 'E06000047').map((g) => [g.tier, g.from, g.until])).toEqual([
+    expect(gaps.filter((g) => g.localAuthority === 'E06000005')).toEqual([
+      {
+        localAuthority: 'E06000005',
+        tier: 'primary',
+        from: '2025-06-14T15:00:00.000Z',
+        until: '2025-06-15T08:00:00.000Z',
+      },
+    ]);
+    expect(
+      gaps.filter((g) => g.localAuthority === 'E06000047').map((g) => [g.tier, g.from, g.until]),
+    ).toEqual([
       ['primary', '2025-06-12T11:00:00.000Z', '2025-06-16T08:00:00.000Z'],
       ['secondary', '2025-06-12T11:00:00.000Z', '2025-06-16T08:00:00.000Z'],
       ['manager', '2025-06-12T11:00:00.000Z', '2025-06-16T08:00:00.000Z'],

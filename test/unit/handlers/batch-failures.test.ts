@@ -14,7 +14,8 @@ async function captured<T>(run: () => Promise<T>): Promise<{ result: T; output: 
   const written: string[] = [];
   const streams = [process.stdout, process.stderr];
   const writes = streams.map((s) => s.write);
-  for (const s of streams) s.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof s.write;
+  for (const s of streams)
+    s.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof s.write;
   try {
     return { result: await run(), output: written.join('') };
   } finally {
@@ -29,7 +30,9 @@ describe('a record that fails in a custody batch', () => {
         store: {
           loadPerson: async (prisonNumber) => {
             if (prisonNumber !== 'B7000XY') return undefined;
-            throw Object.assign(new Error('Requested resource not found: key PERSON#B7000XY'), { name: 'ProvisionedThroughputExceededException' });
+            throw Object.assign(new Error('Requested resource not found: key PERSON#B7000XY'), {
+              name: 'ProvisionedThroughputExceededException',
+            });
           },
           commit: async () => 'committed',
         },
@@ -43,12 +46,22 @@ describe('a record that fails in a custody batch', () => {
       },
       rejected: { keep: async () => undefined },
     });
-    const record = (messageId: string, prisonNumber: string) => ({ messageId, body: JSON.stringify(fridayRelease({ person: { prisonNumber } })), attributes: {}, messageAttributes: {} });
-    const event = { Records: [record('msg-0001', 'B7000XY'), record('msg-0002', 'B7001XY')] } as unknown as SQSEvent;
+    const record = (messageId: string, prisonNumber: string) => ({
+      messageId,
+      body: JSON.stringify(fridayRelease({ person: { prisonNumber } })),
+      attributes: {},
+      messageAttributes: {},
+    });
+    const event = {
+      Records: [record('msg-0001', 'B7000XY'), record('msg-0002', 'B7001XY')],
+    } as unknown as SQSEvent;
     const { result, output } = await captured(() => handler(event, lambdaContext('custody-events')));
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-0001' }] });
     const line = output.split('\n').find((l) => l.includes('batch record failed'));
-    expect(JSON.parse(line!)).toMatchObject({ recordId: 'msg-0001', error: { name: 'ProvisionedThroughputExceededException' } });
+    expect(JSON.parse(line!)).toMatchObject({
+      recordId: 'msg-0001',
+      error: { name: 'ProvisionedThroughputExceededException' },
+    });
     expect(output).not.toContain('B7000XY');
   });
 });

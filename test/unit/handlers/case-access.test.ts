@@ -11,12 +11,37 @@ import { released } from '#test-support/custody-events';
 
 const at = new Date('2025-02-03T10:00:00Z');
 let refs = 0;
-const ctx = { rules: { calendar: englandAndWales, lateDayFrom: '15:00' }, scope: defaultScope, scheduleWindowDays: 2, newCaseRef: () => `GH-TEST-${++refs}` };
+const ctx = {
+  rules: { calendar: englandAndWales, lateDayFrom: '15:00' },
+  scope: defaultScope,
+  scheduleWindowDays: 2,
+  newCaseRef: () => `GH-TEST-${++refs}`,
+};
 
 function person(): PersonReleases {
   let p: PersonReleases | undefined;
-  p = applyCustodyEvent(p, released('r1', '2025-01-10T10:00:00Z', { destinationLocalAuthority: 'E06000047', accommodation: 'SETTLED', aftercarePlan: 'IN_PLACE' }, undefined, 'C1000AA'), ctx).after;
-  p = applyCustodyEvent(p, released('r2', '2025-01-28T10:00:00Z', { destinationLocalAuthority: 'E06000005', accommodation: 'SETTLED', aftercarePlan: 'IN_PLACE' }, undefined, 'C1000AA'), ctx).after;
+  p = applyCustodyEvent(
+    p,
+    released(
+      'r1',
+      '2025-01-10T10:00:00Z',
+      { destinationLocalAuthority: 'E06000047', accommodation: 'SETTLED', aftercarePlan: 'IN_PLACE' },
+      undefined,
+      'C1000AA',
+    ),
+    ctx,
+  ).after;
+  p = applyCustodyEvent(
+    p,
+    released(
+      'r2',
+      '2025-01-28T10:00:00Z',
+      { destinationLocalAuthority: 'E06000005', accommodation: 'SETTLED', aftercarePlan: 'IN_PLACE' },
+      undefined,
+      'C1000AA',
+    ),
+    ctx,
+  ).after;
   return p;
 }
 
@@ -62,22 +87,43 @@ describe('GET /cases/{prisonNumber}', () => {
     });
   });
   const get = async (path: string, claims?: Record<string, unknown>) => {
-    const result = (await handler(request(path, claims), lambdaContext('api'))) as { statusCode: number; body: string };
+    const result = (await handler(request(path, claims), lambdaContext('api'))) as {
+      statusCode: number;
+      body: string;
+    };
     return { status: result.statusCode, body: JSON.parse(result.body) };
   };
 
-  const board = { sub: 'board-member-1', 'cognito:groups': '[board]', scope: 'openid email gatehouse/figures.read' };
-  const durhamWorker = { sub: 'worker-durham-1', 'cognito:groups': '[case-workers-E06000047]', scope: 'gatehouse/cases.read' };
+  const board = {
+    sub: 'board-member-1',
+    'cognito:groups': '[board]',
+    scope: 'openid email gatehouse/figures.read',
+  };
+  const durhamWorker = {
+    sub: 'worker-durham-1',
+    'cognito:groups': '[case-workers-E06000047]',
+    scope: 'gatehouse/cases.read',
+  };
 
   it('refuses a figures-only token (board member) with 403, and audits the refusal', async () => {
     const response = await get('/cases/C1000AA', board);
     expect(response.status).toBe(403);
     expect(JSON.stringify(response.body)).not.toContain('GH-TEST');
-    expect(audit).toEqual([expect.objectContaining({ readerId: 'board-member-1', prisonNumber: 'C1000AA', outcome: 'refused', caseRefs: [], at: at.toISOString() })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        readerId: 'board-member-1',
+        prisonNumber: 'C1000AA',
+        outcome: 'refused',
+        caseRefs: [],
+        at: at.toISOString(),
+      }),
+    ]);
   });
 
   it('refuses a case worker group whose token lacks the cases scope', async () => {
-    expect((await get('/cases/C1000AA', { ...durhamWorker, scope: 'gatehouse/figures.read' })).status).toBe(403);
+    expect((await get('/cases/C1000AA', { ...durhamWorker, scope: 'gatehouse/figures.read' })).status).toBe(
+      403,
+    );
   });
 
   it('refuses a request with no verified caller at all', async () => {
@@ -87,8 +133,20 @@ describe('GET /cases/{prisonNumber}', () => {
   it("shows a case worker only their own area's cases, and audits who read which", async () => {
     const response = await get('/cases/C1000AA', durhamWorker);
     expect(response.status).toBe(200);
-    expect(response.body.cases.map((c: { circumstances: { destinationLocalAuthority: string } }) => c.circumstances.destinationLocalAuthority)).toEqual(['E06000047']);
-    expect(audit).toEqual([expect.objectContaining({ readerId: 'worker-durham-1', prisonNumber: 'C1000AA', outcome: 'shown', caseRefs: [response.body.cases[0].caseRef] })]);
+    expect(
+      response.body.cases.map(
+        (c: { circumstances: { destinationLocalAuthority: string } }) =>
+          c.circumstances.destinationLocalAuthority,
+      ),
+    ).toEqual(['E06000047']);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        readerId: 'worker-durham-1',
+        prisonNumber: 'C1000AA',
+        outcome: 'shown',
+        caseRefs: [response.body.cases[0].caseRef],
+      }),
+    ]);
   });
 
   it('answers 404 alike for a person who does not exist and one whose cases are all in other areas', async () => {
@@ -131,7 +189,10 @@ describe('a malformed path (10)', () => {
       },
       clock: () => at,
     });
-    const result = (await handler(request('/alerts/%E0%A4%A/ack'), lambdaContext('api'))) as { statusCode: number; body: string };
+    const result = (await handler(request('/alerts/%E0%A4%A/ack'), lambdaContext('api'))) as {
+      statusCode: number;
+      body: string;
+    };
     expect(result.statusCode).toBe(400);
     expect(JSON.parse(result.body).error).toMatch(/percent-encoding/);
   });
@@ -155,19 +216,29 @@ describe('raw counters (16)', () => {
     });
   const board = { sub: 'b', 'cognito:groups': '[board]' };
 
-  it.each(['from=2026-02-30', 'to=yesterday', 'from=2026-03-02&to=2026-03-01'])('refuses %s with a 400 naming the field', async (query) => {
-    const result = (await failing('unused')(({ ...request('/aggregates', board), rawQueryString: query }) as APIGatewayProxyEventV2, lambdaContext('api'))) as { statusCode: number; body: string };
-    expect(result.statusCode).toBe(400);
-    expect(JSON.parse(result.body).invalid[0]).toMatchObject({ expected: expect.any(String) });
-  });
+  it.each(['from=2026-02-30', 'to=yesterday', 'from=2026-03-02&to=2026-03-01'])(
+    'refuses %s with a 400 naming the field',
+    async (query) => {
+      const result = (await failing('unused')(
+        { ...request('/aggregates', board), rawQueryString: query } as APIGatewayProxyEventV2,
+        lambdaContext('api'),
+      )) as { statusCode: number; body: string };
+      expect(result.statusCode).toBe(400);
+      expect(JSON.parse(result.body).invalid[0]).toMatchObject({ expected: expect.any(String) });
+    },
+  );
 
   it('logs the name of a failure, not its message, which may echo the request', async () => {
     const written: string[] = [];
     const streams = [process.stdout, process.stderr];
     const writes = streams.map((s) => s.write);
-    for (const s of streams) s.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof s.write;
+    for (const s of streams)
+      s.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof s.write;
     try {
-      const result = (await failing('key condition PERSON#A1234BC is not valid')(request('/aggregates', board), lambdaContext('api'))) as { statusCode: number };
+      const result = (await failing('key condition PERSON#A1234BC is not valid')(
+        request('/aggregates', board),
+        lambdaContext('api'),
+      )) as { statusCode: number };
       expect(result.statusCode).toBe(500);
     } finally {
       streams.forEach((s, i) => (s.write = writes[i]!));
@@ -191,12 +262,17 @@ describe('the CSV export (11)', () => {
   });
   const board = { sub: 'b', 'cognito:groups': '[board]' };
   const csvOf = async (query: string) =>
-    (await handler({ ...request('/aggregates/export.csv', board), rawQueryString: query } as APIGatewayProxyEventV2, lambdaContext('api'))) as { statusCode: number; body: string; headers: Record<string, string> };
+    (await handler(
+      { ...request('/aggregates/export.csv', board), rawQueryString: query } as APIGatewayProxyEventV2,
+      lambdaContext('api'),
+    )) as { statusCode: number; body: string; headers: Record<string, string> };
 
   it('refuses, with what to change, an export larger than one Lambda response can carry', async () => {
     const big = await csvOf('from=2020-01-01&to=2024-12-31&granularity=day');
     expect(big.statusCode).toBe(413);
-    expect(JSON.parse(big.body).error).toMatch(/over the 5 MB one response can carry: ask for fewer metrics, a shorter period or a coarser granularity/);
+    expect(JSON.parse(big.body).error).toMatch(
+      /over the 5 MB one response can carry: ask for fewer metrics, a shorter period or a coarser granularity/,
+    );
     // Builds five years of daily figures to find them too large: slow on a loaded machine, so not held to vitest's 5 s.
   }, 30_000);
 

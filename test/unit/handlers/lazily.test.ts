@@ -7,10 +7,13 @@ describe('dependencies built from secrets', () => {
   it('are built again once older than maxAgeMs, and not before', async () => {
     let clock = 0;
     let builds = 0;
-    const handler = lazilyAsync(async () => {
-      const key = `key-${++builds}`;
-      return async () => key;
-    }, { maxAgeMs: 300_000, now: () => clock });
+    const handler = lazilyAsync(
+      async () => {
+        const key = `key-${++builds}`;
+        return async () => key;
+      },
+      { maxAgeMs: 300_000, now: () => clock },
+    );
     expect(await handler({}, lambdaContext('t'))).toBe('key-1');
     clock = 299_000;
     expect(await handler({}, lambdaContext('t'))).toBe('key-1');

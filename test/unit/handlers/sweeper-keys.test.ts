@@ -22,7 +22,14 @@ function sweeperWith(story: { now: number }) {
       const idKey = `identifier-key-${idKeys.length + 1}`;
       idKeys.push(idKey);
       const deps: SweepDependencies = {
-        alerts: { due: async () => [], apply: async () => 'applied', raise: async () => 'raised', load: async () => undefined, count: async () => undefined, recordAckMinutesMax: async () => undefined },
+        alerts: {
+          due: async () => [],
+          apply: async () => 'applied',
+          raise: async () => 'raised',
+          load: async () => undefined,
+          count: async () => undefined,
+          recordAckMinutesMax: async () => undefined,
+        },
         schedules: { scheduledBetween: async () => [] },
         digests: { entries: async () => [] },
         routing: parseRoutingConfig(localRouting),
@@ -57,7 +64,10 @@ describe('the sweeper entry', () => {
     const warn = vi.spyOn(logger, 'warn');
     const story = { now: Date.parse('2025-10-02T09:00:00Z') };
     const { handler, idKeys } = sweeperWith(story);
-    const bankHolidayWarnings = () => warn.mock.calls.filter(([message]) => String(message).startsWith('Bank holidays are loaded only until 2025-12-31')).length;
+    const bankHolidayWarnings = () =>
+      warn.mock.calls.filter(([message]) =>
+        String(message).startsWith('Bank holidays are loaded only until 2025-12-31'),
+      ).length;
     for (let minute = 0; minute < 13; minute++) {
       await handler({}, lambdaContext('sweeper'));
       story.now += 60_000;

@@ -9,7 +9,13 @@ import { parsePostcodeAreas } from '#domain/postcode-areas';
 function onspd(rows: [string, string, string?][]): string {
   const dir = mkdtempSync(join(tmpdir(), 'onspd-'));
   const path = join(dir, 'ONSPD_TEST.csv');
-  writeFileSync(path, ['pcd,pcds,dointr,doterm,oslaua', ...rows.map(([pcds, la, doterm = '']) => `${pcds.replace(' ', '')},${pcds},202001,${doterm},${la}`)].join('\r\n'));
+  writeFileSync(
+    path,
+    [
+      'pcd,pcds,dointr,doterm,oslaua',
+      ...rows.map(([pcds, la, doterm = '']) => `${pcds.replace(' ', '')},${pcds},202001,${doterm},${la}`),
+    ].join('\r\n'),
+  );
   return path;
 }
 
@@ -28,7 +34,13 @@ describe('importing the ONS Postcode Directory', () => {
       ['DL2 3AA', durham],
     ]);
     const file = await importPostcodeAreas(csv);
-    expect(file.postcodes).toEqual({ DL1: darlington, 'DL2 1': darlington, 'DL2 2AA': darlington, 'DL2 2AB': durham, 'DL2 3': durham });
+    expect(file.postcodes).toEqual({
+      DL1: darlington,
+      'DL2 1': darlington,
+      'DL2 2AA': darlington,
+      'DL2 2AB': durham,
+      'DL2 3': durham,
+    });
     expect(file.sample).toBe(false);
     expect(file.areas).toEqual({ [darlington]: 'Darlington', [durham]: 'County Durham' });
     const areas = parsePostcodeAreas(file);
@@ -52,7 +64,10 @@ describe('importing the ONS Postcode Directory', () => {
       ['DL1 1AB', durham, '201905'],
     ]);
     expect((await importPostcodeAreas(csv)).postcodes).toEqual({ DL1: darlington });
-    expect((await importPostcodeAreas(csv, { includeTerminated: true })).postcodes).toEqual({ 'DL1 1AA': darlington, 'DL1 1AB': durham });
+    expect((await importPostcodeAreas(csv, { includeTerminated: true })).postcodes).toEqual({
+      'DL1 1AA': darlington,
+      'DL1 1AB': durham,
+    });
   });
 
   it('says what is wrong with a file that is not the directory', async () => {

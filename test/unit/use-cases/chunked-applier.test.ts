@@ -33,12 +33,19 @@ function gate() {
 /** A committer that tries each chunk once. */
 const once = { attempts: 1, exhausted: () => new Error('no second attempt') };
 
-const summary = (c: Chunk<Row>) => ({ index: c.index, subjects: c.effects.map((e) => e.subject), rejected: c.rejected });
+const summary = (c: Chunk<Row>) => ({
+  index: c.index,
+  subjects: c.effects.map((e) => e.subject),
+  rejected: c.rejected,
+});
 
 describe('the chunked applier', () => {
   it('closes a chunk at the row limit, counting rejected rows, and returns the results in chunk order', async () => {
     const committed: ReturnType<typeof summary>[] = [];
-    const applier = chunkedApplier(policy(), { ...once, attempt: async (c) => (committed.push(summary(c)), c.index * 10) });
+    const applier = chunkedApplier(policy(), {
+      ...once,
+      attempt: async (c) => (committed.push(summary(c)), c.index * 10),
+    });
     for (const s of ['a', 'b']) await applier.accept({ subject: s });
     await applier.reject();
     await applier.accept({ subject: 'c' });
@@ -51,7 +58,10 @@ describe('the chunked applier', () => {
 
   it('closes a chunk before an effect that would not fit its transaction', async () => {
     const committed: ReturnType<typeof summary>[] = [];
-    const applier = chunkedApplier(policy({ maxRows: 100 }), { ...once, attempt: async (c) => void committed.push(summary(c)) });
+    const applier = chunkedApplier(policy({ maxRows: 100 }), {
+      ...once,
+      attempt: async (c) => void committed.push(summary(c)),
+    });
     await applier.accept({ subject: 'a', cost: 6 });
     await applier.accept({ subject: 'b', cost: 5 });
     await applier.accept({ subject: 'c', cost: 5 });
@@ -137,7 +147,12 @@ describe('the chunked applier', () => {
   });
 
   it('fails with the chunk’s own error when its attempts are spent', async () => {
-    const applier = chunkedApplier(policy(), { attempts: 3, backoff: noWait(), attempt: async () => again, exhausted: (c) => new Error(`chunk ${c.index} kept conflicting`) });
+    const applier = chunkedApplier(policy(), {
+      attempts: 3,
+      backoff: noWait(),
+      attempt: async () => again,
+      exhausted: (c) => new Error(`chunk ${c.index} kept conflicting`),
+    });
     await applier.accept({ subject: 'a' });
     await expect(applier.finish()).rejects.toThrow('chunk 0 kept conflicting');
   });

@@ -10,7 +10,11 @@ import { inMemoryGatehouse, type InMemoryGatehouse } from '#test-support/in-memo
 
 const start = '2026-11-20T17:00:00Z';
 const darlington = { la: 'E06000005', prison: 'DMI' };
-const homeless = { destinationLocalAuthority: 'E06000005', accommodation: 'NO_FIXED_ABODE', needs: ['HEALTH'] } satisfies Parameters<typeof released>[2];
+const homeless = {
+  destinationLocalAuthority: 'E06000005',
+  accommodation: 'NO_FIXED_ABODE',
+  needs: ['HEALTH'],
+} satisfies Parameters<typeof released>[2];
 const onCall = (tier: RotaEntry['tier'], address: string, displayName: string): RotaEntry => ({
   localAuthority: 'E06000005',
   tier,
@@ -31,18 +35,25 @@ async function criticalRelease(g: InMemoryGatehouse) {
 const page = (alertId: string, index = 0): Notice => ({ alertId, purpose: 'page', index });
 
 describe('who receives a notice', () => {
-  it('pages whoever is on the rota at the escalation step\'s tier, with a link to acknowledge', async () => {
+  it("pages whoever is on the rota at the escalation step's tier, with a link to acknowledge", async () => {
     const g = inMemoryGatehouse({ start });
     await g.ports.rota.save([onCall('primary', '07700900111', 'Sam')]);
     const { oncall } = await criticalRelease(g);
-    expect(await g.dispatch(page(oncall.alertId))).toEqual({ outcome: 'sent', sent: 1, rejected: 0, escalated: false });
-    expect(g.channel.accepted.map((m) => [m.recipient.address, m.recipient.label, m.template])).toEqual([['07700900111', 'Sam, primary on call', 'critical']]);
+    expect(await g.dispatch(page(oncall.alertId))).toEqual({
+      outcome: 'sent',
+      sent: 1,
+      rejected: 0,
+      escalated: false,
+    });
+    expect(g.channel.accepted.map((m) => [m.recipient.address, m.recipient.label, m.template])).toEqual([
+      ['07700900111', 'Sam, primary on call', 'critical'],
+    ]);
     expect(g.channel.accepted[0]!.text).toContain('http://gatehouse.test');
     expect(g.tables.count('alerts', darlington, '2026-11-20', 'uncovered')).toBe(0);
     expect(g.ports.outbox.notice(oncall.alertId, 'page.000')?.status).toBe('DONE');
   });
 
-  it('falls back to the area\'s configured contact when nobody is on the rota, and counts the page as uncovered', async () => {
+  it("falls back to the area's configured contact when nobody is on the rota, and counts the page as uncovered", async () => {
     const g = inMemoryGatehouse({ start });
     const { oncall } = await criticalRelease(g);
     await g.dispatch(page(oncall.alertId));
@@ -54,12 +65,18 @@ describe('who receives a notice', () => {
     const g = inMemoryGatehouse({ start });
     const { referral } = await criticalRelease(g);
     expect(await g.dispatch(page(referral.alertId))).toMatchObject({ outcome: 'sent', sent: 2 });
-    expect(g.channel.accepted.map((m) => m.recipient.id).sort()).toEqual(['darlington-housing-options', 'darlington-mental-health']);
+    expect(g.channel.accepted.map((m) => m.recipient.id).sort()).toEqual([
+      'darlington-housing-options',
+      'darlington-mental-health',
+    ]);
   });
 
   it('tells everyone the alert reached, except whoever acknowledged, that it was acknowledged', async () => {
     const g = inMemoryGatehouse({ start });
-    await g.ports.rota.save([onCall('primary', '07700900111', 'Sam'), onCall('secondary', '07700900112', 'Alex')]);
+    await g.ports.rota.save([
+      onCall('primary', '07700900111', 'Sam'),
+      onCall('secondary', '07700900112', 'Alex'),
+    ]);
     const { oncall } = await criticalRelease(g);
     await g.dispatch(page(oncall.alertId));
     g.clock.advance(16);
@@ -85,7 +102,12 @@ describe('exactly once', () => {
     const g = inMemoryGatehouse({ start });
     const { referral } = await criticalRelease(g);
     await g.dispatch(page(referral.alertId));
-    expect(await g.dispatch(page(referral.alertId))).toEqual({ outcome: 'already-sent', sent: 0, rejected: 0, escalated: false });
+    expect(await g.dispatch(page(referral.alertId))).toEqual({
+      outcome: 'already-sent',
+      sent: 0,
+      rejected: 0,
+      escalated: false,
+    });
     expect(g.channel.calls).toHaveLength(2);
   });
 
@@ -93,7 +115,15 @@ describe('exactly once', () => {
     const g = inMemoryGatehouse({ start });
     const { oncall } = await criticalRelease(g);
     const recipient = g.routing.areas.E06000005!.contacts.find((c) => c.id === 'darlington-out-of-hours')!;
-    await g.ports.deliveries.claim({ alertId: oncall.alertId, notice: 'page.000', recipient: { ...recipient, label: recipient.label }, channel: 'recording' }, g.clock());
+    await g.ports.deliveries.claim(
+      {
+        alertId: oncall.alertId,
+        notice: 'page.000',
+        recipient: { ...recipient, label: recipient.label },
+        channel: 'recording',
+      },
+      g.clock(),
+    );
     expect(await g.dispatch(page(oncall.alertId))).toMatchObject({ outcome: 'deferred', sent: 0 });
     expect(g.channel.calls).toEqual([]);
     expect(g.ports.outbox.notice(oncall.alertId, 'page.000')?.status).toBe('PENDING');
@@ -107,7 +137,10 @@ describe('exactly once', () => {
     await g.ports.alerts.apply(decision.change, g.clock());
     expect(await g.dispatch(page(oncall.alertId))).toMatchObject({ outcome: 'stale', sent: 0 });
     expect(g.channel.calls).toEqual([]);
-    expect(g.ports.outbox.notice(oncall.alertId, 'page.000')).toMatchObject({ status: 'STALE', reason: 'the alert was acknowledged before this page was sent' });
+    expect(g.ports.outbox.notice(oncall.alertId, 'page.000')).toMatchObject({
+      status: 'STALE',
+      reason: 'the alert was acknowledged before this page was sent',
+    });
   });
 });
 
@@ -137,10 +170,18 @@ describe('when a send fails', () => {
     const g = inMemoryGatehouse({ start });
     const { oncall } = await criticalRelease(g);
     g.channel.plan('rejected');
-    expect(await g.dispatch(page(oncall.alertId))).toEqual({ outcome: 'undeliverable', sent: 0, rejected: 1, escalated: true });
+    expect(await g.dispatch(page(oncall.alertId))).toEqual({
+      outcome: 'undeliverable',
+      sent: 0,
+      rejected: 1,
+      escalated: true,
+    });
     expect(await g.ports.alerts.load(oncall.alertId)).toMatchObject({ step: 1, status: 'OPEN' });
     expect(g.ports.outbox.notice(oncall.alertId, 'page.001')?.status).toBe('PENDING');
-    expect(g.tables.counts('alerts', darlington, '2026-11-20')).toMatchObject({ deliveryFailed: 1, escalated: 1 });
+    expect(g.tables.counts('alerts', darlington, '2026-11-20')).toMatchObject({
+      deliveryFailed: 1,
+      escalated: 1,
+    });
     // The next step's page goes to the secondary tier's contact.
     await g.dispatch(page(oncall.alertId, 1));
     expect(g.channel.accepted.map((m) => m.recipient.id)).toEqual(['darlington-out-of-hours']);

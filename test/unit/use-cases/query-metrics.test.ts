@@ -18,16 +18,45 @@ function reader(series: Record<string, CounterRow[]>): AggregateReader & { asked
 describe('queryMetrics', () => {
   const alerts = reader({
     'alerts#la=E06000005#prison=*': [
-      { date: '2026-11-16', counts: { raised: 2, acknowledged: 2, 'ackMinutes.sum': 20, 'ackMinutes.count': 2, 'ackMinutes.max': 12 } },
-      { date: '2026-11-20', counts: { raised: 1, acknowledged: 1, 'ackMinutes.sum': 30, 'ackMinutes.count': 1, 'ackMinutes.max': 30 } },
+      {
+        date: '2026-11-16',
+        counts: {
+          raised: 2,
+          acknowledged: 2,
+          'ackMinutes.sum': 20,
+          'ackMinutes.count': 2,
+          'ackMinutes.max': 12,
+        },
+      },
+      {
+        date: '2026-11-20',
+        counts: {
+          raised: 1,
+          acknowledged: 1,
+          'ackMinutes.sum': 30,
+          'ackMinutes.count': 1,
+          'ackMinutes.max': 30,
+        },
+      },
       { date: '2026-12-01', counts: { raised: 1 } },
     ],
   });
-  const names = ['alerts.raised', 'alerts.ackMinutes.max', 'alerts.ackMinutes.mean', 'alerts.acknowledged.rate'];
+  const names = [
+    'alerts.raised',
+    'alerts.ackMinutes.max',
+    'alerts.ackMinutes.mean',
+    'alerts.acknowledged.rate',
+  ];
 
   it('reads one series per family, lists every period with zeros where nothing happened, and keeps a maximum a maximum', async () => {
     const result = await queryMetrics(
-      { metrics: names.map((n) => metricNamed(n)!), dimensions: { la: 'E06000005' }, from: '2026-11-16', to: '2026-12-06', granularity: 'week' },
+      {
+        metrics: names.map((n) => metricNamed(n)!),
+        dimensions: { la: 'E06000005' },
+        from: '2026-11-16',
+        to: '2026-12-06',
+        granularity: 'week',
+      },
       alerts,
     );
     expect(alerts.asked).toEqual(['alerts#la=E06000005#prison=*']);
@@ -38,7 +67,11 @@ describe('queryMetrics', () => {
       'alerts.ackMinutes.mean': { value: 16.7, numerator: 50, denominator: 3 },
       'alerts.acknowledged.rate': { value: 100, numerator: 3, denominator: 3 },
     });
-    expect(result.periods[1]!.values['alerts.acknowledged.rate']).toEqual({ value: null, numerator: 0, denominator: 0 });
+    expect(result.periods[1]!.values['alerts.acknowledged.rate']).toEqual({
+      value: null,
+      numerator: 0,
+      denominator: 0,
+    });
     expect(result.totals['alerts.raised']).toEqual({ value: 4 });
     expect(result.totals['alerts.acknowledged.rate']).toEqual({ value: 75, numerator: 3, denominator: 4 });
   });

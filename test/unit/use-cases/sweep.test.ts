@@ -9,8 +9,17 @@ import { inMemoryGatehouse, type InMemoryGatehouse } from '#test-support/in-memo
 
 const start = '2026-11-20T17:00:00Z';
 const darlington = { la: 'E06000005', prison: 'DMI' };
-const homeless = { destinationLocalAuthority: 'E06000005', accommodation: 'NO_FIXED_ABODE', needs: ['HEALTH'] } satisfies Parameters<typeof released>[2];
-const housed = { destinationLocalAuthority: 'E06000005', accommodation: 'SETTLED', aftercarePlan: 'IN_PLACE', needs: ['HEALTH'] } satisfies Parameters<typeof released>[2];
+const homeless = {
+  destinationLocalAuthority: 'E06000005',
+  accommodation: 'NO_FIXED_ABODE',
+  needs: ['HEALTH'],
+} satisfies Parameters<typeof released>[2];
+const housed = {
+  destinationLocalAuthority: 'E06000005',
+  accommodation: 'SETTLED',
+  aftercarePlan: 'IN_PLACE',
+  needs: ['HEALTH'],
+} satisfies Parameters<typeof released>[2];
 
 /** A CRITICAL release whose first pages the stream has sent. */
 async function pagedRelease(g: InMemoryGatehouse): Promise<Alert> {
@@ -20,7 +29,7 @@ async function pagedRelease(g: InMemoryGatehouse): Promise<Alert> {
 }
 
 describe('due alerts', () => {
-  it('pages the next step when nobody acknowledged within the step\'s wait, and not before', async () => {
+  it("pages the next step when nobody acknowledged within the step's wait, and not before", async () => {
     const g = inMemoryGatehouse({ start });
     const alert = await pagedRelease(g);
     g.clock.advance(14);
@@ -29,7 +38,10 @@ describe('due alerts', () => {
     expect((await g.sweep()).escalated).toBe(1);
     expect(await g.ports.alerts.load(alert.alertId)).toMatchObject({ step: 1, version: 1 });
     expect(g.ports.outbox.notice(alert.alertId, 'page.001')?.status).toBe('PENDING');
-    expect(g.tables.counts('alerts', darlington, '2026-11-20')).toMatchObject({ escalated: 1, 'escalated.CRITICAL_RELEASE': 1 });
+    expect(g.tables.counts('alerts', darlington, '2026-11-20')).toMatchObject({
+      escalated: 1,
+      'escalated.CRITICAL_RELEASE': 1,
+    });
   });
 
   it('skips an alert another sweep changed first, so the next step is paged once', async () => {
@@ -108,7 +120,7 @@ describe('warnings and digests', () => {
     expect(g.tables.count('alerts', darlington, '2026-11-23', 'raised.PRE_RELEASE_WARNING')).toBe(1);
   });
 
-  it('sends each service one digest of yesterday\'s ROUTINE releases, from the digest hour', async () => {
+  it("sends each service one digest of yesterday's ROUTINE releases, from the digest hour", async () => {
     const g = inMemoryGatehouse({ start: '2026-11-18T12:00:00Z' });
     await g.record(scheduled('s1', '2026-11-16T09:00:00Z', '2026-11-18', housed));
     await g.record(released('r1', '2026-11-18T10:00:00Z', housed));
