@@ -26,7 +26,7 @@ export async function bundleBenchmarks(options: { importRuns: number }): Promise
       ),
     ];
     const floorFile = join(outDir, `${name}.floor.mjs`);
-    writeFileSync(floorFile, sdk.map((pkg) => `import '${pkg}';`).join('\n') + '\n');
+    writeFileSync(floorFile, `${sdk.map((pkg) => `import '${pkg}';`).join('\n')}\n`);
 
     const bytes = statSync(file).size;
     const importMs = median(importTimes(file, options.importRuns));

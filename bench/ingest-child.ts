@@ -3,7 +3,6 @@
  * Started by bench/ingest.ts with the local stack's environment; prints one JSON line.
  */
 import '#local/environment';
-import { runtimeConfig } from '#adapters/config';
 import { ingestDependencies } from '#composition/partner-drop';
 import { ingestPartnerFile } from '#use-cases/ingest-partner-file';
 

@@ -9,7 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { BatchWriteCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  DynamoDBDocumentClient,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { partnerDropsBucket, recordsTable } from '#commons/resources';
 import { loadavg } from 'node:os';
@@ -332,7 +337,7 @@ async function batchWriteCeiling(
     while (next < count) {
       const from = next;
       next = Math.min(count, next + 25);
-      let request: Record<string, any> | undefined = {
+      let request: BatchWriteCommandInput['RequestItems'] = {
         [table]: Array.from({ length: next - from }, (_, k) => ({ PutRequest: { Item: item(from + k) } })),
       };
       while (request && Object.keys(request).length > 0)

@@ -3,7 +3,7 @@
  * Gatehouse records: a Gatehouse custody event v1 or an HMPPS domain event, each bare or wrapped in an SNS
  * notification (as SNS delivers to SQS).
  */
-import { custodyEventV1, type CustodyEvent } from './custody-event';
+import { custodyEventV1 } from './custody-event';
 import { hmppsDomainEvent, hmppsEventTypes, hmppsTypes, looksLikeHmpps } from './hmpps/domain-event';
 import { fromCas3 } from './hmpps/cas3';
 import { fromReleaseDatesChanged, type ReleaseDatesChanged } from './hmpps/release-dates';

@@ -244,7 +244,9 @@ export async function startFakeNotify(): Promise<FakeNotify> {
     set slowMs(ms: number) {
       fake.slowMs = ms;
     },
-    callbackTo: (baseUrl, token) => void (target = { baseUrl, token }),
+    callbackTo: (baseUrl, token) => {
+      target = { baseUrl, token };
+    },
     callbacks,
     callbacksDone: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight]);

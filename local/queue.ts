@@ -9,6 +9,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { RejectedMessage, RejectedMessages } from '#adapters/rejected-messages';
 import { describe } from '#events/validation';
 
+// biome-ignore lint/suspicious/noConfusingVoidType: a Lambda SQS handler may answer nothing (aws-lambda's own type)
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 
 export interface DeadLetter {
@@ -209,7 +210,7 @@ export class LocalQueue {
       const next = Math.min(...this.waiting.map((p) => p.visibleAt));
       this.schedule(Math.max(0, next - Date.now()));
     } else if (this.depth === 0) {
-      this.idleWaiters.splice(0).forEach((resolve) => resolve());
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 }

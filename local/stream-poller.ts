@@ -5,10 +5,11 @@
  */
 import {
   DescribeStreamCommand,
-  DynamoDBStreamsClient,
+  type DynamoDBStreamsClient,
   ExpiredIteratorException,
   TrimmedDataAccessException,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
@@ -16,6 +17,7 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { LocalDeadLetterQueue } from './queue';
 
+// biome-ignore lint/suspicious/noConfusingVoidType: a Lambda stream handler may answer nothing (aws-lambda's own type)
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
 
 export interface StreamPollerOptions {
@@ -96,9 +98,11 @@ export class StreamPoller {
         this.rounds += 1;
         // Only a round that read nothing proves the stream is drained; a busy round may have stopped at a page.
         if (!busy)
-          this.roundWaiters = this.roundWaiters.filter((w) =>
-            w.after < this.rounds ? (w.resolve(), false) : true,
-          );
+          this.roundWaiters = this.roundWaiters.filter((w) => {
+            if (w.after >= this.rounds) return true;
+            w.resolve();
+            return false;
+          });
         if (!busy)
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, pollIntervalMs);
@@ -114,7 +118,7 @@ export class StreamPoller {
         await sleep(500);
       }
     }
-    this.roundWaiters.splice(0).forEach((w) => w.resolve());
+    for (const w of this.roundWaiters.splice(0)) w.resolve();
   }
 
   private async discoverShards(): Promise<void> {
@@ -130,7 +134,7 @@ export class StreamPoller {
   /** Returns whether the shard had records (so the loop polls again at once). */
   private async pollShard(shardId: string, state: ShardState): Promise<boolean> {
     if (!state.iterator) state.iterator = await this.iterator(shardId, state);
-    let response;
+    let response: GetRecordsCommandOutput;
     try {
       response = await this.options.streams.send(
         new GetRecordsCommand({ ShardIterator: state.iterator, Limit: this.options.batchSize ?? 100 }),

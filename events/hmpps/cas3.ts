@@ -3,9 +3,9 @@
  * booked and confirmed, or the person arrived there, is accommodation on night 1 (`CAS3`). The event says when;
  * the id is derived like every HMPPS event's (no prison number in it).
  */
-import * as z from 'zod';
+import type * as z from 'zod';
 import type { AccommodationTold } from '#domain/release-facts';
-import { hmppsCas3BookingConfirmed, hmppsCas3PersonArrived, hmppsEventTypes } from './domain-event';
+import { type hmppsCas3BookingConfirmed, type hmppsCas3PersonArrived, hmppsEventTypes } from './domain-event';
 import { hmppsEventId } from './to-custody-event';
 
 type Cas3Event = z.infer<typeof hmppsCas3BookingConfirmed> | z.infer<typeof hmppsCas3PersonArrived>;

@@ -2,7 +2,7 @@
  * calculate-release-dates.prisoner.changed → a request to re-read the person's release dates. The event says only
  * that they changed, not to what, so the record use case asks Prisoner Search (use-cases/reread-release-dates.ts).
  */
-import * as z from 'zod';
+import type * as z from 'zod';
 import type { hmppsReleaseDatesChanged } from './domain-event';
 import { hmppsEventId } from './to-custody-event';
 

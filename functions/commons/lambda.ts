@@ -29,7 +29,10 @@ function flushMetrics(): MiddlewareObj {
 /** Builds the handler's dependencies from the environment on the first invocation, not at import. */
 export function lazily<E, R>(build: () => (event: E, context: Context) => Promise<R>) {
   let built: ((event: E, context: Context) => Promise<R>) | undefined;
-  return (event: E, context: Context): Promise<R> => (built ??= build())(event, context);
+  return (event: E, context: Context): Promise<R> => {
+    built ??= build();
+    return built(event, context);
+  };
 }
 
 /**

@@ -413,14 +413,14 @@ function chart(id, config, rows) {
   const tbody = tableElement.createTBody();
   for (const row of body) {
     const tr = tbody.insertRow();
-    row.forEach((value, i) =>
+    row.forEach((value, i) => {
       tr.append(
         Object.assign(
           document.createElement(i === 0 ? 'th' : 'td'),
           i === 0 ? { scope: 'row', textContent: value } : { textContent: value ?? '–' },
         ),
-      ),
-    );
+      );
+    });
   }
 }
 

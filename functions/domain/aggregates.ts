@@ -166,8 +166,8 @@ export function difference(before: CounterDelta[], after: CounterDelta[]): Count
       target.counts[name] = (target.counts[name] ?? 0) + sign * n;
     merged.set(key, target);
   };
-  before.forEach((d) => add(d, -1));
-  after.forEach((d) => add(d, 1));
+  for (const d of before) add(d, -1);
+  for (const d of after) add(d, 1);
   return [...merged.values()]
     .map((d) => ({ ...d, counts: withoutZeros(d.counts) }))
     .filter((d) => Object.keys(d.counts).length > 0);

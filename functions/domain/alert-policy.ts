@@ -156,7 +156,7 @@ export function preReleaseWarning(
   routing: RoutingConfig,
 ): AlertDraft | undefined {
   const c = person.cases[0];
-  if (!c || c.status !== 'SCHEDULED' || !c.scheduledFor) return undefined;
+  if (c?.status !== 'SCHEDULED' || !c.scheduledFor) return undefined;
   const horizon = calendar.addWorkingDays(today, routing.preReleaseWarningWorkingDays);
   if (c.scheduledFor < today || c.scheduledFor > horizon) return undefined;
   const accommodation = c.circumstances.accommodation;

@@ -17,5 +17,5 @@ export function csvCell(value: CsvCell): string {
 
 /** Rows as CSV text with CRLF line ends (RFC 4180), the header first. */
 export function csv(header: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

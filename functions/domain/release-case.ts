@@ -319,7 +319,10 @@ function episodesOf(facts: CaseFact[], windowDays: number): Episode[] {
       case 'prisoner.released': {
         const at = f.release.releasedAt ?? f.occurredAt;
         target = episodes.find((e) => e.releaseDate === londonTime(at).date) ?? inProgress;
-        if (!target) episodes.push((target = { facts: [], returned: false }));
+        if (!target) {
+          target = { facts: [], returned: false };
+          episodes.push(target);
+        }
         if (!target.releasedAt || byInstant(at, target.releasedAt) < 0) {
           target.releasedAt = at;
           target.releaseDate = londonTime(at).date;
@@ -348,7 +351,10 @@ function episodesOf(facts: CaseFact[], windowDays: number): Episode[] {
         if (!target) continue;
         break;
     }
-    if (!target) episodes.push((target = { facts: [], returned: false }));
+    if (!target) {
+      target = { facts: [], returned: false };
+      episodes.push(target);
+    }
     target.facts.push(f);
   }
   for (const f of fetched)

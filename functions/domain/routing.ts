@@ -85,9 +85,8 @@ export const routingConfigSchema = z
             message: `contact '${ref}' is used but not listed in contacts`,
           });
       if (area.rotaGapWarnings)
-        rotaGapWarningIssues(area).forEach(({ path, message }) =>
-          ctx.addIssue({ code: 'custom', path: ['areas', la, 'rotaGapWarnings', ...path], message }),
-        );
+        for (const { path, message } of rotaGapWarningIssues(area))
+          ctx.addIssue({ code: 'custom', path: ['areas', la, 'rotaGapWarnings', ...path], message });
     }
     if (config.fallbackArea && !config.areas[config.fallbackArea]) {
       ctx.addIssue({

@@ -25,15 +25,15 @@ export function alertPage(result: AcknowledgeResult, formAction: string, wantsJs
   const body = (() => {
     switch (result.outcome) {
       case 'invalid-link':
-        return `<p>This link cannot be used: ${escape(result.why)}.</p>`;
+        return `<p>This link cannot be used: ${escapeHtml(result.why)}.</p>`;
       case 'not-found':
         return '<p>No such alert: it may have passed its retention period.</p>';
       case 'view':
-        return `${summary(result.alert)}${result.actionable ? `<form method="post" action="${escape(formAction)}"><button type="submit">${verbs[result.action].button}</button></form>` : `<p>Nothing to do: ${escape(result.why ?? '')}.</p>`}`;
+        return `${summary(result.alert)}${result.actionable ? `<form method="post" action="${escapeHtml(formAction)}"><button type="submit">${verbs[result.action].button}</button></form>` : `<p>Nothing to do: ${escapeHtml(result.why ?? '')}.</p>`}`;
       case 'done':
         return `${summary(result.alert)}<p><strong>${verbs[result.action].done}</strong></p>`;
       case 'unchanged':
-        return `${summary(result.alert)}<p>Nothing changed: ${escape(result.why)}.</p>`;
+        return `${summary(result.alert)}<p>Nothing changed: ${escapeHtml(result.why)}.</p>`;
     }
   })();
   return {
@@ -51,7 +51,7 @@ function summary(alert: Alert): string {
       ? `due ${alert.scheduledFor}`
       : '';
   const flags = flagsInWords(alert.flags).join(', ');
-  return `<p><strong>${escape(alert.urgency)}</strong> · case ${escape(alert.caseRef ?? alert.kind)} · ${escape(when)} from ${escape(prisonName(alert.prisonId))} to ${escape(localAuthorityName(alert.localAuthority))}</p>${flags ? `<p>${escape(flags)}</p>` : ''}${alert.needs.length ? `<p>Needs: ${escape(needsInWords(alert.needs))}</p>` : ''}<p>Status: ${escape(alert.status.toLowerCase())}${alert.acknowledgedAt ? ` (acknowledged ${escape(londonTime(alert.acknowledgedAt).time)})` : ''}</p>`;
+  return `<p><strong>${escapeHtml(alert.urgency)}</strong> · case ${escapeHtml(alert.caseRef ?? alert.kind)} · ${escapeHtml(when)} from ${escapeHtml(prisonName(alert.prisonId))} to ${escapeHtml(localAuthorityName(alert.localAuthority))}</p>${flags ? `<p>${escapeHtml(flags)}</p>` : ''}${alert.needs.length ? `<p>Needs: ${escapeHtml(needsInWords(alert.needs))}</p>` : ''}<p>Status: ${escapeHtml(alert.status.toLowerCase())}${alert.acknowledgedAt ? ` (acknowledged ${escapeHtml(londonTime(alert.acknowledgedAt).time)})` : ''}</p>`;
 }
 
 function jsonOf(result: AcknowledgeResult): unknown {
@@ -74,7 +74,7 @@ function jsonOf(result: AcknowledgeResult): unknown {
   };
 }
 
-function escape(s: string): string {
+function escapeHtml(s: string): string {
   return s.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,

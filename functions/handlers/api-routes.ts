@@ -9,9 +9,8 @@ import { metrics } from '#domain/metrics';
 import { metricsCsv, parseAggregatesQuery, parseMetricQuery } from './metric-requests';
 import type { ReleaseStore } from '#use-cases/record-custody-event';
 import { acknowledgeAlert, type AcknowledgeDependencies } from '#use-cases/acknowledge-alert';
-import * as z from 'zod';
 import { alertPage } from './alert-pages';
-import { route, type ApiRequest, type ApiResponse, type Route } from './http';
+import { route, type Route } from './http';
 
 export { route, type ApiRequest, type ApiResponse, type Route } from './http';
 import { readsExactFigures, readsFigures, type Caller } from '#domain/access';
@@ -152,12 +151,6 @@ function published(result: MetricResult, caller: Caller | undefined): MetricResu
 
 /** Below Lambda's 6 MB response limit, with room for headers. */
 export const maxExportBytes = 5_000_000;
-
-const localDate = z.iso.date({ error: 'a date that exists, as YYYY-MM-DD' });
-const rawRange = z
-  .object({ from: localDate.optional(), to: localDate.optional() })
-  .refine((r) => !r.from || !r.to || r.from <= r.to, { error: 'from on or before to', path: ['to'] })
-  .transform((r) => ({ ...(r.from ? { from: r.from } : {}), ...(r.to ? { to: r.to } : {}) }));
 
 /** A route of the figures: any Gatehouse reader (board, case worker, operator), refused to a token for nothing. */
 function figures(method: Route['method'], pattern: string, handle: Route['handle']): Route {

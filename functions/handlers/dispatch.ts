@@ -22,7 +22,7 @@ export function dispatchHandler(deps: DispatchDependencies) {
     if (!image)
       throw new Error(`stream record ${record.eventID} has no new image: the stream must send NEW_IMAGE`);
     const notice = noticeOf(unmarshall(image as Record<string, AttributeValue>));
-    let result;
+    let result: Awaited<ReturnType<typeof dispatchNotice>>;
     try {
       result = await dispatchNotice(notice, {
         ...deps,

@@ -13,7 +13,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics } from '#commons/powertools';
 import { acknowledgeByReply, type ReplyDependencies } from '#use-cases/acknowledge-by-reply';
 import { recordDeliveryReceipt, type ReceiptDependencies } from '#use-cases/record-delivery-receipt';
-import { httpHandler, route, type ApiRequest, type ApiResponse, type Route } from './http';
+import { route, type ApiRequest, type ApiResponse, type Route } from './http';
 
 export interface CallbackDependencies {
   /** The bearer token registered with Notify's callbacks; without one every callback is refused. */

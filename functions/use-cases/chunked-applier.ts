@@ -74,7 +74,9 @@ export function chunkedApplier<E, R>(
     const settled = done
       .then(
         () => undefined,
-        (error: unknown) => void (failure ??= { error }),
+        (error: unknown) => {
+          failure ??= { error };
+        },
       )
       .finally(() => {
         inFlight.delete(settled);

@@ -19,9 +19,8 @@ import { linkUrl, type LinkKeys } from '#domain/alert-link';
 
 /** How long a link works after its alert's life ends. */
 const linkGraceSeconds = 12 * 3600;
-import { messageFor, type AlertMessage } from '#domain/alert-message';
+import { messageFor } from '#domain/alert-message';
 import { replyKey } from '#domain/replies';
-import type { RotaChannel } from '#domain/rota';
 import type { Recipient, RoutingConfig } from '#domain/routing';
 import { needsReached, needsRota, recipientsFor, type NoticeRecipients } from '#domain/recipients';
 import type { AlertStore, NoticeOutbox, RotaStore } from './alert-ports';

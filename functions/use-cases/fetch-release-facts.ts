@@ -74,10 +74,10 @@ export async function fetchReleaseFacts(
   const fetchedAt = deps.clock().toISOString();
   const facts = factsFromSources(
     {
-      prisoner: valueOf(prisonerSearch),
-      probation: valueOf(probation),
-      resettlement: valueOf(resettlementPassport),
-      cas3: valueOf(cas3),
+      prisoner: okValue(prisonerSearch),
+      probation: okValue(probation),
+      resettlement: okValue(resettlementPassport),
+      cas3: okValue(cas3),
     },
     circumstances,
     deps.areas,
@@ -92,6 +92,6 @@ export async function fetchReleaseFacts(
   return { facts, sources: outcomes, complete: missing.length === 0, missing };
 }
 
-function valueOf<T>(outcome: SourceOutcome<T>): T | undefined {
+function okValue<T>(outcome: SourceOutcome<T>): T | undefined {
   return outcome.outcome === 'ok' ? outcome.value : undefined;
 }

@@ -302,8 +302,10 @@ async function apply(
       await applier.accept(row.effect);
     } else {
       rejected += 1;
-      for (const r of 'rejection' in row ? [row.rejection] : row.rejections)
-        rejections.length < maxListedRejections ? rejections.push(r) : (notListed += 1);
+      for (const r of 'rejection' in row ? [row.rejection] : row.rejections) {
+        if (rejections.length < maxListedRejections) rejections.push(r);
+        else notListed += 1;
+      }
       await applier.reject();
     }
   }

@@ -5,7 +5,7 @@
  *      of weeks has no holes;
  *   3. each metric's value per period and over the whole range (rates with numerator and denominator).
  */
-import { type Family } from '#domain/aggregates';
+import type { Family } from '#domain/aggregates';
 import { addDays, type LocalDate } from '#domain/calendar';
 import { metricValue, type Metric, type MetricValue } from '#domain/metrics';
 import { periodOf, queryAggregates, type AggregateReader, type Granularity } from './query-aggregates';

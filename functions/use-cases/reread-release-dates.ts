@@ -24,7 +24,7 @@ export async function rereadReleaseDates(
 ): Promise<RereadResult> {
   const person = await deps.store.loadPerson(event.person.prisonNumber);
   const current = person?.cases[0];
-  if (!current || current.status !== 'SCHEDULED' || !current.scheduledFor) return { outcome: 'no-schedule' };
+  if (current?.status !== 'SCHEDULED' || !current.scheduledFor) return { outcome: 'no-schedule' };
   const answer = await deps.prisonerSearch.prisoner(event.person.prisonNumber);
   if (answer.outcome === 'not-found') return { outcome: 'not-found' };
   if (answer.outcome !== 'ok')

@@ -189,7 +189,7 @@ export async function sweep(deps: SweepDependencies): Promise<SweepResult> {
         rechecked = await deps.facts.recheck(prisonNumber);
       } catch (error) {
         // Not lost: the case stays in the index and the next sweep asks again. The message names no person.
-        (result.factsErrors ??= []).push((error as Error).message);
+        result.factsErrors = [...(result.factsErrors ?? []), (error as Error).message];
         continue;
       }
       if (rechecked.outcome === 'recorded') {

@@ -5,8 +5,8 @@
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
-  CfnRoute,
-  CfnStage,
+  type CfnRoute,
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,

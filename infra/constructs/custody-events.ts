@@ -19,7 +19,7 @@ import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
-import { deadLetterQueue, workQueue } from './queues';
+import { workQueue } from './queues';
 import { Construct } from 'constructs';
 import { scopeEnvironment, type StageConfig } from '#infra/config/stages';
 import type { DataStores } from './data-stores';

@@ -122,16 +122,18 @@ export class Dashboard extends Construct {
         scopes: ['openid', 'email', scopes.figures],
       },
     };
-    const logGroup = (this.publishLogs = new LogGroup(this, 'PublishLogs', {
+    this.publishLogs = new LogGroup(this, 'PublishLogs', {
       retention: this.config.logRetentionDays === 90 ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_MONTH,
       encryptionKey: key,
       removalPolicy: this.config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    }));
+    });
+    const logGroup = this.publishLogs;
     // Its own role (instead of the managed basic-execution policy CDK would attach), writing to its own log group.
-    const role = (this.publishRole = new Role(this, 'PublishRole', {
+    this.publishRole = new Role(this, 'PublishRole', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: 'Gatehouse dashboard deployment (CDK BucketDeployment)',
-    }));
+    });
+    const role = this.publishRole;
     role.addToPolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,

@@ -3,7 +3,7 @@
  * (with its dead-letter queue) and the partner-drop function, and one role per partner in the registry that
  * may only put files under its own incoming/{partnerId}/ and read its own reports/{partnerId}/.
  */
-import { Aws, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, type CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccountPrincipal, Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -11,12 +11,12 @@ import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
-  CfnBucket,
+  type CfnBucket,
   ObjectOwnership,
   StorageClass,
 } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
-import { deadLetterQueue, workQueue } from './queues';
+import { workQueue } from './queues';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { partners, type Partner } from '#domain/partners';

@@ -21,7 +21,7 @@ const personalFields = new Set([
 ]);
 
 function personalValues(value: unknown, found = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) value.forEach((v) => personalValues(v, found));
+  if (Array.isArray(value)) for (const v of value) personalValues(v, found);
   else if (value && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
       if (personalFields.has(key) && typeof v === 'string' && v.length >= 4) found.add(v);

@@ -159,7 +159,10 @@ describe('ingesting a large partner file in chunks', () => {
       ...deps,
       ledger: {
         ...deps.ledger,
-        commitChunk: (c) => (seen.push(c.rotaEntries.length), deps.ledger.commitChunk(c)),
+        commitChunk: (c) => {
+          seen.push(c.rotaEntries.length);
+          return deps.ledger.commitChunk(c);
+        },
       },
     };
     const result = await ingestPartnerFile(object, counting);

@@ -3,14 +3,13 @@
  * doubled — every event recorded once, counters exact, each alert sent once, no dead letter.
  */
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOutbox } from '#adapters/channels/local-outbox';
 import { custodyEventsHandler } from '#handlers/custody-events';
 import { recordDependencies } from '#composition/custody-events';
 import type { ReleaseStore } from '#use-cases/record-custody-event';
 import { lambdaContext } from '#local/lambda-context';
-import { LocalDeadLetterQueue, LocalQueue } from '#local/queue';
+import { LocalDeadLetterQueue, LocalQueue, type SqsHandler } from '#local/queue';
 import { fridayRelease } from '#test-support/events';
 import { getJson, testGatehouse } from '#test-support/gatehouse';
 
@@ -54,7 +53,7 @@ describe('reliability of custody events under injected faults', () => {
     (await getJson(`${gatehouse.url}/aggregates?la=${la}`)).body.totals as Record<string, number>;
 
   /** A queue like the real one, feeding the real handler built on a faulty store. */
-  function queueWith(handler: (event: SQSEvent) => Promise<SQSBatchResponse | void>) {
+  function queueWith(handler: SqsHandler) {
     const deadLetters = new LocalDeadLetterQueue('reliability-dlq');
     const queue = new LocalQueue({
       name: 'reliability',

@@ -80,8 +80,7 @@ export function conformance(spec: OpenApiDocument, schema: Schema, value: unknow
     }
   }
   if (actual === 'array' && schema.items)
-    (value as unknown[]).forEach((item, i) =>
-      problems.push(...conformance(spec, schema.items!, item, `${at}[${i}]`)),
-    );
+    for (const [i, item] of (value as unknown[]).entries())
+      problems.push(...conformance(spec, schema.items!, item, `${at}[${i}]`));
   return problems;
 }

@@ -1,6 +1,6 @@
 /** The case-read audit in DynamoDB: one new item per read, never updated (the put is conditional on a new key). */
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CaseRead, CaseReadAudit } from '#use-cases/read-case';
+import type { CaseReadAudit } from '#use-cases/read-case';
 import { expiresAt } from '#commons/retention';
 
 export function dynamoCaseReadAudit(

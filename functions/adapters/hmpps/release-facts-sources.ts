@@ -36,10 +36,14 @@ export function hmppsReleaseFactsSources(config: HmppsApisConfig, deps: SourcesD
   let credentials: Promise<ClientCredentials> | undefined;
   const tokens = clientCredentialsTokens({
     authUrl: config.authUrl,
-    credentials: () =>
-      (credentials ??= deps
-        .credentials()
-        .catch((error) => ((credentials = undefined), Promise.reject(error)))),
+    credentials: () => {
+      // Read once and shared; a failed read is forgotten, so the next call reads again.
+      credentials ??= deps.credentials().catch((error) => {
+        credentials = undefined;
+        return Promise.reject(error);
+      });
+      return credentials;
+    },
     now: ms,
     timeoutMs: config.timeoutMs,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),

@@ -75,7 +75,7 @@ export function locateDrop(key: string, registry?: readonly Partner[]): DropLoca
 export function nameProblem(name: string): string | undefined {
   if (name.split('/').some((segment) => segment === '.' || segment === '..' || segment === ''))
     return "the file name has an empty, '.' or '..' path segment";
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point of this check
   if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) return 'the file name has a control character in it';
   if (name.normalize('NFC') !== name)
     return 'the file name is not in Unicode normal form C (write it as NFC: the same letters can be stored two ways)';
@@ -83,9 +83,9 @@ export function nameProblem(name: string): string | undefined {
 }
 
 function harmless(name: string): string {
-  // eslint-disable-next-line no-control-regex
   const cleaned = name
     .normalize('NFC')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, '_')
     .split('/')
     .filter((s) => s !== '' && s !== '.' && s !== '..')

@@ -251,7 +251,10 @@ const legalStatuses = ['SENTENCED', 'SENTENCED', 'SENTENCED', 'REMAND', 'RECALL'
 /** `count` more people, the same for the same seed: every branch of the sources' answers appears among them. */
 export function generatedPeople(count: number, seed = 13): StandInPerson[] {
   let state = seed >>> 0 || 1;
-  const next = () => (state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
+  const next = () => {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    return state / 2 ** 32;
+  };
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
   const letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
   return Array.from({ length: count }, (_, i) => {

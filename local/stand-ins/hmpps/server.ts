@@ -132,32 +132,37 @@ export async function startHmppsStandIns(options: HmppsStandInOptions = {}): Pro
     const found = (p: StandInPerson | undefined) => (unknown ? undefined : p);
     const notFound = () => send(response, 404, { status: 404, userMessage: 'Not found' });
     const path = rest.join('/');
-    let m: RegExpExecArray | null;
+    const on = (wanted: StandInApi, pattern: RegExp) => (api === wanted ? pattern.exec(path) : null);
 
-    if (api === 'prisoner-search' && (m = /^prisoner\/([^/]+)$/.exec(path))) {
+    let m = on('prisoner-search', /^prisoner\/([^/]+)$/);
+    if (m) {
       const p = found(people.get(m[1]!));
       return p ? send(response, 200, p.prisoner) : notFound();
     }
-    if (api === 'probation' && (m = /^probation-cases\/([^/]+)\/crn$/.exec(path))) {
+    m = on('probation', /^probation-cases\/([^/]+)\/crn$/);
+    if (m) {
       const p = found(people.get(m[1]!));
       return p?.probation ? send(response, 200, { crn: p.probation.crn }) : notFound();
     }
-    if (api === 'probation' && (m = /^duty-to-refer-nsi\/([^/]+)$/.exec(path))) {
+    m = on('probation', /^duty-to-refer-nsi\/([^/]+)$/);
+    if (m) {
       const type = url.searchParams.get('type') ?? 'CRN';
       const p = found(type === 'NOMS' ? people.get(m[1]!) : byCrn.get(m[1]!));
       return p?.probation?.dutyToRefer ? send(response, 200, p.probation.dutyToRefer) : notFound();
     }
-    if (api === 'resettlement-passport' && (m = /^resettlement-passport\/prisoner\/([^/]+)$/.exec(path))) {
+    m = on('resettlement-passport', /^resettlement-passport\/prisoner\/([^/]+)$/);
+    if (m) {
       const p = found(people.get(m[1]!));
       return p?.resettlement ? send(response, 200, p.resettlement) : notFound();
     }
-    if (api === 'cas3' && (m = /^cas3\/external\/referrals\/([^/]+)$/.exec(path))) {
+    m = on('cas3', /^cas3\/external\/referrals\/([^/]+)$/);
+    if (m) {
       return send(response, 200, found(byCrn.get(m[1]!))?.cas3 ?? []);
     }
     return send(response, 404, { status: 404, userMessage: 'No such endpoint on the stand-in' });
   }
 
-  function switches(request: IncomingMessage, url: URL, response: ServerResponse): void {
+  function switches(request: IncomingMessage, url: URL, response: ServerResponse) {
     if (request.method === 'POST') {
       const api = url.searchParams.get('api') as StandInApi;
       const mode = (url.searchParams.get('mode') ?? 'normal') as StandInMode;

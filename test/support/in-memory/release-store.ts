@@ -41,11 +41,16 @@ export function inMemoryReleaseStore(tables: InMemoryTables): InMemoryReleaseSto
         interleaved = undefined;
         await writer();
       }
-      // The ledger first: a repeat is a duplicate whatever else moved meanwhile (DynamoDB reports index 0).
-      if (tables.has(ledgerKey(change.ledger.eventId))) return (void (commits.duplicate += 1), 'duplicate');
+      // The ledger first: a repeat is a duplicate whatever else moved meanwhile (the transaction names the ledger item).
+      if (tables.has(ledgerKey(change.ledger.eventId))) {
+        commits.duplicate += 1;
+        return 'duplicate';
+      }
       const stored = tables.peek<PersonReleases>(personKey(change.person.prisonNumber));
-      if ((stored?.version ?? 0) !== change.expectedVersion || (change.expectedVersion === 0 && stored))
-        return (void (commits.conflict += 1), 'conflict');
+      if ((stored?.version ?? 0) !== change.expectedVersion || (change.expectedVersion === 0 && stored)) {
+        commits.conflict += 1;
+        return 'conflict';
+      }
 
       tables.put(ledgerKey(change.ledger.eventId), { ...change.ledger, expiresAt: change.expiresAt });
       tables.put(personKey(change.person.prisonNumber), change.person);

@@ -167,10 +167,10 @@ describe('the retry with backoff and jitter', () => {
     const backoff = recordedBackoff(0);
     const answers: ('done' | typeof again)[] = [again, again, 'done'];
     const attempts: number[] = [];
-    const result = await retrying(
-      { attempts: 8, backoff, exhausted: () => new Error('no') },
-      async (n) => (attempts.push(n), answers.shift()!),
-    );
+    const result = await retrying({ attempts: 8, backoff, exhausted: () => new Error('no') }, async (n) => {
+      attempts.push(n);
+      return answers.shift()!;
+    });
     expect(result).toBe('done');
     expect(attempts).toEqual([1, 2, 3]);
     expect(backoff.delays).toEqual([5, 10]);
@@ -191,7 +191,10 @@ describe('the retry with backoff and jitter', () => {
     await expect(
       retrying(
         { attempts: 4, backoff: recordedBackoff(), exhausted: () => new Error('the record kept changing') },
-        async () => (calls++, again),
+        async () => {
+          calls++;
+          return again;
+        },
       ),
     ).rejects.toThrow('the record kept changing');
     expect(calls).toBe(4);

@@ -24,7 +24,7 @@ describe('signed acknowledge links', () => {
 
   it('refuses a link that was altered, signed with another key, or used for another alert or action', () => {
     const token = signLink(claims, key);
-    const forged = signLink({ ...claims, alertId: 'zzzz' }, key).split('.')[0] + '.' + token.split('.')[1];
+    const forged = `${signLink({ ...claims, alertId: 'zzzz' }, key).split('.')[0]}.${token.split('.')[1]}`;
     expect(checkLink(forged, { alertId: 'zzzz', action: 'ack' }, key, before)).toMatchObject({
       ok: false,
       why: expect.stringContaining('altered'),

@@ -15,11 +15,16 @@ async function captured<T>(run: () => Promise<T>): Promise<{ result: T; output: 
   const streams = [process.stdout, process.stderr];
   const writes = streams.map((s) => s.write);
   for (const s of streams)
-    s.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof s.write;
+    s.write = ((chunk: string) => {
+      written.push(String(chunk));
+      return true;
+    }) as typeof s.write;
   try {
     return { result: await run(), output: written.join('') };
   } finally {
-    streams.forEach((s, i) => (s.write = writes[i]!));
+    streams.forEach((s, i) => {
+      s.write = writes[i]!;
+    });
   }
 }
 

@@ -233,7 +233,10 @@ describe('raw counters (16)', () => {
     const streams = [process.stdout, process.stderr];
     const writes = streams.map((s) => s.write);
     for (const s of streams)
-      s.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof s.write;
+      s.write = ((chunk: string) => {
+        written.push(String(chunk));
+        return true;
+      }) as typeof s.write;
     try {
       const result = (await failing('key condition PERSON#A1234BC is not valid')(
         request('/aggregates', board),
@@ -241,7 +244,9 @@ describe('raw counters (16)', () => {
       )) as { statusCode: number };
       expect(result.statusCode).toBe(500);
     } finally {
-      streams.forEach((s, i) => (s.write = writes[i]!));
+      streams.forEach((s, i) => {
+        s.write = writes[i]!;
+      });
     }
     const line = written.find((l) => l.includes('api route failed'));
     expect(line).toContain('ValidationException');

@@ -26,7 +26,10 @@ const noWait = (): Backoff & { delays: number[] } => {
 function gate() {
   let open!: () => void;
   let fail!: (e: Error) => void;
-  const promise = new Promise<void>((resolve, reject) => ((open = resolve), (fail = reject)));
+  const promise = new Promise<void>((resolve, reject) => {
+    open = resolve;
+    fail = reject;
+  });
   return { promise, open, fail };
 }
 
@@ -44,7 +47,10 @@ describe('the chunked applier', () => {
     const committed: ReturnType<typeof summary>[] = [];
     const applier = chunkedApplier(policy(), {
       ...once,
-      attempt: async (c) => (committed.push(summary(c)), c.index * 10),
+      attempt: async (c) => {
+        committed.push(summary(c));
+        return c.index * 10;
+      },
     });
     for (const s of ['a', 'b']) await applier.accept({ subject: s });
     await applier.reject();
@@ -71,7 +77,12 @@ describe('the chunked applier', () => {
 
   it('commits no empty chunk', async () => {
     let attempts = 0;
-    const applier = chunkedApplier(policy(), { ...once, attempt: async () => void (attempts += 1) });
+    const applier = chunkedApplier(policy(), {
+      ...once,
+      attempt: async () => {
+        attempts += 1;
+      },
+    });
     expect(await applier.finish()).toEqual([]);
     expect(attempts).toBe(0);
   });
@@ -135,8 +146,13 @@ describe('the chunked applier', () => {
     const applier = chunkedApplier(policy(), {
       attempts: 8,
       backoff,
-      prepare: async () => void (prepared += 1),
-      attempt: async (_c, n) => (attempts.push(n), answers[n - 1]!),
+      prepare: async () => {
+        prepared += 1;
+      },
+      attempt: async (_c, n) => {
+        attempts.push(n);
+        return answers[n - 1]!;
+      },
       exhausted: () => new Error('kept conflicting'),
     });
     await applier.accept({ subject: 'a' });

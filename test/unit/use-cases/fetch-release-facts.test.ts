@@ -14,9 +14,10 @@ function sources(
   return {
     asked,
     prisonerSearch: {
-      prisoner: async (pn) => (
-        asked.push(`prisoner ${pn}`), ok({ prisonerNumber: pn, confirmedReleaseDate: '2026-11-20' })
-      ),
+      prisoner: async (pn) => {
+        asked.push(`prisoner ${pn}`);
+        return ok({ prisonerNumber: pn, confirmedReleaseDate: '2026-11-20' });
+      },
       ...overrides.prisonerSearch,
     },
     probation: {
@@ -29,7 +30,13 @@ function sources(
         ok({ pathways: [{ pathway: 'ACCOMMODATION' as const, status: 'SUPPORT_REQUIRED' as const }] }),
       ...overrides.resettlementPassport,
     },
-    cas3: { referrals: async (crn) => (asked.push(`cas3 ${crn}`), ok([])), ...overrides.cas3 },
+    cas3: {
+      referrals: async (crn) => {
+        asked.push(`cas3 ${crn}`);
+        return ok([]);
+      },
+      ...overrides.cas3,
+    },
   };
 }
 

@@ -152,6 +152,7 @@ describe('where a dropped file belongs', () => {
     );
     for (const path of [reportJson, quarantine]) {
       expect(path.split('/')).not.toContain('..');
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the test is that no control character is left
       expect(path).not.toMatch(/[\u0000-\u001f]/);
       expect(path.normalize('NFC')).toBe(path);
     }
