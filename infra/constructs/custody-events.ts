@@ -15,7 +15,7 @@ import { Topic, SubscriptionFilter } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY } from 'aws-cdk-lib/cx-api';
 import { hmppsEventTypes } from '#events/hmpps/domain-event';
-import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -24,6 +24,7 @@ import { Construct } from 'constructs';
 import { scopeEnvironment, type StageConfig } from '#infra/config/stages';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
+import { grantRecording } from './recording-grants';
 import { envNames } from '#commons/env-names';
 
 export class CustodyEvents extends Construct {
@@ -100,33 +101,7 @@ export class CustodyEvents extends Construct {
     });
 
     // Least privilege: read the person, write ledger/person/alerts in one transaction, add to counters.
-    this.handler.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:ConditionCheckItem',
-        ],
-        resources: [data.records.tableArn],
-      }),
-    );
-    this.handler.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['dynamodb:UpdateItem'],
-        resources: [data.aggregates.tableArn],
-      }),
-    );
-    // Rejected messages go straight to the dead-letter queue (the key grant covers its encryption).
-    this.handler.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['sqs:SendMessage'],
-        resources: [this.deadLetterQueue.queueArn],
-      }),
-    );
+    grantRecording(this.handler, data, this.deadLetterQueue);
     this.handler.grantKeyUse(key);
   }
 }

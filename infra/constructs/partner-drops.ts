@@ -25,6 +25,7 @@ import { prefixes } from '#domain/partner-files/drop';
 import { scopeEnvironment, type StageConfig } from '#infra/config/stages';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';
+import { grantRecording } from './recording-grants';
 import { envNames } from '#commons/env-names';
 
 /** The IAM principals that may act for a partner: created by the account's administrators under these names. */
@@ -197,33 +198,7 @@ export class PartnerDrops extends Construct {
       }),
     );
     // Rows become release cases (the custody events use case), tracked outcomes, rota entries and counters.
-    this.handler.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:ConditionCheckItem',
-        ],
-        resources: [data.records.tableArn],
-      }),
-    );
-    this.handler.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['dynamodb:UpdateItem'],
-        resources: [data.aggregates.tableArn],
-      }),
-    );
-    this.handler.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['sqs:SendMessage'],
-        resources: [this.deadLetterQueue.queueArn],
-      }),
-    );
+    grantRecording(this.handler, data, this.deadLetterQueue, ['dynamodb:BatchGetItem']);
     this.handler.grantKeyUse(key);
 
     const region = Stack.of(this).region;

@@ -5,12 +5,11 @@
  * sweep (`DUE`) and the notice outbox (`SEND`) do not read. No stream record sends it (the stream passes alert
  * notices only): the sweeper does.
  */
-import { PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { entity, recordsTable } from '#commons/resources';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { entity } from '#commons/resources';
 import type { PendingRotaGapWarning, RotaGapWarningStore } from '#use-cases/alert-ports';
+import { dueItems, ignoringConditionFailure, postponeDue, settleOnce } from './due-items';
 import { keys } from './keys';
-
-const byDue = recordsTable.globalIndexes.find((i) => i.indexName === 'byDue')!;
 
 /** The byDue partition of the rota-gap warnings not yet sent. */
 export const warnPartition = 'WARN';
@@ -20,9 +19,6 @@ export function dynamoRotaGapWarnings(
   tableName: string,
 ): RotaGapWarningStore {
   const key = (warningId: string) => keys.rotaGapWarning(warningId);
-  const ignoringConditionFailure = (error: Error) => {
-    if (error.name !== 'ConditionalCheckFailedException') throw error;
-  };
   return {
     async add(warning, at, expiresAt) {
       try {
@@ -52,78 +48,28 @@ export function dynamoRotaGapWarnings(
       }
     },
 
-    async pending(now, limit) {
-      const pending: PendingRotaGapWarning[] = [];
-      const pages = paginateQuery(
-        { client, pageSize: Math.min(limit, 100) },
-        {
-          TableName: tableName,
-          IndexName: byDue.indexName,
-          KeyConditionExpression: '#partition = :warn AND #dueAt <= :now',
-          ExpressionAttributeNames: { '#partition': byDue.partitionKey.name, '#dueAt': byDue.sortKey!.name },
-          ExpressionAttributeValues: { ':warn': warnPartition, ':now': now.toISOString() },
-        },
-      );
-      for await (const page of pages) {
-        for (const item of page.Items ?? []) {
-          pending.push({
-            warningId: item.warningId,
-            checkDate: item.checkDate,
-            localAuthority: item.localAuthority,
-            tier: item.tier,
-            from: item.from,
-            until: item.until,
-            sendUntil: item.sendUntil,
-            tries: item.tries ?? 0,
-          });
-        }
-        if (pending.length >= limit) break;
-      }
-      return pending.slice(0, limit);
-    },
+    pending: (now, limit) =>
+      dueItems(
+        client,
+        tableName,
+        warnPartition,
+        now,
+        limit,
+        (item): PendingRotaGapWarning => ({
+          warningId: item.warningId as string,
+          checkDate: item.checkDate as string,
+          localAuthority: item.localAuthority as string,
+          tier: item.tier as PendingRotaGapWarning['tier'],
+          from: item.from as string,
+          until: item.until as string,
+          sendUntil: item.sendUntil as string,
+          tries: (item.tries as number | undefined) ?? 0,
+        }),
+      ),
 
-    async settle(warningId, status, at, reason) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: key(warningId),
-            UpdateExpression: `SET #status = :status, settledAt = :at${reason ? ', reason = :reason' : ''} REMOVE duePartition, dueAt`,
-            ConditionExpression: '#status = :pending',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':status': status,
-              ':at': at.toISOString(),
-              ':pending': 'PENDING',
-              ...(reason ? { ':reason': reason } : {}),
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        ignoringConditionFailure(error as Error);
-        return false;
-      }
-    },
+    settle: (warningId, status, at, reason) =>
+      settleOnce(client, tableName, key(warningId), status, at, reason),
 
-    async postpone(warningId, dueAt, at) {
-      await client
-        .send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: key(warningId),
-            UpdateExpression: 'SET dueAt = :due, lastTriedAt = :at ADD tries :one',
-            ConditionExpression: '#status = :pending',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':due': dueAt,
-              ':at': at.toISOString(),
-              ':one': 1,
-              ':pending': 'PENDING',
-            },
-          }),
-        )
-        .catch(ignoringConditionFailure);
-    },
+    postpone: (warningId, dueAt, at) => postponeDue(client, tableName, key(warningId), dueAt, at),
   };
 }
