@@ -3,7 +3,7 @@
  * Gatehouse records: a Gatehouse custody event v1 or an HMPPS domain event, each bare or wrapped in an SNS
  * notification (as SNS delivers to SQS).
  */
-import { custodyEventV1, type CustodyEvent } from './custody-event';
+import { custodyEventV1, custodyFactOf } from './custody-event';
 import { hmppsDomainEvent, hmppsEventTypes, hmppsTypes, looksLikeHmpps } from './hmpps/domain-event';
 import { fromCas3 } from './hmpps/cas3';
 import { fromReleaseDatesChanged, type ReleaseDatesChanged } from './hmpps/release-dates';
@@ -88,7 +88,7 @@ export function parseCustodyPayload(json: unknown, idKey: string): ParsedMessage
   }
   const parsed = custodyEventV1.safeParse(unwrapped.payload);
   if (!parsed.success) return { ok: false, errors: prefixed(fieldErrors(parsed.error), prefix) };
-  return { ok: true, event: parsed.data, source: `gatehouse.v1${via}` };
+  return { ok: true, event: custodyFactOf(parsed.data), source: `gatehouse.v1${via}` };
 }
 
 type Unwrapped =

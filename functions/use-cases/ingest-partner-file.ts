@@ -14,7 +14,7 @@
  * 5. Write the report, record the file (by hash) and the drop (by object) with the file counts, and move
  *    the file to archive/ (or quarantine/).
  */
-import type { CustodyEvent } from '#events/custody-event';
+import type { CustodyFact } from '#domain/custody-facts';
 import type { Partner } from '#domain/partners';
 import { difference, type CounterDelta } from '#domain/aggregates';
 import { londonTime } from '#domain/calendar';
@@ -125,7 +125,7 @@ export interface PartnerFileLedger {
 export interface IngestDependencies {
   bucket: PartnerDropBucket;
   ledger: PartnerFileLedger;
-  recordEvent(event: CustodyEvent, source: string): Promise<RecordResult>;
+  recordEvent(event: CustodyFact, source: string): Promise<RecordResult>;
   partners?: readonly Partner[];
   maxBytes: number;
   retentionDays: number;
@@ -428,8 +428,8 @@ function chunkCommitter(
 }
 
 /** A person's rows in file order, different people side by side: their records never touch. */
-async function recordEvents(events: CustodyEvent[], source: string, deps: IngestDependencies): Promise<void> {
-  const byPerson = new Map<string, CustodyEvent[]>();
+async function recordEvents(events: CustodyFact[], source: string, deps: IngestDependencies): Promise<void> {
+  const byPerson = new Map<string, CustodyFact[]>();
   for (const e of events)
     byPerson.set(e.person.prisonNumber, [...(byPerson.get(e.person.prisonNumber) ?? []), e]);
   const queue = [...byPerson.values()];
