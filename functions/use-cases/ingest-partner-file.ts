@@ -20,7 +20,7 @@ import { difference, type CounterDelta } from '#domain/aggregates';
 import { londonTime } from '#domain/calendar';
 import type { RotaEntry } from '#domain/rota';
 import { readCsv, sizeInWords, UnreadableFile } from '#domain/partner-files/csv-text';
-import { destinations, isFolderMarker, locateDrop } from '#domain/partner-files/drop';
+import { isFolderMarker, locateDrop } from '#domain/partner-files/drop';
 import {
   fileCounts,
   type FileIdentity,
@@ -57,6 +57,15 @@ export interface DroppedObject {
 export interface PartnerDropBucket {
   /** The object's bytes as they stream; undefined when it is no longer there. */
   open(object: DroppedObject): Promise<AsyncIterable<Uint8Array> | undefined>;
+  /**
+   * Where, in the bucket, a file's reports are written and the file is moved (the bucket's layout). `location`:
+   * the file as the domain located it (an unreadable key has a harmless partner id and name).
+   */
+  placesFor(
+    location: { partnerId: string; kind: string; name: string },
+    receivedDate: string,
+    quarantined: boolean,
+  ): { reports: { json: string[]; csv: string }; movedTo: string };
   writeReport(report: FileReport, paths: { json: string[]; csv: string }): Promise<void>;
   /** Moves an object; a source that is gone was moved before. */
   /** Copies the object (the version given, when S3 named one) to `to`, then deletes that version from `from`. */
@@ -160,10 +169,9 @@ export async function ingestPartnerFile(
 
   const location = locateDrop(object.key, deps.partners);
   const receivedDate = londonTime(object.receivedAt).date;
-  const paths = destinations(
-    location.ok ? { partnerId: location.partner.id, kind: location.kind, name: location.name } : location,
-    receivedDate,
-  );
+  const located = location.ok
+    ? { partnerId: location.partner.id, kind: location.kind, name: location.name }
+    : location;
   const base: FileReport = {
     file: object.key,
     partner: location.ok ? location.partner.id : location.partnerId,
@@ -176,7 +184,7 @@ export async function ingestPartnerFile(
     rejectionsNotListed: 0,
   };
   const finish = (report: FileReport, file?: IngestedFile) =>
-    complete(report, file, { object, dropId, paths, receivedDate }, deps);
+    complete(report, file, { object, dropId, located, receivedDate }, deps);
 
   if (!location.ok) return finish({ ...base, outcome: 'quarantined', reason: location.reason });
   if (object.size > deps.maxBytes) {
@@ -452,7 +460,7 @@ function duplicateReport(report: FileReport, earlier: IngestedFile): FileReport 
 interface Completion {
   object: DroppedObject;
   dropId: string;
-  paths: ReturnType<typeof destinations>;
+  located: { partnerId: string; kind: string; name: string };
   receivedDate: string;
 }
 
@@ -464,11 +472,8 @@ async function complete(
   deps: IngestDependencies,
 ): Promise<IngestResult> {
   const quarantined = report.outcome === 'quarantined';
-  const movedTo = quarantined ? c.paths.quarantine : c.paths.archive;
-  await deps.bucket.writeReport(report, {
-    json: quarantined ? [c.paths.reportJson, `${c.paths.quarantine}.report.json`] : [c.paths.reportJson],
-    csv: c.paths.reportCsv,
-  });
+  const { reports, movedTo } = deps.bucket.placesFor(c.located, c.receivedDate, quarantined);
+  await deps.bucket.writeReport(report, reports);
   const now = deps.clock();
   const counted = { partnerId: report.partner, kind: report.kind as FileIdentity['kind'] };
   const result = await deps.ledger.completeFile({
