@@ -117,7 +117,7 @@ export async function noticeBenchmarks(options: {
       // One attempt per invocation: a failed send fails the record back, and the stream is taken to have given up on it.
       retry: { attempts: 1, backoffMs: 0, attemptTimeoutMs: 1 },
       clock,
-      sleep: async () => undefined,
+      backoff: { sleep: async () => undefined, random: Math.random },
     };
 
     // Measured first, on a DynamoDB Local not yet filled by the run (it slows as it fills).

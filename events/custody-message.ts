@@ -3,7 +3,10 @@
  * Gatehouse records: a Gatehouse custody event v1 or an HMPPS domain event, each bare or wrapped in an SNS
  * notification (as SNS delivers to SQS).
  */
-import { custodyEventV1 } from './custody-event';
+import * as z from 'zod';
+import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
+import { SnsSqsNotificationSchema } from '@aws-lambda-powertools/parser/schemas/sns';
+import { custodyEventV1, custodyFactOf } from './custody-event';
 import { hmppsDomainEvent, hmppsEventTypes, hmppsTypes, looksLikeHmpps } from './hmpps/domain-event';
 import { fromCas3 } from './hmpps/cas3';
 import { fromReleaseDatesChanged, type ReleaseDatesChanged } from './hmpps/release-dates';
@@ -88,35 +91,49 @@ export function parseCustodyPayload(json: unknown, idKey: string): ParsedMessage
   }
   const parsed = custodyEventV1.safeParse(unwrapped.payload);
   if (!parsed.success) return { ok: false, errors: prefixed(fieldErrors(parsed.error), prefix) };
-  return { ok: true, event: parsed.data, source: `gatehouse.v1${via}` };
+  return { ok: true, event: custodyFactOf(parsed.data), source: `gatehouse.v1${via}` };
 }
 
 type Unwrapped =
   | { ok: true; payload: unknown; via?: string; eventType?: string }
   | { ok: false; errors: FieldError[] };
 
+/**
+ * The parts of an SNS notification (as SNS delivers it to SQS) Gatehouse reads, as Powertools defines them: the
+ * Message, a JSON string (parsed here), and the message attributes ({ Type, Value }). Its ids, signature and topic
+ * are not read, so a notification is not refused for leaving them out (the local runtime and producers' tests do).
+ */
+const snsNotification = SnsSqsNotificationSchema.pick({
+  Type: true,
+  Message: true,
+  MessageAttributes: true,
+}).extend({ Message: JSONStringified(z.unknown()) });
+
 function unwrapSns(json: unknown): Unwrapped {
   if (!isObject(json) || json.Type !== 'Notification') return { ok: true, payload: json };
-  if (typeof json.Message !== 'string')
+  const parsed = snsNotification.safeParse(json);
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map(snsError) };
+  const eventType = parsed.data.MessageAttributes?.eventType?.Value;
+  return {
+    ok: true,
+    payload: parsed.data.Message,
+    via: 'sns',
+    ...(eventType !== undefined ? { eventType } : {}),
+  };
+}
+
+/** What was wrong with the notification, in the words a producer acts on. */
+function snsError(issue: z.core.$ZodIssue): FieldError {
+  const path = issue.path.map(String).join('.');
+  if (path === 'Message')
     return {
-      ok: false,
-      errors: [{ path: 'Message', expected: 'the SNS notification to carry the event as a JSON string' }],
+      path,
+      expected:
+        issue.code === 'invalid_type'
+          ? 'the SNS notification to carry the event as a JSON string'
+          : 'the SNS Message to be valid JSON',
     };
-  try {
-    const attributes = isObject(json.MessageAttributes) ? json.MessageAttributes : {};
-    const eventType =
-      isObject(attributes.eventType) && typeof attributes.eventType.Value === 'string'
-        ? attributes.eventType.Value
-        : undefined;
-    return {
-      ok: true,
-      payload: JSON.parse(json.Message),
-      via: 'sns',
-      ...(eventType !== undefined ? { eventType } : {}),
-    };
-  } catch {
-    return { ok: false, errors: [{ path: 'Message', expected: 'the SNS Message to be valid JSON' }] };
-  }
+  return { path, expected: 'SNS message attributes, each as { "Type": string, "Value": string }' };
 }
 
 /** Inside an SNS notification the path starts at `Message.`, so a producer can find the field. */

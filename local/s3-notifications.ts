@@ -2,7 +2,7 @@
  * s3rver announces every object it stores; S3 in AWS sends the same announcement to the partner-drops queue
  * when the key is under incoming/. This turns the one into the other: the SQS message body S3 would send.
  */
-import { prefixes } from '#domain/partner-files/drop';
+import { prefixes } from '#adapters/s3/drop-layout';
 import { encodeS3EventKey } from '#handlers/partner-drop';
 
 export interface S3rverEvent {

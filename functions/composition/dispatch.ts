@@ -4,6 +4,7 @@ import { dispatchHandler } from '#handlers/dispatch';
 import { awsClients, type Environment } from '#commons/clients';
 import { routingFromEnvironment, runtimeConfig } from '#adapters/config';
 import { envNames } from '#commons/env-names';
+import { realBackoff } from '#commons/retry';
 import { loadAlertSecrets, type AlertSecrets } from '#adapters/alert-secrets';
 import { identifierKey, routingFromSecret } from '#adapters/secrets';
 import { dynamoAlertStore } from '#adapters/dynamodb/alert-store';
@@ -57,6 +58,7 @@ export async function composeDispatch(given: Environment, host: Host = {}): Prom
       backoffMs: host.sendBackoffMs ?? 500,
       attemptTimeoutMs: notifyTimeoutMs(env) + 500,
     },
+    backoff: realBackoff,
     clock,
   };
 }

@@ -8,7 +8,7 @@
  */
 import type { LocalDate } from './calendar';
 import { weekdayName, londonTime } from './calendar';
-import type { RecordableEvent } from '#events/custody-message';
+import type { RecordableFact } from './custody-facts';
 import { isReleased, type PersonReleases, type ReleaseCase } from './release-case';
 
 export const anyDimension = '*';
@@ -137,7 +137,7 @@ export function personContribution(
  * are counted by prison with the area `UNKNOWN`; the partnership's releases by area are in `releases`.
  */
 export function movementContribution(
-  event: Pick<RecordableEvent, 'occurredAt' | 'prisonId' | 'movement'>,
+  event: Pick<RecordableFact, 'occurredAt' | 'prisonId' | 'movement'>,
   recordedLate = false,
 ): CounterDelta[] {
   const { movement } = event;

@@ -18,9 +18,6 @@ export const alertKinds = ['CRITICAL_RELEASE', 'REFERRAL', 'PRE_RELEASE_WARNING'
 export type AlertKind = (typeof alertKinds)[number];
 export type AlertStatus = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED' | 'EXPIRED';
 
-/** The one partition of the byDue index: every alert with something due sits in it, sorted by when. */
-export const duePartition = 'DUE';
-
 /** One ROUTINE release in a service's daily digest: a case reference and what the service needs to know. */
 export interface DigestItem {
   caseRef: string;
@@ -63,7 +60,6 @@ export interface Alert extends AlertDraft {
   version: number;
   /** When the next thing is due (the next step, a reminder, or the end of the alert's life); absent when nothing is. */
   dueAt?: string;
-  duePartition?: typeof duePartition;
   /** When the alert stops: acknowledge links stop working and an open alert closes as EXPIRED. */
   expiresAfter: string;
   acknowledgedAt?: string;
@@ -162,7 +158,7 @@ export function openAlert(draft: AlertDraft, now: Date, settings: AlertSettings,
     raisedAt: now.toISOString(),
     step: 0,
     version: 0,
-    ...(due ? { dueAt: due, duePartition } : {}),
+    ...(due ? { dueAt: due } : {}),
     expiresAfter,
     reminders: 0,
   };
@@ -198,12 +194,12 @@ export function escalate(alert: Alert, now: Date): AlertChange | undefined {
   if (!escalationStep(alert.policy, next)) {
     // Nobody acknowledged any step: the alert stays open, visible, until the end of its life.
     if (alert.dueAt === alert.expiresAfter) return undefined;
-    return { before: alert, after: { ...bump(alert), dueAt: alert.expiresAfter, duePartition }, counts: {} };
+    return { before: alert, after: { ...bump(alert), dueAt: alert.expiresAfter }, counts: {} };
   }
   const due = nextStepDue(alert.policy, next, now)!.toISOString();
   return {
     before: alert,
-    after: { ...bump(alert), step: next, dueAt: earlier(due, alert.expiresAfter), duePartition },
+    after: { ...bump(alert), step: next, dueAt: earlier(due, alert.expiresAfter) },
     notice: { alertId: alert.alertId, purpose: 'page', index: next },
     counts: { escalated: 1, [`escalated.${alert.kind}`]: 1 },
   };
@@ -245,7 +241,7 @@ export function acknowledge(
         status: 'ACKNOWLEDGED',
         acknowledgedAt: now.toISOString(),
         acknowledgedBy: by,
-        ...(alert.policy ? { dueAt: earlier(reminderDue, alert.expiresAfter), duePartition } : {}),
+        ...(alert.policy ? { dueAt: earlier(reminderDue, alert.expiresAfter) } : {}),
       },
       // Only an escalating alert paged more than one person; a referral's services each act on their own.
       ...(alert.policy
@@ -274,7 +270,6 @@ export function resolve(alert: Alert, now: Date): AcknowledgeOutcome {
     closedAt: now.toISOString(),
   };
   delete after.dueAt;
-  delete after.duePartition;
   return { outcome: 'acknowledged', change: { before: alert, after, counts: {} } };
 }
 
@@ -302,7 +297,7 @@ function remind(alert: Alert, now: Date, settings: AlertSettings): AlertChange {
   const reminders = alert.reminders + 1;
   return {
     before: alert,
-    after: { ...bump(alert), reminders, dueAt: earlier(due, alert.expiresAfter), duePartition },
+    after: { ...bump(alert), reminders, dueAt: earlier(due, alert.expiresAfter) },
     notice: { alertId: alert.alertId, purpose: 'reminder', index: reminders },
     counts: {},
   };
@@ -311,7 +306,6 @@ function remind(alert: Alert, now: Date, settings: AlertSettings): AlertChange {
 function close(alert: Alert, status: AlertStatus, now: Date): AlertChange {
   const after: Alert = { ...bump(alert), status, closedAt: now.toISOString() };
   delete after.dueAt;
-  delete after.duePartition;
   return { before: alert, after, counts: {} };
 }
 

@@ -7,9 +7,9 @@
  * The result is a function of the set of events, so every arrival order gives the same cases (property-tested).
  * The rules are written out as a table in events/README.md. Pure: time, ids, rules and scope are passed in.
  */
-import type { CustodyEvent } from '#events/custody-event';
+// The domain's own facts (custody-facts.ts), under the names this module has always used for them.
+import type { CustodyFact as CustodyEvent, RecordableFact as RecordableEvent } from './custody-facts';
 import type { Accommodation, AftercarePlan, Cohort, Pathway } from './circumstances';
-import type { RecordableEvent } from '#events/custody-message';
 import { londonTime, type LocalDate } from './calendar';
 import { classifyRelease, type Classification, type ReleaseRules } from './classification';
 import {

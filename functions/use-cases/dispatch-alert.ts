@@ -25,6 +25,7 @@ import type { Recipient, RoutingConfig } from '#domain/routing';
 import { needsReached, needsRota, recipientsFor, type NoticeRecipients } from '#domain/recipients';
 import type { AlertStore, NoticeOutbox, RotaStore } from './alert-ports';
 import { DeliveryError, type Channels, type OutgoingMessage } from './channel-ports';
+import { realBackoff, type Backoff } from '#commons/retry';
 
 // The channel port lives in channel-ports.ts, where the channel adapters find it; re-exported for the callers of dispatch.
 export { DeliveryError, type Channel, type Channels, type OutgoingMessage } from './channel-ports';
@@ -130,7 +131,8 @@ export interface DispatchDependencies {
   /** `attemptTimeoutMs`: the longest one send can take (the channel's own timeout), for the time budget. */
   retry: { attempts: number; backoffMs: number; attemptTimeoutMs: number };
   clock: () => Date;
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits between attempts of a send, and their jitter (realBackoff when not given; tests pass their clock's). */
+  backoff?: Backoff;
   /**
    * When (on `clock`) this invocation must have stopped: no attempt or backoff is started that could run past it,
    * so a slow provider leaves a delivery FAILED for the sweeper instead of SENDING under a killed function.
@@ -296,10 +298,10 @@ function linksFor(
  */
 export async function sendWithRetries(
   message: OutgoingMessage,
-  deps: Pick<DispatchDependencies, 'channels' | 'deliveries' | 'retry' | 'clock' | 'sleep' | 'deadline'>,
+  deps: Pick<DispatchDependencies, 'channels' | 'deliveries' | 'retry' | 'clock' | 'backoff' | 'deadline'>,
 ): Promise<'sent' | 'rejected' | 'deferred' | Error> {
   const channel = deps.channels[message.recipient.channel];
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const { sleep, random } = deps.backoff ?? realBackoff;
   const base = { alertId: message.alertId, notice: message.notice, recipientId: message.recipient.id };
   const timeLeft = () => (deps.deadline === undefined ? Infinity : deps.deadline - deps.clock().getTime());
   for (let attempt = 1; ; attempt++) {
@@ -337,7 +339,7 @@ export async function sendWithRetries(
       });
       if (permanent) return 'rejected';
       if (attempt >= deps.retry.attempts) return error as Error;
-      const backoff = deps.retry.backoffMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2);
+      const backoff = deps.retry.backoffMs * 2 ** (attempt - 1) * (0.75 + random() / 2);
       if (timeLeft() < backoff + deps.retry.attemptTimeoutMs) return 'deferred';
       await sleep(backoff);
     }

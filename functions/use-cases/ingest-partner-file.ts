@@ -14,13 +14,13 @@
  * 5. Write the report, record the file (by hash) and the drop (by object) with the file counts, and move
  *    the file to archive/ (or quarantine/).
  */
-import type { CustodyEvent } from '#events/custody-event';
+import type { CustodyFact } from '#domain/custody-facts';
 import type { Partner } from '#domain/partners';
 import { difference, type CounterDelta } from '#domain/aggregates';
 import { londonTime } from '#domain/calendar';
 import type { RotaEntry } from '#domain/rota';
 import { readCsv, sizeInWords, UnreadableFile } from '#domain/partner-files/csv-text';
-import { destinations, isFolderMarker, locateDrop } from '#domain/partner-files/drop';
+import { isFolderMarker, locateDrop } from '#domain/partner-files/drop';
 import {
   fileCounts,
   type FileIdentity,
@@ -57,6 +57,15 @@ export interface DroppedObject {
 export interface PartnerDropBucket {
   /** The object's bytes as they stream; undefined when it is no longer there. */
   open(object: DroppedObject): Promise<AsyncIterable<Uint8Array> | undefined>;
+  /**
+   * Where, in the bucket, a file's reports are written and the file is moved (the bucket's layout). `location`:
+   * the file as the domain located it (an unreadable key has a harmless partner id and name).
+   */
+  placesFor(
+    location: { partnerId: string; kind: string; name: string },
+    receivedDate: string,
+    quarantined: boolean,
+  ): { reports: { json: string[]; csv: string }; movedTo: string };
   writeReport(report: FileReport, paths: { json: string[]; csv: string }): Promise<void>;
   /** Moves an object; a source that is gone was moved before. */
   /** Copies the object (the version given, when S3 named one) to `to`, then deletes that version from `from`. */
@@ -125,7 +134,7 @@ export interface PartnerFileLedger {
 export interface IngestDependencies {
   bucket: PartnerDropBucket;
   ledger: PartnerFileLedger;
-  recordEvent(event: CustodyEvent, source: string): Promise<RecordResult>;
+  recordEvent(event: CustodyFact, source: string): Promise<RecordResult>;
   partners?: readonly Partner[];
   maxBytes: number;
   retentionDays: number;
@@ -160,10 +169,9 @@ export async function ingestPartnerFile(
 
   const location = locateDrop(object.key, deps.partners);
   const receivedDate = londonTime(object.receivedAt).date;
-  const paths = destinations(
-    location.ok ? { partnerId: location.partner.id, kind: location.kind, name: location.name } : location,
-    receivedDate,
-  );
+  const located = location.ok
+    ? { partnerId: location.partner.id, kind: location.kind, name: location.name }
+    : location;
   const base: FileReport = {
     file: object.key,
     partner: location.ok ? location.partner.id : location.partnerId,
@@ -176,7 +184,7 @@ export async function ingestPartnerFile(
     rejectionsNotListed: 0,
   };
   const finish = (report: FileReport, file?: IngestedFile) =>
-    complete(report, file, { object, dropId, paths, receivedDate }, deps);
+    complete(report, file, { object, dropId, located, receivedDate }, deps);
 
   if (!location.ok) return finish({ ...base, outcome: 'quarantined', reason: location.reason });
   if (object.size > deps.maxBytes) {
@@ -430,8 +438,8 @@ function chunkCommitter(
 }
 
 /** A person's rows in file order, different people side by side: their records never touch. */
-async function recordEvents(events: CustodyEvent[], source: string, deps: IngestDependencies): Promise<void> {
-  const byPerson = new Map<string, CustodyEvent[]>();
+async function recordEvents(events: CustodyFact[], source: string, deps: IngestDependencies): Promise<void> {
+  const byPerson = new Map<string, CustodyFact[]>();
   for (const e of events)
     byPerson.set(e.person.prisonNumber, [...(byPerson.get(e.person.prisonNumber) ?? []), e]);
   const queue = [...byPerson.values()];
@@ -454,7 +462,7 @@ function duplicateReport(report: FileReport, earlier: IngestedFile): FileReport 
 interface Completion {
   object: DroppedObject;
   dropId: string;
-  paths: ReturnType<typeof destinations>;
+  located: { partnerId: string; kind: string; name: string };
   receivedDate: string;
 }
 
@@ -466,11 +474,8 @@ async function complete(
   deps: IngestDependencies,
 ): Promise<IngestResult> {
   const quarantined = report.outcome === 'quarantined';
-  const movedTo = quarantined ? c.paths.quarantine : c.paths.archive;
-  await deps.bucket.writeReport(report, {
-    json: quarantined ? [c.paths.reportJson, `${c.paths.quarantine}.report.json`] : [c.paths.reportJson],
-    csv: c.paths.reportCsv,
-  });
+  const { reports, movedTo } = deps.bucket.placesFor(c.located, c.receivedDate, quarantined);
+  await deps.bucket.writeReport(report, reports);
   const now = deps.clock();
   const counted = { partnerId: report.partner, kind: report.kind as FileIdentity['kind'] };
   const result = await deps.ledger.completeFile({

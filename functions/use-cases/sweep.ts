@@ -267,7 +267,7 @@ function rotaGapWarningDependencies(deps: SweepDependencies): RotaGapWarningDepe
     channels: dispatch.channels,
     retry: dispatch.retry,
     clock: deps.clock,
-    ...(dispatch.sleep ? { sleep: dispatch.sleep } : {}),
+    ...(dispatch.backoff ? { backoff: dispatch.backoff } : {}),
     ...(deps.deadline !== undefined ? { deadline: deps.deadline } : {}),
   };
 }

@@ -27,7 +27,7 @@ import {
 export const rotaGapNotice = 'rotagap.000';
 
 export interface RotaGapWarningDependencies
-  extends Pick<DispatchDependencies, 'deliveries' | 'channels' | 'retry' | 'clock' | 'sleep' | 'deadline'> {
+  extends Pick<DispatchDependencies, 'deliveries' | 'channels' | 'retry' | 'clock' | 'backoff' | 'deadline'> {
   warnings: RotaGapWarningStore;
   routing: RoutingConfig;
   retentionDays: number;

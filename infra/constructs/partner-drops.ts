@@ -21,7 +21,7 @@ import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { partners, type Partner } from '#domain/partners';
 import { partnerDropsBucket, resourceName } from '#commons/resources';
-import { prefixes } from '#domain/partner-files/drop';
+import { prefixes } from '#adapters/s3/drop-layout';
 import { scopeEnvironment, type StageConfig } from '#infra/config/stages';
 import type { DataStores } from './data-stores';
 import { GatehouseFunction } from './gatehouse-function';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { partnerDropsBucket } from '#commons/resources';
-import { destinations } from '#domain/partner-files/drop';
+import { destinations } from '#adapters/s3/drop-layout';
 import { localCredentials } from '#local/emulators';
 
 const [partner, kind, file] = process.argv.slice(2);

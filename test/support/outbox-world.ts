@@ -118,7 +118,7 @@ export async function outboxWorld(start: string) {
     retry: { attempts: 4, backoffMs: 500, attemptTimeoutMs },
     clock,
     // Backoff passes on the test's clock, not the wall clock.
-    sleep: async (ms) => void clock.advance(ms / 60_000),
+    backoff: { sleep: async (ms) => void clock.advance(ms / 60_000), random: () => 0.5 },
   };
   const sweepNow = (deadline?: number) =>
     sweep({

@@ -13,7 +13,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { entity, recordsTable } from '#commons/resources';
 import { rollUps, type CounterDelta } from '#domain/aggregates';
-import { duePartition, firstNotice, type Alert } from '#domain/alerts';
+import { firstNotice, type Alert } from '#domain/alerts';
+import { dueIndexed, duePartition, withoutDuePartition } from './alert-items';
 import { londonTime } from '#domain/calendar';
 import type { AlertStore } from '#use-cases/alert-ports';
 import { cancellationCodes } from './exactly-once';
@@ -42,7 +43,7 @@ export function dynamoAlertStore(
 
     async apply(change, at) {
       const { before, after, notice } = change;
-      const { set, remove, names, values } = differences(before, after);
+      const { set, remove, names, values } = differences(dueIndexed(before), dueIndexed(after));
       const items: TransactItem[] = [
         {
           Update: {
@@ -97,7 +98,12 @@ export function dynamoAlertStore(
               {
                 Put: {
                   TableName: tables.records,
-                  Item: { ...keys.alert(alert.alertId), entity: entity.alert, ...alert, expiresAt: expires },
+                  Item: {
+                    ...keys.alert(alert.alertId),
+                    entity: entity.alert,
+                    ...dueIndexed(alert),
+                    expiresAt: expires,
+                  },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
@@ -220,7 +226,7 @@ function toAlert(item: Record<string, unknown>): Alert {
     lastRepeatAt: _lastRepeatAt,
     repeats: _repeats,
     ...alert
-  } = item;
+  } = withoutDuePartition(item);
   return alert as unknown as Alert;
 }
 

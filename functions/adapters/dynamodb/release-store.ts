@@ -4,6 +4,7 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { entity } from '#commons/resources';
 import { firstNotice, type Alert } from '#domain/alerts';
+import { dueIndexed } from './alert-items';
 import type { PersonReleases } from '#domain/release-case';
 import type { ReleaseChange, ReleaseStore } from '#use-cases/record-custody-event';
 import { ledgerPut, transactOnce, versionedPut } from './exactly-once';
@@ -108,7 +109,7 @@ function personItem(change: ReleaseChange): Record<string, unknown> {
 }
 
 export function alertItem(alert: Alert, expiresAt: number): Record<string, unknown> {
-  return { ...keys.alert(alert.alertId), entity: entity.alert, ...alert, expiresAt };
+  return { ...keys.alert(alert.alertId), entity: entity.alert, ...dueIndexed(alert), expiresAt };
 }
 
 /** A repeat of a raised alert is noted on it (a MODIFY, which the stream filter does not pass on). */

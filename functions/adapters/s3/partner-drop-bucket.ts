@@ -1,6 +1,6 @@
 /**
  * The PartnerDropBucket port on S3: the dropped object read as a stream (never whole), reports written as
- * JSON and CSV, and files moved to archive/ or quarantine/ (copy, then delete).
+ * JSON and CSV, and files moved to archive/ or quarantine/ (copy, then delete), where the layout (./drop-layout.ts) says.
  */
 import {
   CopyObjectCommand,
@@ -12,9 +12,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { reportCsv, summary, type FileReport } from '#domain/partner-files/report';
 import type { DroppedObject, PartnerDropBucket } from '#use-cases/ingest-partner-file';
+import { placesFor } from './drop-layout';
 
 export function s3PartnerDropBucket(s3: S3Client, bucket: string): PartnerDropBucket {
   return {
+    placesFor,
+
     async open(object: DroppedObject) {
       try {
         const response = await s3.send(

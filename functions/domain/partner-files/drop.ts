@@ -11,12 +11,8 @@ import {
   type PartnerFileKind,
 } from '#domain/partners';
 
-export const prefixes = {
-  incoming: 'incoming/',
-  reports: 'reports/',
-  quarantine: 'quarantine/',
-  archive: 'archive/',
-} as const;
+/** Where partners drop their files: the key they are told to use (the bucket's other prefixes are its adapter's). */
+export const dropPrefix = 'incoming/';
 
 /** Where reports and quarantined files of a key go when its partner is not known. */
 export const unknownPartner = '_unknown';
@@ -26,7 +22,7 @@ export type DropLocation =
   | { ok: false; reason: string; partnerId: string; kind: string; name: string };
 
 export function locateDrop(key: string, registry?: readonly Partner[]): DropLocation {
-  if (!key.startsWith(prefixes.incoming)) {
+  if (!key.startsWith(dropPrefix)) {
     return {
       ok: false,
       reason: `the file is outside incoming/: partners drop files as incoming/{partnerId}/{kind}/{name}.csv`,
@@ -35,7 +31,7 @@ export function locateDrop(key: string, registry?: readonly Partner[]): DropLoca
       name: key,
     };
   }
-  const [partnerId = '', kind = '', ...rest] = key.slice(prefixes.incoming.length).split('/');
+  const [partnerId = '', kind = '', ...rest] = key.slice(dropPrefix.length).split('/');
   const name = rest.join('/');
   const safeId = partnerIdPattern.test(partnerId) ? partnerId : unknownPartner;
   const partner = findPartner(partnerId, registry);
@@ -91,21 +87,6 @@ function harmless(name: string): string {
     .filter((s) => s !== '' && s !== '.' && s !== '..')
     .join('/');
   return cleaned || 'unnamed';
-}
-
-/** Where the report, the quarantined copy and the archived copy of a file go. */
-export function destinations(
-  location: { partnerId: string; kind: string; name: string },
-  receivedDate: string,
-) {
-  const base = [location.partnerId, location.kind, location.name].filter(Boolean).join('/');
-  const stem = base.replace(/\.csv$/i, '');
-  return {
-    reportJson: `${prefixes.reports}${stem}.report.json`,
-    reportCsv: `${prefixes.reports}${stem}.report.csv`,
-    quarantine: `${prefixes.quarantine}${base}`,
-    archive: `${prefixes.archive}${[location.partnerId, location.kind, receivedDate, location.name].filter(Boolean).join('/')}`,
-  };
 }
 
 /** Folder placeholders (a key ending in '/') are not files. */

@@ -7,7 +7,7 @@
  *   accommodation after release, or of one referral, with the counts it contributes. A later file that
  *   reports the same person or referral moves the counts instead of adding to them.
  */
-import type { CustodyEvent } from '#events/custody-event';
+import type { CustodyFact } from '#domain/custody-facts';
 import type { PartnerFileKind } from '#domain/partners';
 import type { CounterDelta } from '#domain/aggregates';
 import type { LocalDate } from '#domain/calendar';
@@ -29,7 +29,7 @@ export interface FileIdentity {
   receivedAt: string;
 }
 
-export function scheduledEvent(row: ReleaseScheduleRow, line: number, file: FileIdentity): CustodyEvent {
+export function scheduledEvent(row: ReleaseScheduleRow, line: number, file: FileIdentity): CustodyFact {
   return {
     eventId: `partner-file:${file.sha256}:${line}`,
     eventType: 'release.scheduled',

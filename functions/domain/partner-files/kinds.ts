@@ -12,7 +12,7 @@
  * The use case, the chunked applier, the header reading and the ledger do not change.
  */
 import type * as z from 'zod';
-import type { CustodyEvent } from '#events/custody-event';
+import type { CustodyFact } from '#domain/custody-facts';
 import type { Partner, PartnerFileKind } from '#domain/partners';
 import type { RotaEntry } from '#domain/rota';
 import { outside } from './authority';
@@ -30,7 +30,7 @@ import { accommodationOutcomeRow, onCallRotaRow, referralOutcomeRow, releaseSche
 
 /** What an accepted row does, and the subject it is about. */
 export type RowEffect = { subject: string } & (
-  | { event: CustodyEvent }
+  | { event: CustodyFact }
   | { rota: RotaEntry }
   | { outcome: TrackedOutcome }
 );

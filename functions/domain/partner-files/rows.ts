@@ -5,7 +5,7 @@
  * spaces or hyphens for underscores ("No fixed abode" is NO_FIXED_ABODE).
  */
 import * as z from 'zod';
-import { localAuthorityCode, prisonNumber } from '#events/custody-event';
+import { localAuthorityCode, prisonNumber } from '#domain/custody-facts';
 import {
   accommodationCheckpoints,
   accommodationStatuses,

@@ -6,7 +6,6 @@
  */
 import type { DigestEntry } from '#domain/alert-policy';
 import {
-  duePartition,
   firstNotice,
   noticeKey,
   outboxTimes,
@@ -135,10 +134,8 @@ export function inMemoryAlertStore(tables: InMemoryTables): InMemoryAlertStore {
         .withPrefix<Alert & { entity?: never }>('ALERT#')
         .filter(
           (a): a is Alert =>
-            'version' in a &&
-            a.duePartition === duePartition &&
-            a.dueAt !== undefined &&
-            a.dueAt <= now.toISOString(),
+            // In the byDue index's one partition while something is due (adapters/dynamodb/alert-items.ts).
+            'version' in a && a.dueAt !== undefined && a.dueAt <= now.toISOString(),
         )
         .sort((a, b) => a.dueAt!.localeCompare(b.dueAt!))
         .slice(0, limit);

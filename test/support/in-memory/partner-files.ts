@@ -4,6 +4,7 @@
  * outcomes are written at the version read, a file's totals are folded into the counters once, and a file
  * (by hash) and a drop (by object) are each recorded once.
  */
+import { placesFor } from '#adapters/s3/drop-layout';
 import type { CounterDelta } from '#domain/aggregates';
 import type { OutcomeSubject } from '#domain/partner-files/effects';
 import type { FileReport } from '#domain/partner-files/report';
@@ -81,6 +82,7 @@ export function inMemoryDropBucket() {
   const moves: { from: string; to: string }[] = [];
   let received = 0;
   const bucket: PartnerDropBucket = {
+    placesFor,
     async open(object) {
       const bytes = objects.get(object.key);
       if (!bytes) return undefined;

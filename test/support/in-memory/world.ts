@@ -129,9 +129,12 @@ export function inMemoryGatehouse({
     retry: { attempts: 3, backoffMs: 500, attemptTimeoutMs: 5_000 },
     clock,
     // Backoff passes on the test's clock, not the wall clock.
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock.advance(ms / 60_000);
+    backoff: {
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock.advance(ms / 60_000);
+      },
+      random: () => 0.5,
     },
   };
   const sweepDeps: SweepDependencies = {

@@ -293,6 +293,15 @@ describe('rejects, each naming the field and what was expected', () => {
       [{ path: 'Message', expected: 'the SNS notification to carry the event as a JSON string' }],
     ],
     [
+      '{"Type":"Notification","Message":"{}","MessageAttributes":{"eventType":{"Type":"String"}}}',
+      [
+        {
+          path: 'MessageAttributes.eventType.Value',
+          expected: 'SNS message attributes, each as { "Type": string, "Value": string }',
+        },
+      ],
+    ],
+    [
       '{"Type":"Notification","Message":"\\"text\\""}',
       [{ path: 'Message', expected: 'a JSON object (a custody event or an HMPPS domain event)' }],
     ],

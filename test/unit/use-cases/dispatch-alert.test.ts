@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { acknowledge, type Notice } from '#domain/alerts';
+import { dispatchNotice } from '#use-cases/dispatch-alert';
 import type { RotaEntry } from '#domain/rota';
 import { released } from '#test-support/custody-events';
 import { inMemoryGatehouse, type InMemoryGatehouse } from '#test-support/in-memory/world';
@@ -155,6 +156,21 @@ describe('when a send fails', () => {
     const [delivery] = g.ports.deliveries.deliveries(oncall.alertId);
     expect(delivery!.attempts.map((a) => a.outcome)).toEqual(['failed', 'failed', 'sent']);
     expect(delivery!.status).toBe('SENT');
+  });
+
+  it('jitters its backoff with the injected random: three quarters to five quarters of a doubling delay', async () => {
+    const g = inMemoryGatehouse({ start });
+    const { oncall } = await criticalRelease(g);
+    g.channel.plan('unavailable', 'unavailable');
+    const waits: number[] = [];
+    const draws = [0, 0.999];
+    const backoff = { sleep: async (ms: number) => void waits.push(ms), random: () => draws.shift()! };
+    const result = await dispatchNotice(page(oncall.alertId), { ...g.deps.dispatch, backoff });
+    expect(result).toMatchObject({ outcome: 'sent', sent: 1 });
+    // retry.backoffMs is 500 in the in-memory world: 500 × 0.75 after the first failure, 1000 × ~1.25 after the second.
+    expect(waits[0]).toBe(375);
+    expect(waits[1]).toBeCloseTo(1249.5, 6);
+    expect(draws).toEqual([]);
   });
 
   it('throws when the passing failure outlasts the retries, leaving the notice in the outbox and the delivery claimable', async () => {

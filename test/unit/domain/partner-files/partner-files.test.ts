@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '#domain/partner-files/csv-text';
-import { destinations, locateDrop } from '#domain/partner-files/drop';
+import { destinations } from '#adapters/s3/drop-layout';
+import { locateDrop } from '#domain/partner-files/drop';
 import { accommodationOutcome } from '#domain/partner-files/effects';
 import { matchHeader, readRow } from '#domain/partner-files/header';
 import { csvCell, reportCsv, type FileReport } from '#domain/partner-files/report';
