@@ -247,6 +247,43 @@ describe('an HMPPS release of a person HMPPS knows, with the facts fetched', () 
     expect(gatehouse.deadLetters.custody.messages).toEqual([]);
   });
 
+  it('still warns before a newer scheduled release of a person whose earlier release waits for its facts', async () => {
+    // Friday: a release at noon waits for Prisoner Search; a new schedule for Monday is a case of its own.
+    gatehouse.hmpps!.setMode('prisoner-search', 'failing');
+    const pn = 'W4000DD';
+    await gatehouse.custodyQueue.send([
+      JSON.stringify(
+        snsWrapped(
+          hmpps(released, '2026-11-20T12:10:00Z', { nomsNumber: pn, nomisMovementReasonCode: 'CR' }),
+        ),
+      ),
+    ]);
+    await gatehouse.settle();
+    await postJson(
+      `${gatehouse.url}/custody-events`,
+      scheduled(
+        'facts-wait-then-scheduled',
+        '2026-11-20T12:15:00Z',
+        '2026-11-23',
+        { destinationLocalAuthority: 'E06000005', accommodation: 'NO_FIXED_ABODE' },
+        pn,
+      ),
+    );
+    const { current, cases } = (await getJson(`${gatehouse.url}/cases/${pn}`)).body;
+    expect(current).toMatchObject({ status: 'SCHEDULED', scheduledFor: '2026-11-23' });
+    expect(cases[1]).toMatchObject({ status: 'RELEASED', factsPending: true });
+
+    const swept = await gatehouse.sweep();
+    await gatehouse.settle();
+    gatehouse.hmpps!.setMode('prisoner-search', 'normal');
+    expect(swept.warnings).toBeGreaterThan(0);
+    expect(swept.factsErrors ?? []).toEqual([]);
+    const warned = (await readOutbox(gatehouse.outboxFile)).filter(
+      (a) => a.template === 'warning' && a.text.includes(current.caseRef),
+    );
+    expect(warned.length).toBeGreaterThan(0);
+  });
+
   it('records a person HMPPS does not know as not found, once, with no retries, as before', async () => {
     const asked = gatehouse.hmpps!.counts['prisoner-search'];
     await send(
