@@ -4,7 +4,9 @@
  * case asks HMPPS's APIs (the stand-ins, through the real clients) → the on-call page sent from the outbox. It
  * stands beside the floor of the same path: the record transaction's floor (alert.floor.transactWriteMs, measured
  * in the same run on the same DynamoDB Local) plus the stand-ins' own round trips for the same person, made bare
- * in the shape the fetch makes them. Events go one at a time, as the floor's are (its best figure).
+ * in the shape the fetch makes them. Events go one at a time, as the floor's are (its best figure). Beside it,
+ * the same release told in full by a Gatehouse event (nothing fetched, the same page and referrals), interleaved:
+ * what the path costs without fetching under the same load.
  */
 import { performance } from 'node:perf_hooks';
 import type { OutboxEntry } from '#adapters/channels/local-outbox';
@@ -48,15 +50,18 @@ export async function fetchingAlertBenchmarks(
   const roundTrips: number[] = [];
   let benchToken: string | undefined;
 
+  const told: number[] = [];
   for (const [i, who] of people.entries()) {
-    const page = nextPage(gatehouse);
-    const t0 = performance.now();
-    await gatehouse.custodyQueue.send([JSON.stringify(bareRelease(who.prisonNumber))]);
-    const entry = await page;
-    const took = performance.now() - t0;
-    await gatehouse.settle();
-    if (!entry.text.includes('to Darlington'))
+    const fetched = await timeToPage(gatehouse, bareRelease(who.prisonNumber));
+    if (!fetched.page.text.includes('to Darlington'))
       throw new Error(`bench release ${i}: the page did not go to Darlington (the facts were not fetched)`);
+    // The same release told in full by a Gatehouse event (nothing to fetch), with the same alerts: the path
+    // without fetching, interleaved so that both see the same load.
+    const inFull = await timeToPage(gatehouse, toldRelease(prisonNumber(610_000 + i), `bench-told-${i}`));
+    if (inFull.messages !== fetched.messages)
+      throw new Error(
+        `bench release ${i}: ${fetched.messages} messages when fetched, ${inFull.messages} when told (not the same alerts)`,
+      );
     if (!benchToken) {
       // The bench's own token for its bare round trips (one, not counted as Gatehouse's).
       const sources = hmppsReleaseFactsSources(hmppsApisConfig(standIns.env)!, {
@@ -66,7 +71,8 @@ export async function fetchingAlertBenchmarks(
     }
     const bare = await bareRoundTrips(standIns.env, benchToken!, who);
     if (i < warmUp) continue;
-    latencies.push(took);
+    latencies.push(fetched.ms);
+    told.push(inFull.ms);
     roundTrips.push(bare);
   }
   const gatehouseTokens = standIns.counts.tokensIssued - tokensBefore - 1;
@@ -85,6 +91,8 @@ export async function fetchingAlertBenchmarks(
     'alert.fetching.roundTripsMs.p99': ms(roundTripsP99),
     'alert.fetching.latencyMs.p50': ms(percentile(latencies, 50)),
     'alert.fetching.latencyMs.p99': ms(p99),
+    'alert.fetching.sameReleaseToldMs.p50': ms(percentile(told, 50)),
+    'alert.fetching.sameReleaseToldMs.p99': ms(percentile(told, 99)),
     'alert.fetching.p99OverFloorPlusRoundTrips': {
       value: round(ratio),
       unit: `ratio (p99 ÷ (alert.floor.transactWriteMs.p99 ${round(options.floorMs.p99)} + round trips p99 ${round(roundTripsP99)}); ${options.events} releases one at a time)`,
@@ -100,9 +108,20 @@ export async function fetchingAlertBenchmarks(
   };
 }
 
-/** The next on-call page the outbox sends (a CRITICAL release also refers the person to services: not those). */
-function nextPage(gatehouse: Gatehouse): Promise<OutboxEntry> {
-  return new Promise((resolve) => {
+/**
+ * One event through the custody queue: the milliseconds until its on-call page is sent (a CRITICAL release also
+ * refers the person to services: not those), the page, and how many messages it sent once all was done.
+ */
+async function timeToPage(
+  gatehouse: Gatehouse,
+  event: unknown,
+): Promise<{ ms: number; page: OutboxEntry; messages: number }> {
+  let messages = 0;
+  const count = () => {
+    messages += 1;
+  };
+  gatehouse.outbox.on('sent', count);
+  const paged = new Promise<OutboxEntry>((resolve) => {
     const listener = (entry: OutboxEntry) => {
       if (entry.template !== 'critical') return;
       gatehouse.outbox.off('sent', listener);
@@ -110,6 +129,31 @@ function nextPage(gatehouse: Gatehouse): Promise<OutboxEntry> {
     };
     gatehouse.outbox.on('sent', listener);
   });
+  const t0 = performance.now();
+  await gatehouse.custodyQueue.send([JSON.stringify(event)]);
+  const page = await paged;
+  const ms = performance.now() - t0;
+  await gatehouse.settle();
+  gatehouse.outbox.off('sent', count);
+  return { ms, page, messages };
+}
+
+/** What the fetch finds for a bench person, told by a Gatehouse event instead: the same page and referrals. */
+function toldRelease(prisonNumber: string, eventId: string): Record<string, unknown> {
+  return {
+    eventId,
+    eventType: 'prisoner.released',
+    occurredAt: '2026-11-20T16:40:00Z',
+    prisonId: 'DMI',
+    person: { prisonNumber },
+    release: {
+      releasedAt: '2026-11-20T16:40:00Z',
+      destinationLocalAuthority: 'E06000005',
+      accommodation: 'NO_FIXED_ABODE',
+      aftercarePlan: 'NONE',
+      needs: ['ACCOMMODATION', 'HEALTH'],
+    },
+  };
 }
 
 /** A bare HMPPS release from HMP Durham on the bench's Friday: no date, destination or accommodation in it. */
