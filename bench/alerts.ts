@@ -91,6 +91,7 @@ async function transactionFloor(gatehouse: Gatehouse, runs: number): Promise<num
   const changes: ReleaseChange[] = [];
   const capture: ReleaseStore = {
     loadPerson: async () => undefined,
+    loadAlert: async () => undefined,
     commit: async (change) => {
       changes.push(change);
       return 'committed';

@@ -8,7 +8,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startGatehouse } from '#local/runtime';
+import { standInPeople } from '#local/stand-ins/hmpps/people';
 import { alertBenchmarks, benchClock } from './alerts';
+import { fetchingAlertBenchmarks, fetchingBenchPeople } from './alerts-fetching';
 import { bundleBenchmarks } from './bundles';
 import { ingestBenchmarks } from './ingest';
 import { hmppsFactsBenchmarks } from './hmpps-facts';
@@ -34,12 +36,26 @@ async function main(): Promise<void> {
   Object.assign(figures, await bundleBenchmarks({ importRuns: sizes.importRuns }));
 
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
-  const gatehouse = await startGatehouse({ dataDir, port: 0, stage: 'bench', clock: benchClock });
+  const gatehouse = await startGatehouse({
+    dataDir,
+    port: 0,
+    stage: 'bench',
+    clock: benchClock,
+    hmppsStandIns: { people: [...standInPeople, ...fetchingBenchPeople(sizes.singles)] },
+  });
   try {
     progress(
       `alerts: floor, ${sizes.singles} single events, a burst of ${sizes.burst}, ${sizes.exactBurst} deliveries with 20 % duplicates`,
     );
     Object.assign(figures, await alertBenchmarks(gatehouse, sizes));
+    progress(
+      `alerts with fetching: ${sizes.singles} bare HMPPS releases one at a time, facts from the stand-ins, to the page`,
+    );
+    const floorMs = {
+      p50: figures['alert.floor.transactWriteMs.p50']!.value,
+      p99: figures['alert.floor.transactWriteMs.p99']!.value,
+    };
+    Object.assign(figures, await fetchingAlertBenchmarks(gatehouse, { events: sizes.singles, floorMs }));
   } finally {
     await gatehouse.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -39,7 +39,7 @@ import { LocalDeadLetterQueue, LocalQueue } from './queue';
 import { StreamPoller } from './stream-poller';
 import { startServer, type RunningServer } from './server';
 import { lambdaContext } from './lambda-context';
-import { startHmppsStandIns, type HmppsStandIns } from './stand-ins/hmpps/server';
+import { startHmppsStandIns, type HmppsStandInOptions, type HmppsStandIns } from './stand-ins/hmpps/server';
 import { clockFromEnvironment } from './clock';
 
 export interface GatehouseOptions {
@@ -67,8 +67,8 @@ export interface GatehouseOptions {
   routing?: RoutingConfigInput;
   /** Retry backoff of alert sends; tests make it short. */
   sendBackoffMs?: number;
-  /** Local stand-ins for HMPPS Auth and the HMPPS APIs (local/stand-ins/hmpps); on unless false. */
-  hmppsStandIns?: boolean;
+  /** Local stand-ins for HMPPS Auth and the HMPPS APIs (local/stand-ins/hmpps); on unless false; options (e.g. the people they know) when given. */
+  hmppsStandIns?: boolean | HmppsStandInOptions;
   /** Feed expectations the sweeper checks (domain/heartbeats.ts); off unless given. */
   heartbeats?: FeedExpectation[];
   /**
@@ -134,7 +134,13 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ga
       ? undefined
       : await own(owned, startS3({ directory: join(dataDir, 's3') }));
     const s3Endpoint = options.s3Endpoint ?? ownS3!.endpoint;
-    const hmpps = options.hmppsStandIns === false ? undefined : await own(owned, startHmppsStandIns());
+    const hmpps =
+      options.hmppsStandIns === false
+        ? undefined
+        : await own(
+            owned,
+            startHmppsStandIns(typeof options.hmppsStandIns === 'object' ? options.hmppsStandIns : {}),
+          );
     const notifyStandIn = options.notifyStandIn ? await startFakeNotify() : undefined;
     if (notifyStandIn) owned.push({ endpoint: notifyStandIn.url, stop: () => notifyStandIn.close() });
     const routingInput = notifyStandIn

@@ -160,14 +160,13 @@ export function preReleaseWarning(
   const horizon = calendar.addWorkingDays(today, routing.preReleaseWarningWorkingDays);
   if (c.scheduledFor < today || c.scheduledFor > horizon) return undefined;
   const accommodation = c.circumstances.accommodation;
-  if (accommodation !== undefined && accommodation !== 'NO_FIXED_ABODE' && accommodation !== 'UNKNOWN')
-    return undefined;
+  if (!withoutAccommodation(c)) return undefined;
   const localAuthority = alertAreaFor(c, routing);
   if (!localAuthority) return undefined;
   const group = `services:${localAuthority}`;
   return {
     kind: 'PRE_RELEASE_WARNING',
-    dedupKey: dedupKey('PRE_RELEASE_WARNING', person.prisonNumber, c.scheduledFor, group),
+    dedupKey: warningKey(person.prisonNumber, c.scheduledFor, localAuthority),
     recipientGroup: group,
     urgency: 'HIGH',
     caseRef: c.caseRef,
@@ -182,6 +181,36 @@ export function preReleaseWarning(
     ],
     needs: c.circumstances.needs,
   };
+}
+
+/**
+ * The pre-release warnings an event has made needless: the person's scheduled case had nowhere to stay (none
+ * recorded, no fixed abode or not known) and after the event it has somewhere (CAS3 confirmed a bed, the person
+ * arrived, a partner recorded it). Their dedup keys, for the area the warning went to before the event and the one
+ * it would go to after it; the caller resolves whichever of them is still open.
+ */
+export function warningsSettled(
+  before: PersonReleases | undefined,
+  after: PersonReleases,
+  routing: RoutingConfig,
+): string[] {
+  const was = before?.cases[0];
+  if (was?.status !== 'SCHEDULED' || !was.scheduledFor || !withoutAccommodation(was)) return [];
+  const now = after.cases.find((c) => c.caseRef === was.caseRef);
+  if (!now || withoutAccommodation(now)) return [];
+  const areas = new Set([alertAreaFor(was, routing), alertAreaFor(now, routing)]);
+  return [...areas]
+    .filter((area): area is string => area !== undefined)
+    .map((area) => warningKey(after.prisonNumber, was.scheduledFor!, area));
+}
+
+function withoutAccommodation(c: ReleaseCase): boolean {
+  const accommodation = c.circumstances.accommodation;
+  return accommodation === undefined || accommodation === 'NO_FIXED_ABODE' || accommodation === 'UNKNOWN';
+}
+
+function warningKey(prisonNumber: string, scheduledFor: LocalDate, localAuthority: string): string {
+  return dedupKey('PRE_RELEASE_WARNING', prisonNumber, scheduledFor, `services:${localAuthority}`);
 }
 
 function dedupKey(kind: string, subject: string, date: LocalDate, recipientGroup: string): string {

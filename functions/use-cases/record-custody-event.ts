@@ -17,8 +17,14 @@
 import { randomBytes } from 'node:crypto';
 import type { RecordableEvent } from '#events/custody-message';
 import { difference, movementContribution, personContribution, type CounterDelta } from '#domain/aggregates';
-import { alertsForRelease, digestEntryFor, tooLateToAlert, type DigestEntry } from '#domain/alert-policy';
-import { alertIdFor, openAlert, type Alert } from '#domain/alerts';
+import {
+  alertsForRelease,
+  digestEntryFor,
+  tooLateToAlert,
+  warningsSettled,
+  type DigestEntry,
+} from '#domain/alert-policy';
+import { alertIdFor, openAlert, resolve, type Alert, type AlertChange } from '#domain/alerts';
 import { londonTime } from '#domain/calendar';
 import type { ReleaseRules } from '#domain/classification';
 import {
@@ -73,6 +79,11 @@ export interface ReleaseChange {
   alerts: Alert[];
   /** Alerts raised before that this event repeats: updated, nobody paged again. */
   repeatedAlertIds: string[];
+  /**
+   * Open pre-release warnings this event made needless (somewhere to stay is now recorded), resolved: each is
+   * written only at the version it was decided on, so a concurrent change to it makes the commit a conflict.
+   */
+  resolvedAlerts: Pick<AlertChange, 'before' | 'after'>[];
   /** ROUTINE releases for the services' daily digest. */
   digestEntries: DigestEntry[];
   /** Epoch seconds after which case and alert items may be deleted. */
@@ -84,6 +95,8 @@ export type CommitResult = 'committed' | 'duplicate' | 'conflict';
 /** The port the use case needs from storage; DynamoDB implements it in adapters/. */
 export interface ReleaseStore {
   loadPerson(prisonNumber: string): Promise<PersonReleases | undefined>;
+  /** An alert as stored (a strongly consistent read), to resolve one this event made needless. */
+  loadAlert(alertId: string): Promise<Alert | undefined>;
   commit(change: ReleaseChange): Promise<CommitResult>;
 }
 
@@ -114,6 +127,8 @@ export interface RecordResult {
   eventId: string;
   caseRef?: string;
   alertIds: string[];
+  /** Pre-release warnings this event resolved (a bed confirmed for the scheduled release); absent when none. */
+  resolvedAlertIds?: string[];
   /** The event was too old to page anyone (recorded and counted all the same). */
   late?: boolean;
   /** The case's day lies where no bank holidays are loaded (treated as possibly non-working): operators must refresh them. */
@@ -172,6 +187,12 @@ export async function recordCustodyEvent(
         ...alertsRaised(alerts),
       ];
       const after: PersonReleases = { ...transition.after, version: (before?.version ?? 0) + 1 };
+      const resolvedAlerts: ReleaseChange['resolvedAlerts'] = [];
+      for (const key of warningsSettled(before, transition.after, deps.routing)) {
+        const warning = await deps.store.loadAlert(alertIdFor(key, deps.idKey));
+        const decided = warning && resolve(warning, now);
+        if (decided?.outcome === 'acknowledged') resolvedAlerts.push(decided.change);
+      }
 
       const result = await deps.store.commit({
         ledger: {
@@ -202,6 +223,7 @@ export async function recordCustodyEvent(
         counters,
         alerts,
         repeatedAlertIds: repeated.map((d) => alertIdFor(d.dedupKey, deps.idKey)),
+        resolvedAlerts,
         digestEntries: digestEntry ? [digestEntry] : [],
         expiresAt: expiry(after, now, deps.retentionDays),
       });
@@ -213,6 +235,7 @@ export async function recordCustodyEvent(
           eventId: event.eventId,
           ...(transition.caseAfter ? { caseRef: transition.caseAfter.caseRef } : {}),
           alertIds: alerts.map((a) => a.alertId),
+          ...(resolvedAlerts.length ? { resolvedAlertIds: resolvedAlerts.map((c) => c.after.alertId) } : {}),
           ...(transition.caseAfter?.classification.flags.bankHolidaysUnknown
             ? { bankHolidaysUnknown: true }
             : {}),

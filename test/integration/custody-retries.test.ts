@@ -22,6 +22,7 @@ describe('a custody event whose recording keeps failing', () => {
     // The real DynamoDB store, except that every commit for one person fails (as a throttled or broken table would).
     const store: ReleaseStore = {
       loadPerson: (prisonNumber) => deps.store.loadPerson(prisonNumber),
+      loadAlert: (alertId) => deps.store.loadAlert(alertId),
       commit: async (change) => {
         if (change.person.prisonNumber !== 'Z9999ZZ') return deps.store.commit(change);
         commitsOfBroken += 1;

@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readOutbox } from '#adapters/channels/local-outbox';
+import { dynamoAlertStore } from '#adapters/dynamodb/alert-store';
+import { dynamoDocuments } from '#commons/clients';
 import { hmpps, scheduled, snsWrapped } from '#test-support/custody-events';
 import { getJson, postJson, testGatehouse } from '#test-support/gatehouse';
 import { manualClock } from '#test-support/clock';
@@ -175,6 +177,111 @@ describe('an HMPPS release of a person HMPPS knows, with the facts fetched', () 
     });
     expect(await warnings('W1000AA')).toEqual([]);
     expect((await warnings('W2000BB')).length).toBeGreaterThan(0);
+  });
+
+  it('resolves a warning already sent, once, when CAS3 confirms a bed; the same event twice and the arrival at once change nothing more', async () => {
+    const pn = 'W3000CC';
+    await postJson(
+      `${gatehouse.url}/custody-events`,
+      scheduled(
+        'facts-w-resolve',
+        '2026-11-20T09:00:00Z',
+        '2026-11-23',
+        { destinationLocalAuthority: 'E06000005' },
+        pn,
+      ),
+    );
+    await gatehouse.sweep();
+    await gatehouse.settle();
+    const ref = (await getJson(`${gatehouse.url}/cases/${pn}`)).body.current.caseRef as string;
+    const sent = (await readOutbox(gatehouse.outboxFile)).filter(
+      (a) => a.template === 'warning' && a.text.includes(ref),
+    );
+    expect(sent.length).toBeGreaterThan(0);
+    const alertId = sent[0]!.alertId;
+    const alerts = dynamoAlertStore(dynamoDocuments(gatehouse.env), {
+      records: gatehouse.names.tables.Records!,
+      aggregates: gatehouse.names.tables.Aggregates!,
+    });
+    const open = await alerts.load(alertId);
+    expect(open).toMatchObject({ kind: 'PRE_RELEASE_WARNING', status: 'OPEN' });
+
+    const cas3 = (file: string, occurredAt: string) => {
+      const envelope = JSON.parse(readFileSync(`events/examples/hmpps/${file}`, 'utf8'));
+      const message = JSON.parse(envelope.Message);
+      message.occurredAt = occurredAt;
+      message.personReference.identifiers = [
+        { type: 'CRN', value: 'X200003' },
+        { type: 'NOMS', value: pn },
+      ];
+      return JSON.stringify({ ...envelope, Message: JSON.stringify(message) });
+    };
+    const confirmed = cas3('cas3-booking-confirmed.sns.json', '2026-11-20T12:00:00Z');
+    // Delivered twice, beside the arrival, in one batch: the three are handled at once.
+    await gatehouse.custodyQueue.send([
+      confirmed,
+      confirmed,
+      cas3('cas3-person-arrived.sns.json', '2026-11-20T12:05:00Z'),
+    ]);
+    await gatehouse.settle();
+    const resolved = await alerts.load(alertId);
+    expect(resolved).toMatchObject({ status: 'RESOLVED', version: open!.version + 1 });
+    expect(resolved!.resolvedAt).toBeDefined();
+    expect(resolved!.dueAt).toBeUndefined();
+    expect((await getJson(`${gatehouse.url}/cases/${pn}`)).body.current).toMatchObject({
+      status: 'SCHEDULED',
+      circumstances: { accommodation: 'CAS3' },
+    });
+
+    // Redelivered later, and the sweep after it: still resolved at the same version, and no new warning.
+    await gatehouse.custodyQueue.send([confirmed]);
+    await gatehouse.settle();
+    await gatehouse.sweep();
+    await gatehouse.settle();
+    expect(await alerts.load(alertId)).toEqual(resolved);
+    expect(
+      (await readOutbox(gatehouse.outboxFile)).filter(
+        (a) => a.template === 'warning' && a.text.includes(ref),
+      ),
+    ).toEqual(sent);
+    expect(gatehouse.deadLetters.custody.messages).toEqual([]);
+  });
+
+  it('still warns before a newer scheduled release of a person whose earlier release waits for its facts', async () => {
+    // Friday: a release at noon waits for Prisoner Search; a new schedule for Monday is a case of its own.
+    gatehouse.hmpps!.setMode('prisoner-search', 'failing');
+    const pn = 'W4000DD';
+    await gatehouse.custodyQueue.send([
+      JSON.stringify(
+        snsWrapped(
+          hmpps(released, '2026-11-20T12:10:00Z', { nomsNumber: pn, nomisMovementReasonCode: 'CR' }),
+        ),
+      ),
+    ]);
+    await gatehouse.settle();
+    await postJson(
+      `${gatehouse.url}/custody-events`,
+      scheduled(
+        'facts-wait-then-scheduled',
+        '2026-11-20T12:15:00Z',
+        '2026-11-23',
+        { destinationLocalAuthority: 'E06000005', accommodation: 'NO_FIXED_ABODE' },
+        pn,
+      ),
+    );
+    const { current, cases } = (await getJson(`${gatehouse.url}/cases/${pn}`)).body;
+    expect(current).toMatchObject({ status: 'SCHEDULED', scheduledFor: '2026-11-23' });
+    expect(cases[1]).toMatchObject({ status: 'RELEASED', factsPending: true });
+
+    const swept = await gatehouse.sweep();
+    await gatehouse.settle();
+    gatehouse.hmpps!.setMode('prisoner-search', 'normal');
+    expect(swept.warnings).toBeGreaterThan(0);
+    expect(swept.factsErrors ?? []).toEqual([]);
+    const warned = (await readOutbox(gatehouse.outboxFile)).filter(
+      (a) => a.template === 'warning' && a.text.includes(current.caseRef),
+    );
+    expect(warned.length).toBeGreaterThan(0);
   });
 
   it('records a person HMPPS does not know as not found, once, with no retries, as before', async () => {

@@ -23,6 +23,7 @@ function faulty(
   const wrapped = {
     commits: 0,
     loadPerson: (prisonNumber: string) => store.loadPerson(prisonNumber),
+    loadAlert: (alertId: string) => store.loadAlert(alertId),
     async commit(change: Parameters<ReleaseStore['commit']>[0]) {
       wrapped.commits += 1;
       const fault = faults[wrapped.commits];

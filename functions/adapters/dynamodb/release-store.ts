@@ -38,6 +38,16 @@ export function dynamoReleaseStore(client: DynamoDBDocumentClient, tables: Table
       };
     },
 
+    async loadAlert(alertId) {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tables.records, Key: keys.alert(alertId), ConsistentRead: true }),
+      );
+      if (!Item) return undefined;
+      // The alert's own fields, as alert-store.ts reads them (keys, entity, retention and repeats left out).
+      const { pk: _pk, sk: _sk, entity: _e, expiresAt: _x, lastRepeatAt: _l, repeats: _r, ...alert } = Item;
+      return alert as Alert;
+    },
+
     async commit(change) {
       const result = await transactOnce(client, {
         // The event's ledger item: its condition failing means this event was recorded before.
@@ -65,6 +75,10 @@ export function dynamoReleaseStore(client: DynamoDBDocumentClient, tables: Table
           ),
           ...change.repeatedAlertIds.map((alertId) =>
             alertRepeat(tables.records, alertId, change.ledger.recordedAt),
+          ),
+          // A warning this event made needless, resolved at the version it was decided on.
+          ...change.resolvedAlerts.map(({ before, after }) =>
+            resolvedAlertUpdate(tables.records, before, after),
           ),
           ...change.digestEntries.map(({ localAuthority, ...item }) =>
             insertOnce(tables.records, {
@@ -120,6 +134,34 @@ function alertRepeat(tableName: string, alertId: string, at: string): TransactIt
       Key: keys.alert(alertId),
       UpdateExpression: 'SET lastRepeatAt = :at ADD repeats :one',
       ExpressionAttributeValues: { ':at': at, ':one': 1 },
+    },
+  };
+}
+
+/** The resolved alert's update, only at the version it was decided on (else the commit is a conflict, decided again). */
+function resolvedAlertUpdate(table: string, before: Alert, after: Alert): TransactItem {
+  return {
+    Update: {
+      TableName: table,
+      Key: keys.alert(before.alertId),
+      UpdateExpression:
+        'SET #status = :status, #resolvedAt = :resolvedAt, #closedAt = :closedAt, #version = :version REMOVE #dueAt, #duePartition',
+      ConditionExpression: '#version = :expectedVersion',
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#resolvedAt': 'resolvedAt',
+        '#closedAt': 'closedAt',
+        '#version': 'version',
+        '#dueAt': 'dueAt',
+        '#duePartition': 'duePartition',
+      },
+      ExpressionAttributeValues: {
+        ':status': after.status,
+        ':resolvedAt': after.resolvedAt,
+        ':closedAt': after.closedAt,
+        ':version': after.version,
+        ':expectedVersion': before.version,
+      },
     },
   };
 }

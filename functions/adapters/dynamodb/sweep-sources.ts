@@ -26,15 +26,37 @@ export function dynamoScheduleReader(client: DynamoDBDocumentClient, tableName: 
           ExpressionAttributeValues: { ':scheduled': 'SCHEDULED', ':from': from, ':to': `${to}#~` },
         },
       );
-      for await (const page of pages) {
+      for await (const page of pages) for (const item of page.Items ?? []) people.push(releasesOf(item));
+      // A person whose earlier release waits for HMPPS's facts is in the index under FACTS_DUE instead (one
+      // partition per item), even when a newer case is scheduled: those few are read whole and kept if it is.
+      const waiting = paginateQuery(
+        { client },
+        {
+          TableName: tableName,
+          IndexName: bySchedule.indexName,
+          KeyConditionExpression: '#partition = :due',
+          ExpressionAttributeNames: { '#partition': bySchedule.partitionKey.name },
+          ExpressionAttributeValues: { ':due': factsDuePartition },
+        },
+      );
+      const scheduledFor = (p: PersonReleases) =>
+        p.cases[0]?.status === 'SCHEDULED' ? p.cases[0].scheduledFor : undefined;
+      for await (const page of waiting)
         for (const item of page.Items ?? []) {
-          const { prisonNumber, version, cases, lastReceivedAt } = item as PersonReleases;
-          people.push({ prisonNumber, version, cases, ...(lastReceivedAt ? { lastReceivedAt } : {}) });
+          const person = releasesOf(item);
+          const date = scheduledFor(person);
+          if (date !== undefined && date >= from && date <= to) people.push(person);
         }
-      }
-      return people;
+      return people.sort((a, b) =>
+        `${scheduledFor(a)}#${a.prisonNumber}`.localeCompare(`${scheduledFor(b)}#${b.prisonNumber}`),
+      );
     },
   };
+}
+
+function releasesOf(item: Record<string, unknown>): PersonReleases {
+  const { prisonNumber, version, cases, lastReceivedAt } = item as unknown as PersonReleases;
+  return { prisonNumber, version, cases, ...(lastReceivedAt ? { lastReceivedAt } : {}) };
 }
 
 /** Prison numbers of people whose release's facts are due to be asked for again by `now`, oldest first. */

@@ -2,9 +2,9 @@
  * The ReleaseStore port in memory, with the DynamoDB adapter's semantics (adapters/dynamodb/release-store.ts):
  * the ledger item by event id makes an event count once (a repeat is 'duplicate' and changes nothing), the
  * person's releases are written only at the version read ('conflict' otherwise), and the alerts, their first
- * pages in the notice outbox, the repeats, the digest entries and the counters go in the same all-or-nothing commit.
+ * pages in the notice outbox, the repeats, the resolved warnings, the digest entries and the counters go in the same all-or-nothing commit.
  */
-import { firstNotice } from '#domain/alerts';
+import { firstNotice, type Alert } from '#domain/alerts';
 import type { PersonReleases } from '#domain/release-case';
 import type { CommitResult, LedgerEntry, ReleaseChange, ReleaseStore } from '#use-cases/record-custody-event';
 import { alertKey, digestPrefix, insertNotice } from './alert-store';
@@ -35,6 +35,10 @@ export function inMemoryReleaseStore(tables: InMemoryTables): InMemoryReleaseSto
       return tables.get<PersonReleases>(personKey(prisonNumber));
     },
 
+    async loadAlert(alertId) {
+      return tables.get<Alert>(alertKey(alertId));
+    },
+
     async commit(change: ReleaseChange): Promise<CommitResult> {
       if (interleaved) {
         const writer = interleaved;
@@ -47,7 +51,14 @@ export function inMemoryReleaseStore(tables: InMemoryTables): InMemoryReleaseSto
         return 'duplicate';
       }
       const stored = tables.peek<PersonReleases>(personKey(change.person.prisonNumber));
-      if ((stored?.version ?? 0) !== change.expectedVersion || (change.expectedVersion === 0 && stored)) {
+      const stale =
+        (stored?.version ?? 0) !== change.expectedVersion ||
+        (change.expectedVersion === 0 && stored !== undefined) ||
+        // A resolved warning is written only at the version it was decided on (DynamoDB's condition on it).
+        change.resolvedAlerts.some(
+          ({ before }) => tables.peek<Alert>(alertKey(before.alertId))?.version !== before.version,
+        );
+      if (stale) {
         commits.conflict += 1;
         return 'conflict';
       }
@@ -58,6 +69,7 @@ export function inMemoryReleaseStore(tables: InMemoryTables): InMemoryReleaseSto
         tables.insertOnce(alertKey(alert.alertId), alert);
         insertNotice(tables, firstNotice(alert), alert.kind, new Date(alert.raisedAt));
       }
+      for (const { after } of change.resolvedAlerts) tables.put(alertKey(after.alertId), after);
       for (const alertId of change.repeatedAlertIds) {
         const repeats = tables.get<{ repeats?: number }>(`${alertKey(alertId)}#REPEATS`)?.repeats ?? 0;
         tables.put(`${alertKey(alertId)}#REPEATS`, {

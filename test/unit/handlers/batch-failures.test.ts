@@ -39,6 +39,7 @@ describe('a record that fails in a custody batch', () => {
               name: 'ProvisionedThroughputExceededException',
             });
           },
+          loadAlert: async () => undefined,
           commit: async () => 'committed',
         },
         rules: { calendar: englandAndWales, lateDayFrom: '15:00' },

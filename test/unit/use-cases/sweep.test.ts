@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { acknowledge, type Alert } from '#domain/alerts';
+import type { AccommodationTold } from '#domain/release-facts';
+import { recordCustodyEvent } from '#use-cases/record-custody-event';
 import { released, scheduled } from '#test-support/custody-events';
 import { inMemoryGatehouse, type InMemoryGatehouse } from '#test-support/in-memory/world';
 
@@ -20,6 +22,25 @@ const housed = {
   aftercarePlan: 'IN_PLACE',
   needs: ['HEALTH'],
 } satisfies Parameters<typeof released>[2];
+
+/** CAS3 telling Gatehouse of a bed for the scheduled person (as events/hmpps/cas3.ts maps it). */
+function cas3Told(eventId: string, occurredAt: string, how: string): AccommodationTold {
+  return {
+    eventId,
+    eventType: 'accommodation.recorded',
+    occurredAt,
+    prisonId: '',
+    person: { prisonNumber: scheduled('x', occurredAt, '2026-11-24').person.prisonNumber },
+    accommodation: 'CAS3',
+    source: 'cas3',
+    how,
+  };
+}
+
+const tell = (g: InMemoryGatehouse, event: AccommodationTold) =>
+  recordCustodyEvent(event, 'hmpps', g.deps.record);
+const openWarnings = (g: InMemoryGatehouse) =>
+  g.tables.withPrefix<Alert>('ALERT#').filter((a) => a.kind === 'PRE_RELEASE_WARNING' && a.alertId);
 
 /** A CRITICAL release whose first pages the stream has sent. */
 async function pagedRelease(g: InMemoryGatehouse): Promise<Alert> {
@@ -118,6 +139,57 @@ describe('warnings and digests', () => {
     expect((await g.sweep()).warnings).toBe(1);
     expect((await g.sweep()).warnings).toBe(0);
     expect(g.tables.count('alerts', darlington, '2026-11-23', 'raised.PRE_RELEASE_WARNING')).toBe(1);
+  });
+
+  it('resolves an open warning, exactly once, when CAS3 confirms a bed for the release; a redelivery or a later arrival changes nothing', async () => {
+    const g = inMemoryGatehouse({ start: '2026-11-23T09:00:00Z' });
+    await g.record(scheduled('s1', '2026-11-23T08:00:00Z', '2026-11-24', homeless));
+    expect((await g.sweep()).warnings).toBe(1);
+    const [warning] = openWarnings(g);
+    expect(warning).toMatchObject({ status: 'OPEN' });
+    g.clock.advance(30);
+
+    const confirmed = cas3Told('cas3-confirmed', '2026-11-23T09:20:00Z', 'CAS3: booking confirmed');
+    const first = await tell(g, confirmed);
+    expect(first.resolvedAlertIds).toEqual([warning!.alertId]);
+    const resolved = await g.ports.alerts.load(warning!.alertId);
+    expect(resolved).toMatchObject({
+      status: 'RESOLVED',
+      resolvedAt: '2026-11-23T09:30:00.000Z',
+      version: warning!.version + 1,
+    });
+    expect(resolved!.dueAt).toBeUndefined();
+
+    expect(await tell(g, confirmed)).toMatchObject({ outcome: 'duplicate' });
+    const arrived = await tell(
+      g,
+      cas3Told('cas3-arrived', '2026-11-23T09:25:00Z', 'CAS3: the person arrived at the premises'),
+    );
+    expect(arrived.outcome).toBe('recorded');
+    expect(arrived.resolvedAlertIds).toBeUndefined();
+    expect(await g.ports.alerts.load(warning!.alertId)).toEqual(resolved);
+    expect((await g.sweep()).warnings).toBe(0);
+  });
+
+  it('resolves the warning once when the sweeper changes it at the same moment (the commit is decided again)', async () => {
+    const g = inMemoryGatehouse({ start: '2026-11-23T09:00:00Z' });
+    await g.record(scheduled('s1', '2026-11-23T08:00:00Z', '2026-11-24', homeless));
+    await g.sweep();
+    const [warning] = openWarnings(g);
+    // Another writer acknowledges the warning between the read and the commit.
+    g.ports.releases.interleave(async () => {
+      const decided = acknowledge(warning!, 'contact.services', g.clock(), g.routing);
+      if (decided.outcome !== 'acknowledged') throw new Error(decided.why);
+      expect(await g.ports.alerts.apply(decided.change, g.clock())).toBe('applied');
+    });
+    const told = await tell(g, cas3Told('cas3-confirmed', '2026-11-23T09:05:00Z', 'CAS3: booking confirmed'));
+    expect(told.resolvedAlertIds).toEqual([warning!.alertId]);
+    expect(g.ports.releases.commits).toMatchObject({ conflict: 1 });
+    expect(await g.ports.alerts.load(warning!.alertId)).toMatchObject({
+      status: 'RESOLVED',
+      acknowledgedBy: 'contact.services',
+      version: warning!.version + 2,
+    });
   });
 
   it("sends each service one digest of yesterday's ROUTINE releases, from the digest hour", async () => {
