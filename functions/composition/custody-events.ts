@@ -5,7 +5,7 @@ import { awsClients, type Environment } from '#commons/clients';
 import { routingFromEnvironment, runtimeConfig } from '#adapters/config';
 import { envNames } from '#commons/env-names';
 import { dynamoReleaseStore } from '#adapters/dynamodb/release-store';
-import { dynamoHeartbeats } from '#adapters/dynamodb/heartbeats';
+import { dynamoHeartbeats, oncePerMinute } from '#adapters/dynamodb/heartbeats';
 import { deadLetterQueue } from '#adapters/rejected-messages';
 import { identifierKey, routingFromSecret } from '#adapters/secrets';
 import { englandAndWales } from '#domain/calendar';
@@ -71,7 +71,7 @@ export async function composeCustodyEvents(
   return {
     record: recordDependencies(env, await identifierKey(env, () => clients.secrets), host.clock),
     rejected,
-    heartbeats: dynamoHeartbeats(clients.dynamoDocuments, config.recordsTable),
+    heartbeats: oncePerMinute(dynamoHeartbeats(clients.dynamoDocuments, config.recordsTable)),
     ...releaseDatesDependency(env),
   };
 

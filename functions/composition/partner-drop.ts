@@ -6,7 +6,7 @@ import { runtimeConfig } from '#adapters/config';
 import { envNames } from '#commons/env-names';
 import { partnerDropsBucket } from '#commons/resources';
 import { dynamoPartnerFileLedger } from '#adapters/dynamodb/partner-file-ledger';
-import { dynamoHeartbeats } from '#adapters/dynamodb/heartbeats';
+import { dynamoHeartbeats, oncePerMinute } from '#adapters/dynamodb/heartbeats';
 import { deadLetterQueue } from '#adapters/rejected-messages';
 import { s3PartnerDropBucket } from '#adapters/s3/partner-drop-bucket';
 import { identifierKey, routingFromSecret } from '#adapters/secrets';
@@ -52,7 +52,7 @@ export async function composePartnerDrop(
     ingest: ingestDependencies(env, await identifierKey(env, () => clients.secrets), host.clock),
     rejected,
     bucket,
-    heartbeats: dynamoHeartbeats(clients.dynamoDocuments, config.recordsTable),
+    heartbeats: oncePerMinute(dynamoHeartbeats(clients.dynamoDocuments, config.recordsTable)),
   };
 
   function dlq() {

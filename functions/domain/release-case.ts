@@ -8,7 +8,7 @@
  * The rules are written out as a table in events/README.md. Pure: time, ids, rules and scope are passed in.
  */
 // The domain's own facts (custody-facts.ts), under the names this module has always used for them.
-import type { CustodyFact as CustodyEvent, RecordableFact as RecordableEvent } from './custody-facts';
+import type { CustodyFact, RecordableFact } from './custody-facts';
 import type { Accommodation, AftercarePlan, Cohort, Pathway } from './circumstances';
 import { londonTime, type LocalDate } from './calendar';
 import { classifyRelease, type Classification, type ReleaseRules } from './classification';
@@ -111,7 +111,7 @@ export interface CustodyEnded {
 }
 
 /** What a person's cases are derived from. */
-export type CaseFact = CustodyEvent | CustodyEnded | FactsFetch | AccommodationTold;
+export type CaseFact = CustodyFact | CustodyEnded | FactsFetch | AccommodationTold;
 
 export interface PersonReleases {
   prisonNumber: string;
@@ -153,7 +153,7 @@ const maxStrayReceptionsKept = 5;
 
 export function applyCustodyEvent(
   before: PersonReleases | undefined,
-  event: RecordableEvent | FactsFetch | AccommodationTold,
+  event: RecordableFact | FactsFetch | AccommodationTold,
   ctx: LifecycleContext,
   also: readonly FactsFetch[] = [],
 ): Transition {
@@ -202,10 +202,10 @@ export function applyCustodyEvent(
 }
 
 /** The fact an event adds to the person's record: the custody event itself; a CLOSE movement as `custody.ended`; other movements none. */
-function factOf(event: RecordableEvent | FactsFetch | AccommodationTold): CaseFact | undefined {
+function factOf(event: RecordableFact | FactsFetch | AccommodationTold): CaseFact | undefined {
   if (event.eventType === 'release.facts' || event.eventType === 'accommodation.recorded') return event;
   const { movement, ...rest } = event;
-  if (rest.eventType !== 'prison.movement') return rest as CustodyEvent;
+  if (rest.eventType !== 'prison.movement') return rest as CustodyFact;
   if (movement?.action !== 'CLOSE') return undefined;
   return {
     eventId: rest.eventId,
@@ -241,7 +241,7 @@ function releasedFromCourt(movements: readonly RecordedMovement[], releasedAt: s
   return last?.kind === 'COURT_OUT' && byInstant(releasedAt, last.occurredAt) <= courtDayMs;
 }
 
-function noteMovement(record: PersonReleases, event: RecordableEvent & { movement?: unknown }): void {
+function noteMovement(record: PersonReleases, event: RecordableFact & { movement?: unknown }): void {
   if (record.movements!.some((r) => r.eventId === event.eventId)) return;
   const { hmppsEventType, reason, reviewNeeded, kind, code } = event.movement!;
   record.movements!.push({
@@ -423,7 +423,7 @@ function caseOf(
     (
       f,
     ): f is Extract<
-      CustodyEvent,
+      CustodyFact,
       { eventType: 'release.scheduled' | 'release.rescheduled' | 'prisoner.released' }
     > =>
       f.eventType === 'release.scheduled' ||
@@ -431,8 +431,7 @@ function caseOf(
       f.eventType === 'prisoner.released',
   );
   const releases = facts.filter(
-    (f): f is Extract<CustodyEvent, { eventType: 'prisoner.released' }> =>
-      f.eventType === 'prisoner.released',
+    (f): f is Extract<CustodyFact, { eventType: 'prisoner.released' }> => f.eventType === 'prisoner.released',
   );
   const returnedAt = earliest(
     facts.filter((f) => f.eventType === 'prisoner.received').map((f) => f.occurredAt),
@@ -452,7 +451,7 @@ function caseOf(
   // Each field is what the newest event that said anything about it said (HMPPS releases say nothing of them).
   const circumstances: Circumstances = { needs: [], cohorts: [] };
   for (const f of informing) {
-    const r = f.release as Partial<Extract<CustodyEvent, { eventType: 'prisoner.released' }>['release']>;
+    const r = f.release as Partial<Extract<CustodyFact, { eventType: 'prisoner.released' }>['release']>;
     if (r.reason !== undefined) circumstances.reason = r.reason;
     if (r.destinationLocalAuthority !== undefined)
       circumstances.destinationLocalAuthority = r.destinationLocalAuthority;
@@ -573,7 +572,7 @@ function caseOf(
 }
 
 type Informing = Extract<
-  CustodyEvent,
+  CustodyFact,
   { eventType: 'release.scheduled' | 'release.rescheduled' | 'prisoner.released' }
 >;
 
@@ -582,7 +581,7 @@ function heldFacts(informing: readonly Informing[], crn: string | undefined): Re
   const held: ReleaseFacts = {};
   const told = <T>(value: T, at: string): Fact<T> => ({ value, source: 'gatehouse-event', at });
   for (const f of informing) {
-    const r = f.release as Partial<Extract<CustodyEvent, { eventType: 'prisoner.released' }>['release']>;
+    const r = f.release as Partial<Extract<CustodyFact, { eventType: 'prisoner.released' }>['release']>;
     if (r.destinationLocalAuthority !== undefined)
       held.destinationLocalAuthority = told(r.destinationLocalAuthority, f.occurredAt);
     if (r.accommodation !== undefined) held.accommodation = told(r.accommodation, f.occurredAt);
@@ -600,7 +599,7 @@ function heldFacts(informing: readonly Informing[], crn: string | undefined): Re
 }
 
 type ScheduleFact = Extract<
-  CustodyEvent,
+  CustodyFact,
   { eventType: 'release.scheduled' | 'release.rescheduled' | 'release.cancelled' }
 >;
 

@@ -40,3 +40,22 @@ export function dynamoHeartbeats(client: DynamoDBDocumentClient, tableName: stri
     },
   };
 }
+
+/**
+ * At most one write per feed a minute from this container: silence is judged in minutes (domain/heartbeats.ts), so
+ * recording every event of a busy feed would only cost a write per event. A time no later than the one written is
+ * dropped here as the table would drop it; a minute later the feed is recorded again.
+ */
+export function oncePerMinute(store: HeartbeatStore, minGapMs = 60_000): HeartbeatStore {
+  const written = new Map<string, number>();
+  return {
+    async seen(feed, at) {
+      const time = Date.parse(at);
+      const last = written.get(feed);
+      if (last !== undefined && time - last < minGapMs) return;
+      await store.seen(feed, at);
+      written.set(feed, Math.max(time, last ?? time));
+    },
+    lastSeen: (feeds) => store.lastSeen(feeds),
+  };
+}
