@@ -30,6 +30,8 @@ export interface FactPerson {
 /** What every custody fact carries: its producer's id (the idempotency key), when it happened, where, about whom. */
 interface FactEnvelope {
   eventId: string;
+  /** Who told Gatehouse, when it was not a custody event of its own: a partner's file (release-schedule rows). */
+  toldBy?: 'partner-file';
   /** An ISO-8601 instant. */
   occurredAt: string;
   prisonId: string;

@@ -579,8 +579,8 @@ type Informing = Extract<
 /** What Gatehouse was told, as facts: each field from the newest event that said it, as of when it happened. */
 function heldFacts(informing: readonly Informing[], crn: string | undefined): ReleaseFacts {
   const held: ReleaseFacts = {};
-  const told = <T>(value: T, at: string): Fact<T> => ({ value, source: 'gatehouse-event', at });
   for (const f of informing) {
+    const told = <T>(value: T, at: string): Fact<T> => ({ value, source: f.toldBy ?? 'gatehouse-event', at });
     const r = f.release as Partial<Extract<CustodyFact, { eventType: 'prisoner.released' }>['release']>;
     if (r.destinationLocalAuthority !== undefined)
       held.destinationLocalAuthority = told(r.destinationLocalAuthority, f.occurredAt);
@@ -594,7 +594,11 @@ function heldFacts(informing: readonly Informing[], crn: string | undefined): Re
     if (f.person.crn !== undefined) held.crn = told(f.person.crn, f.occurredAt);
   }
   if (crn !== undefined && !held.crn)
-    held.crn = told(crn, informing.at(-1)?.occurredAt ?? '1970-01-01T00:00:00.000Z');
+    held.crn = {
+      value: crn,
+      source: informing.at(-1)?.toldBy ?? 'gatehouse-event',
+      at: informing.at(-1)?.occurredAt ?? '1970-01-01T00:00:00.000Z',
+    };
   return held;
 }
 

@@ -445,7 +445,8 @@ async function recordEvents(events: CustodyFact[], source: string, deps: IngestD
   const queue = [...byPerson.values()];
   const worker = async () => {
     for (let person = queue.shift(); person; person = queue.shift())
-      for (const e of person) await deps.recordEvent(e, source);
+      // Each fact says it came from a partner's file, so the case can say where its facts came from.
+      for (const e of person) await deps.recordEvent({ ...e, toldBy: 'partner-file' }, source);
   };
   await Promise.all(Array.from({ length: 8 }, worker));
 }

@@ -6,6 +6,7 @@ import type { RecordableEvent } from '#events/custody-message';
 import { englandAndWales } from '#domain/calendar';
 import { defaultScope } from '#domain/scope';
 import { applyCustodyEvent, type LifecycleContext, type PersonReleases } from '#domain/release-case';
+import { defaultFactsWait, factsFetchOf } from '#domain/release-facts';
 import {
   cancelled,
   hmppsRecordable,
@@ -328,5 +329,60 @@ describe('HMPPS movements', () => {
     expect(alertsForRelease(t.caseAfter!, 'A1234BC', parseRoutingConfig(localRouting)).raised).toContainEqual(
       expect.objectContaining({ kind: 'CRITICAL_RELEASE', localAuthority: 'E06000005' }),
     );
+  });
+});
+
+describe('where each fact of a case came from', () => {
+  const fetchedNeeds = (release: { eventId: string; occurredAt: string; releasedAt: string }) =>
+    factsFetchOf(
+      { ...release, prisonId: 'DMI', prisonNumber: 'A1234BC' },
+      1,
+      {
+        facts: {
+          needs: { value: ['HEALTH'], source: 'resettlement-passport', at: '2026-11-20T15:31:00Z' },
+        },
+        sources: {
+          prisonerSearch: { outcome: 'ok' },
+          probation: { outcome: 'ok' },
+          resettlementPassport: { outcome: 'ok' },
+          cas3: { outcome: 'ok' },
+        },
+        complete: true,
+        missing: [],
+      },
+      '2026-11-20T15:31:00Z',
+      '2026-11-20T15:41:00Z',
+      defaultFactsWait,
+    );
+
+  it("says a partner's release-schedule file told the destination, and a Gatehouse event what it told", () => {
+    const release = released('r1', '2026-11-20T15:30:00Z');
+    const fetch = fetchedNeeds({
+      eventId: 'r1',
+      occurredAt: release.occurredAt,
+      releasedAt: release.occurredAt,
+    });
+    const fromFile = {
+      ...scheduled('s1', '2026-11-16T09:00:00Z', '2026-11-20', housed),
+      toldBy: 'partner-file' as const,
+    };
+    const byFile = applyCustodyEvent(play(fromFile), release, ctx, [fetch]).caseAfter!;
+    expect(byFile.facts?.destinationLocalAuthority).toEqual({
+      value: 'E06000047',
+      source: 'partner-file',
+      at: '2026-11-16T09:00:00Z',
+    });
+    expect(byFile.facts?.needs).toMatchObject({ value: ['HEALTH'], source: 'resettlement-passport' });
+
+    const byEvent = applyCustodyEvent(
+      play(scheduled('s1', '2026-11-16T09:00:00Z', '2026-11-20', housed)),
+      release,
+      ctx,
+      [fetch],
+    ).caseAfter!;
+    expect(byEvent.facts?.destinationLocalAuthority).toMatchObject({
+      value: 'E06000047',
+      source: 'gatehouse-event',
+    });
   });
 });

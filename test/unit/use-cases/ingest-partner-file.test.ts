@@ -35,6 +35,9 @@ describe('rows', () => {
       status: 'SCHEDULED',
       scheduledFor: '2026-11-23',
     });
+    // Each recorded fact says it came from a partner's file (the case shows where its facts came from).
+    const facts = (await g.ports.releases.loadPerson('A1234BC'))!.facts ?? [];
+    expect(facts.map((f) => ('toldBy' in f ? f.toldBy : undefined))).toEqual(['partner-file']);
     expect(files(g, 'probation-durham', 'release-schedule')).toEqual({
       received: 1,
       accepted: 1,
