@@ -29,7 +29,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '#infra/config/stages';
 import { GatehouseFunction } from './gatehouse-function';
-import { bankHolidayMetrics } from '#commons/operations-metrics';
+import { bankHolidayMetrics, hmppsApiFailuresMetric } from '#commons/operations-metrics';
 import { bankHolidayWarningDays } from '#domain/calendar';
 
 /** What an operator should do about each kind of alarm; the same words are in docs/operations.md. */
@@ -54,6 +54,8 @@ export const runbook = {
     "Check the EveryMinute schedule (EventBridge Scheduler), its dead-letter queue and the sweeper's errors. See docs/operations.md#the-sweeper-is-silent.",
   outbox:
     "A notice stayed unsent past the stream's grace and the sweeper could not send it either (it keeps trying), or one expired unsent. Check the channel (GOV.UK Notify's status, the key in the alert secrets) and the sweeper's logs. See docs/operations.md#the-notice-outbox.",
+  hmppsApis:
+    "HMPPS's APIs (Auth, Prisoner Search, the probation lookup, the Resettlement Passport, CAS3) failed calls after their retries, an API's circuit opened, HMPPS Auth refused the client credentials, or an answer lacked a field Gatehouse reads. Releases still page after their wait, saying which details could not be fetched. The custody-events and sweeper logs name the API and the cause (never the person); check HMPPS's status and the HmppsApis client-credentials secret. See docs/operations.md#hmpps-apis.",
   deliveryFailures:
     "An alert could not be delivered on a channel (GOV.UK Notify, webhook, SNS). The alert moves to its next escalation step; check the channel's status and credentials. See docs/operations.md#alert-delivery-failures.",
 } as const;
@@ -295,6 +297,32 @@ export class Observability extends Construct {
         treatMissingData: TreatMissingData.BREACHING,
       });
     }
+
+    // HMPPS's APIs: failures are summed over the two functions that fetch (custody-events and the sweeper).
+    const hmppsFailures = (service: string) =>
+      new Metric({
+        namespace: metricNamespace,
+        metricName: hmppsApiFailuresMetric,
+        dimensionsMap: { service },
+        period: Duration.minutes(5),
+        statistic: 'Sum',
+      });
+    alarm('HmppsApisFailing', {
+      alarmDescription: `Calls to HMPPS's APIs are failing. ${runbook.hmppsApis}`,
+      metric: new MathExpression({
+        label: 'HMPPS API calls failed',
+        expression: 'FILL(custody, 0) + FILL(sweeper, 0)',
+        usingMetrics: {
+          custody: hmppsFailures('gatehouse-custody-events'),
+          sweeper: hmppsFailures('gatehouse-sweeper'),
+        },
+        period: Duration.minutes(5),
+      }),
+      // A single failed call after its retries is not yet an outage; a handful in five minutes is.
+      threshold: 3,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
 
     // Silence matters: a feed that stops is reported by the sweeper; if the sweeper stops, SweeperSilent fires.
     alarm('FeedOverdue', {

@@ -148,6 +148,20 @@ describe.each(['dev', 'prod'])('operations of the %s stack', (stage) => {
     }
   });
 
+  it("alarms when calls to HMPPS's APIs keep failing, in either function that fetches, with what to do", () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+      JSON.stringify(a.Properties.Metrics ?? []).includes('HmppsApiFailures'),
+    );
+    expect(alarms).toHaveLength(1);
+    const props = alarms[0]!.Properties;
+    expect(props).toMatchObject({ Threshold: 3, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    const services = (props.Metrics as { MetricStat?: { Metric: { Dimensions: { Value: string }[] } } }[])
+      .flatMap((m) => m.MetricStat?.Metric.Dimensions.map((d) => d.Value) ?? [])
+      .sort();
+    expect(services).toEqual(['gatehouse-custody-events', 'gatehouse-sweeper']);
+    expect(props.AlarmDescription).toContain('HmppsApis client-credentials secret');
+  });
+
   it('alarms when the sweeper stops running, treating its silence as breaching', () => {
     const [silent] = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) =>
       id.includes('SweeperSilent'),

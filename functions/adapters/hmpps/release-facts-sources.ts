@@ -3,6 +3,7 @@
  * API. `sharedReleaseFactsSources` keeps them in module scope, so every invocation of a warm Lambda container
  * (and every event of a batch) uses the same cached token and the same breakers.
  */
+import { hmppsApiFailuresMetric } from '#commons/operations-metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { secretsClient } from '#commons/clients';
@@ -89,6 +90,13 @@ let shared: { key: string; sources: HmppsSources } | undefined;
  * The sources of this process, made on first use from the environment; undefined when fetching is off.
  * Counted with Powertools metrics (dimension `api`) and logged without personal data.
  */
+const failureMetrics: readonly string[] = [
+  'hmppsFailures',
+  'hmppsCircuitOpen',
+  'hmppsTokenRefused',
+  'hmppsInvalidResponses',
+];
+
 export function sharedReleaseFactsSources(env: NodeJS.ProcessEnv = process.env): HmppsSources | undefined {
   const config = hmppsApisConfig(env);
   if (!config) return undefined;
@@ -102,6 +110,9 @@ export function sharedReleaseFactsSources(env: NodeJS.ProcessEnv = process.env):
           const single = metrics.singleMetric();
           single.addDimension('api', api);
           single.addMetric(metric, MetricUnit.Count, 1);
+          // One figure across the APIs for the alarm (HmppsApisFailing): a call that gave up, an open circuit, a
+          // refused token or an answer without a field Gatehouse relies on. A person not found is not a failure.
+          if (failureMetrics.includes(metric)) metrics.addMetric(hmppsApiFailuresMetric, MetricUnit.Count, 1);
         },
         warn: (message, fields) => logger.warn(message, fields),
       }),
