@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RotaEntry } from '#domain/rota';
+import { onCallRota } from '#test-support/rota';
 import { localRouting } from '#local/routing';
 import { manualClock } from '#test-support/clock';
 import { fridayRelease } from '#test-support/events';
@@ -18,19 +19,6 @@ const templates = {
   email: { referral: '2c1a9d4e-0000-4000-8000-000000000011' },
 };
 const token = 'a-callback-token-for-tests-only';
-
-function onCall(localAuthority: string, primary: string, secondary: string): RotaEntry[] {
-  const entry = (tier: RotaEntry['tier'], address: string): RotaEntry => ({
-    localAuthority,
-    tier,
-    start: '2026-11-01T00:00:00Z',
-    end: '2027-01-01T00:00:00Z',
-    channel: 'sms',
-    address,
-    source: 'test',
-  });
-  return [entry('primary', primary), entry('secondary', secondary)];
-}
 
 describe('delivery receipts from GOV.UK Notify', () => {
   let notify: FakeNotify;
@@ -75,7 +63,7 @@ describe('delivery receipts from GOV.UK Notify', () => {
     (await getJson(`${gatehouse.url}/aggregates?family=alerts&la=${la}`)).body.totals;
 
   it('records a delivered page as DELIVERED, and counts it with its minutes to delivered', async () => {
-    await gatehouse.saveRota(onCall('E06000006', '07700900511', '07700900512'));
+    await gatehouse.saveRota(onCallRota('E06000006', '07700900511', '07700900512'));
     await release('R1000AA', 'E06000006');
     const timeline = await timelineOf('07700900511');
     expect(timeline.notices[0].deliveries).toEqual([
@@ -99,7 +87,7 @@ describe('delivery receipts from GOV.UK Notify', () => {
       const la = switchName === 'phoneOff' ? 'E06000007' : 'E06000008';
       const [primary, secondary] =
         switchName === 'phoneOff' ? ['07700900521', '07700900522'] : ['07700900531', '07700900532'];
-      await gatehouse.saveRota(onCall(la, primary, secondary));
+      await gatehouse.saveRota(onCallRota(la, primary, secondary));
       notify[switchName].add(primary);
       await release(switchName === 'phoneOff' ? 'R2000BB' : 'R3000CC', la);
 
@@ -129,7 +117,7 @@ describe('delivery receipts from GOV.UK Notify', () => {
   );
 
   it('is unmoved by a duplicated receipt or a failure arriving after the delivered one', async () => {
-    await gatehouse.saveRota(onCall('E06000009', '07700900541', '07700900542'));
+    await gatehouse.saveRota(onCallRota('E06000009', '07700900541', '07700900542'));
     await release('R4000DD', 'E06000009');
     const original = notify.callbacks.find((c) => c.body.to === '07700900541')!.body;
     expect(await notify.sendReceipt(original)).toBe(200);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryKey } from '#adapters/dynamodb/delivery-store';
 import { dynamoDocuments } from '#commons/clients';
 import type { RotaEntry } from '#domain/rota';
+import { onCallRota } from '#test-support/rota';
 import { localRouting } from '#local/routing';
 import { fridayRelease } from '#test-support/events';
 import { startFakeNotify, type FakeNotify } from '#test-support/fake-notify';
@@ -24,18 +25,10 @@ const templates = {
 
 /** Each test releases to its own area (a fallback to Darlington's routing) so its rota is its own; on call now, by the runtime's clock. */
 function onCall(now: Date, localAuthority: string, primary: string, secondary: string): RotaEntry[] {
-  const start = rotaStart(now);
-  const end = new Date(now.getTime() + 86_400_000).toISOString();
-  const entry = (tier: RotaEntry['tier'], address: string): RotaEntry => ({
-    localAuthority,
-    tier,
-    start,
-    end,
-    channel: 'sms',
-    address,
-    source: 'test',
+  return onCallRota(localAuthority, primary, secondary, {
+    start: rotaStart(now),
+    end: new Date(now.getTime() + 86_400_000).toISOString(),
   });
-  return [entry('primary', primary), entry('secondary', secondary)];
 }
 
 /** The rota's start: the hour before `now`, in whole seconds, as a rota file gives it. */

@@ -5,7 +5,7 @@
  * The local Notify answers GET /v2/notifications/{id} in Notify's published shape and sends no callbacks here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RotaEntry } from '#domain/rota';
+import { onCallRota } from '#test-support/rota';
 import { localRouting } from '#local/routing';
 import { manualClock } from '#test-support/clock';
 import { fridayRelease } from '#test-support/events';
@@ -17,19 +17,6 @@ const templates = {
   sms: { critical: '2c1a9d4e-0000-4000-8000-000000000001' },
   email: { referral: '2c1a9d4e-0000-4000-8000-000000000011' },
 };
-
-function onCall(localAuthority: string, primary: string, secondary: string): RotaEntry[] {
-  const entry = (tier: RotaEntry['tier'], address: string): RotaEntry => ({
-    localAuthority,
-    tier,
-    start: '2026-11-01T00:00:00Z',
-    end: '2027-01-01T00:00:00Z',
-    channel: 'sms',
-    address,
-    source: 'test',
-  });
-  return [entry('primary', primary), entry('secondary', secondary)];
-}
 
 describe('delivery receipts by asking GOV.UK Notify', () => {
   let notify: FakeNotify;
@@ -77,7 +64,7 @@ describe('delivery receipts by asking GOV.UK Notify', () => {
   const firstDelivery = async (phone: string) => (await timelineOf(phone)).notices[0].deliveries[0];
 
   it('asks about a page only once it is a few minutes old, records DELIVERED as the callback would, and asks no more', async () => {
-    await gatehouse.saveRota(onCall('E06000006', '07700900611', '07700900612'));
+    await gatehouse.saveRota(onCallRota('E06000006', '07700900611', '07700900612'));
     await release('R1000PA', 'E06000006');
     expect(await firstDelivery('07700900611')).toMatchObject({ status: 'SENT' });
 
@@ -102,7 +89,7 @@ describe('delivery receipts by asking GOV.UK Notify', () => {
   });
 
   it('escalates a page at once when Notify says the phone was off, and a late callback of the same receipt changes nothing', async () => {
-    await gatehouse.saveRota(onCall('E06000007', '07700900621', '07700900622'));
+    await gatehouse.saveRota(onCallRota('E06000007', '07700900621', '07700900622'));
     notify.phoneOff.add('07700900621');
     await release('R2000PB', 'E06000007');
     clock.advance(4);
@@ -148,7 +135,7 @@ describe('delivery receipts by asking GOV.UK Notify', () => {
   });
 
   it('asks again later, not every minute, while Notify is still sending', async () => {
-    await gatehouse.saveRota(onCall('E06000008', '07700900631', '07700900632'));
+    await gatehouse.saveRota(onCallRota('E06000008', '07700900631', '07700900632'));
     notify.stillSending.add('07700900631');
     await release('R3000PC', 'E06000008');
     const page = () => [...notify.notifications.values()].find((n) => n.phone_number === '07700900631')!;
